@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+// Development values are visibly fake so that nobody mistakes them for secrets; production refuses them.
+export const DEV_SECRETS = {
+  SESSION_SECRET: 'dev-only-session-secret-not-for-production',
+  FC_CLIENT_SECRET: 'dev-only-franceconnect-client-secret-not-for-production',
+  FC_MOCK_SUB_SECRET: 'dev-only-franceconnect-sub-secret',
+} as const;
+
+const port = z.coerce.number().int().min(0).max(65535);
+const httpUrl = z.url({ protocol: /^https?$/ });
+const booleanFlag = z.stringbool({ truthy: ['true', '1', 'oui'], falsy: ['false', '0', 'non'] });
+
+/**
+ * Every variable the portal reads. `describe()` texts feed the README table (a test keeps the two in step).
+ * Variables left undefined here get their defaults in config.ts, where production refuses the development ones.
+ */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development').describe('Mode de fonctionnement'),
+  HOST: z.string().min(1).default('127.0.0.1').describe('Adresse d’écoute du portail'),
+  PORT: port.default(3000).describe('Port d’écoute du portail'),
+  PUBLIC_URL: httpUrl.optional().describe('Adresse publique du portail (défaut http://localhost:PORT)'),
+  TRUST_PROXY: z.coerce.number().int().min(0).default(0).describe('Nombre de proxys de confiance devant le portail'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe('Niveau des journaux techniques (pino)'),
+  DATABASE_URL: z
+    .string()
+    .min(1)
+    .default('file:./data/passerelle.sqlite')
+    .describe('Base de données : file:chemin (SQLite) ou postgres://…'),
+  SESSION_SECRET: z.string().min(32).optional().describe('Secret de signature des cookies de session (32 caractères au moins)'),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30).describe('Durée d’inactivité avant expiration de la session'),
+  FC_ISSUER: httpUrl.default('http://localhost:3001/api/v2').describe('Émetteur FranceConnect (issuer, avec /api/v2)'),
+  FC_CLIENT_ID: z.string().min(1).default('passerelle-particulier-dev').describe('Identifiant client FranceConnect du portail'),
+  FC_CLIENT_SECRET: z.string().min(32).optional().describe('Secret client FranceConnect du portail'),
+  FC_SIGNING_ALG: z.enum(['ES256', 'RS256', 'HS256']).default('ES256').describe('Algorithme de signature de l’ID token et du userinfo'),
+  FC_REDIRECT_URI: httpUrl.optional().describe('URI de retour FranceConnect (défaut PUBLIC_URL/connexion/franceconnect/callback)'),
+  FC_POST_LOGOUT_REDIRECT_URI: httpUrl.optional().describe('URI de retour après déconnexion (défaut PUBLIC_URL/deconnexion/callback)'),
+  FC_SCOPES: z
+    .string()
+    .regex(/^openid( [a-z_]+)*$/, 'liste de scopes séparés par des espaces, commençant par openid')
+    .default('openid given_name family_name birthdate gender birthplace birthcountry preferred_username')
+    .describe('Scopes demandés à FranceConnect'),
+  FC_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000).describe('Délai maximal d’une requête vers FranceConnect'),
+  LOCAL_UPSTREAMS: booleanFlag.optional().describe('Démarrer les services locaux de développement (défaut : oui hors production) ; le FranceConnect local écoute sur le port de FC_ISSUER'),
+  FC_PERSONAS_FILE: z.string().min(1).optional().describe('Fichier JSON des identités du FranceConnect local'),
+  FC_MOCK_CLIENTS_FILE: z.string().min(1).optional().describe('Fichier JSON de clients supplémentaires du FranceConnect local'),
+  FC_MOCK_SUB_SECRET: z.string().min(16).optional().describe('Secret de calcul des sub du FranceConnect local'),
+  FC_MOCK_SLOW_TOKEN_MS: z.coerce.number().int().min(0).max(120_000).default(10_000).describe('Attente du jeton pour l’identité « jeton_lent »'),
+});
+
+export type Env = z.infer<typeof envSchema>;

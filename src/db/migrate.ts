@@ -1,0 +1,16 @@
+import { type Kysely, type Migration, Migrator } from 'kysely';
+import * as sessions from './migrations/001-sessions.js';
+import type { Database } from './schema.js';
+
+// A static list: tsx, vitest and the compiled build all find the migrations without scanning folders.
+const MIGRATIONS: Record<string, Migration> = {
+  '001-sessions': sessions,
+};
+
+/** Brings the schema to the latest version; returns the names of the migrations applied now. */
+export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw new Error('Échec de la migration de la base de données', { cause: error });
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

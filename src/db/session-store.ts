@@ -1,0 +1,65 @@
+import session from 'express-session';
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+
+type Callback = (error?: unknown) => void;
+
+const FALLBACK_TTL_MS = 30 * 60 * 1000;
+
+/** express-session's store on our own database, so sessions survive restarts and work on both dialects. */
+export class DatabaseSessionStore extends session.Store {
+  constructor(private readonly db: Kysely<Database>) {
+    super();
+  }
+
+  override get(sid: string, callback: (error: unknown, session?: session.SessionData | null) => void): void {
+    this.db
+      .selectFrom('session')
+      .select(['data', 'expires_at'])
+      .where('sid', '=', sid)
+      .executeTakeFirst()
+      .then((row) => callback(null, row && row.expires_at > Date.now() ? (JSON.parse(row.data) as session.SessionData) : null))
+      .catch((error) => callback(error));
+  }
+
+  override set(sid: string, data: session.SessionData, callback?: Callback): void {
+    const row = { sid, data: JSON.stringify(data), expires_at: expiresAt(data) };
+    this.db
+      .insertInto('session')
+      .values(row)
+      .onConflict((oc) => oc.column('sid').doUpdateSet({ data: row.data, expires_at: row.expires_at }))
+      .execute()
+      .then(() => callback?.())
+      .catch((error) => callback?.(error));
+  }
+
+  override destroy(sid: string, callback?: Callback): void {
+    this.db
+      .deleteFrom('session')
+      .where('sid', '=', sid)
+      .execute()
+      .then(() => callback?.())
+      .catch((error) => callback?.(error));
+  }
+
+  override touch(sid: string, data: session.SessionData, callback?: Callback): void {
+    this.db
+      .updateTable('session')
+      .set({ expires_at: expiresAt(data) })
+      .where('sid', '=', sid)
+      .execute()
+      .then(() => callback?.())
+      .catch((error) => callback?.(error));
+  }
+
+  /** Deletes expired sessions; returns how many. */
+  async purgeExpired(now = Date.now()): Promise<number> {
+    const result = await this.db.deleteFrom('session').where('expires_at', '<=', now).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}
+
+function expiresAt(data: session.SessionData): number {
+  const expires = data.cookie?.expires;
+  return expires ? new Date(expires).getTime() : Date.now() + FALLBACK_TTL_MS;
+}

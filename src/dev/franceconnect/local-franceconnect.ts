@@ -1,0 +1,85 @@
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import { errors } from 'oidc-provider';
+import { useViews } from '../../http/views.js';
+import type { LocalClient } from './clients.js';
+import { discoveryDocument } from './discovery.js';
+import { AUTHORIZE_PARAMS_ERROR, type FcErrorPage, FC_MESSAGES, fcErrorView, LOGOUT_PARAMS_ERROR, NOT_FOUND_ERROR } from './fc-errors.js';
+import { interactionRoutes } from './interactions.js';
+import { generateSigningKeys } from './keys.js';
+import type { Persona } from './personas.js';
+import { createFranceConnectProvider } from './provider.js';
+import { authorizeViolation, logoutViolation } from './request-params.js';
+
+export interface LocalFranceConnectOptions {
+  issuer: string;
+  clients: LocalClient[];
+  personas: Persona[];
+  subSecret: string;
+  slowTokenMs: number;
+  warn: (message: string) => void;
+}
+
+// Paths oidc-provider serves below the issuer; anything else is FranceConnect's 404 page.
+const PROVIDER_PATHS = /^\/(authorize(\/[\w-]+)?|token|token\/revocation|userinfo|session\/end(\/confirm|\/success)?)$/;
+
+/** A local FranceConnect v2 "low" platform, faithful on the wire, for development and tests. Never in production. */
+export async function createLocalFranceConnect(options: LocalFranceConnectOptions): Promise<Express> {
+  const { issuer } = options;
+  const mountPath = new URL(issuer).pathname;
+  const app = express();
+  app.disable('x-powered-by');
+  const views = useViews(app, { serviceName: 'FranceConnect', serviceTagline: 'Plateforme locale de développement' }, { cache: true });
+  const render = (view: string, context: object) => views.render(view, context);
+  const showError = (res: express.Response, page: FcErrorPage) => res.status(page.status).render('errors/error.njk', fcErrorView(page));
+
+  const keys = await generateSigningKeys();
+  const personas = new Map(options.personas.map((p) => [p.login, p]));
+  const provider = createFranceConnectProvider({ ...options, personas, keys, render });
+  const discovery = discoveryDocument(issuer);
+
+  const checkParams =
+    (violationOf: typeof authorizeViolation, page: FcErrorPage): RequestHandler =>
+    (req, res, next) => {
+      const params = req.method === 'POST' ? (req.body as Record<string, unknown>) ?? {} : req.query;
+      const violation = violationOf(params);
+      if (violation === undefined) {
+        // The real platform only checks that state is present; its documentation asks for 22 characters or more.
+        if (typeof params.state === 'string' && params.state.length < 22) options.warn('state de moins de 22 caractères : accepté mais non conforme');
+        return next();
+      }
+      options.warn(`requête refusée (${page.code}) : ${violation}`);
+      showError(res, page);
+    };
+
+  const router = express.Router();
+  router.get('/', (_req, res) => res.redirect(301, 'https://franceconnect.gouv.fr'));
+  router.get('/.well-known/openid-configuration', (_req, res) => {
+    res.set('cache-control', 'public, max-age=600').json(discovery);
+  });
+  router.get('/jwks', (_req, res) => {
+    res.set('cache-control', 'public, max-age=600').type('application/jwk-set+json').send(JSON.stringify(keys.publicJwks));
+  });
+  router.get('/authorize', checkParams(authorizeViolation, AUTHORIZE_PARAMS_ERROR));
+  // oidc-provider reads the raw body itself: a checked POST is handed over as the equivalent GET.
+  router.post('/authorize', express.urlencoded({ extended: false, limit: '16kb' }), checkParams(authorizeViolation, AUTHORIZE_PARAMS_ERROR), (req, _res, next) => {
+    req.url = `/authorize?${new URLSearchParams(req.body as Record<string, string>)}`;
+    req.method = 'GET';
+    next();
+  });
+  router.get('/session/end', checkParams(logoutViolation, LOGOUT_PARAMS_ERROR));
+  router.use('/interaction', interactionRoutes(provider, personas, issuer));
+  router.use((req, res, next) => (PROVIDER_PATHS.test(req.path) ? next() : showError(res, NOT_FOUND_ERROR)));
+  router.use(provider.callback());
+
+  app.use(mountPath, router);
+  app.use((_req, res) => showError(res, NOT_FOUND_ERROR));
+  const handleError: ErrorRequestHandler = (error, _req, res, _next) => {
+    if (error instanceof errors.SessionNotFound) {
+      return showError(res, { status: 400, code: 'Y190001', message: 'Votre session a expiré ou est invalide, fermez l’onglet de votre navigateur et reconnectez-vous.' });
+    }
+    options.warn(`erreur interne : ${error instanceof Error ? error.message : String(error)}`);
+    showError(res, { status: 500, code: 'Y000500', message: FC_MESSAGES.generic });
+  };
+  app.use(handleError);
+  return app;
+}

@@ -1,0 +1,35 @@
+import express from 'express';
+import { rateLimit } from 'express-rate-limit';
+import { requireCsrfToken } from '../http/csrf.js';
+import { renderError } from '../http/error-handler.js';
+import { type Route, routerFrom } from '../http/route-table.js';
+import type { FranceConnectService } from './sign-in.service.js';
+import { completeSignIn, startSignIn } from './sign-in.controller.js';
+import { completeSignOut, startSignOut } from './sign-out.controller.js';
+
+export interface FranceConnectRoutesOptions {
+  service: FranceConnectService;
+  callbackPath: string;
+  postLogoutPath: string;
+  cookieName: string;
+}
+
+const formBody = express.urlencoded({ extended: false, limit: '8kb' });
+
+export function franceconnectRoutes(options: FranceConnectRoutesOptions) {
+  const { service } = options;
+  const signInLimit = rateLimit({
+    windowMs: 60_000,
+    limit: 120,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_req, res) => renderError(res, 'HTTP-429'),
+  });
+  const routes: Route[] = [
+    { method: 'post', path: '/connexion/franceconnect', guards: [signInLimit, formBody, requireCsrfToken], handler: startSignIn(service) },
+    { method: 'get', path: options.callbackPath, guards: [signInLimit], handler: completeSignIn(service) },
+    { method: 'post', path: '/deconnexion', guards: [formBody, requireCsrfToken], handler: startSignOut(service) },
+    { method: 'get', path: options.postLogoutPath, guards: [], handler: completeSignOut(options.cookieName) },
+  ];
+  return routerFrom(routes);
+}

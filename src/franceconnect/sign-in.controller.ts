@@ -1,0 +1,25 @@
+import type { RequestHandler } from 'express';
+import { regenerateSession } from '../http/session.js';
+import type { FranceConnectService } from './sign-in.service.js';
+
+/** POST: a fresh state and nonce per attempt, kept in the session, then off to FranceConnect. */
+export const startSignIn =
+  (service: FranceConnectService): RequestHandler =>
+  async (req, res) => {
+    const { url, pending } = await service.start();
+    req.session.franceconnect = pending;
+    res.redirect(303, url.href);
+  };
+
+/** GET from FranceConnect: the pending attempt is used once, whatever the outcome. */
+export const completeSignIn =
+  (service: FranceConnectService): RequestHandler =>
+  async (req, res) => {
+    const pending = req.session.franceconnect;
+    delete req.session.franceconnect;
+    const { identity, idToken } = await service.complete(req.originalUrl.split('?')[1] ?? '', pending);
+    await regenerateSession(req);
+    req.session.citizen = { ...identity, idToken, signedInAt: Date.now() };
+    req.log.info({ event: 'citizen.signed_in' }, 'usager connecté avec FranceConnect');
+    res.redirect(303, '/');
+  };

@@ -1,0 +1,123 @@
+/** The French wording of every error page, in one place so that it is reviewed in one place. */
+export type ErrorAction = 'retry-sign-in' | 'home';
+
+export interface ErrorMessage {
+  status: number;
+  pageTitle: string;
+  title: string;
+  lead: string;
+  help: string[];
+  actions: ErrorAction[];
+}
+
+const FC_FAILED = 'La connexion avec FranceConnect n’a pas marché';
+const NOTHING_SENT = 'Rien n’a été transmis.';
+
+export const ERROR_MESSAGES = {
+  'FC-001': {
+    status: 400,
+    pageTitle: 'Connexion interrompue',
+    title: 'Vous n’êtes pas connecté(e)',
+    lead: 'Vous avez arrêté la connexion. Vous pouvez recommencer quand vous voulez.',
+    help: [NOTHING_SENT],
+    actions: ['retry-sign-in', 'home'],
+  },
+  'FC-002': {
+    status: 400,
+    pageTitle: 'Connexion impossible',
+    title: FC_FAILED,
+    lead: NOTHING_SENT,
+    help: ['La réponse de FranceConnect ne correspond pas à votre demande de connexion. Par sécurité, nous l’avons ignorée.', 'Recommencez la connexion depuis cette page.'],
+    actions: ['retry-sign-in', 'home'],
+  },
+  'FC-003': {
+    status: 400,
+    pageTitle: 'Session expirée',
+    title: 'Votre session a expiré',
+    lead: 'Pour protéger vos informations, nous arrêtons après un moment sans action. Rien n’a été transmis.',
+    help: ['Recommencez la connexion : cela ne prend qu’un instant.'],
+    actions: ['retry-sign-in', 'home'],
+  },
+  'FC-004': {
+    status: 502,
+    pageTitle: 'Connexion impossible',
+    title: FC_FAILED,
+    lead: NOTHING_SENT,
+    help: ['FranceConnect ne répond pas pour le moment.', 'Réessayez dans quelques minutes.'],
+    actions: ['retry-sign-in', 'home'],
+  },
+  'FC-005': {
+    status: 502,
+    pageTitle: 'Connexion impossible',
+    title: FC_FAILED,
+    lead: NOTHING_SENT,
+    help: ['La réponse de FranceConnect n’a pas pu être vérifiée. Par sécurité, nous l’avons refusée.', 'Réessayez dans quelques minutes.'],
+    actions: ['retry-sign-in', 'home'],
+  },
+  'FC-006': {
+    status: 502,
+    pageTitle: 'Connexion impossible',
+    title: FC_FAILED,
+    lead: NOTHING_SENT,
+    help: ['Le niveau de sécurité de la connexion est insuffisant pour ce service.', 'Réessayez avec un autre compte proposé par FranceConnect.'],
+    actions: ['retry-sign-in', 'home'],
+  },
+  'FC-007': {
+    status: 502,
+    pageTitle: 'Connexion impossible',
+    title: FC_FAILED,
+    lead: NOTHING_SENT,
+    help: ['FranceConnect a signalé une erreur.', 'Réessayez dans quelques minutes.'],
+    actions: ['retry-sign-in', 'home'],
+  },
+  'HTTP-400': {
+    status: 400,
+    pageTitle: 'Demande incorrecte',
+    title: 'Demande incorrecte',
+    lead: 'Nous n’avons pas compris votre demande.',
+    help: ['Revenez à la page précédente et recommencez.'],
+    actions: ['home'],
+  },
+  'HTTP-403': {
+    status: 403,
+    pageTitle: 'Formulaire expiré',
+    title: 'Votre formulaire a expiré',
+    lead: 'Par sécurité, nous n’avons pas pris en compte votre action.',
+    help: ['Le formulaire était trop ancien ou ne venait pas de ce site. Rechargez la page, puis recommencez.'],
+    actions: ['home'],
+  },
+  'HTTP-404': {
+    status: 404,
+    pageTitle: 'Page non trouvée',
+    title: 'Page non trouvée',
+    lead: 'La page que vous cherchez est introuvable. Excusez-nous pour la gêne occasionnée.',
+    help: [
+      'Si vous avez tapé l’adresse web dans le navigateur, vérifiez qu’elle est correcte. La page n’est peut-être plus disponible.',
+      'Dans ce cas, pour continuer votre visite, vous pouvez consulter notre page d’accueil.',
+    ],
+    actions: ['home'],
+  },
+  'HTTP-429': {
+    status: 429,
+    pageTitle: 'Trop de demandes',
+    title: 'Trop de demandes',
+    lead: 'Vous avez fait beaucoup de demandes en peu de temps.',
+    help: ['Patientez une minute, puis réessayez.'],
+    actions: ['home'],
+  },
+  'HTTP-500': {
+    status: 500,
+    pageTitle: 'Erreur inattendue',
+    title: 'Erreur inattendue',
+    lead: 'Désolé, le service rencontre un problème. Nous travaillons pour le résoudre le plus rapidement possible.',
+    help: ['Essayez de rafraîchir la page ou bien réessayez plus tard.'],
+    actions: ['home'],
+  },
+} as const satisfies Record<string, ErrorMessage>;
+
+export type ErrorCode = keyof typeof ERROR_MESSAGES;
+
+export const ACTION_LINKS: Record<ErrorAction, { label: string; href: string; method: 'get' | 'post' }> = {
+  'retry-sign-in': { label: 'Réessayer', href: '/connexion/franceconnect', method: 'post' },
+  home: { label: 'Page d’accueil', href: '/', method: 'get' },
+};

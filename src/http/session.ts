@@ -1,0 +1,47 @@
+import type { Request, RequestHandler } from 'express';
+import session from 'express-session';
+import type { CitizenIdentity } from '../franceconnect/citizen-identity.js';
+import type { PendingSignIn } from '../franceconnect/sign-in.service.js';
+
+declare module 'express-session' {
+  interface SessionData {
+    citizen: CitizenIdentity & { idToken: string; signedInAt: number };
+    franceconnect: PendingSignIn;
+    signOut: { state: string };
+  }
+}
+
+export interface SessionSettings {
+  secret: string;
+  cookieName: string;
+  secureCookie: boolean;
+  idleMinutes: number;
+}
+
+/** Rolling sessions: each request pushes the expiry back by the idle time. */
+export function sessionMiddleware(settings: SessionSettings, store: session.Store): RequestHandler {
+  return session({
+    name: settings.cookieName,
+    secret: settings.secret,
+    store,
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    cookie: {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: settings.secureCookie,
+      path: '/',
+      maxAge: settings.idleMinutes * 60 * 1000,
+    },
+  });
+}
+
+const promisify =
+  (method: 'regenerate' | 'destroy' | 'save') =>
+  (req: Request): Promise<void> =>
+    new Promise((resolve, reject) => req.session[method]((error?: unknown) => (error ? reject(error) : resolve())));
+
+/** A new session id on every change of who is signed in, so that a fixed or stolen id is worth nothing. */
+export const regenerateSession = promisify('regenerate');
+export const destroySession = promisify('destroy');

@@ -1,0 +1,97 @@
+import type { Logger } from 'pino';
+import type { Config } from './config/config.js';
+import { openDatabase } from './db/database.js';
+import { migrateToLatest } from './db/migrate.js';
+import { DatabaseSessionStore } from './db/session-store.js';
+import { loadClients, parseClient } from './dev/franceconnect/clients.js';
+import { createLocalFranceConnect } from './dev/franceconnect/local-franceconnect.js';
+import { loadPersonas } from './dev/franceconnect/personas.js';
+import { createFranceConnectService } from './franceconnect/sign-in.service.js';
+import { createApp } from './http/app.js';
+import { type OpenPort, openPort } from './http/listen.js';
+import { createOidcConnector } from './oidc-client/connector.js';
+
+export interface RunningServices {
+  portal: OpenPort;
+  franceconnect: OpenPort | undefined;
+  stop(): Promise<void>;
+}
+
+const SESSION_PURGE_INTERVAL_MS = 10 * 60 * 1000;
+
+/**
+ * The composition root: opens the database, builds the real adapters, starts the local upstreams outside
+ * production, and serves. Ports may be opened by the caller beforehand (tests use port 0).
+ */
+export async function startServices(
+  config: Config,
+  logger: Logger,
+  ports: { portal?: OpenPort; franceconnect?: OpenPort } = {},
+): Promise<RunningServices> {
+  const franceconnect = config.localUpstreams.enabled
+    ? await startLocalFranceConnect(config, logger, ports.franceconnect)
+    : undefined;
+
+  const db = openDatabase(config.database.url);
+  const applied = await migrateToLatest(db);
+  if (applied.length > 0) logger.info({ migrations: applied }, 'migrations appliquées');
+
+  const sessionStore = new DatabaseSessionStore(db);
+  const purge = () => sessionStore.purgeExpired().catch((error) => logger.error({ err: error }, 'purge des sessions impossible'));
+  await purge();
+  const purgeTimer = setInterval(purge, SESSION_PURGE_INTERVAL_MS).unref();
+
+  const connector = createOidcConnector({
+    issuer: config.franceconnect.issuer,
+    clientId: config.franceconnect.clientId,
+    clientSecret: config.franceconnect.clientSecret,
+    signingAlg: config.franceconnect.signingAlg,
+    timeoutMs: config.franceconnect.timeoutMs,
+    usePkce: false,
+  });
+  const app = createApp({
+    config,
+    db,
+    logger,
+    sessionStore,
+    franceconnect: createFranceConnectService(connector, config.franceconnect),
+  });
+  const portal = ports.portal ?? (await openPort(config.http.host, config.http.port));
+  portal.attach(app);
+  logger.info({ url: config.http.publicUrl }, 'portail démarré');
+
+  return {
+    portal,
+    franceconnect,
+    async stop() {
+      clearInterval(purgeTimer);
+      await Promise.all([portal.close(), franceconnect?.close()]);
+      await db.destroy();
+    },
+  };
+}
+
+async function startLocalFranceConnect(config: Config, logger: Logger, port: OpenPort | undefined): Promise<OpenPort> {
+  const settings = config.localUpstreams.franceconnect;
+  const fcLogger = logger.child({ upstream: 'franceconnect-local' });
+  const portalClient = parseClient({
+    client_id: config.franceconnect.clientId,
+    client_secret: config.franceconnect.clientSecret,
+    client_name: 'Passerelle Particulier',
+    redirect_uris: [config.franceconnect.redirectUri],
+    post_logout_redirect_uris: [config.franceconnect.postLogoutRedirectUri],
+    signing_alg: config.franceconnect.signingAlg,
+  });
+  const app = await createLocalFranceConnect({
+    issuer: config.franceconnect.issuer,
+    clients: [portalClient, ...(settings.clientsFile === undefined ? [] : loadClients(settings.clientsFile))],
+    personas: loadPersonas(settings.personasFile),
+    subSecret: settings.subSecret,
+    slowTokenMs: settings.slowTokenMs,
+    warn: (message) => fcLogger.warn(message),
+  });
+  const opened = port ?? (await openPort(config.http.host, settings.port));
+  opened.attach(app);
+  logger.info({ issuer: config.franceconnect.issuer }, 'FranceConnect local démarré');
+  return opened;
+}

@@ -1,0 +1,56 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Config, loadConfig } from '../../src/config/config.js';
+import { createLogger } from '../../src/http/logger.js';
+import { openPort } from '../../src/http/listen.js';
+import { type RunningServices, startServices } from '../../src/server.js';
+
+export interface Stack {
+  config: Config;
+  portalUrl: string;
+  fcIssuer: string;
+  services: RunningServices;
+  databasePath: string;
+  stop(): Promise<void>;
+}
+
+/** The real portal and the real local FranceConnect on 127.0.0.1, port 0, with a fresh SQLite file. */
+export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
+  const portal = await openPort('127.0.0.1', 0);
+  const franceconnect = await openPort('127.0.0.1', 0);
+  const directory = mkdtempSync(join(tmpdir(), 'passerelle-test-'));
+  const databasePath = join(directory, 'passerelle.sqlite');
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    HOST: '127.0.0.1',
+    PORT: String(portal.port),
+    PUBLIC_URL: portal.origin,
+    FC_ISSUER: `${franceconnect.origin}/api/v2`,
+    DATABASE_URL: `file:${databasePath}`,
+    FC_TIMEOUT_MS: '1500',
+    FC_MOCK_SLOW_TOKEN_MS: '3000',
+    ...env,
+  });
+  const services = await startServices(config, createLogger(config.log.level), { portal, franceconnect });
+  if (services.franceconnect === undefined) await franceconnect.close();
+  return {
+    config,
+    portalUrl: portal.origin,
+    fcIssuer: config.franceconnect.issuer,
+    services,
+    databasePath,
+    async stop() {
+      await services.stop();
+      rmSync(directory, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A port that nobody listens on, for "unreachable" cases. */
+export async function closedPort(): Promise<number> {
+  const port = await openPort('127.0.0.1', 0);
+  await port.close();
+  return port.port;
+}
