@@ -5,6 +5,13 @@ import { errorUri, jsonErrorCode } from './fc-errors.js';
 
 const JSON_ERROR_PATHS = new Set(['/token', '/userinfo', '/token/revocation']);
 
+// Details that oidc-provider 9.13 words differently from the 9.1.2 FranceConnect runs.
+const FC_DETAILS: Record<string, string> = {
+  'unsupported code_challenge_method': 'PKCE verification failed',
+  'code_verifier must be provided': 'PKCE verification failed',
+  'code_verifier does not match code_challenge': 'PKCE verification failed',
+};
+
 interface DetailedError {
   error_detail?: string;
 }
@@ -15,7 +22,7 @@ interface DetailedError {
  */
 export function installJsonErrorFormat(provider: Provider): void {
   const details = new WeakMap<object, string | undefined>();
-  const remember = (ctx: KoaContextWithOIDC, error: DetailedError) => details.set(ctx, error.error_detail);
+  const remember = (ctx: KoaContextWithOIDC, error: DetailedError) => details.set(ctx, FC_DETAILS[error.error_detail ?? ''] ?? error.error_detail);
   provider.on('grant.error', remember);
   provider.on('userinfo.error', remember);
   provider.on('revocation.error', remember);

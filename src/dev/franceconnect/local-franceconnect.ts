@@ -8,7 +8,7 @@ import { interactionRoutes } from './interactions.js';
 import { generateSigningKeys } from './keys.js';
 import type { Persona } from './personas.js';
 import { createFranceConnectProvider } from './provider.js';
-import { authorizeViolation, logoutViolation } from './request-params.js';
+import { authorizeViolation, logoutViolation, pickAcr } from './request-params.js';
 
 export interface LocalFranceConnectOptions {
   issuer: string;
@@ -57,16 +57,29 @@ export async function createLocalFranceConnect(options: LocalFranceConnectOption
     res.set('cache-control', 'public, max-age=600').json(discovery);
   });
   router.get('/jwks', (_req, res) => {
-    res.set('cache-control', 'public, max-age=600').type('application/jwk-set+json').send(JSON.stringify(keys.publicJwks));
+    res.setHeader('cache-control', 'public, max-age=600');
+    res.setHeader('content-type', 'application/jwk-set+json');
+    res.end(JSON.stringify(keys.publicJwks));
   });
-  router.get('/authorize', checkParams(authorizeViolation, AUTHORIZE_PARAMS_ERROR));
-  // oidc-provider reads the raw body itself: a checked POST is handed over as the equivalent GET.
-  router.post('/authorize', express.urlencoded({ extended: false, limit: '16kb' }), checkParams(authorizeViolation, AUTHORIZE_PARAMS_ERROR), (req, _res, next) => {
-    req.url = `/authorize?${new URLSearchParams(req.body as Record<string, string>)}`;
+  // FranceConnect replaces acr_values by the level it picked before its OIDC engine runs; a level above eidas1 is
+  // kept, and refused by redirect when the sign-in starts. A POST is handed over as the equivalent GET because
+  // oidc-provider reads raw bodies itself.
+  const forwardAuthorize: RequestHandler = (req, _res, next) => {
+    const params = new URLSearchParams((req.method === 'POST' ? req.body : req.query) as Record<string, string>);
+    const acr = pickAcr(params.get('acr_values') ?? undefined);
+    if (acr === 'eidas1') params.set('acr_values', acr);
     req.method = 'GET';
+    req.url = `/authorize?${params}`;
+    next();
+  };
+  router.get('/authorize', checkParams(authorizeViolation, AUTHORIZE_PARAMS_ERROR), forwardAuthorize);
+  router.post('/authorize', express.urlencoded({ extended: false, limit: '16kb' }), checkParams(authorizeViolation, AUTHORIZE_PARAMS_ERROR), forwardAuthorize);
+  router.get('/session/end', checkParams(logoutViolation, LOGOUT_PARAMS_ERROR));
+  // FranceConnect's browser endpoints answer errors with its HTML page whatever the Accept header says.
+  router.use(['/authorize', '/session/end'], (req, _res, next) => {
+    req.headers.accept = 'text/html';
     next();
   });
-  router.get('/session/end', checkParams(logoutViolation, LOGOUT_PARAMS_ERROR));
   router.use('/interaction', interactionRoutes(provider, personas, issuer));
   router.use((req, res, next) => (PROVIDER_PATHS.test(req.path) ? next() : showError(res, NOT_FOUND_ERROR)));
   router.use(provider.callback());
