@@ -30,11 +30,11 @@ export const envSchema = z.object({
     .min(1)
     .default('file:./data/passerelle.sqlite')
     .describe('Base de données : file:chemin (SQLite) ou postgres://…'),
-  SESSION_SECRET: z.string().min(32).optional().describe('Secret de signature des cookies de session (32 caractères au moins)'),
+  SESSION_SECRET: z.string().min(32).optional().describe('Secret de signature des cookies de session, 32 caractères au moins ; obligatoire en production, valeur factice en développement'),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30).describe('Durée d’inactivité avant expiration de la session'),
   FC_ISSUER: httpUrl.default('http://localhost:3001/api/v2').describe('Émetteur FranceConnect (issuer, avec /api/v2)'),
   FC_CLIENT_ID: z.string().min(1).default('passerelle-particulier-dev').describe('Identifiant client FranceConnect du portail'),
-  FC_CLIENT_SECRET: z.string().min(32).optional().describe('Secret client FranceConnect du portail'),
+  FC_CLIENT_SECRET: z.string().min(32).optional().describe('Secret client FranceConnect du portail ; obligatoire en production, valeur factice en développement'),
   FC_SIGNING_ALG: z.enum(['ES256', 'RS256', 'HS256']).default('ES256').describe('Algorithme de signature de l’ID token et du userinfo'),
   FC_REDIRECT_URI: httpUrl.optional().describe('URI de retour FranceConnect (défaut PUBLIC_URL/connexion/franceconnect/callback)'),
   FC_POST_LOGOUT_REDIRECT_URI: httpUrl.optional().describe('URI de retour après déconnexion (défaut PUBLIC_URL/deconnexion/callback)'),
@@ -45,9 +45,9 @@ export const envSchema = z.object({
     .describe('Scopes demandés à FranceConnect'),
   FC_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000).describe('Délai maximal d’une requête vers FranceConnect'),
   LOCAL_UPSTREAMS: booleanFlag.optional().describe('Démarrer les services locaux de développement (défaut : oui hors production) ; le FranceConnect local écoute sur le port de FC_ISSUER'),
-  FC_PERSONAS_FILE: z.string().min(1).optional().describe('Fichier JSON des identités du FranceConnect local'),
+  FC_PERSONAS_FILE: z.string().min(1).optional().describe('Fichier JSON des identités du FranceConnect local (défaut src/dev/franceconnect/personas.json)'),
   FC_MOCK_CLIENTS_FILE: z.string().min(1).optional().describe('Fichier JSON de clients supplémentaires du FranceConnect local'),
-  FC_MOCK_SUB_SECRET: z.string().min(16).optional().describe('Secret de calcul des sub du FranceConnect local'),
+  FC_MOCK_SUB_SECRET: z.string().min(16).optional().describe('Secret de calcul des sub du FranceConnect local (valeur factice par défaut)'),
   FC_MOCK_SLOW_TOKEN_MS: z.coerce.number().int().min(0).max(120_000).default(10_000).describe('Attente du jeton pour l’identité « jeton_lent »'),
 });
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { AppError } from '../http/errors.js';
-import { isUnreachable, type OidcConnector } from '../oidc-client/connector.js';
+import { isUnreachable, type OidcConnector, upstreamErrorStatus } from '../oidc-client/connector.js';
 import { type CitizenIdentity, toCitizenIdentity, userinfoSchema } from './citizen-identity.js';
 
 export interface FranceConnectSettings {
@@ -38,8 +38,12 @@ export interface FranceConnectService {
 }
 
 export function createFranceConnectService(connector: OidcConnector, settings: FranceConnectSettings): FranceConnectService {
-  const upstreamFailure = (error: unknown, step: string) =>
-    isUnreachable(error) ? new AppError('FC-004', `${step} : FranceConnect injoignable`, { cause: error }) : new AppError('FC-005', `${step} : réponse refusée`, { cause: error });
+  const upstreamFailure = (error: unknown, step: string) => {
+    if (isUnreachable(error)) return new AppError('FC-004', `${step} : FranceConnect injoignable`, { cause: error });
+    const status = upstreamErrorStatus(error);
+    if (status !== undefined) return new AppError('FC-007', `${step} : FranceConnect a répondu ${status}`, { cause: error });
+    return new AppError('FC-005', `${step} : réponse refusée`, { cause: error });
+  };
 
   return {
     async start() {

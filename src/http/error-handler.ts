@@ -27,6 +27,10 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, next) => {
   if (res.headersSent) return next(error);
   const code = classify(error);
   if (code === 'HTTP-500') req.log.error({ err: error, code }, 'erreur inattendue');
-  else req.log.warn({ code, reason: error instanceof AppError ? error.reason : String(error?.message ?? error) }, 'erreur présentée à l’usager');
+  else {
+    const reason = error instanceof AppError ? error.reason : String(error?.message ?? error);
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : undefined;
+    req.log.warn({ code, reason, cause }, 'erreur présentée à l’usager');
+  }
   renderError(res, code);
 };

@@ -82,7 +82,7 @@ export function createOidcConnector(settings: ConnectorSettings): OidcConnector 
     const endpoint = config.serverMetadata().userinfo_endpoint;
     if (endpoint === undefined) throw new Error('userinfo_endpoint absent de la découverte');
     const response = await client.fetchProtectedResource(config, accessToken, new URL(endpoint), 'GET', undefined, new Headers({ accept: 'application/jwt' }));
-    if (!response.ok) throw new Error(`userinfo a répondu ${response.status}`);
+    if (!response.ok) throw Object.assign(new Error(`userinfo a répondu ${response.status}`), { status: response.status });
     const { payload } = await verifySymmetric(await response.text());
     if (payload.sub !== sub) throw new Error('le sub du userinfo diffère de celui de l’ID token');
     return payload as Record<string, unknown>;
@@ -139,4 +139,14 @@ export function isUnreachable(error: unknown): boolean {
     if (typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET'].includes(code)) return true;
   }
   return false;
+}
+
+/** The HTTP status of an error answer from the provider (4xx/5xx), when the failure is one. */
+export function upstreamErrorStatus(error: unknown): number | undefined {
+  for (let current: unknown = error; current instanceof Error; current = current.cause) {
+    const status = (current as { status?: unknown }).status;
+    if (typeof status === 'number' && status >= 400) return status;
+    if (current.cause instanceof Response && current.cause.status >= 400) return current.cause.status;
+  }
+  return undefined;
 }

@@ -47,7 +47,7 @@ export class TestBrowser {
       headers.set('content-type', 'application/x-www-form-urlencoded');
       body = new URLSearchParams(options.form).toString();
     }
-    const response = await fetch(url, { method: options.method ?? (body ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
+    const response = await fetch(url, { method: options.method ?? (options.form ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
     this.store(url, response.headers.getSetCookie());
     return { url, status: response.status, headers: response.headers, body: await response.text(), chain: [url] };
   }

@@ -1,0 +1,3 @@
+import { environmentTable } from '../config/env-table.js';
+
+console.log(environmentTable());

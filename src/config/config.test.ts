@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+import { DEV_SECRETS } from './env.schema.js';
+
+const production = {
+  NODE_ENV: 'production',
+  PUBLIC_URL: 'https://passerelle.exemple.gouv.fr',
+  SESSION_SECRET: 'a'.repeat(48),
+  FC_ISSUER: 'https://fcp-low.sbx.dev-franceconnect.fr/api/v2',
+  FC_CLIENT_ID: 'client',
+  FC_CLIENT_SECRET: 'b'.repeat(48),
+};
+
+const problemsOf = (env: Record<string, string>) => {
+  try {
+    loadConfig(env);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+};
+
+describe('configuration', () => {
+  it('runs in development with visibly fake defaults and the local upstreams', () => {
+    const config = loadConfig({});
+    expect(config.env).toBe('development');
+    expect(config.http.publicUrl).toBe('http://localhost:3000');
+    expect(config.franceconnect).toMatchObject({
+      issuer: 'http://localhost:3001/api/v2',
+      signingAlg: 'ES256',
+      redirectUri: 'http://localhost:3000/connexion/franceconnect/callback',
+      postLogoutRedirectUri: 'http://localhost:3000/deconnexion/callback',
+      clientSecret: DEV_SECRETS.FC_CLIENT_SECRET,
+    });
+    expect(config.localUpstreams.enabled).toBe(true);
+    expect(config.localUpstreams.franceconnect.port).toBe(3001);
+    expect(config.session).toMatchObject({ cookieName: 'passerelle.sid', secureCookie: false, idleMinutes: 30 });
+    expect(config.database.url).toBe('file:./data/passerelle.sqlite');
+  });
+
+  it('is frozen', () => {
+    const config = loadConfig({});
+    expect(() => {
+      (config.franceconnect as { issuer: string }).issuer = 'x';
+    }).toThrow(TypeError);
+  });
+
+  it('names each malformed variable', () => {
+    const named = problemsOf({ PORT: 'abc', FC_SIGNING_ALG: 'none', FC_ISSUER: 'pas une url' }).map((problem) => problem.split(' ')[0]);
+    expect(named.sort()).toEqual(['FC_ISSUER', 'FC_SIGNING_ALG', 'PORT']);
+    expect(problemsOf({ SESSION_SECRET: 'court' })[0]).toMatch(/^SESSION_SECRET/);
+  });
+
+  it('starts in production with real secrets, https and no local upstream, on a __Host- cookie', () => {
+    const config = loadConfig(production);
+    expect(config.localUpstreams.enabled).toBe(false);
+    expect(config.session).toMatchObject({ cookieName: '__Host-passerelle', secureCookie: true });
+  });
+
+  it('refuses production without secrets, with development secrets, or with local upstreams, naming the variable', () => {
+    const { SESSION_SECRET: _s, FC_CLIENT_SECRET: _c, ...withoutSecrets } = production;
+    expect(problemsOf(withoutSecrets)).toEqual(['SESSION_SECRET : obligatoire en production', 'FC_CLIENT_SECRET : obligatoire en production']);
+    expect(problemsOf({ ...production, SESSION_SECRET: DEV_SECRETS.SESSION_SECRET, FC_CLIENT_SECRET: DEV_SECRETS.FC_CLIENT_SECRET })).toEqual([
+      'SESSION_SECRET : valeur de développement refusée en production',
+      'FC_CLIENT_SECRET : valeur de développement refusée en production',
+    ]);
+    expect(problemsOf({ ...production, FC_ISSUER: 'http://localhost:3001/api/v2' })[0]).toMatch(/^FC_ISSUER/);
+    expect(problemsOf({ ...production, FC_ISSUER: 'http://127.0.0.1:3001/api/v2' })[0]).toMatch(/^FC_ISSUER/);
+    expect(problemsOf({ ...production, LOCAL_UPSTREAMS: 'true' })[0]).toMatch(/^LOCAL_UPSTREAMS/);
+    expect(problemsOf({ ...production, PUBLIC_URL: 'http://passerelle.exemple.gouv.fr' })[0]).toMatch(/^PUBLIC_URL/);
+    expect(problemsOf({ ...production, FC_REDIRECT_URI: 'http://localhost:3000/cb' })[0]).toMatch(/^FC_REDIRECT_URI/);
+    expect(problemsOf({ ...production, FC_SIGNING_ALG: 'HS256' })[0]).toMatch(/^FC_SIGNING_ALG/);
+  });
+});

@@ -1,0 +1,60 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SessionData } from 'express-session';
+import type { Kysely } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from './database.js';
+import { migrateToLatest } from './migrate.js';
+import type { Database } from './schema.js';
+import { DatabaseSessionStore } from './session-store.js';
+
+let directory: string;
+let db: Kysely<Database>;
+let store: DatabaseSessionStore;
+
+beforeAll(async () => {
+  directory = mkdtempSync(join(tmpdir(), 'passerelle-store-'));
+  db = openDatabase(`file:${join(directory, 'db.sqlite')}`);
+  expect(await migrateToLatest(db)).toEqual(['001-sessions']);
+  expect(await migrateToLatest(db)).toEqual([]);
+  store = new DatabaseSessionStore(db);
+});
+afterAll(async () => {
+  await db.destroy();
+  rmSync(directory, { recursive: true, force: true });
+});
+
+const call = <T>(fn: (cb: (error: unknown, value?: T) => void) => void) =>
+  new Promise<T | undefined>((resolve, reject) => fn((error, value) => (error ? reject(error) : resolve(value))));
+
+const sessionFor = (expires: Date, extra: Record<string, unknown> = {}) => ({ cookie: { expires, originalMaxAge: 60_000 }, ...extra }) as unknown as SessionData;
+
+describe('database session store', () => {
+  it('stores, reads back, replaces and destroys a session row', async () => {
+    const later = new Date(Date.now() + 60_000);
+    await call((cb) => store.set('s1', sessionFor(later, { franceconnect: { state: 'a', nonce: 'b', startedAt: 1 } }), cb));
+    expect((await call<SessionData | null>((cb) => store.get('s1', cb)))?.franceconnect?.state).toBe('a');
+    await call((cb) => store.set('s1', sessionFor(later, { franceconnect: { state: 'c', nonce: 'd', startedAt: 2 } }), cb));
+    expect((await db.selectFrom('session').selectAll().where('sid', '=', 's1').execute()).map((r) => JSON.parse(r.data).franceconnect.state)).toEqual(['c']);
+    await call((cb) => store.destroy('s1', cb));
+    expect(await call((cb) => store.get('s1', cb))).toBeNull();
+  });
+
+  it('never returns an expired session, and purges expired rows only', async () => {
+    await call((cb) => store.set('old', sessionFor(new Date(Date.now() - 1000)), cb));
+    await call((cb) => store.set('live', sessionFor(new Date(Date.now() + 60_000)), cb));
+    expect(await call((cb) => store.get('old', cb))).toBeNull();
+    expect(await store.purgeExpired()).toBe(1);
+    expect((await db.selectFrom('session').select('sid').execute()).map((r) => r.sid)).toEqual(['live']);
+  });
+
+  it('touch pushes the expiry back', async () => {
+    const soon = new Date(Date.now() + 1000);
+    await call((cb) => store.set('t', sessionFor(soon), cb));
+    const later = new Date(Date.now() + 3_600_000);
+    await call((cb) => store.touch('t', sessionFor(later), cb));
+    const row = await db.selectFrom('session').select('expires_at').where('sid', '=', 't').executeTakeFirstOrThrow();
+    expect(row.expires_at).toBe(later.getTime());
+  });
+});

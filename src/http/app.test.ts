@@ -1,0 +1,117 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import express from 'express';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../config/config.js';
+import { openDatabase } from '../db/database.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { DatabaseSessionStore } from '../db/session-store.js';
+import { createFranceConnectService } from '../franceconnect/sign-in.service.js';
+import { createOidcConnector } from '../oidc-client/connector.js';
+import { createApp } from './app.js';
+import { errorHandler } from './error-handler.js';
+import { createLogger, httpLogger } from './logger.js';
+import { useViews } from './views.js';
+
+const directory = mkdtempSync(join(tmpdir(), 'passerelle-app-'));
+const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: `file:${join(directory, 'db.sqlite')}`, FC_ISSUER: 'http://127.0.0.1:9/api/v2' });
+const db = openDatabase(config.database.url);
+const logger = createLogger('silent');
+const app = createApp({
+  config,
+  db,
+  logger,
+  sessionStore: new DatabaseSessionStore(db),
+  franceconnect: createFranceConnectService(
+    createOidcConnector({ ...config.franceconnect, usePkce: false }),
+    config.franceconnect,
+  ),
+});
+
+beforeAll(async () => {
+  await migrateToLatest(db);
+});
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+describe('portal HTTP layer', () => {
+  it('sends a CSP with a fresh nonce that the page scripts carry, and refuses framing', async () => {
+    const first = await request(app).get('/');
+    const second = await request(app).get('/');
+    const csp = first.headers['content-security-policy'] as string;
+    const nonce = /'nonce-([^']+)'/.exec(csp)?.[1];
+    expect(nonce).toBeTruthy();
+    expect(second.headers['content-security-policy']).not.toContain(nonce);
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toMatch(/script-src[^;]*'unsafe-inline'/);
+    expect(csp).toContain("form-action 'self' http://127.0.0.1:9");
+    expect(first.text).toContain(`nonce="${nonce}"`);
+    expect(first.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(first.text).toContain('<html lang="fr"');
+  });
+
+  it('sets an httpOnly, SameSite=Lax session cookie only for pages with a form', async () => {
+    const home = await request(app).get('/');
+    const cookie = (home.headers['set-cookie'] as unknown as string[])[0] ?? '';
+    expect(cookie).toMatch(/^passerelle\.sid=/);
+    expect(cookie).toContain('HttpOnly');
+    expect(cookie).toContain('SameSite=Lax');
+    expect(cookie).toContain('Path=/');
+    expect((await request(app).get('/healthz')).headers['set-cookie']).toBeUndefined();
+  });
+
+  it('echoes a well-formed X-Request-ID and replaces a malformed one', async () => {
+    expect((await request(app).get('/healthz').set('X-Request-ID', 'abc-12345678')).headers['x-request-id']).toBe('abc-12345678');
+    expect((await request(app).get('/healthz').set('X-Request-ID', '<script>alert(1)</script>')).headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('serves the DSFR from node_modules with long caching', async () => {
+    const home = await request(app).get('/');
+    const css = /href="(\/dsfr\/[^"]+\/dsfr\.min\.css)"/.exec(home.text)?.[1] ?? '';
+    const response = await request(app).get(css);
+    expect(response.status).toBe(200);
+    expect(response.headers['cache-control']).toContain('immutable');
+  });
+
+  it('answers an unknown page with the French 404 page', async () => {
+    const response = await request(app).get('/nulle-part');
+    expect(response.status).toBe(404);
+    expect(response.text).toContain('Page non trouvée');
+    expect(response.text).toContain('Erreur HTTP-404');
+  });
+
+  it('answers a malformed form body with a 400 page, not a 500', async () => {
+    const response = await request(app).post('/connexion/franceconnect').type('form').send('a'.repeat(20_000));
+    expect(response.status).toBe(400);
+    expect(response.text).toContain('Demande incorrecte');
+  });
+
+  it('reports liveness and readiness, and readiness fails once the database is gone', async () => {
+    expect((await request(app).get('/healthz')).body).toEqual({ status: 'ok' });
+    expect((await request(app).get('/readyz')).body).toEqual({ status: 'ok', database: 'ok' });
+    await db.destroy();
+    const ready = await request(app).get('/readyz');
+    expect(ready.status).toBe(503);
+    expect(ready.body).toEqual({ status: 'indisponible', database: 'injoignable' });
+    expect((await request(app).get('/healthz')).status).toBe(200);
+  });
+});
+
+describe('error handler', () => {
+  it('shows an unexpected failure as the French 500 page with a request id and no stack trace', async () => {
+    const failing = express();
+    failing.use(httpLogger(logger));
+    useViews(failing, { serviceName: 'Test', serviceTagline: 'Test' }, { cache: false });
+    failing.get('/boum', () => {
+      throw new Error('secret interne at /srv/app/src/boum.ts:12');
+    });
+    failing.use(errorHandler);
+    const response = await request(failing).get('/boum');
+    expect(response.status).toBe(500);
+    expect(response.text).toContain('Erreur inattendue');
+    expect(response.text).toContain(response.headers['x-request-id']);
+    expect(response.text).not.toContain('secret interne');
+    expect(response.text).not.toContain('boum.ts');
+  });
+});
