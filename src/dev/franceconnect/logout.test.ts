@@ -50,7 +50,8 @@ describe('logout', () => {
 
   it('L4, L5 (64, 65): a missing hint or an unknown parameter is a 400 page Y000400', async () => {
     const { idToken } = await signedIn();
-    for (const params of [{ state: 'x' }, { id_token_hint: '' }, { id_token_hint: idToken, foo: 'bar' }]) {
+    const cases: Array<Record<string, string>> = [{ state: 'x' }, { id_token_hint: '' }, { id_token_hint: idToken, foo: 'bar' }];
+    for (const params of cases) {
       const response = await fetch(sessionEnd(params), { redirect: 'manual' });
       expect(response.status).toBe(400);
       expect(response.headers.get('location')).toBeNull();
