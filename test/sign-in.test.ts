@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestBrowser, type Page } from './helpers/browser.js';
@@ -193,5 +196,49 @@ describe('FranceConnect unreachable', () => {
     expectErrorPage(page, 502, 'FC-004', 'FranceConnect ne répond pas pour le moment.');
     expect(formWithAction(page.body, '/connexion/franceconnect').fields._csrf).toBeTruthy();
     expect((await browser.visit(`${stack.portalUrl}/healthz`)).status).toBe(200);
+  });
+});
+
+describe('what the logs keep', () => {
+  const lines: string[] = [];
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({}, { write: (line: string) => void lines.push(line) });
+  });
+  afterAll(() => stack.stop());
+
+  it('records each request with its id, and no code, state, token, cookie or identity', async () => {
+    const browser = new TestBrowser();
+    const page = await signIn(browser, stack.portalUrl);
+    const callback = page.chain.find((url) => url.pathname === '/connexion/franceconnect/callback') as URL;
+    const logs = lines.join('\n');
+    expect(logs).toContain('"path":"/connexion/franceconnect/callback"');
+    expect(logs).toContain('usager connecté avec FranceConnect');
+    expect(logs).toMatch(/"reqId":"[0-9a-f-]{36}"|"req":\{"id":"[0-9a-f-]{36}"/);
+    for (const secret of [callback.searchParams.get('code'), callback.searchParams.get('state'), browser.cookieValue('127.0.0.1', stack.config.session.cookieName), 'Angela', 'DUBOIS', '1962-08-24']) {
+      expect(secret).toBeTruthy();
+      expect(logs).not.toContain(secret);
+    }
+  });
+});
+
+describe('another personas file', () => {
+  let stack: Stack;
+  let directory: string;
+  beforeAll(async () => {
+    directory = mkdtempSync(join(tmpdir(), 'personas-'));
+    const file = join(directory, 'personas.json');
+    writeFileSync(file, JSON.stringify({ personas: [{ login: 'maison', password: 'secret', description: 'Identité d’une équipe', given_name: 'Inès', family_name: 'MARCHAND', gender: 'female', birthdate: '1999-03-04', birthplace: '33063', birthcountry: '99100' }] }));
+    stack = await startStack({ FC_PERSONAS_FILE: file });
+  });
+  afterAll(async () => {
+    await stack.stop();
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('signs in with an identity of FC_PERSONAS_FILE', async () => {
+    const browser = new TestBrowser();
+    const page = await submitFranceConnectLogin(browser, await openFranceConnectLogin(browser, stack.portalUrl), 'maison', 'secret');
+    expect(textOf(page.body)).toContain('Inès MARCHAND');
   });
 });

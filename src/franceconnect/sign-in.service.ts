@@ -14,7 +14,6 @@ export interface FranceConnectSettings {
 export interface PendingSignIn {
   state: string;
   nonce: string;
-  startedAt: number;
 }
 
 // FranceConnect "low" only grants eidas1; a higher level is fine, anything else is refused.
@@ -47,7 +46,7 @@ export function createFranceConnectService(connector: OidcConnector, settings: F
 
   return {
     async start() {
-      const pending = { state: randomToken(), nonce: randomToken(), startedAt: Date.now() };
+      const pending = { state: randomToken(), nonce: randomToken() };
       try {
         const url = await connector.buildSignInUrl({
           redirectUri: settings.redirectUri,

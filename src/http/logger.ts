@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pino, type Logger, type LevelWithSilent } from 'pino';
+import { type DestinationStream, type LevelWithSilent, type Logger, pino } from 'pino';
 import { pinoHttp } from 'pino-http';
 
 // Tokens, codes, cookies and identities never reach the logs; query strings are dropped from logged URLs.
@@ -18,8 +18,8 @@ const REDACT = [
   '*.email',
 ];
 
-export function createLogger(level: LevelWithSilent): Logger {
-  return pino({ level, redact: { paths: REDACT, censor: '[masqué]' }, base: { service: 'passerelle-particulier' } });
+export function createLogger(level: LevelWithSilent, destination?: DestinationStream): Logger {
+  return pino({ level, redact: { paths: REDACT, censor: '[masqué]' }, base: { service: 'passerelle-particulier' } }, destination);
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;

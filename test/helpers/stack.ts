@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { DestinationStream } from 'pino';
 import { type Config, loadConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/http/logger.js';
 import { openPort } from '../../src/http/listen.js';
@@ -16,7 +17,7 @@ export interface Stack {
 }
 
 /** The real portal and the real local FranceConnect on 127.0.0.1, port 0, with a fresh SQLite file. */
-export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
+export async function startStack(env: Record<string, string> = {}, logs?: DestinationStream): Promise<Stack> {
   const portal = await openPort('127.0.0.1', 0);
   const franceconnect = await openPort('127.0.0.1', 0);
   const directory = mkdtempSync(join(tmpdir(), 'passerelle-test-'));
@@ -33,7 +34,7 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     FC_MOCK_SLOW_TOKEN_MS: '3000',
     ...env,
   });
-  const services = await startServices(config, createLogger(config.log.level), { portal, franceconnect });
+  const services = await startServices(config, createLogger(logs ? 'debug' : config.log.level, logs), { portal, franceconnect });
   if (services.franceconnect === undefined) await franceconnect.close();
   return {
     config,

@@ -5,8 +5,11 @@ import { errorUri, jsonErrorCode } from './fc-errors.js';
 
 const JSON_ERROR_PATHS = new Set(['/token', '/userinfo', '/token/revocation']);
 
-// Details that oidc-provider 9.13 words differently from the 9.1.2 FranceConnect runs.
+// Details that FranceConnect words differently: it runs oidc-provider 9.1.2, and its Redis store drops expired
+// codes and tokens, so that expiry reads "not found" on the wire.
 const FC_DETAILS: Record<string, string> = {
+  'authorization code is expired': 'authorization code not found',
+  'access token is expired': 'access token not found',
   'unsupported code_challenge_method': 'PKCE verification failed',
   'code_verifier must be provided': 'PKCE verification failed',
   'code_verifier does not match code_challenge': 'PKCE verification failed',

@@ -6,6 +6,7 @@ import { errorPageFor, fcErrorView } from './fc-errors.js';
 import { installFaults } from './faults.js';
 import { installJsonErrorFormat } from './json-errors.js';
 import type { SigningKeys } from './keys.js';
+import { memoryAdapterFactory } from './memory-adapter.js';
 import { type Persona, personaClaims } from './personas.js';
 import { franceConnectSub } from './subject.js';
 
@@ -45,6 +46,7 @@ export function createFranceConnectProvider(options: ProviderOptions): Provider 
       subject_type: 'pairwise',
       require_auth_time: true,
     },
+    adapter: memoryAdapterFactory(),
     jwks: options.keys.privateJwks as Configuration['jwks'],
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     acrValues: ['eidas1'],

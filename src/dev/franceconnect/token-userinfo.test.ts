@@ -1,5 +1,5 @@
 import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CLIENTS, hex, type LocalFc, RP_ORIGIN, SECRET, startLocalFc, tokenForm } from '../../../test/helpers/local-franceconnect.js';
 
 // Assertion numbers refer to ../shared/reference/fc-conformance.md (§1.4 token, §1.5 userinfo, §1.8 revocation).
@@ -232,5 +232,30 @@ describe('faults on purpose (reserved personas)', () => {
 
   it('acr_insuffisant: the ID token carries a level below eidas1', async () => {
     expect(payloadOf((await fc.tokens({}, 'acr_insuffisant')).id_token).acr).toBe('eidas0');
+  });
+});
+
+describe('lifetimes (the local platform runs in this process, so moving the clock is enough)', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+  const moveClock = (seconds: number) => vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + seconds * 1000 });
+
+  it('T7 (45): a code is valid 30 seconds, then reads "not found"', async () => {
+    const fresh = await fc.code();
+    moveClock(29);
+    expect((await fc.token(tokenForm(fresh.code))).status).toBe(200);
+    vi.useRealTimers();
+    const { code } = await fc.code();
+    moveClock(31);
+    await expectTokenError(await fc.token(tokenForm(code)), 400, 'invalid_grant', 'grant request is invalid (authorization code not found)', 'Y049E20B');
+  });
+
+  it('U4 (56): an access token is valid 60 seconds, then reads "not found"', async () => {
+    const { access_token } = await fc.tokens();
+    moveClock(61);
+    const response = await userinfo(access_token);
+    expect(response.status).toBe(401);
+    expect(((await response.json()) as { error_description: string }).error_description).toBe('invalid token provided (access token not found)');
   });
 });
