@@ -64,9 +64,7 @@ export function createFranceConnectService(connector: OidcConnector, settings: F
     async complete(rawQuery, pending) {
       if (pending === undefined) throw new AppError('FC-003', 'retour de FranceConnect sans connexion en cours');
       const query = callbackQuerySchema.safeParse(Object.fromEntries(new URLSearchParams(rawQuery)));
-      if (!query.success || new URLSearchParams(rawQuery).size !== Object.keys(query.data).length) {
-        throw new AppError('FC-005', 'paramètres de retour mal formés');
-      }
+      if (!query.success) throw new AppError('FC-005', 'paramètres de retour mal formés');
       const { error, state } = query.data;
       if (error === 'access_denied') throw new AppError('FC-001', 'connexion annulée par l’usager');
       if (error !== undefined) throw new AppError('FC-007', `FranceConnect a répondu ${error}`);

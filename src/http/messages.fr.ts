@@ -10,8 +10,17 @@ export interface ErrorMessage {
   actions: ErrorAction[];
 }
 
-const FC_FAILED = 'La connexion avec FranceConnect n’a pas marché';
 const NOTHING_SENT = 'Rien n’a été transmis.';
+
+/** A sign-in that FranceConnect could not complete: same heading and way out, a different explanation. */
+const signInFailure = (status: number, help: string[]): ErrorMessage => ({
+  status,
+  pageTitle: 'Connexion impossible',
+  title: 'La connexion avec FranceConnect n’a pas marché',
+  lead: NOTHING_SENT,
+  help,
+  actions: ['retry-sign-in', 'home'],
+});
 
 export const ERROR_MESSAGES = {
   'FC-001': {
@@ -22,14 +31,7 @@ export const ERROR_MESSAGES = {
     help: [NOTHING_SENT],
     actions: ['retry-sign-in', 'home'],
   },
-  'FC-002': {
-    status: 400,
-    pageTitle: 'Connexion impossible',
-    title: FC_FAILED,
-    lead: NOTHING_SENT,
-    help: ['La réponse de FranceConnect ne correspond pas à votre demande de connexion. Par sécurité, nous l’avons ignorée.', 'Recommencez la connexion depuis cette page.'],
-    actions: ['retry-sign-in', 'home'],
-  },
+  'FC-002': signInFailure(400, ['La réponse de FranceConnect ne correspond pas à votre demande de connexion. Par sécurité, nous l’avons ignorée.', 'Recommencez la connexion depuis cette page.']),
   'FC-003': {
     status: 400,
     pageTitle: 'Session expirée',
@@ -38,38 +40,10 @@ export const ERROR_MESSAGES = {
     help: ['Recommencez la connexion : cela ne prend qu’un instant.'],
     actions: ['retry-sign-in', 'home'],
   },
-  'FC-004': {
-    status: 502,
-    pageTitle: 'Connexion impossible',
-    title: FC_FAILED,
-    lead: NOTHING_SENT,
-    help: ['FranceConnect ne répond pas pour le moment.', 'Réessayez dans quelques minutes.'],
-    actions: ['retry-sign-in', 'home'],
-  },
-  'FC-005': {
-    status: 502,
-    pageTitle: 'Connexion impossible',
-    title: FC_FAILED,
-    lead: NOTHING_SENT,
-    help: ['La réponse de FranceConnect n’a pas pu être vérifiée. Par sécurité, nous l’avons refusée.', 'Réessayez dans quelques minutes.'],
-    actions: ['retry-sign-in', 'home'],
-  },
-  'FC-006': {
-    status: 502,
-    pageTitle: 'Connexion impossible',
-    title: FC_FAILED,
-    lead: NOTHING_SENT,
-    help: ['Le niveau de sécurité de la connexion est insuffisant pour ce service.', 'Réessayez avec un autre compte proposé par FranceConnect.'],
-    actions: ['retry-sign-in', 'home'],
-  },
-  'FC-007': {
-    status: 502,
-    pageTitle: 'Connexion impossible',
-    title: FC_FAILED,
-    lead: NOTHING_SENT,
-    help: ['FranceConnect a signalé une erreur.', 'Réessayez dans quelques minutes.'],
-    actions: ['retry-sign-in', 'home'],
-  },
+  'FC-004': signInFailure(502, ['FranceConnect ne répond pas pour le moment.', 'Réessayez dans quelques minutes.']),
+  'FC-005': signInFailure(502, ['La réponse de FranceConnect n’a pas pu être vérifiée. Par sécurité, nous l’avons refusée.', 'Réessayez dans quelques minutes.']),
+  'FC-006': signInFailure(502, ['Le niveau de sécurité de la connexion est insuffisant pour ce service.', 'Réessayez avec un autre compte proposé par FranceConnect.']),
+  'FC-007': signInFailure(502, ['FranceConnect a signalé une erreur.', 'Réessayez dans quelques minutes.']),
   'HTTP-400': {
     status: 400,
     pageTitle: 'Demande incorrecte',

@@ -110,6 +110,14 @@ describe('authorize', () => {
     });
   });
 
+  it('an oversized POST body is a 400 page, not a server error', async () => {
+    await expectErrorPage(`${fc.issuer}/authorize`, 'Y000400', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `claims=${'x'.repeat(40_000)}`,
+    });
+  });
+
   it('A3 (16): prompt login, consent or both is accepted', async () => {
     for (const prompt of ['login', 'consent', 'login consent']) {
       const response = await fetch(fc.authorizeUrl({ prompt }), { redirect: 'manual' });

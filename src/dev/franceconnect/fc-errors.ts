@@ -14,7 +14,8 @@ export interface FcErrorPage {
 }
 
 export const AUTHORIZE_PARAMS_ERROR: FcErrorPage = { status: 400, code: 'Y030007', message: FC_MESSAGES.retry };
-export const LOGOUT_PARAMS_ERROR: FcErrorPage = { status: 400, code: 'Y000400', message: FC_MESSAGES.retry };
+// FranceConnect's generic validation failure: logout parameters, oversized or malformed bodies.
+export const BAD_REQUEST_ERROR: FcErrorPage = { status: 400, code: 'Y000400', message: FC_MESSAGES.retry };
 export const NOT_FOUND_ERROR: FcErrorPage = { status: 404, code: 'Y000404', message: FC_MESSAGES.notFound };
 
 const PAGE_CODES: Array<[RegExp, string, string]> = [

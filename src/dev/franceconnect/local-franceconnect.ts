@@ -3,7 +3,7 @@ import { errors } from 'oidc-provider';
 import { useViews } from '../../http/views.js';
 import type { LocalClient } from './clients.js';
 import { discoveryDocument } from './discovery.js';
-import { AUTHORIZE_PARAMS_ERROR, type FcErrorPage, FC_MESSAGES, fcErrorView, LOGOUT_PARAMS_ERROR, NOT_FOUND_ERROR } from './fc-errors.js';
+import { AUTHORIZE_PARAMS_ERROR, type FcErrorPage, FC_MESSAGES, fcErrorView, BAD_REQUEST_ERROR, NOT_FOUND_ERROR } from './fc-errors.js';
 import { interactionRoutes } from './interactions.js';
 import { generateSigningKeys } from './keys.js';
 import type { Persona } from './personas.js';
@@ -74,7 +74,7 @@ export async function createLocalFranceConnect(options: LocalFranceConnectOption
   };
   router.get('/authorize', checkParams(authorizeViolation, AUTHORIZE_PARAMS_ERROR), forwardAuthorize);
   router.post('/authorize', express.urlencoded({ extended: false, limit: '16kb' }), checkParams(authorizeViolation, AUTHORIZE_PARAMS_ERROR), forwardAuthorize);
-  router.get('/session/end', checkParams(logoutViolation, LOGOUT_PARAMS_ERROR));
+  router.get('/session/end', checkParams(logoutViolation, BAD_REQUEST_ERROR));
   // FranceConnect's browser endpoints answer errors with its HTML page whatever the Accept header says.
   router.use(['/authorize', '/session/end'], (req, _res, next) => {
     req.headers.accept = 'text/html';
@@ -90,6 +90,8 @@ export async function createLocalFranceConnect(options: LocalFranceConnectOption
     if (error instanceof errors.SessionNotFound) {
       return showError(res, { status: 400, code: 'Y190001', message: 'Votre session a expiré ou est invalide, fermez l’onglet de votre navigateur et reconnectez-vous.' });
     }
+    const status = (error as { status?: unknown }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) return showError(res, BAD_REQUEST_ERROR);
     options.warn(`erreur interne : ${error instanceof Error ? error.message : String(error)}`);
     showError(res, { status: 500, code: 'Y000500', message: FC_MESSAGES.generic });
   };
