@@ -10,10 +10,16 @@ import { createFranceConnectService } from './franceconnect/sign-in.service.js';
 import { createApp } from './http/app.js';
 import { type OpenPort, openPort } from './http/listen.js';
 import { createOidcConnector } from './oidc-client/connector.js';
+import { purgeExpiredOidcPayloads } from './authorization/oidc-adapter.js';
+import { loadSigningKeys } from './authorization/signing-keys.js';
+import { createDemoServiceProvider } from './dev/demo-sp/demo-sp.js';
+import { createRegistry } from './registry/registry.service.js';
+import { applySeed } from './registry/seed.js';
 
 export interface RunningServices {
   portal: OpenPort;
   franceconnect: OpenPort | undefined;
+  demoServiceProvider: OpenPort | undefined;
   stop(): Promise<void>;
 }
 
@@ -26,7 +32,7 @@ const SESSION_PURGE_INTERVAL_MS = 10 * 60 * 1000;
 export async function startServices(
   config: Config,
   logger: Logger,
-  ports: { portal?: OpenPort; franceconnect?: OpenPort } = {},
+  ports: { portal?: OpenPort; franceconnect?: OpenPort; demoServiceProvider?: OpenPort } = {},
 ): Promise<RunningServices> {
   const franceconnect = config.localUpstreams.enabled
     ? await startLocalFranceConnect(config, logger, ports.franceconnect)
@@ -36,8 +42,16 @@ export async function startServices(
   const applied = await migrateToLatest(db);
   if (applied.length > 0) logger.info({ migrations: applied }, 'migrations appliquées');
 
+  const registry = createRegistry(db, { allowLocalHttp: config.env !== 'production' });
+  if (config.registry.seedFile !== undefined) {
+    const seeded = await applySeed(registry, config.registry.seedFile, { DEMO_SP_URL: config.demoServiceProvider.url, PUBLIC_URL: config.http.publicUrl });
+    logger.info({ file: config.registry.seedFile, serviceProviders: seeded.serviceProviders }, 'fichier d’amorçage appliqué');
+  }
+  const signingKeys = await loadSigningKeys(db, config.authorization.jwks);
+
   const sessionStore = new DatabaseSessionStore(db);
-  const purge = () => sessionStore.purgeExpired().catch((error) => logger.error({ err: error }, 'purge des sessions impossible'));
+  const purge = () =>
+    Promise.all([sessionStore.purgeExpired(), purgeExpiredOidcPayloads(db)]).catch((error) => logger.error({ err: error }, 'purge des données expirées impossible'));
   await purge();
   const purgeTimer = setInterval(purge, SESSION_PURGE_INTERVAL_MS).unref();
 
@@ -55,17 +69,22 @@ export async function startServices(
     logger,
     sessionStore,
     franceconnect: createFranceConnectService(connector, config.franceconnect),
+    registry,
+    signingKeys,
   });
   const portal = ports.portal ?? (await openPort(config.http.host, config.http.port));
   portal.attach(app);
   logger.info({ url: config.http.publicUrl }, 'portail démarré');
 
+  const demoServiceProvider = config.localUpstreams.enabled ? await startDemoServiceProvider(config, logger, ports.demoServiceProvider) : undefined;
+
   return {
     portal,
     franceconnect,
+    demoServiceProvider,
     async stop() {
       clearInterval(purgeTimer);
-      await Promise.all([portal.close(), franceconnect?.close()]);
+      await Promise.all([portal.close(), franceconnect?.close(), demoServiceProvider?.close()]);
       await db.destroy();
     },
   };
@@ -93,5 +112,20 @@ async function startLocalFranceConnect(config: Config, logger: Logger, port: Ope
   const opened = port ?? (await openPort(config.http.host, settings.port));
   opened.attach(app);
   logger.info({ issuer: config.franceconnect.issuer }, 'FranceConnect local démarré');
+  return opened;
+}
+
+async function startDemoServiceProvider(config: Config, logger: Logger, port: OpenPort | undefined): Promise<OpenPort> {
+  const settings = config.demoServiceProvider;
+  const app = createDemoServiceProvider({
+    url: settings.url,
+    issuer: config.authorization.issuer,
+    clientId: settings.clientId,
+    clientSecret: settings.clientSecret,
+    log: logger.child({ upstream: 'fournisseur-de-service-demo' }),
+  });
+  const opened = port ?? (await openPort(config.http.host, settings.port));
+  opened.attach(app);
+  logger.info({ url: settings.url }, 'fournisseur de service de démonstration démarré');
   return opened;
 }

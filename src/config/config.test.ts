@@ -9,6 +9,8 @@ const production = {
   FC_ISSUER: 'https://fcp-low.sbx.dev-franceconnect.fr/api/v2',
   FC_CLIENT_ID: 'client',
   FC_CLIENT_SECRET: 'b'.repeat(48),
+  OIDC_PAIRWISE_SECRET: 'c'.repeat(48),
+  OIDC_JWKS: JSON.stringify({ keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y', d: 'd', kid: 'k' }] }),
 };
 
 const problemsOf = (env: Record<string, string>) => {
@@ -59,8 +61,14 @@ describe('configuration', () => {
   });
 
   it('refuses production without secrets, with development secrets, or with local upstreams, naming the variable', () => {
-    const { SESSION_SECRET: _s, FC_CLIENT_SECRET: _c, ...withoutSecrets } = production;
-    expect(problemsOf(withoutSecrets)).toEqual(['SESSION_SECRET : obligatoire en production', 'FC_CLIENT_SECRET : obligatoire en production']);
+    const { SESSION_SECRET: _s, FC_CLIENT_SECRET: _c, OIDC_PAIRWISE_SECRET: _p, OIDC_JWKS: _j, ...withoutSecrets } = production;
+    expect(problemsOf(withoutSecrets)).toEqual([
+      'SESSION_SECRET : obligatoire en production',
+      'FC_CLIENT_SECRET : obligatoire en production',
+      'OIDC_PAIRWISE_SECRET : obligatoire en production',
+      'OIDC_JWKS : obligatoire en production (clés partagées par tous les nœuds)',
+    ]);
+    expect(problemsOf({ ...production, OIDC_JWKS: '{"keys":[{"kty":"EC","x":"public only"}]}' })[0]).toMatch(/^OIDC_JWKS/);
     expect(problemsOf({ ...production, SESSION_SECRET: DEV_SECRETS.SESSION_SECRET, FC_CLIENT_SECRET: DEV_SECRETS.FC_CLIENT_SECRET })).toEqual([
       'SESSION_SECRET : valeur de développement refusée en production',
       'FC_CLIENT_SECRET : valeur de développement refusée en production',

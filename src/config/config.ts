@@ -1,4 +1,6 @@
+import { hkdfSync } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
 import { DEV_SECRETS, type Env, envSchema } from './env.schema.js';
 
 export type SigningAlg = Env['FC_SIGNING_ALG'];
@@ -19,6 +21,15 @@ export interface Config {
     scopes: string;
     timeoutMs: number;
   };
+  authorization: {
+    issuer: string;
+    pairwiseSecret: string;
+    /** Private JWKS from configuration; undefined in development, where keys are generated and kept in the database. */
+    jwks: { keys: Array<Record<string, unknown>> } | undefined;
+    cookieKeys: string[];
+  };
+  registry: { seedFile: string | undefined };
+  demoServiceProvider: { url: string; port: number; clientId: string; clientSecret: string };
   localUpstreams: {
     enabled: boolean;
     franceconnect: {
@@ -39,6 +50,9 @@ export class ConfigError extends Error {
 }
 
 const DEFAULT_PERSONAS_FILE = fileURLToPath(new URL('../dev/franceconnect/personas.json', import.meta.url));
+const DEFAULT_SEED_FILE = fileURLToPath(new URL('../../seed/development.json', import.meta.url));
+
+const jwksSchema = z.object({ keys: z.array(z.looseObject({ kty: z.string(), d: z.string() })).min(1) });
 
 const LOCAL_HOSTNAMES = new Set(['localhost', '127.0.0.1', '[::1]', '0.0.0.0']);
 
@@ -59,13 +73,15 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
   if (problems.length > 0) throw new ConfigError(problems);
 
   const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
+  const sessionSecret = env.SESSION_SECRET ?? DEV_SECRETS.SESSION_SECRET;
+  const jwks = parseJwks(env.OIDC_JWKS);
   const config: Config = {
     env: env.NODE_ENV,
     http: { host: env.HOST, port: env.PORT, publicUrl, trustProxy: env.TRUST_PROXY },
     log: { level: env.LOG_LEVEL },
     database: { url: env.DATABASE_URL },
     session: {
-      secret: env.SESSION_SECRET ?? DEV_SECRETS.SESSION_SECRET,
+      secret: sessionSecret,
       idleMinutes: env.SESSION_IDLE_MINUTES,
       // The __Host- prefix pins the cookie to this exact origin over HTTPS.
       cookieName: production ? '__Host-passerelle' : 'passerelle.sid',
@@ -81,6 +97,20 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
       scopes: env.FC_SCOPES,
       timeoutMs: env.FC_TIMEOUT_MS,
     },
+    authorization: {
+      issuer: `${publicUrl}/oidc`,
+      pairwiseSecret: env.OIDC_PAIRWISE_SECRET ?? DEV_SECRETS.OIDC_PAIRWISE_SECRET,
+      jwks,
+      // Derived rather than configured: rotating SESSION_SECRET rotates these too, and nothing else depends on them.
+      cookieKeys: [Buffer.from(hkdfSync('sha256', sessionSecret, 'passerelle-particulier', 'oidc-cookies', 32)).toString('base64url')],
+    },
+    registry: { seedFile: env.SEED_FILE ?? (production ? undefined : DEFAULT_SEED_FILE) },
+    demoServiceProvider: {
+      url: env.DEMO_SP_URL.replace(/\/+$/, ''),
+      port: Number(new URL(env.DEMO_SP_URL).port || 80),
+      clientId: env.DEMO_SP_CLIENT_ID,
+      clientSecret: env.DEMO_SP_CLIENT_SECRET ?? DEV_SECRETS.DEMO_SP_CLIENT_SECRET,
+    },
     localUpstreams: {
       enabled: env.LOCAL_UPSTREAMS ?? !production,
       franceconnect: {
@@ -95,9 +125,22 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
   return deepFreeze(config);
 }
 
+function parseJwks(text: string | undefined): Config['authorization']['jwks'] {
+  if (text === undefined) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ConfigError(['OIDC_JWKS : JSON illisible']);
+  }
+  const parsed = jwksSchema.safeParse(json);
+  if (!parsed.success) throw new ConfigError(['OIDC_JWKS : un JWKS de clés privées est attendu ({"keys":[…]} avec « d »)']);
+  return parsed.data;
+}
+
 function productionProblems(env: Env): string[] {
   const problems: string[] = [];
-  const requireSecret = (name: 'SESSION_SECRET' | 'FC_CLIENT_SECRET') => {
+  const requireSecret = (name: 'SESSION_SECRET' | 'FC_CLIENT_SECRET' | 'OIDC_PAIRWISE_SECRET') => {
     const value = env[name];
     if (value === undefined) problems.push(`${name} : obligatoire en production`);
     else if (value === DEV_SECRETS[name] || /dev-only|change-?me|secret-de-dev/i.test(value)) {
@@ -106,6 +149,8 @@ function productionProblems(env: Env): string[] {
   };
   requireSecret('SESSION_SECRET');
   requireSecret('FC_CLIENT_SECRET');
+  requireSecret('OIDC_PAIRWISE_SECRET');
+  if (env.OIDC_JWKS === undefined) problems.push('OIDC_JWKS : obligatoire en production (clés partagées par tous les nœuds)');
   if (env.PUBLIC_URL === undefined) problems.push('PUBLIC_URL : obligatoire en production');
   else if (!env.PUBLIC_URL.startsWith('https://')) problems.push('PUBLIC_URL : doit être en https en production');
   if (isLocalUrl(env.FC_ISSUER) || !env.FC_ISSUER.startsWith('https://')) {

@@ -5,6 +5,8 @@ export const DEV_SECRETS = {
   SESSION_SECRET: 'dev-only-session-secret-not-for-production',
   FC_CLIENT_SECRET: 'dev-only-franceconnect-client-secret-not-for-production',
   FC_MOCK_SUB_SECRET: 'dev-only-franceconnect-sub-secret',
+  OIDC_PAIRWISE_SECRET: 'dev-only-pairwise-subject-secret-not-for-production',
+  DEMO_SP_CLIENT_SECRET: 'dev-only-demo-cantine-secret-not-for-production',
 } as const;
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -44,6 +46,19 @@ export const envSchema = z.object({
     .default('openid given_name family_name birthdate gender birthplace birthcountry preferred_username')
     .describe('Scopes demandés à FranceConnect'),
   FC_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000).describe('Délai maximal d’une requête vers FranceConnect'),
+  OIDC_PAIRWISE_SECRET: z
+    .string()
+    .min(32)
+    .optional()
+    .describe('Secret des identifiants (sub) propres à chaque fournisseur de service ; ne doit jamais changer ; obligatoire en production'),
+  OIDC_JWKS: z
+    .string()
+    .optional()
+    .describe('Clés privées de signature du serveur d’autorisation (JWKS JSON) ; obligatoire en production, générées et gardées en base en développement'),
+  SEED_FILE: z.string().min(1).optional().describe('Fichier d’amorçage des organisations, fournisseurs de service et habilitations (défaut seed/development.json hors production)'),
+  DEMO_SP_URL: httpUrl.default('http://localhost:3004').describe('Adresse du fournisseur de service de démonstration (local)'),
+  DEMO_SP_CLIENT_ID: z.string().min(1).default('demo-cantine-exempleville').describe('client_id du fournisseur de service de démonstration'),
+  DEMO_SP_CLIENT_SECRET: z.string().min(32).optional().describe('Secret du fournisseur de service de démonstration (valeur du fichier d’amorçage par défaut)'),
   LOCAL_UPSTREAMS: booleanFlag.optional().describe('Démarrer les services locaux de développement (défaut : oui hors production) ; le FranceConnect local écoute sur le port de FC_ISSUER'),
   FC_PERSONAS_FILE: z.string().min(1).optional().describe('Fichier JSON des identités du FranceConnect local (défaut src/dev/franceconnect/personas.json)'),
   FC_MOCK_CLIENTS_FILE: z.string().min(1).optional().describe('Fichier JSON de clients supplémentaires du FranceConnect local'),

@@ -8,6 +8,76 @@ export interface SessionTable {
   expires_at: number;
 }
 
+export interface OrganisationTable {
+  id: string;
+  siret: string;
+  name: string;
+  created_at: number;
+}
+
+export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+
+export interface ServiceProviderTable {
+  client_id: string;
+  organisation_id: string;
+  display_name: string;
+  procedure_name: string;
+  auth_method: ClientAuthMethod;
+  secret_hash: string | null;
+  jwks: string | null;
+  redirect_uris: string;
+  post_logout_redirect_uris: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface HabilitationTable {
+  id: string;
+  client_id: string;
+  scopes: string;
+  purpose: string;
+  legal_basis: string;
+  legal_reference: string;
+  retention_days: number;
+  valid_from: number;
+  valid_until: number;
+  revoked_at: number | null;
+  created_at: number;
+}
+
+export interface ConsentTable {
+  id: string;
+  citizen_sub: string;
+  client_id: string;
+  habilitation_id: string;
+  scopes: string;
+  decision: 'transmitted' | 'refused';
+  grant_id: string | null;
+  decided_at: number;
+}
+
+export interface OidcPayloadTable {
+  model: string;
+  id: string;
+  payload: string;
+  grant_id: string | null;
+  uid: string | null;
+  expires_at: number | null;
+  consumed_at: number | null;
+}
+
+export interface SigningKeyTable {
+  kid: string;
+  private_jwk: string;
+  created_at: number;
+}
+
 export interface Database {
   session: SessionTable;
+  organisation: OrganisationTable;
+  service_provider: ServiceProviderTable;
+  habilitation: HabilitationTable;
+  consent: ConsentTable;
+  oidc_payload: OidcPayloadTable;
+  signing_key: SigningKeyTable;
 }

@@ -16,7 +16,7 @@ let store: DatabaseSessionStore;
 beforeAll(async () => {
   directory = mkdtempSync(join(tmpdir(), 'passerelle-store-'));
   db = openDatabase(`file:${join(directory, 'db.sqlite')}`);
-  expect(await migrateToLatest(db)).toEqual(['001-sessions']);
+  expect(await migrateToLatest(db)).toEqual(['001-sessions', '002-registry-and-authorization']);
   expect(await migrateToLatest(db)).toEqual([]);
   store = new DatabaseSessionStore(db);
 });

@@ -17,9 +17,11 @@ export const completeSignIn =
   async (req, res) => {
     const pending = req.session.franceconnect;
     delete req.session.franceconnect;
+    // A failed sign-in inside a service provider's request retries from that request, not from home.
+    if (pending !== undefined && pending.returnTo !== '/') res.locals.retryHref = pending.returnTo.replace(/\/connexion$/, '');
     const { identity, idToken } = await service.complete(req.originalUrl.split('?')[1] ?? '', pending);
     await regenerateSession(req);
     req.session.citizen = { ...identity, idToken, signedInAt: Date.now() };
     req.log.info({ event: 'citizen.signed_in' }, 'usager connecté avec FranceConnect');
-    res.redirect(303, '/');
+    res.redirect(303, pending?.returnTo ?? '/');
   };

@@ -14,7 +14,11 @@ export interface FranceConnectSettings {
 export interface PendingSignIn {
   state: string;
   nonce: string;
+  /** Where the citizen goes once signed in: home, or back into a service provider's request. */
+  returnTo: string;
 }
+
+const RETURN_TO = /^\/(demande\/[\w-]+\/connexion)?$/;
 
 // FranceConnect "low" only grants eidas1; a higher level is fine, anything else is refused.
 const ACCEPTED_ACR = new Set(['eidas1', 'eidas2', 'eidas3']);
@@ -31,7 +35,7 @@ const callbackQuerySchema = z.object({
 });
 
 export interface FranceConnectService {
-  start(): Promise<{ url: URL; pending: PendingSignIn }>;
+  start(returnTo?: string): Promise<{ url: URL; pending: PendingSignIn }>;
   complete(rawQuery: string, pending: PendingSignIn | undefined): Promise<{ identity: CitizenIdentity; idToken: string }>;
   signOutUrl(idToken: string, state: string): Promise<URL>;
 }
@@ -45,8 +49,9 @@ export function createFranceConnectService(connector: OidcConnector, settings: F
   };
 
   return {
-    async start() {
-      const pending = { state: randomToken(), nonce: randomToken() };
+    async start(returnTo = '/') {
+      if (!RETURN_TO.test(returnTo)) throw new Error(`adresse de retour refusée : ${returnTo}`);
+      const pending = { state: randomToken(), nonce: randomToken(), returnTo };
       try {
         const url = await connector.buildSignInUrl({
           redirectUri: settings.redirectUri,

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadSigningKeys } from '../authorization/signing-keys.js';
+import { createRegistry } from '../registry/registry.service.js';
 import { loadConfig } from '../config/config.js';
 import { openDatabase } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
@@ -18,8 +20,11 @@ import { useViews } from './views.js';
 const directory = mkdtempSync(join(tmpdir(), 'passerelle-app-'));
 const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: `file:${join(directory, 'db.sqlite')}`, FC_ISSUER: 'http://127.0.0.1:9/api/v2' });
 const db = openDatabase(config.database.url);
+await migrateToLatest(db);
 const logger = createLogger('silent');
 const app = createApp({
+  registry: createRegistry(db, { allowLocalHttp: true }),
+  signingKeys: await loadSigningKeys(db, undefined),
   config,
   db,
   logger,
@@ -30,9 +35,6 @@ const app = createApp({
   ),
 });
 
-beforeAll(async () => {
-  await migrateToLatest(db);
-});
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
 describe('portal HTTP layer', () => {

@@ -2,13 +2,20 @@ import express, { type Express } from 'express';
 import type session from 'express-session';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import type { Response } from 'express';
+import { createAuthorizationServer } from '../authorization/authorization-server.js';
+import { clientLoaderFrom } from '../authorization/client-metadata.js';
+import { habilitationGuard } from '../authorization/habilitation-guard.js';
+import { interactionRoutes } from '../authorization/interaction.routes.js';
+import type { PrivateJwks } from '../authorization/signing-keys.js';
 import { homeRoutes } from '../citizen/home.routes.js';
 import type { Config } from '../config/config.js';
 import type { Database } from '../db/schema.js';
 import { franceconnectRoutes } from '../franceconnect/franceconnect.routes.js';
 import type { FranceConnectService } from '../franceconnect/sign-in.service.js';
+import type { Registry } from '../registry/registry.service.js';
 import { exposeCsrfToken } from './csrf.js';
-import { errorHandler, notFound } from './error-handler.js';
+import { errorHandler, errorView, notFound } from './error-handler.js';
 import { healthRoutes } from './health.routes.js';
 import { httpLogger } from './logger.js';
 import { securityHeaders } from './security.js';
@@ -21,6 +28,8 @@ export interface AppDependencies {
   logger: Logger;
   sessionStore: session.Store;
   franceconnect: FranceConnectService;
+  registry: Registry;
+  signingKeys: PrivateJwks;
 }
 
 export const PORTAL_BRANDING = {
@@ -29,7 +38,7 @@ export const PORTAL_BRANDING = {
 };
 
 /** The portal as a function of its dependencies: nothing here reads the environment or listens. */
-export function createApp({ config, db, logger, sessionStore, franceconnect }: AppDependencies): Express {
+export function createApp({ config, db, logger, sessionStore, franceconnect, registry, signingKeys }: AppDependencies): Express {
   const production = config.env === 'production';
   const app = express();
   app.disable('x-powered-by');
@@ -37,8 +46,33 @@ export function createApp({ config, db, logger, sessionStore, franceconnect }: A
 
   app.use(httpLogger(logger));
   app.use(securityHeaders({ production, formTargets: [new URL(config.franceconnect.issuer).origin] }));
-  useViews(app, PORTAL_BRANDING, { cache: production });
+  const views = useViews(app, PORTAL_BRANDING, { cache: production });
   app.use(healthRoutes(db));
+
+  const issuer = config.authorization.issuer;
+  const provider = createAuthorizationServer({
+    issuer,
+    db,
+    loadClient: clientLoaderFrom(registry),
+    keys: signingKeys,
+    cookieKeys: config.authorization.cookieKeys,
+    pairwiseSecret: config.authorization.pairwiseSecret,
+    secureCookies: production,
+    renderError: (ctx, error) => {
+      const code = error === 'invalid_client' || error === 'invalid_redirect_uri' ? 'DEMANDE-002' : 'DEMANDE-004';
+      const res = ctx.res as Response;
+      const view = errorView(code, { requestId: String(res.req?.id ?? '') });
+      ctx.status = view.status;
+      ctx.type = 'html';
+      ctx.body = views.render('errors/error.njk', { ...view, cspNonce: res.locals?.cspNonce });
+    },
+  });
+  provider.proxy = config.http.trustProxy > 0;
+  provider.on('server_error', (_ctx, error) => logger.error({ err: error }, 'erreur du serveur d’autorisation'));
+  provider.on('authorization.error', (_ctx, error) => logger.warn({ error: error.message }, 'demande d’autorisation refusée'));
+  provider.on('grant.error', (_ctx, error) => logger.warn({ error: error.message }, 'échange de jeton refusé'));
+  app.all('/oidc/auth', ...habilitationGuard(registry, issuer));
+  app.use('/oidc', provider.callback());
 
   app.use(sessionMiddleware(config.session, sessionStore));
   app.use(exposeCsrfToken, (req, res, next) => {
@@ -46,6 +80,7 @@ export function createApp({ config, db, logger, sessionStore, franceconnect }: A
     next();
   });
   app.use(homeRoutes());
+  app.use(interactionRoutes({ provider, registry, db, franceconnect }));
   app.use(
     franceconnectRoutes({
       service: franceconnect,

@@ -1,15 +1,29 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
-import { AppError } from './errors.js';
+import { AppError, type ErrorViewContext } from './errors.js';
 import { ACTION_LINKS, ERROR_MESSAGES, type ErrorCode } from './messages.fr.js';
 
-export function renderError(res: Response, code: ErrorCode): void {
+/** The error page's data: catalogue text with the service provider's name filled in, and its buttons. */
+export function errorView(code: ErrorCode, context: ErrorViewContext & { requestId?: string; retryHref?: string }) {
   const message = ERROR_MESSAGES[code];
-  res.status(message.status).render('errors/error.njk', {
+  const fill = (text: string) => text.replaceAll('{sp}', context.sp ?? 'le service');
+  const actions = message.actions.map((action) =>
+    action === 'retry-sign-in' && context.retryHref !== undefined ? { ...ACTION_LINKS[action], href: context.retryHref, method: 'get' } : ACTION_LINKS[action],
+  );
+  return {
     ...message,
+    pageTitle: fill(message.pageTitle),
+    title: fill(message.title),
+    lead: fill(message.lead),
+    help: message.help.map(fill),
     code,
-    requestId: res.req.id,
-    actions: message.actions.map((action) => ACTION_LINKS[action]),
-  });
+    requestId: context.requestId,
+    actions: context.back === undefined ? actions : [{ ...context.back, method: 'get' }, ...actions],
+  };
+}
+
+export function renderError(res: Response, code: ErrorCode, context: ErrorViewContext = {}): void {
+  const view = errorView(code, { ...context, requestId: String(res.req.id), retryHref: res.locals.retryHref as string | undefined });
+  res.status(view.status).render('errors/error.njk', view);
 }
 
 export const notFound: RequestHandler = (_req, res) => renderError(res, 'HTTP-404');
@@ -32,5 +46,5 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, next) => {
     const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : undefined;
     req.log.warn({ code, reason, cause }, 'erreur présentée à l’usager');
   }
-  renderError(res, code);
+  renderError(res, code, error instanceof AppError ? error.view : {});
 };

@@ -8,6 +8,8 @@ declare module 'express-session' {
     citizen: CitizenIdentity & { idToken: string; signedInAt: number };
     franceconnect: PendingSignIn;
     signOut: { state: string };
+    /** Decisions taken on service providers' requests, by interaction uid, until the citizen goes back. */
+    journeys: Record<string, { decision: 'transmitted' | 'refused'; consentId: string; grantId?: string }>;
   }
 }
 

@@ -11,6 +11,7 @@ export interface Stack {
   config: Config;
   portalUrl: string;
   fcIssuer: string;
+  demoSpUrl: string;
   services: RunningServices;
   databasePath: string;
   stop(): Promise<void>;
@@ -20,6 +21,7 @@ export interface Stack {
 export async function startStack(env: Record<string, string> = {}, logs?: DestinationStream): Promise<Stack> {
   const portal = await openPort('127.0.0.1', 0);
   const franceconnect = await openPort('127.0.0.1', 0);
+  const demoServiceProvider = await openPort('127.0.0.1', 0);
   const directory = mkdtempSync(join(tmpdir(), 'passerelle-test-'));
   const databasePath = join(directory, 'passerelle.sqlite');
   const config = loadConfig({
@@ -29,17 +31,20 @@ export async function startStack(env: Record<string, string> = {}, logs?: Destin
     PORT: String(portal.port),
     PUBLIC_URL: portal.origin,
     FC_ISSUER: `${franceconnect.origin}/api/v2`,
+    DEMO_SP_URL: demoServiceProvider.origin,
     DATABASE_URL: `file:${databasePath}`,
     FC_TIMEOUT_MS: '1500',
     FC_MOCK_SLOW_TOKEN_MS: '3000',
     ...env,
   });
-  const services = await startServices(config, createLogger(logs ? 'debug' : config.log.level, logs), { portal, franceconnect });
+  const services = await startServices(config, createLogger(logs ? 'debug' : config.log.level, logs), { portal, franceconnect, demoServiceProvider });
   if (services.franceconnect === undefined) await franceconnect.close();
+  if (services.demoServiceProvider === undefined) await demoServiceProvider.close();
   return {
     config,
     portalUrl: portal.origin,
     fcIssuer: config.franceconnect.issuer,
+    demoSpUrl: config.demoServiceProvider.url,
     services,
     databasePath,
     async stop() {

@@ -48,7 +48,8 @@ export function createFranceConnectProvider(options: ProviderOptions): Provider 
     },
     adapter: memoryAdapterFactory(),
     jwks: options.keys.privateJwks as Configuration['jwks'],
-    cookies: { keys: [randomBytes(32).toString('base64url')] },
+    // Named apart from the portal's own oidc-provider cookies: both live on host localhost, and ports do not separate cookies.
+    cookies: { keys: [randomBytes(32).toString('base64url')], names: { session: 'fc_session', interaction: 'fc_interaction', resume: 'fc_interaction_resume' } },
     acrValues: ['eidas1'],
     claims: SCOPE_CLAIMS,
     scopes: Object.keys(SCOPE_CLAIMS),

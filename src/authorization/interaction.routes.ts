@@ -1,0 +1,26 @@
+import express from 'express';
+import { rateLimit } from 'express-rate-limit';
+import { requireCsrfToken } from '../http/csrf.js';
+import { renderError } from '../http/error-handler.js';
+import { type Route, routerFrom } from '../http/route-table.js';
+import { type InteractionDependencies, interactionController } from './interaction.controller.js';
+import { loadInteraction, requireDecision, requirePrompt, requireSameCitizen } from './interaction.guards.js';
+
+const formBody = express.urlencoded({ extended: false, limit: '8kb' });
+
+/** A service provider's request, step by step. Every path sits under the interaction cookie's path. */
+export function interactionRoutes(dependencies: InteractionDependencies) {
+  const c = interactionController(dependencies);
+  const interaction = loadInteraction(dependencies.provider);
+  const postLimit = rateLimit({ windowMs: 60_000, limit: 60, standardHeaders: 'draft-8', legacyHeaders: false, handler: (_req, res) => renderError(res, 'HTTP-429') });
+  const routes: Route[] = [
+    { method: 'get', path: '/demande/:uid', guards: [interaction], handler: c.show },
+    { method: 'post', path: '/demande/:uid/franceconnect', guards: [postLimit, formBody, requireCsrfToken, interaction], handler: c.signIn },
+    { method: 'get', path: '/demande/:uid/connexion', guards: [interaction], handler: c.completeLogin },
+    { method: 'get', path: '/demande/:uid/sans-connexion', guards: [interaction, requirePrompt('login')], handler: c.leaveWithoutSignIn },
+    { method: 'post', path: '/demande/:uid/decision', guards: [postLimit, formBody, requireCsrfToken, interaction, requirePrompt('consent'), requireSameCitizen], handler: c.decide },
+    { method: 'get', path: '/demande/:uid/fin', guards: [interaction, requirePrompt('consent'), requireSameCitizen, requireDecision], handler: c.showEnd },
+    { method: 'get', path: '/demande/:uid/continuer', guards: [interaction, requirePrompt('consent'), requireSameCitizen, requireDecision], handler: c.continueToServiceProvider },
+  ];
+  return routerFrom(routes);
+}

@@ -1,0 +1,32 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { calculateJwkThumbprint, type JWK } from 'jose';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+
+export interface PrivateJwks {
+  keys: JWK[];
+}
+
+async function generate(alg: 'ES256' | 'RS256'): Promise<JWK> {
+  const pair = alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const publicJwk = pair.publicKey.export({ format: 'jwk' }) as JWK;
+  return { ...(pair.privateKey.export({ format: 'jwk' }) as JWK), kid: await calculateJwkThumbprint(publicJwk), alg, use: 'sig' };
+}
+
+/**
+ * The portal's signing keys. Production passes them in configuration (shared by every node); development generates
+ * an ES256 and an RS256 key on first start and keeps them in the database, so tokens survive a restart.
+ */
+export async function loadSigningKeys(db: Kysely<Database>, configured: PrivateJwks | undefined): Promise<PrivateJwks> {
+  if (configured !== undefined) return configured;
+  const stored = await db.selectFrom('signing_key').select('private_jwk').orderBy('created_at').execute();
+  if (stored.length > 0) return { keys: stored.map((row) => JSON.parse(row.private_jwk) as JWK) };
+  const keys = [await generate('ES256'), await generate('RS256')];
+  const now = Date.now();
+  await db
+    .insertInto('signing_key')
+    .values(keys.map((key, index) => ({ kid: String(key.kid), private_jwk: JSON.stringify(key), created_at: now + index })))
+    .onConflict((oc) => oc.column('kid').doNothing())
+    .execute();
+  return { keys };
+}

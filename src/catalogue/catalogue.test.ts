@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { APIS } from './apis.js';
+import { apiOf, CATALOGUE_SCOPES, extraInputsFor, groupByProducer } from './catalogue.js';
+import { SCOPES } from './scopes.js';
+
+describe('catalogue', () => {
+  it('names each scope once, never an identity scope, each with a label, a sentence, fields and a known API', () => {
+    expect(new Set(CATALOGUE_SCOPES).size).toBe(CATALOGUE_SCOPES.length);
+    for (const entry of SCOPES) {
+      expect(entry.scope).not.toMatch(/_identite$/);
+      expect(entry.label.length).toBeGreaterThan(5);
+      expect(entry.explanation).toMatch(/\.$/);
+      expect(entry.fields.length).toBeGreaterThan(0);
+      expect(apiOf(entry).route).toMatch(/^\/v3\//);
+    }
+  });
+
+  it('covers every API of the issue, each with at least one scope', () => {
+    const apisWithScopes = new Set(SCOPES.map((entry) => entry.api));
+    expect(APIS.map((api) => api.id).filter((id) => !apisWithScopes.has(id))).toEqual([]);
+    for (const scope of ['cnaf_quotient_familial', 'cnaf_allocataires', 'cnaf_enfants', 'cnaf_adresse', 'complementaire_sante_solidaire', 'cnous_statut_boursier', 'pole_emploi_paiements']) {
+      expect(CATALOGUE_SCOPES).toContain(scope);
+    }
+  });
+
+  it('groups items by producer and says which extra inputs they need', () => {
+    const groups = groupByProducer(['cnous_statut_boursier', 'cnaf_quotient_familial', 'cnaf_enfants', 'inconnu']);
+    expect(groups.map((g) => [g.producer, g.items.map((i) => i.scope)])).toEqual([
+      ['cnaf_msa', ['cnaf_quotient_familial', 'cnaf_enfants']],
+      ['cnous', ['cnous_statut_boursier']],
+    ]);
+    expect([...extraInputsFor(['pole_emploi_paiements', 'men_statut_boursier', 'cnaf_enfants'])].sort()).toEqual(['eleve', 'identifiant_france_travail']);
+  });
+});

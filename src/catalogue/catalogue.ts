@@ -1,0 +1,46 @@
+import { APIS, type CatalogueApi } from './apis.js';
+import { PRODUCERS, type ProducerId } from './producers.js';
+import { type CatalogueScope, SCOPES } from './scopes.js';
+
+const byScope = new Map(SCOPES.map((entry) => [entry.scope, entry]));
+const byApi = new Map(APIS.map((api) => [api.id, api]));
+
+export const CATALOGUE_SCOPES: readonly string[] = SCOPES.map((entry) => entry.scope);
+
+export const isCatalogueScope = (scope: string): boolean => byScope.has(scope);
+
+export function apiOf(entry: CatalogueScope): CatalogueApi {
+  const api = byApi.get(entry.api);
+  if (api === undefined) throw new Error(`API inconnue dans le catalogue : ${entry.api}`);
+  return api;
+}
+
+export interface ProducerGroup {
+  producer: ProducerId;
+  name: string;
+  items: CatalogueScope[];
+}
+
+/** The requested items, grouped by the administration that holds them, in catalogue order. */
+export function groupByProducer(scopes: Iterable<string>): ProducerGroup[] {
+  const wanted = new Set(scopes);
+  const groups = new Map<ProducerId, ProducerGroup>();
+  for (const entry of SCOPES) {
+    if (!wanted.has(entry.scope)) continue;
+    const producer = apiOf(entry).producer;
+    const group = groups.get(producer) ?? { producer, name: PRODUCERS[producer].name, items: [] };
+    group.items.push(entry);
+    groups.set(producer, group);
+  }
+  return [...groups.values()];
+}
+
+/** Extra inputs the requested items need from the citizen (France Travail login, pupil, INE). */
+export function extraInputsFor(scopes: Iterable<string>): Set<string> {
+  const inputs = new Set<string>();
+  for (const scope of scopes) {
+    const entry = byScope.get(scope);
+    if (entry !== undefined) for (const input of apiOf(entry).extraInputs) inputs.add(input);
+  }
+  return inputs;
+}

@@ -1,0 +1,102 @@
+import { randomBytes } from 'node:crypto';
+import express, { type ErrorRequestHandler, type Express } from 'express';
+import session from 'express-session';
+import * as oidc from 'openid-client';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { useViews } from '../../http/views.js';
+
+export interface DemoServiceProviderOptions {
+  url: string;
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  log: Logger;
+}
+
+export const DEMO_SCOPES = 'openid cnaf_quotient_familial cnaf_enfants';
+
+declare module 'express-session' {
+  interface SessionData {
+    demo: { state: string; nonce: string; codeVerifier: string };
+  }
+}
+
+const callbackQuery = z.object({ error: z.string().optional(), error_description: z.string().optional() });
+
+/**
+ * "Mairie d'Exempleville — tarif de la cantine scolaire": a service provider written as any would be, with
+ * openid-client from the portal's discovery document. It is also the example the README gives integrators.
+ */
+export function createDemoServiceProvider(options: DemoServiceProviderOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  useViews(app, { serviceName: 'Mairie d’Exempleville', serviceTagline: 'Tarif de la cantine scolaire (service de démonstration)' }, { cache: true });
+  app.use(
+    session({
+      name: 'demo_sp_session',
+      secret: randomBytes(32).toString('hex'),
+      resave: false,
+      saveUninitialized: false,
+      cookie: { httpOnly: true, sameSite: 'lax' },
+    }),
+  );
+
+  let discovered: Promise<oidc.Configuration> | undefined;
+  const configuration = () => {
+    discovered ??= oidc
+      .discovery(new URL(options.issuer), options.clientId, options.clientSecret, undefined, {
+        execute: options.issuer.startsWith('http://') ? [oidc.allowInsecureRequests] : [],
+        timeout: 5,
+      })
+      .catch((error: unknown) => {
+        discovered = undefined;
+        throw error;
+      });
+    return discovered;
+  };
+  const redirectUri = `${options.url}/callback`;
+
+  app.get('/', (_req, res) => res.render('dev/demo-sp/accueil.njk'));
+
+  app.get('/connexion', async (req, res) => {
+    const config = await configuration();
+    const demo = { state: oidc.randomState(), nonce: oidc.randomNonce(), codeVerifier: oidc.randomPKCECodeVerifier() };
+    req.session.demo = demo;
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: redirectUri,
+      scope: DEMO_SCOPES,
+      state: demo.state,
+      nonce: demo.nonce,
+      code_challenge: await oidc.calculatePKCECodeChallenge(demo.codeVerifier),
+      code_challenge_method: 'S256',
+    });
+    res.redirect(303, url.href);
+  });
+
+  app.get('/callback', async (req, res) => {
+    const demo = req.session.demo;
+    delete req.session.demo;
+    const query = callbackQuery.parse(req.query);
+    if (query.error === 'access_denied') return res.render('dev/demo-sp/refus.njk');
+    if (query.error !== undefined || demo === undefined) {
+      return res.status(400).render('dev/demo-sp/erreur.njk', { detail: query.error ?? 'aucune demande en cours' });
+    }
+    const currentUrl = new URL(req.originalUrl, options.url);
+    const tokens = await oidc.authorizationCodeGrant(await configuration(), currentUrl, {
+      pkceCodeVerifier: demo.codeVerifier,
+      expectedState: demo.state,
+      expectedNonce: demo.nonce,
+      idTokenExpected: true,
+    });
+    const granted = (tokens.scope ?? '').split(' ').filter((scope) => scope !== 'openid');
+    res.render('dev/demo-sp/resultat.njk', { granted, sub: tokens.claims()?.sub });
+  });
+
+  const handleError: ErrorRequestHandler = (error, _req, res, _next) => {
+    options.log.warn({ err: error }, 'échec côté fournisseur de service de démonstration');
+    res.status(502).render('dev/demo-sp/erreur.njk', { detail: error instanceof Error ? error.message : String(error) });
+  };
+  app.use(handleError);
+  return app;
+}

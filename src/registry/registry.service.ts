@@ -1,0 +1,261 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { isCatalogueScope } from '../catalogue/catalogue.js';
+import type { Database, HabilitationTable } from '../db/schema.js';
+import { generateClientSecret, hashClientSecret } from './client-secret.js';
+import { addMonths, MAX_VALIDITY_MONTHS } from './habilitation.js';
+import * as habilitations from './habilitation.repository.js';
+import * as organisations from './organisation.repository.js';
+import * as serviceProviders from './service-provider.repository.js';
+import { isValidSiret } from './siret.js';
+
+/** A refused registry operation, in words an operator can act on. */
+export class RegistryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RegistryError';
+  }
+}
+
+const siret = z
+  .string()
+  .transform((value) => value.replace(/\s/g, ''))
+  .refine(isValidSiret, 'SIRET invalide : 14 chiffres dont la clé de contrôle (Luhn) est juste');
+
+const text = (min: number, max: number, what: string) => z.string().trim().min(min, `${what} : ${min} caractères au moins`).max(max, `${what} : ${max} caractères au plus`);
+
+const redirectUri = (allowLocalHttp: boolean) =>
+  z.string().refine((value) => {
+    if (!URL.canParse(value)) return false;
+    const url = new URL(value);
+    if (url.hash !== '') return false;
+    if (url.protocol === 'https:') return true;
+    return allowLocalHttp && url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  }, allowLocalHttp ? 'adresse https exacte (http seulement pour localhost), sans fragment' : 'adresse https exacte, sans fragment');
+
+const publicJwks = z.object({
+  keys: z
+    .array(z.looseObject({ kty: z.string(), kid: z.string().optional() }))
+    .min(1)
+    .refine((keys) => keys.every((key) => !('d' in key)), 'le JWKS ne doit contenir que des clés publiques'),
+});
+
+const scopes = z
+  .array(z.string())
+  .min(1, 'au moins un scope')
+  .refine((list) => new Set(list).size === list.length, 'scope en double')
+  .superRefine((list, ctx) => {
+    const unknown = list.filter((scope) => !isCatalogueScope(scope));
+    if (unknown.length > 0) ctx.addIssue({ code: 'custom', message: `scope hors catalogue : ${unknown.join(', ')}` });
+  });
+
+const organisationInput = z.object({ name: text(2, 200, 'nom'), siret });
+
+const serviceProviderInput = (allowLocalHttp: boolean) =>
+  z
+    .object({
+      siret,
+      clientId: z.string().regex(/^[a-z0-9][a-z0-9._-]{2,63}$/, 'client_id : 3 à 64 caractères, minuscules, chiffres, point, tiret').optional(),
+      displayName: text(2, 200, 'nom affiché'),
+      procedureName: text(2, 200, 'démarche'),
+      redirectUris: z.array(redirectUri(allowLocalHttp)).min(1, 'au moins une URI de redirection'),
+      postLogoutRedirectUris: z.array(redirectUri(allowLocalHttp)).default([]),
+      jwks: publicJwks.optional(),
+      clientSecret: z.string().min(32, 'secret : 32 caractères au moins').optional(),
+      clientSecretHash: z.string().startsWith('sha256$', 'empreinte de secret : format sha256$…').optional(),
+    })
+    .refine((sp) => !(sp.jwks && (sp.clientSecret || sp.clientSecretHash)), 'un JWKS (private_key_jwt) ou un secret, pas les deux');
+
+const habilitationInput = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9._-]{2,63}$/, 'identifiant d’habilitation : minuscules, chiffres, point, tiret').optional(),
+    clientId: z.string().min(1),
+    scopes,
+    purpose: text(10, 500, 'finalité'),
+    legalBasis: text(5, 500, 'cadre légal'),
+    legalReference: text(3, 300, 'référence du cadre légal'),
+    retentionDays: z.number().int().min(1, 'durée de conservation : 1 jour au moins').max(3650, 'durée de conservation : 10 ans au plus'),
+    validFrom: z.number().int(),
+    validUntil: z.number().int(),
+  })
+  .refine((h) => h.validUntil > h.validFrom, { message: 'la fin de validité doit suivre le début', path: ['validUntil'] })
+  .refine((h) => h.validUntil <= addMonths(h.validFrom, MAX_VALIDITY_MONTHS), { message: `validité de ${MAX_VALIDITY_MONTHS} mois au plus`, path: ['validUntil'] });
+
+export type OrganisationInput = z.input<typeof organisationInput>;
+export type ServiceProviderInput = z.input<ReturnType<typeof serviceProviderInput>>;
+export type HabilitationInput = z.input<typeof habilitationInput>;
+
+function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw new RegistryError(result.error.issues.map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')} : ${issue.message}` : issue.message)).join('\n'));
+}
+
+export interface RegistryOptions {
+  /** http://localhost redirect URIs are accepted outside production only. */
+  allowLocalHttp: boolean;
+  now?: () => number;
+}
+
+export type Registry = ReturnType<typeof createRegistry>;
+
+/** Organisations, service providers and their habilitations: the operator's side of the product. */
+export function createRegistry(db: Kysely<Database>, options: RegistryOptions) {
+  const now = options.now ?? Date.now;
+
+  const requireOrganisation = async (siretValue: string) => {
+    const organisation = await organisations.findOrganisationBySiret(db, siretValue);
+    if (organisation === undefined) throw new RegistryError(`aucune organisation de SIRET ${siretValue}`);
+    return organisation;
+  };
+  const requireServiceProvider = async (clientId: string) => {
+    const sp = await serviceProviders.findServiceProvider(db, clientId);
+    if (sp === undefined) throw new RegistryError(`aucun fournisseur de service ${clientId}`);
+    return sp;
+  };
+  const requireHabilitation = async (id: string) => {
+    const habilitation = await habilitations.findHabilitation(db, id);
+    if (habilitation === undefined) throw new RegistryError(`aucune habilitation ${id}`);
+    return habilitation;
+  };
+
+  return {
+    async createOrganisation(input: OrganisationInput) {
+      const data = parse(organisationInput, input);
+      if (await organisations.findOrganisationBySiret(db, data.siret)) throw new RegistryError(`une organisation de SIRET ${data.siret} existe déjà`);
+      const row = { id: randomUUID(), siret: data.siret, name: data.name, created_at: now() };
+      await organisations.insertOrganisation(db, row);
+      return row;
+    },
+
+    /** Creates the organisation, or renames it when the SIRET is known (used by the seed file). */
+    async upsertOrganisation(input: OrganisationInput) {
+      const data = parse(organisationInput, input);
+      const existing = await organisations.findOrganisationBySiret(db, data.siret);
+      if (existing === undefined) return this.createOrganisation(data);
+      if (existing.name !== data.name) await organisations.renameOrganisation(db, existing.id, data.name);
+      return { ...existing, name: data.name };
+    },
+
+    listOrganisations: () => organisations.listOrganisations(db),
+
+    /** Registers a service provider; the generated secret is returned once and only its hash is stored. */
+    async createServiceProvider(input: ServiceProviderInput) {
+      const data = parse(serviceProviderInput(options.allowLocalHttp), input);
+      const organisation = await requireOrganisation(data.siret);
+      const clientId = data.clientId ?? `sp-${randomBytes(6).toString('hex')}`;
+      if (await serviceProviders.findServiceProvider(db, clientId)) throw new RegistryError(`le client_id ${clientId} existe déjà`);
+      const generated = data.jwks || data.clientSecret || data.clientSecretHash ? undefined : generateClientSecret();
+      const secret = data.clientSecret ?? generated;
+      await serviceProviders.insertServiceProvider(db, {
+        client_id: clientId,
+        organisation_id: organisation.id,
+        display_name: data.displayName,
+        procedure_name: data.procedureName,
+        auth_method: data.jwks ? 'private_key_jwt' : 'client_secret_basic',
+        secret_hash: data.clientSecretHash ?? (secret === undefined ? null : hashClientSecret(secret)),
+        jwks: data.jwks ? JSON.stringify(data.jwks) : null,
+        redirect_uris: JSON.stringify(data.redirectUris),
+        post_logout_redirect_uris: JSON.stringify(data.postLogoutRedirectUris),
+        created_at: now(),
+        updated_at: now(),
+      });
+      return { clientId, clientSecret: generated };
+    },
+
+    /** Creates or updates a service provider from the seed file; its secret hash changes only if the secret did. */
+    async upsertServiceProvider(input: ServiceProviderInput & { clientId: string }) {
+      const data = parse(serviceProviderInput(options.allowLocalHttp), input);
+      const existing = await serviceProviders.findServiceProvider(db, input.clientId);
+      if (existing === undefined) return this.createServiceProvider(data);
+      const organisation = await requireOrganisation(data.siret);
+      const secretHash = data.clientSecretHash ?? (data.clientSecret === undefined ? null : hashClientSecret(data.clientSecret));
+      await serviceProviders.updateServiceProvider(db, input.clientId, {
+        organisation_id: organisation.id,
+        display_name: data.displayName,
+        procedure_name: data.procedureName,
+        auth_method: data.jwks ? 'private_key_jwt' : 'client_secret_basic',
+        secret_hash: secretHash ?? existing.secret_hash,
+        jwks: data.jwks ? JSON.stringify(data.jwks) : null,
+        redirect_uris: JSON.stringify(data.redirectUris),
+        post_logout_redirect_uris: JSON.stringify(data.postLogoutRedirectUris),
+        updated_at: now(),
+      });
+      return { clientId: input.clientId, clientSecret: undefined };
+    },
+
+    listServiceProviders: () => serviceProviders.listServiceProviders(db),
+    findServiceProvider: (clientId: string) => serviceProviders.findServiceProvider(db, clientId),
+
+    async rotateSecret(clientId: string) {
+      const sp = await requireServiceProvider(clientId);
+      if (sp.auth_method === 'private_key_jwt') throw new RegistryError(`${clientId} s’authentifie par clé (private_key_jwt) : pas de secret à renouveler`);
+      const secret = generateClientSecret();
+      await serviceProviders.updateServiceProvider(db, clientId, { secret_hash: hashClientSecret(secret), updated_at: now() });
+      return secret;
+    },
+
+    async grantHabilitation(input: Omit<HabilitationInput, 'validFrom'> & { validFrom?: number }) {
+      const data = parse(habilitationInput, { ...input, validFrom: input.validFrom ?? now() });
+      await requireServiceProvider(data.clientId);
+      const current = (await habilitations.listHabilitations(db, data.clientId)).find((h) => h.revoked_at === null && h.valid_until > now());
+      if (current !== undefined) {
+        throw new RegistryError(`${data.clientId} a déjà l’habilitation ${current.id} en cours : renouvelez-la ou révoquez-la d’abord`);
+      }
+      const id = data.id ?? `hab-${randomBytes(6).toString('hex')}`;
+      if (await habilitations.findHabilitation(db, id)) throw new RegistryError(`l’habilitation ${id} existe déjà`);
+      const row: HabilitationTable = {
+        id,
+        client_id: data.clientId,
+        scopes: JSON.stringify(data.scopes),
+        purpose: data.purpose,
+        legal_basis: data.legalBasis,
+        legal_reference: data.legalReference,
+        retention_days: data.retentionDays,
+        valid_from: data.validFrom,
+        valid_until: data.validUntil,
+        revoked_at: null,
+        created_at: now(),
+      };
+      await habilitations.insertHabilitation(db, row);
+      return row;
+    },
+
+    /** Rewrites a seed habilitation's terms; its dates and revocation are left as they are. */
+    async upsertHabilitation(input: HabilitationInput & { id: string }) {
+      const existing = await habilitations.findHabilitation(db, input.id);
+      if (existing === undefined) return this.grantHabilitation(input);
+      const data = parse(habilitationInput, { ...input, validFrom: existing.valid_from, validUntil: existing.valid_until });
+      await habilitations.updateHabilitation(db, input.id, {
+        scopes: JSON.stringify(data.scopes),
+        purpose: data.purpose,
+        legal_basis: data.legalBasis,
+        legal_reference: data.legalReference,
+        retention_days: data.retentionDays,
+      });
+      return { ...existing, scopes: JSON.stringify(data.scopes) };
+    },
+
+    /** Extends to the given date, at most 18 months from today. */
+    async renewHabilitation(id: string, validUntil = addMonths(now(), MAX_VALIDITY_MONTHS)) {
+      const habilitation = await requireHabilitation(id);
+      if (habilitation.revoked_at !== null) throw new RegistryError(`l’habilitation ${id} est révoquée : accordez-en une nouvelle`);
+      if (validUntil <= now()) throw new RegistryError('la nouvelle fin de validité doit être dans le futur');
+      if (validUntil > addMonths(now(), MAX_VALIDITY_MONTHS)) throw new RegistryError(`un renouvellement va jusqu’à ${MAX_VALIDITY_MONTHS} mois au plus à partir d’aujourd’hui`);
+      await habilitations.updateHabilitation(db, id, { valid_until: validUntil });
+      return { ...habilitation, valid_until: validUntil };
+    },
+
+    async revokeHabilitation(id: string) {
+      const habilitation = await requireHabilitation(id);
+      if (habilitation.revoked_at !== null) throw new RegistryError(`l’habilitation ${id} est déjà révoquée`);
+      const revokedAt = now();
+      await habilitations.updateHabilitation(db, id, { revoked_at: revokedAt });
+      return { ...habilitation, revoked_at: revokedAt };
+    },
+
+    listHabilitations: (clientId?: string) => habilitations.listHabilitations(db, clientId),
+    activeHabilitation: (clientId: string) => habilitations.findActiveHabilitation(db, clientId, now()),
+  };
+}

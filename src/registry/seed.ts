@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { addMonths, MAX_VALIDITY_MONTHS } from './habilitation.js';
+import { type Registry, RegistryError } from './registry.service.js';
+
+const habilitationSeed = z.object({
+  id: z.string(),
+  scopes: z.array(z.string()),
+  purpose: z.string(),
+  legal_basis: z.string(),
+  legal_reference: z.string(),
+  retention_days: z.number().int(),
+  // Counted from the habilitation's creation, so that a shipped file does not go stale.
+  valid_for_months: z.number().int().min(1).max(MAX_VALIDITY_MONTHS),
+});
+
+const serviceProviderSeed = z.object({
+  client_id: z.string(),
+  client_secret: z.string().optional(),
+  client_secret_hash: z.string().optional(),
+  jwks: z.object({ keys: z.array(z.looseObject({ kty: z.string() })) }).optional(),
+  display_name: z.string(),
+  procedure_name: z.string(),
+  redirect_uris: z.array(z.string()),
+  post_logout_redirect_uris: z.array(z.string()).default([]),
+  habilitations: z.array(habilitationSeed).default([]),
+});
+
+const seedSchema = z.object({
+  organisations: z.array(z.object({ siret: z.string(), name: z.string(), service_providers: z.array(serviceProviderSeed).default([]) })),
+});
+
+/** Replaces ${NAME} with the given values; an unknown name is an error rather than a silent blank. */
+function substitute(text: string, variables: Record<string, string>): string {
+  return text.replace(/\$\{([A-Z_]+)\}/g, (_match, name: string) => {
+    const value = variables[name];
+    if (value === undefined) throw new RegistryError(`variable inconnue dans le fichier d’amorçage : \${${name}}`);
+    return value;
+  });
+}
+
+/**
+ * Applies a declarative file of organisations, service providers and habilitations. Idempotent: known entries are
+ * updated, new ones created, nothing deleted.
+ */
+export async function applySeed(registry: Registry, path: string, variables: Record<string, string>): Promise<{ serviceProviders: number }> {
+  let json: unknown;
+  try {
+    json = JSON.parse(substitute(readFileSync(path, 'utf8'), variables));
+  } catch (error) {
+    throw new RegistryError(`fichier d’amorçage ${path} illisible : ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const parsed = seedSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new RegistryError(`fichier d’amorçage ${path} invalide : ${parsed.error.issues.map((i) => `${i.path.join('.')} : ${i.message}`).join('; ')}`);
+  }
+  let count = 0;
+  for (const organisation of parsed.data.organisations) {
+    await registry.upsertOrganisation({ siret: organisation.siret, name: organisation.name });
+    for (const sp of organisation.service_providers) {
+      await registry.upsertServiceProvider({
+        siret: organisation.siret,
+        clientId: sp.client_id,
+        clientSecret: sp.client_secret,
+        clientSecretHash: sp.client_secret_hash,
+        jwks: sp.jwks,
+        displayName: sp.display_name,
+        procedureName: sp.procedure_name,
+        redirectUris: sp.redirect_uris,
+        postLogoutRedirectUris: sp.post_logout_redirect_uris,
+      });
+      for (const h of sp.habilitations) {
+        const validFrom = Date.now();
+        await registry.upsertHabilitation({
+          id: h.id,
+          clientId: sp.client_id,
+          scopes: h.scopes,
+          purpose: h.purpose,
+          legalBasis: h.legal_basis,
+          legalReference: h.legal_reference,
+          retentionDays: h.retention_days,
+          validFrom,
+          validUntil: addMonths(validFrom, h.valid_for_months),
+        });
+      }
+      count += 1;
+    }
+  }
+  return { serviceProviders: count };
+}

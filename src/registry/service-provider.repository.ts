@@ -1,0 +1,28 @@
+import type { Kysely, Updateable } from 'kysely';
+import type { Database, ServiceProviderTable } from '../db/schema.js';
+
+export const insertServiceProvider = (db: Kysely<Database>, row: ServiceProviderTable) => db.insertInto('service_provider').values(row).execute();
+
+export const updateServiceProvider = (db: Kysely<Database>, clientId: string, changes: Updateable<ServiceProviderTable>) =>
+  db.updateTable('service_provider').set(changes).where('client_id', '=', clientId).execute();
+
+/** The service provider with its organisation, as pages and the authorization server show it. */
+export const findServiceProvider = (db: Kysely<Database>, clientId: string) =>
+  db
+    .selectFrom('service_provider')
+    .innerJoin('organisation', 'organisation.id', 'service_provider.organisation_id')
+    .selectAll('service_provider')
+    .select(['organisation.name as organisation_name', 'organisation.siret as organisation_siret'])
+    .where('service_provider.client_id', '=', clientId)
+    .executeTakeFirst();
+
+export const listServiceProviders = (db: Kysely<Database>) =>
+  db
+    .selectFrom('service_provider')
+    .innerJoin('organisation', 'organisation.id', 'service_provider.organisation_id')
+    .selectAll('service_provider')
+    .select(['organisation.name as organisation_name', 'organisation.siret as organisation_siret'])
+    .orderBy('service_provider.client_id')
+    .execute();
+
+export type ServiceProviderRow = NonNullable<Awaited<ReturnType<typeof findServiceProvider>>>;

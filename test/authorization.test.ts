@@ -1,0 +1,292 @@
+import { exportJWK, generateKeyPair } from 'jose';
+import type { Kysely } from 'kysely';
+import * as oidc from 'openid-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../src/db/database.js';
+import type { Database } from '../src/db/schema.js';
+import { addMonths } from '../src/registry/habilitation.js';
+import { createRegistry, type Registry } from '../src/registry/registry.service.js';
+import { TestBrowser } from './helpers/browser.js';
+import { formWithAction, textOf, titleOf } from './helpers/html.js';
+import { decide, reachConsentPage, serviceProviderClient, type TestServiceProvider } from './helpers/service-provider.js';
+import { type Stack, startStack } from './helpers/stack.js';
+
+const SP_ORIGIN = 'http://localhost:4998';
+const SCOPES = 'openid cnaf_quotient_familial cnaf_enfants';
+
+let stack: Stack;
+let db: Kysely<Database>;
+let registry: Registry;
+let issuer: string;
+let sp: TestServiceProvider;
+let secret: string;
+const SIRET = '13000999900017';
+
+/** Registers a service provider while the portal runs, as an operator would with the CLI. */
+async function registerServiceProvider(clientId: string, scopes = ['cnaf_quotient_familial', 'cnaf_enfants'], extra: Record<string, unknown> = {}) {
+  const created = await registry.createServiceProvider({
+    siret: SIRET,
+    clientId,
+    displayName: 'Ville de Testbourg',
+    procedureName: 'Inscription au conservatoire',
+    redirectUris: [`${SP_ORIGIN}/callback`],
+    ...extra,
+  });
+  const habilitation = await registry.grantHabilitation({
+    clientId,
+    scopes,
+    purpose: 'Calculer les droits d’inscription selon le quotient familial.',
+    legalBasis: 'Délibération du conseil municipal',
+    legalReference: 'https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000031367425',
+    retentionDays: 90,
+    validUntil: addMonths(Date.now(), 6),
+  });
+  return { secret: created.clientSecret, habilitation };
+}
+
+const consentRows = (clientId: string) => db.selectFrom('consent').selectAll().where('client_id', '=', clientId).orderBy('decided_at', 'desc').execute();
+
+beforeAll(async () => {
+  stack = await startStack();
+  issuer = stack.config.authorization.issuer;
+  db = openDatabase(stack.config.database.url);
+  registry = createRegistry(db, { allowLocalHttp: true });
+  await registry.createOrganisation({ siret: SIRET, name: 'Ville de Testbourg' });
+  secret = (await registerServiceProvider('sp-conservatoire')).secret ?? '';
+  sp = await serviceProviderClient(issuer, 'sp-conservatoire', { secret }, `${SP_ORIGIN}/callback`);
+});
+afterAll(async () => {
+  await db.destroy();
+  await stack.stop();
+});
+
+describe('discovery', () => {
+  it('publishes S256 PKCE, the catalogue scopes and the client authentication methods', async () => {
+    const doc = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as Record<string, string[]>;
+    expect(doc.issuer).toBe(issuer);
+    expect(doc.code_challenge_methods_supported).toEqual(['S256']);
+    expect(doc.response_types_supported).toEqual(['code']);
+    expect(doc.scopes_supported).toEqual(expect.arrayContaining(['openid', 'cnaf_quotient_familial', 'cnous_statut_boursier', 'pole_emploi_paiements']));
+    expect(doc.token_endpoint_auth_methods_supported).toEqual(expect.arrayContaining(['client_secret_basic', 'client_secret_post', 'private_key_jwt']));
+    expect(doc.subject_types_supported).toEqual(['pairwise']);
+  });
+});
+
+describe('the whole flow', () => {
+  it('shows the request, signs in with FranceConnect, records the consent and gives the service a code', async () => {
+    const browser = new TestBrowser();
+    const { url, checks } = await sp.authorizationUrl(SCOPES);
+    const request = await browser.visit(url);
+    expect(request.status).toBe(200);
+    expect(titleOf(request.body)).toBe('Ville de Testbourg vous demande des informations – Passerelle Particulier');
+    const text = textOf(request.body);
+    for (const expected of [
+      'SIRET 130 009 999 00017',
+      'Démarche : Inscription au conservatoire',
+      'Calculer les droits d’inscription selon le quotient familial.',
+      'Caisse d’allocations familiales (CAF) ou Mutualité sociale agricole (MSA)',
+      'Votre quotient familial',
+      'Les enfants de votre foyer',
+      'garde ces informations 3 mois au maximum',
+      'Votre demande ne sera pas refusée pour cette raison.',
+      'S’identifier avec FranceConnect',
+      'Envoyer mes justificatifs moi-même',
+    ]) {
+      expect(text).toContain(expected);
+    }
+    expect(request.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+
+    const consent = await reachConsentPage(browser, url, SP_ORIGIN);
+    expect(consent.status).toBe(200);
+    expect(titleOf(consent.body)).toBe('Étape 1 sur 2 – Lire la demande – Passerelle Particulier');
+    expect(textOf(consent.body)).toContain('Vous êtes connecté(e) avec FranceConnect : Angela Claire Louise DUBOIS');
+    expect(consent.body).toContain('>Transmettre mes données</button>');
+    expect(consent.body).toContain('>Ne pas transmettre</button>');
+
+    const { end, callback } = await decide(browser, consent, 'transmettre', SP_ORIGIN);
+    expect(textOf(end.body)).toContain('Ville de Testbourg peut maintenant recevoir vos informations.');
+    expect(callback.searchParams.get('iss')).toBe(issuer);
+    const tokens = await sp.redeem(callback, checks);
+    expect(tokens.scope?.split(' ').sort()).toEqual(['cnaf_enfants', 'cnaf_quotient_familial', 'openid']);
+    expect(tokens.claims()?.sub).toMatch(/^[0-9a-f]{64}$/);
+    expect(tokens.access_token).not.toContain('.');
+
+    const [row] = await consentRows('sp-conservatoire');
+    expect(row).toMatchObject({ decision: 'transmitted', scopes: JSON.stringify(['cnaf_quotient_familial', 'cnaf_enfants']) });
+    expect(row?.grant_id).toBeTruthy();
+    expect(row?.citizen_sub).toMatch(/v1$/);
+  });
+
+  it('asks again on the next request, without a second FranceConnect sign-in', async () => {
+    const browser = new TestBrowser();
+    const first = await sp.authorizationUrl(SCOPES);
+    await decide(browser, await reachConsentPage(browser, first.url, SP_ORIGIN), 'transmettre', SP_ORIGIN);
+    const second = await sp.authorizationUrl(SCOPES);
+    const consent = await browser.visit(second.url, {}, (next) => next.origin === SP_ORIGIN);
+    expect(consent.body).toContain('>Transmettre mes données</button>');
+    expect(consent.chain.some((step) => step.pathname.endsWith('/authorize'))).toBe(false);
+  });
+
+  it('gives another sub to another service provider for the same citizen', async () => {
+    const other = await registerServiceProvider('sp-mediatheque', ['cnaf_quotient_familial']);
+    const otherSp = await serviceProviderClient(issuer, 'sp-mediatheque', { secret: other.secret ?? '', method: 'post' }, `${SP_ORIGIN}/callback`);
+    const subOf = async (client: TestServiceProvider, scope: string) => {
+      const browser = new TestBrowser();
+      const { url, checks } = await client.authorizationUrl(scope);
+      const { callback } = await decide(browser, await reachConsentPage(browser, url, SP_ORIGIN), 'transmettre', SP_ORIGIN);
+      return (await client.redeem(callback, checks)).claims()?.sub;
+    };
+    const first = await subOf(sp, SCOPES);
+    expect(await subOf(sp, SCOPES)).toBe(first);
+    expect(await subOf(otherSp, 'openid cnaf_quotient_familial')).not.toBe(first);
+  });
+
+  it('accepts private_key_jwt client authentication', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('ES256');
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'cle-1', alg: 'ES256', use: 'sig' };
+    await registerServiceProvider('sp-cle-privee', ['cnaf_quotient_familial'], { jwks: { keys: [jwk] } });
+    const keyClient = await serviceProviderClient(issuer, 'sp-cle-privee', { privateKey, kid: 'cle-1' }, `${SP_ORIGIN}/callback`);
+    const browser = new TestBrowser();
+    const { url, checks } = await keyClient.authorizationUrl('openid cnaf_quotient_familial');
+    const { callback } = await decide(browser, await reachConsentPage(browser, url, SP_ORIGIN), 'transmettre', SP_ORIGIN);
+    expect((await keyClient.redeem(callback, checks)).scope).toBe('openid cnaf_quotient_familial');
+  });
+});
+
+describe('refusals', () => {
+  it('"Ne pas transmettre" sends access_denied and records the refusal only', async () => {
+    const browser = new TestBrowser();
+    const before = (await consentRows('sp-conservatoire')).length;
+    const { url, checks } = await sp.authorizationUrl(SCOPES);
+    const { end, callback } = await decide(browser, await reachConsentPage(browser, url, SP_ORIGIN), 'refuser', SP_ORIGIN);
+    expect(textOf(end.body)).toContain('Vous n’avez rien transmis');
+    expect(callback.searchParams.get('error')).toBe('access_denied');
+    expect(callback.searchParams.get('state')).toBe(checks.state);
+    await expect(sp.redeem(callback, checks)).rejects.toThrow();
+    const rows = await consentRows('sp-conservatoire');
+    expect(rows).toHaveLength(before + 1);
+    expect(rows[0]).toMatchObject({ decision: 'refused', grant_id: null });
+  });
+
+  it('"Envoyer mes justificatifs moi-même" sends access_denied before any sign-in', async () => {
+    const browser = new TestBrowser();
+    const { url } = await sp.authorizationUrl(SCOPES);
+    const request = await browser.visit(url);
+    const link = /href="(\/demande\/[^"]+\/sans-connexion)"/.exec(request.body)?.[1] ?? '';
+    const back = await browser.visit(new URL(link, request.url), {}, (next) => next.origin === SP_ORIGIN);
+    expect(back.chain.at(-1)?.searchParams.get('error')).toBe('access_denied');
+  });
+});
+
+describe('what the service provider may not do', () => {
+  it('a scope outside its habilitation answers invalid_scope to its redirect URI', async () => {
+    const { url } = await sp.authorizationUrl('openid cnaf_quotient_familial cnous_statut_boursier');
+    const page = await new TestBrowser().visit(url, {}, (next) => next.origin === SP_ORIGIN);
+    const callback = page.chain.at(-1) as URL;
+    expect(callback.origin).toBe(SP_ORIGIN);
+    expect(callback.searchParams.get('error')).toBe('invalid_scope');
+  });
+
+  it('PKCE is required', async () => {
+    const url = oidc.buildAuthorizationUrl(sp.config, { redirect_uri: sp.redirectUri, scope: SCOPES, state: 'etat-sans-pkce', nonce: oidc.randomNonce() });
+    const page = await new TestBrowser().visit(url, {}, (next) => next.origin === SP_ORIGIN);
+    expect(page.chain.at(-1)?.searchParams.get('error')).toBe('invalid_request');
+  });
+
+  it('an expired or revoked habilitation ends on a French page with a verified way back, never a redirect', async () => {
+    const expired = await registerServiceProvider('sp-expiree');
+    await db.updateTable('habilitation').set({ valid_until: Date.now() - 1000 }).where('id', '=', expired.habilitation.id).execute();
+    const revoked = await registerServiceProvider('sp-revoquee');
+    await registry.revokeHabilitation(revoked.habilitation.id);
+    for (const clientId of ['sp-expiree', 'sp-revoquee']) {
+      const client = await serviceProviderClient(issuer, clientId, { secret: 'inutile-ici-0000000000000000000000' }, `${SP_ORIGIN}/callback`);
+      const { url, checks } = await client.authorizationUrl(SCOPES);
+      const response = await fetch(url, { redirect: 'manual' });
+      expect(response.status).toBe(403);
+      expect(response.headers.get('location')).toBeNull();
+      const text = textOf(await response.text());
+      expect(text).toContain('Ville de Testbourg n’a pas l’autorisation de demander ces informations');
+      expect(text).toContain('Erreur DEMANDE-003');
+      const back = /href="(http:\/\/localhost:4998\/callback[^"]*)"/.exec(await (await fetch(url)).text())?.[1]?.replaceAll('&amp;', '&');
+      expect(new URL(back ?? '').searchParams.get('error')).toBe('unauthorized_client');
+      expect(new URL(back ?? '').searchParams.get('state')).toBe(checks.state);
+    }
+  });
+
+  it('an unknown client or an unregistered redirect URI is a French page, never a redirect', async () => {
+    const unknown = new URL(`${issuer}/auth`);
+    unknown.search = new URLSearchParams({ client_id: 'inconnu', redirect_uri: `${SP_ORIGIN}/callback`, response_type: 'code', scope: 'openid', state: 'x' }).toString();
+    const foreign = (await sp.authorizationUrl(SCOPES, { redirect_uri: 'https://ailleurs.example/callback' })).url;
+    for (const url of [unknown, foreign]) {
+      const response = await fetch(url, { redirect: 'manual' });
+      expect(response.status).toBe(400);
+      expect(response.headers.get('location')).toBeNull();
+      const text = textOf(await response.text());
+      expect(text).toContain('Le service qui vous a envoyé ici n’est pas reconnu.');
+      expect(text).toContain('Erreur DEMANDE-002');
+    }
+  });
+
+  it('a code is single-use, and cannot be redeemed by another client', async () => {
+    const browser = new TestBrowser();
+    const { url, checks } = await sp.authorizationUrl(SCOPES);
+    const { callback } = await decide(browser, await reachConsentPage(browser, url, SP_ORIGIN), 'transmettre', SP_ORIGIN);
+    const other = await registerServiceProvider('sp-voisine');
+    const otherSp = await serviceProviderClient(issuer, 'sp-voisine', { secret: other.secret ?? '' }, `${SP_ORIGIN}/callback`);
+    await expect(otherSp.redeem(callback, checks)).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(sp.redeem(callback, checks)).resolves.toBeDefined();
+    await expect(sp.redeem(callback, checks)).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('a wrong client secret is refused', async () => {
+    const wrong = await serviceProviderClient(issuer, 'sp-conservatoire', { secret: `${secret}x` }, `${SP_ORIGIN}/callback`);
+    const browser = new TestBrowser();
+    const { url, checks } = await wrong.authorizationUrl(SCOPES);
+    const { callback } = await decide(browser, await reachConsentPage(browser, url, SP_ORIGIN), 'transmettre', SP_ORIGIN);
+    await expect(wrong.redeem(callback, checks)).rejects.toMatchObject({ status: 401 });
+  });
+});
+
+describe('the consent page', () => {
+  it('refuses a decision without the CSRF token and records nothing', async () => {
+    const browser = new TestBrowser();
+    const { url } = await sp.authorizationUrl(SCOPES);
+    const consent = await reachConsentPage(browser, url, SP_ORIGIN);
+    const before = (await consentRows('sp-conservatoire')).length;
+    const form = formWithAction(consent.body, /\/decision$/);
+    const page = await browser.visit(new URL(form.action, consent.url), { form: { decision: 'transmettre' } });
+    expect(page.status).toBe(403);
+    expect(textOf(page.body)).toContain('Votre formulaire a expiré');
+    expect(await consentRows('sp-conservatoire')).toHaveLength(before);
+  });
+
+  it('cannot be framed', async () => {
+    const response = await fetch((await sp.authorizationUrl(SCOPES)).url);
+    expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+  });
+
+  it('a stale or replayed request ends on a clear page', async () => {
+    const browser = new TestBrowser();
+    const unknown = await browser.visit(`${stack.portalUrl}/demande/inconnue`);
+    expect(unknown.status).toBe(400);
+    expect(textOf(unknown.body)).toContain('Cette demande n’est plus valide');
+
+    const { url } = await sp.authorizationUrl(SCOPES);
+    const consent = await reachConsentPage(browser, url, SP_ORIGIN);
+    const form = formWithAction(consent.body, /\/decision$/);
+    await decide(browser, consent, 'transmettre', SP_ORIGIN);
+    const replay = await browser.visit(new URL(form.action, consent.url), { form: { ...form.fields, decision: 'refuser' } });
+    expect(replay.status).toBe(400);
+    expect(textOf(replay.body)).toContain('Cette demande n’est plus valide');
+  });
+
+  it('a decision that is neither choice is a 400 page', async () => {
+    const browser = new TestBrowser();
+    const { url } = await sp.authorizationUrl(SCOPES);
+    const consent = await reachConsentPage(browser, url, SP_ORIGIN);
+    const form = formWithAction(consent.body, /\/decision$/);
+    const page = await browser.visit(new URL(form.action, consent.url), { form: { ...form.fields, decision: 'peut-etre' } });
+    expect(page.status).toBe(400);
+  });
+});

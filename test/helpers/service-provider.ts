@@ -1,0 +1,69 @@
+import * as oidc from 'openid-client';
+import type { TestBrowser, Page } from './browser.js';
+import { formWithAction } from './html.js';
+import { submitFranceConnectLogin } from './journeys.js';
+
+/** A service provider as an integrator writes it: openid-client from the portal's discovery document. */
+export interface TestServiceProvider {
+  config: oidc.Configuration;
+  redirectUri: string;
+  authorizationUrl(scope: string, extra?: Record<string, string>): Promise<{ url: URL; checks: { state: string; nonce: string; codeVerifier: string } }>;
+  redeem(callback: URL, checks: { state: string; nonce: string; codeVerifier: string }): Promise<oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers>;
+}
+
+export async function serviceProviderClient(
+  issuer: string,
+  clientId: string,
+  credentials: { secret: string; method?: 'basic' | 'post' } | { privateKey: oidc.CryptoKey; kid: string },
+  redirectUri: string,
+): Promise<TestServiceProvider> {
+  const auth =
+    'secret' in credentials
+      ? credentials.method === 'post'
+        ? oidc.ClientSecretPost(credentials.secret)
+        : oidc.ClientSecretBasic(credentials.secret)
+      : oidc.PrivateKeyJwt({ key: credentials.privateKey, kid: credentials.kid });
+  const config = await oidc.discovery(new URL(issuer), clientId, undefined, auth, { execute: [oidc.allowInsecureRequests] });
+  return {
+    config,
+    redirectUri,
+    async authorizationUrl(scope, extra = {}) {
+      const checks = { state: oidc.randomState(), nonce: oidc.randomNonce(), codeVerifier: oidc.randomPKCECodeVerifier() };
+      const url = oidc.buildAuthorizationUrl(config, {
+        redirect_uri: redirectUri,
+        scope,
+        state: checks.state,
+        nonce: checks.nonce,
+        code_challenge: await oidc.calculatePKCECodeChallenge(checks.codeVerifier),
+        code_challenge_method: 'S256',
+        ...extra,
+      });
+      return { url, checks };
+    },
+    redeem: (callback, checks) =>
+      oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: checks.codeVerifier, expectedState: checks.state, expectedNonce: checks.nonce, idTokenExpected: true }),
+  };
+}
+
+const isAt = (origin: string) => (next: URL) => next.origin === origin;
+
+/** From the service provider's link to the consent page, signing in with FranceConnect as `login`. */
+export async function reachConsentPage(browser: TestBrowser, start: URL, spOrigin: string, login = 'test'): Promise<Page> {
+  const request = await browser.visit(start, {}, isAt(spOrigin));
+  const signIn = formWithAction(request.body, /^\/demande\/[^/]+\/franceconnect$/);
+  const fcLogin = await browser.visit(new URL(signIn.action, request.url), { form: signIn.fields });
+  return submitFranceConnectLogin(browser, fcLogin, login);
+}
+
+/** Submits the consent page's choice, then follows "Continuer sur …" until the service provider's callback. */
+export async function decide(browser: TestBrowser, consentPage: Page, decision: 'transmettre' | 'refuser', spOrigin: string): Promise<{ end: Page; callback: URL }> {
+  const form = formWithAction(consentPage.body, /^\/demande\/[^/]+\/decision$/);
+  const end = await browser.visit(new URL(form.action, consentPage.url), { form: { ...form.fields, decision } });
+  const link = /href="(\/demande\/[^"]+\/continuer)"/.exec(end.body)?.[1];
+  if (link === undefined) throw new Error(`pas de bouton Continuer : ${end.status} ${end.url}`);
+  const back = await browser.visit(new URL(link, end.url), {}, isAt(spOrigin));
+  const callback = back.chain.at(-1);
+  if (callback?.origin !== spOrigin) throw new Error(`pas de retour vers le service : ${back.status} ${back.url}`);
+  return { end, callback };
+}
+
