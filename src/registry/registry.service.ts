@@ -21,9 +21,9 @@ export class RegistryError extends Error {
 const siret = z
   .string()
   .transform((value) => value.replace(/\s/g, ''))
-  .refine(isValidSiret, 'SIRET invalide : 14 chiffres dont la clé de contrôle (Luhn) est juste');
+  .refine(isValidSiret, 'invalide : 14 chiffres dont la clé de contrôle (Luhn) est juste');
 
-const text = (min: number, max: number, what: string) => z.string().trim().min(min, `${what} : ${min} caractères au moins`).max(max, `${what} : ${max} caractères au plus`);
+const text = (min: number, max: number) => z.string().trim().min(min, `${min} caractères au moins`).max(max, `${max} caractères au plus`);
 
 const redirectUri = (allowLocalHttp: boolean) =>
   z.string().refine((value) => {
@@ -50,32 +50,32 @@ const scopes = z
     if (unknown.length > 0) ctx.addIssue({ code: 'custom', message: `scope hors catalogue : ${unknown.join(', ')}` });
   });
 
-const organisationInput = z.object({ name: text(2, 200, 'nom'), siret });
+const organisationInput = z.object({ name: text(2, 200), siret });
 
 const serviceProviderInput = (allowLocalHttp: boolean) =>
   z
     .object({
       siret,
-      clientId: z.string().regex(/^[a-z0-9][a-z0-9._-]{2,63}$/, 'client_id : 3 à 64 caractères, minuscules, chiffres, point, tiret').optional(),
-      displayName: text(2, 200, 'nom affiché'),
-      procedureName: text(2, 200, 'démarche'),
+      clientId: z.string().regex(/^[a-z0-9][a-z0-9._-]{2,63}$/, '3 à 64 caractères : minuscules, chiffres, point, tiret').optional(),
+      displayName: text(2, 200),
+      procedureName: text(2, 200),
       redirectUris: z.array(redirectUri(allowLocalHttp)).min(1, 'au moins une URI de redirection'),
       postLogoutRedirectUris: z.array(redirectUri(allowLocalHttp)).default([]),
       jwks: publicJwks.optional(),
-      clientSecret: z.string().min(32, 'secret : 32 caractères au moins').optional(),
-      clientSecretHash: z.string().startsWith('sha256$', 'empreinte de secret : format sha256$…').optional(),
+      clientSecret: z.string().min(32, '32 caractères au moins').optional(),
+      clientSecretHash: z.string().startsWith('sha256$', 'format sha256$…').optional(),
     })
     .refine((sp) => !(sp.jwks && (sp.clientSecret || sp.clientSecretHash)), 'un JWKS (private_key_jwt) ou un secret, pas les deux');
 
 const habilitationInput = z
   .object({
-    id: z.string().regex(/^[a-z0-9][a-z0-9._-]{2,63}$/, 'identifiant d’habilitation : minuscules, chiffres, point, tiret').optional(),
+    id: z.string().regex(/^[a-z0-9][a-z0-9._-]{2,63}$/, '3 à 64 caractères : minuscules, chiffres, point, tiret').optional(),
     clientId: z.string().min(1),
     scopes,
-    purpose: text(10, 500, 'finalité'),
-    legalBasis: text(5, 500, 'cadre légal'),
-    legalReference: text(3, 300, 'référence du cadre légal'),
-    retentionDays: z.number().int().min(1, 'durée de conservation : 1 jour au moins').max(3650, 'durée de conservation : 10 ans au plus'),
+    purpose: text(10, 500),
+    legalBasis: text(5, 500),
+    legalReference: text(3, 300),
+    retentionDays: z.number().int().min(1, '1 jour au moins').max(3650, '10 ans au plus'),
     validFrom: z.number().int(),
     validUntil: z.number().int(),
   })
@@ -86,10 +86,37 @@ export type OrganisationInput = z.input<typeof organisationInput>;
 export type ServiceProviderInput = z.input<ReturnType<typeof serviceProviderInput>>;
 export type HabilitationInput = z.input<typeof habilitationInput>;
 
+// How operators name each field, in the CLI's messages and the seed file's.
+const FIELD_LABELS: Record<string, string> = {
+  name: 'nom',
+  siret: 'SIRET',
+  clientId: 'client_id',
+  displayName: 'nom affiché',
+  procedureName: 'démarche',
+  redirectUris: 'URI de redirection',
+  postLogoutRedirectUris: 'URI après déconnexion',
+  jwks: 'JWKS',
+  clientSecret: 'secret',
+  clientSecretHash: 'empreinte du secret',
+  id: 'identifiant d’habilitation',
+  scopes: 'scopes',
+  purpose: 'finalité',
+  legalBasis: 'cadre légal',
+  legalReference: 'référence du cadre légal',
+  retentionDays: 'durée de conservation',
+  validUntil: 'fin de validité',
+};
+
+function fieldName(path: PropertyKey[]): string {
+  const [field, index] = path;
+  const label = FIELD_LABELS[String(field)] ?? String(field);
+  return typeof index === 'number' ? `${label} n° ${index + 1}` : label;
+}
+
 function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  throw new RegistryError(result.error.issues.map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')} : ${issue.message}` : issue.message)).join('\n'));
+  throw new RegistryError(result.error.issues.map((issue) => (issue.path.length > 0 ? `${fieldName(issue.path)} : ${issue.message}` : issue.message)).join('\n'));
 }
 
 export interface RegistryOptions {

@@ -1,0 +1,24 @@
+import { ConfigError, loadConfig } from '../config/config.js';
+import { openDatabase } from '../db/database.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { createRegistry } from '../registry/registry.service.js';
+import { runCli } from './commands.js';
+
+/** `npm run cli -- …`: the operator's commands, on the database DATABASE_URL names. */
+try {
+  const config = loadConfig(process.env);
+  const db = openDatabase(config.database.url);
+  try {
+    await migrateToLatest(db);
+    process.exitCode = await runCli(process.argv.slice(2), {
+      registry: createRegistry(db, { allowLocalHttp: config.env !== 'production' }),
+      out: (line) => console.log(line),
+      seedVariables: { DEMO_SP_URL: config.demoServiceProvider.url, PUBLIC_URL: config.http.publicUrl },
+    });
+  } finally {
+    await db.destroy();
+  }
+} catch (error) {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exitCode = 1;
+}

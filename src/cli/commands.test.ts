@@ -1,0 +1,144 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Kysely } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../db/database.js';
+import { migrateToLatest } from '../db/migrate.js';
+import type { Database } from '../db/schema.js';
+import { verifyClientSecret } from '../registry/client-secret.js';
+import { addMonths } from '../registry/habilitation.js';
+import { createRegistry } from '../registry/registry.service.js';
+import { runCli } from './commands.js';
+
+let directory: string;
+let db: Kysely<Database>;
+
+beforeAll(async () => {
+  directory = mkdtempSync(join(tmpdir(), 'passerelle-cli-'));
+  db = openDatabase(`file:${join(directory, 'db.sqlite')}`);
+  await migrateToLatest(db);
+});
+afterAll(async () => {
+  await db.destroy();
+  rmSync(directory, { recursive: true, force: true });
+});
+
+async function cli(...argv: string[]) {
+  const lines: string[] = [];
+  const code = await runCli(argv, { registry: createRegistry(db, { allowLocalHttp: true }), out: (line) => lines.push(line), seedVariables: { DEMO_SP_URL: 'http://localhost:3004' } });
+  return { code, output: lines.join('\n') };
+}
+
+const inMonths = (months: number) => new Date(addMonths(Date.now(), months)).toISOString().slice(0, 10);
+
+describe('operator CLI', () => {
+  it('creates and lists organisations, refusing a wrong SIRET or a duplicate', async () => {
+    expect(await cli('organisation', 'create', '--siret', '21999999900010', '--name', "Mairie d'Exempleville")).toEqual({ code: 0, output: "Organisation créée : Mairie d'Exempleville (SIRET 21999999900010)" });
+    const wrong = await cli('organisation', 'create', '--siret', '21999999900011', '--name', 'Autre');
+    expect(wrong.code).toBe(2);
+    expect(wrong.output).toContain('SIRET : invalide');
+    expect((await cli('organisation', 'create', '--siret', '219 999 999 00010', '--name', 'Doublon')).output).toContain('existe déjà');
+    expect((await cli('organisation', 'list')).output).toBe("21999999900010  Mairie d'Exempleville");
+  });
+
+  it('creates a service provider, prints its secret once and stores only its hash', async () => {
+    const created = await cli('sp', 'create', '--siret', '21999999900010', '--name', 'Mairie', '--procedure', 'Cantine', '--redirect-uri', 'https://mairie.example/callback', '--redirect-uri', 'http://localhost:8080/callback', '--client-id', 'cantine');
+    expect(created.code).toBe(0);
+    const secret = /Secret \(affiché une seule fois, conservez-le maintenant\) : (\S+)/.exec(created.output)?.[1] ?? '';
+    expect(secret).toMatch(/^[\w-]{43}$/);
+    const row = await db.selectFrom('service_provider').selectAll().where('client_id', '=', 'cantine').executeTakeFirstOrThrow();
+    expect(row.secret_hash).not.toContain(secret);
+    expect(verifyClientSecret(secret, row.secret_hash ?? '')).toBe(true);
+    expect((await cli('sp', 'list')).output).toContain('cantine  Mairie d\'Exempleville (21999999900010)  « Cantine »  client_secret_basic');
+
+    const rotated = await cli('sp', 'rotate-secret', '--client-id', 'cantine');
+    const newSecret = /: (\S+)$/.exec(rotated.output)?.[1] ?? '';
+    const after = await db.selectFrom('service_provider').select('secret_hash').where('client_id', '=', 'cantine').executeTakeFirstOrThrow();
+    expect(verifyClientSecret(newSecret, after.secret_hash ?? '')).toBe(true);
+    expect(verifyClientSecret(secret, after.secret_hash ?? '')).toBe(false);
+  });
+
+  it('refuses service providers with bad redirect URIs, an unknown organisation or a private JWKS', async () => {
+    const base = ['sp', 'create', '--siret', '21999999900010', '--name', 'Mairie', '--procedure', 'Cantine'];
+    expect((await cli(...base, '--redirect-uri', 'http://mairie.example/callback')).output).toContain('URI de redirection n° 1 : adresse https exacte');
+    expect((await cli(...base, '--redirect-uri', 'https://mairie.example/callback#x')).code).toBe(2);
+    expect((await cli(...base)).output).toContain('au moins une URI de redirection');
+    expect((await cli('sp', 'create', '--siret', '21999999900028', '--name', 'X Y', '--procedure', 'Z Z', '--redirect-uri', 'https://x.example/cb')).output).toContain('aucune organisation de SIRET 21999999900028');
+    const privateJwks = join(directory, 'private.json');
+    writeFileSync(privateJwks, JSON.stringify({ keys: [{ kty: 'EC', crv: 'P-256', x: 'a', y: 'b', d: 'secret' }] }));
+    expect((await cli(...base, '--redirect-uri', 'https://x.example/cb', '--jwks-file', privateJwks)).output).toContain('que des clés publiques');
+  });
+
+  it('grants, lists, renews and revokes habilitations within 18 months', async () => {
+    const grant = ['habilitation', 'grant', '--client-id', 'cantine', '--purpose', 'Calculer le tarif de la cantine.', '--legal-basis', 'Délibération municipale', '--legal-reference', 'CRPA L114-8', '--retention-days', '365'];
+    expect((await cli(...grant, '--scopes', 'cnaf_quotient_familial inconnu', '--valid-until', inMonths(12))).output).toContain('scope hors catalogue : inconnu');
+    expect((await cli(...grant, '--scopes', 'cnaf_quotient_familial', '--valid-until', inMonths(19))).output).toContain('fin de validité : validité de 18 mois au plus');
+    expect((await cli(...grant, '--scopes', 'cnaf_quotient_familial', '--valid-until', '01/02/2027')).output).toContain('date attendue au format AAAA-MM-JJ');
+    expect((await cli(...grant, '--scopes', 'cnaf_quotient_familial', '--valid-until', inMonths(12), '--retention-days', 'un an')).output).toContain('nombre entier attendu');
+
+    const granted = await cli(...grant, '--scopes', 'cnaf_quotient_familial cnaf_enfants', '--valid-until', inMonths(6), '--id', 'hab-cantine');
+    expect(granted).toEqual({ code: 0, output: `Habilitation hab-cantine accordée à cantine jusqu’au ${inMonths(6)}` });
+    expect((await cli(...grant, '--scopes', 'cnaf_quotient_familial', '--valid-until', inMonths(6))).output).toContain('a déjà l’habilitation hab-cantine en cours');
+    expect((await cli('habilitation', 'list', '--client-id', 'cantine')).output).toContain('hab-cantine  cantine  active');
+
+    expect((await cli('habilitation', 'renew', '--id', 'hab-cantine', '--valid-until', inMonths(19))).output).toContain('18 mois au plus');
+    expect((await cli('habilitation', 'renew', '--id', 'hab-cantine')).output).toBe(`Habilitation hab-cantine valable jusqu’au ${inMonths(18)}`);
+    expect((await cli('habilitation', 'revoke', '--id', 'hab-cantine')).code).toBe(0);
+    expect((await cli('habilitation', 'list')).output).toContain('hab-cantine  cantine  révoquée');
+    expect((await cli('habilitation', 'renew', '--id', 'hab-cantine')).output).toContain('est révoquée');
+    expect((await cli('habilitation', 'revoke', '--id', 'inconnue')).output).toContain('aucune habilitation inconnue');
+  });
+
+  it('answers unknown commands and options with the usage, exit code 2', async () => {
+    const unknown = await cli('sp', 'supprimer');
+    expect(unknown.code).toBe(2);
+    expect(unknown.output).toContain('Commande inconnue : sp supprimer');
+    const option = await cli('habilitation', 'revoke', '--id', 'x', '--force');
+    expect(option.code).toBe(2);
+    expect(option.output).toContain('Usage : npm run cli -- habilitation revoke --id <id>');
+    expect((await cli('organisation', 'create', '--siret', '21999999900010')).output).toContain('--name est obligatoire');
+  });
+
+  it('applies a seed file idempotently', async () => {
+    const file = join(directory, 'seed.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        organisations: [
+          {
+            siret: '21999999900028',
+            name: 'Agglomération',
+            service_providers: [
+              {
+                client_id: 'transport',
+                client_secret: 'un-secret-de-developpement-assez-long-0001',
+                display_name: 'Agglomération',
+                procedure_name: 'Tarif solidaire',
+                redirect_uris: ['${DEMO_SP_URL}/callback'],
+                habilitations: [{ id: 'hab-transport', scopes: ['complementaire_sante_solidaire'], purpose: 'Accorder le tarif solidaire.', legal_basis: 'Délibération', legal_reference: 'Code des transports', retention_days: 30, valid_for_months: 12 }],
+              },
+            ],
+          },
+        ],
+      }),
+    );
+    expect((await cli('seed', '--file', file)).output).toContain('1 fournisseur(s) de service');
+    expect((await cli('seed', '--file', file)).code).toBe(0);
+    expect(await db.selectFrom('service_provider').select('redirect_uris').where('client_id', '=', 'transport').execute()).toEqual([{ redirect_uris: '["http://localhost:3004/callback"]' }]);
+    expect(await db.selectFrom('habilitation').select('id').where('client_id', '=', 'transport').execute()).toHaveLength(1);
+    writeFileSync(file, '{"organisations": [{"siret": "1"}]}');
+    const bad = await cli('seed', '--file', file);
+    expect(bad.code).toBe(2);
+    expect(bad.output).toContain('invalide');
+  });
+
+  it('runs as npm run cli against DATABASE_URL', async () => {
+    const { stdout } = await promisify(execFile)('npm', ['run', '-s', 'cli', '--', 'organisation', 'list'], {
+      env: { ...process.env, DATABASE_URL: `file:${join(directory, 'db.sqlite')}`, LOG_LEVEL: 'silent' },
+    });
+    expect(stdout).toContain("21999999900010  Mairie d'Exempleville");
+  });
+});

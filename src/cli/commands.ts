@@ -1,0 +1,215 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { CATALOGUE_SCOPES } from '../catalogue/catalogue.js';
+import { SCOPES } from '../catalogue/scopes.js';
+import { habilitationStatus, STATUS_LABELS } from '../registry/habilitation.js';
+import { type Registry, RegistryError } from '../registry/registry.service.js';
+import { applySeed } from '../registry/seed.js';
+
+export interface CliContext {
+  registry: Registry;
+  out: (line: string) => void;
+  seedVariables: Record<string, string>;
+}
+
+type Options = Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
+
+interface Command {
+  usage: string;
+  options: Options;
+  run(values: Record<string, string | string[] | boolean | undefined>, context: CliContext): Promise<void>;
+}
+
+/** A usage mistake: the message and the command's usage are shown, exit code 2. */
+class UsageError extends Error {}
+
+const required = (values: Record<string, unknown>, name: string): string => {
+  const value = values[name];
+  if (typeof value !== 'string' || value.trim() === '') throw new UsageError(`--${name} est obligatoire`);
+  return value;
+};
+
+/** "2027-06-01" → the end of that day, UTC: a habilitation is valid through the date given. */
+function endOfDay(value: string, name: string): number {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) throw new UsageError(`--${name} : date attendue au format AAAA-MM-JJ`);
+  return Date.parse(`${value}T23:59:59.999Z`);
+}
+
+function integer(value: string, name: string): number {
+  if (!/^\d+$/.test(value)) throw new UsageError(`--${name} : nombre entier attendu`);
+  return Number(value);
+}
+
+const day = (epochMs: number) => new Date(epochMs).toISOString().slice(0, 10);
+
+const COMMANDS: Record<string, Command> = {
+  'organisation create': {
+    usage: 'organisation create --siret <14 chiffres> --name <nom>',
+    options: { siret: { type: 'string' }, name: { type: 'string' } },
+    async run(values, { registry, out }) {
+      const organisation = await registry.createOrganisation({ siret: required(values, 'siret'), name: required(values, 'name') });
+      out(`Organisation créée : ${organisation.name} (SIRET ${organisation.siret})`);
+    },
+  },
+  'organisation list': {
+    usage: 'organisation list',
+    options: {},
+    async run(_values, { registry, out }) {
+      const organisations = await registry.listOrganisations();
+      if (organisations.length === 0) out('Aucune organisation.');
+      for (const organisation of organisations) out(`${organisation.siret}  ${organisation.name}`);
+    },
+  },
+  'sp create': {
+    usage: 'sp create --siret <SIRET> --name <nom affiché> --procedure <démarche> --redirect-uri <uri> [--redirect-uri <uri>…] [--post-logout-uri <uri>…] [--client-id <id>] [--jwks-file <fichier>]',
+    options: {
+      siret: { type: 'string' },
+      name: { type: 'string' },
+      procedure: { type: 'string' },
+      'redirect-uri': { type: 'string', multiple: true },
+      'post-logout-uri': { type: 'string', multiple: true },
+      'client-id': { type: 'string' },
+      'jwks-file': { type: 'string' },
+    },
+    async run(values, { registry, out }) {
+      const jwksFile = values['jwks-file'];
+      const created = await registry.createServiceProvider({
+        siret: required(values, 'siret'),
+        displayName: required(values, 'name'),
+        procedureName: required(values, 'procedure'),
+        redirectUris: (values['redirect-uri'] as string[] | undefined) ?? [],
+        postLogoutRedirectUris: (values['post-logout-uri'] as string[] | undefined) ?? [],
+        clientId: values['client-id'] as string | undefined,
+        jwks: typeof jwksFile === 'string' ? JSON.parse(readFileSync(jwksFile, 'utf8')) : undefined,
+      });
+      out(`Fournisseur de service créé : client_id ${created.clientId}`);
+      if (created.clientSecret !== undefined) {
+        out(`Secret (affiché une seule fois, conservez-le maintenant) : ${created.clientSecret}`);
+      } else {
+        out('Authentification par clé privée (private_key_jwt) : aucun secret.');
+      }
+    },
+  },
+  'sp list': {
+    usage: 'sp list',
+    options: {},
+    async run(_values, { registry, out }) {
+      const sps = await registry.listServiceProviders();
+      if (sps.length === 0) out('Aucun fournisseur de service.');
+      for (const sp of sps) out(`${sp.client_id}  ${sp.organisation_name} (${sp.organisation_siret})  « ${sp.procedure_name} »  ${sp.auth_method}  ${JSON.parse(sp.redirect_uris).join(' ')}`);
+    },
+  },
+  'sp rotate-secret': {
+    usage: 'sp rotate-secret --client-id <id>',
+    options: { 'client-id': { type: 'string' } },
+    async run(values, { registry, out }) {
+      const secret = await registry.rotateSecret(required(values, 'client-id'));
+      out(`Nouveau secret (affiché une seule fois ; l’ancien ne fonctionne plus) : ${secret}`);
+    },
+  },
+  'habilitation grant': {
+    usage:
+      'habilitation grant --client-id <id> --scopes "<scope> <scope>…" --purpose <finalité> --legal-basis <cadre légal> --legal-reference <référence> --retention-days <jours> --valid-until <AAAA-MM-JJ> [--id <id>]',
+    options: {
+      'client-id': { type: 'string' },
+      scopes: { type: 'string' },
+      purpose: { type: 'string' },
+      'legal-basis': { type: 'string' },
+      'legal-reference': { type: 'string' },
+      'retention-days': { type: 'string' },
+      'valid-until': { type: 'string' },
+      id: { type: 'string' },
+    },
+    async run(values, { registry, out }) {
+      const habilitation = await registry.grantHabilitation({
+        id: values.id as string | undefined,
+        clientId: required(values, 'client-id'),
+        scopes: required(values, 'scopes').split(/[\s,]+/).filter(Boolean),
+        purpose: required(values, 'purpose'),
+        legalBasis: required(values, 'legal-basis'),
+        legalReference: required(values, 'legal-reference'),
+        retentionDays: integer(required(values, 'retention-days'), 'retention-days'),
+        validUntil: endOfDay(required(values, 'valid-until'), 'valid-until'),
+      });
+      out(`Habilitation ${habilitation.id} accordée à ${habilitation.client_id} jusqu’au ${day(habilitation.valid_until)}`);
+    },
+  },
+  'habilitation renew': {
+    usage: 'habilitation renew --id <id> [--valid-until <AAAA-MM-JJ>] (18 mois au plus à partir d’aujourd’hui, 18 mois par défaut)',
+    options: { id: { type: 'string' }, 'valid-until': { type: 'string' } },
+    async run(values, { registry, out }) {
+      const until = values['valid-until'];
+      const renewed = await registry.renewHabilitation(required(values, 'id'), typeof until === 'string' ? endOfDay(until, 'valid-until') : undefined);
+      out(`Habilitation ${renewed.id} valable jusqu’au ${day(renewed.valid_until)}`);
+    },
+  },
+  'habilitation revoke': {
+    usage: 'habilitation revoke --id <id>',
+    options: { id: { type: 'string' } },
+    async run(values, { registry, out }) {
+      const revoked = await registry.revokeHabilitation(required(values, 'id'));
+      out(`Habilitation ${revoked.id} révoquée : ${revoked.client_id} ne peut plus rien demander à ce titre.`);
+    },
+  },
+  'habilitation list': {
+    usage: 'habilitation list [--client-id <id>]',
+    options: { 'client-id': { type: 'string' } },
+    async run(values, { registry, out }) {
+      const list = await registry.listHabilitations(values['client-id'] as string | undefined);
+      if (list.length === 0) out('Aucune habilitation.');
+      for (const h of list) {
+        out(`${h.id}  ${h.client_id}  ${STATUS_LABELS[habilitationStatus(h)]}  du ${day(h.valid_from)} au ${day(h.valid_until)}  ${JSON.parse(h.scopes).join(' ')}`);
+      }
+    },
+  },
+  seed: {
+    usage: 'seed --file <fichier.json>',
+    options: { file: { type: 'string' } },
+    async run(values, { registry, out, seedVariables }) {
+      const file = required(values, 'file');
+      const { serviceProviders } = await applySeed(registry, file, seedVariables);
+      out(`Fichier ${file} appliqué : ${serviceProviders} fournisseur(s) de service.`);
+    },
+  },
+  catalogue: {
+    usage: 'catalogue',
+    options: {},
+    async run(_values, { out }) {
+      for (const entry of SCOPES) out(`${entry.scope.padEnd(52)} ${entry.label}`);
+      out(`${CATALOGUE_SCOPES.length} scopes.`);
+    },
+  },
+};
+
+export function usage(): string {
+  return ['Usage : npm run cli -- <commande> [options]', '', ...Object.values(COMMANDS).map((command) => `  ${command.usage}`)].join('\n');
+}
+
+/** Runs one command; returns the process exit code (0 done, 2 refused input, 1 unexpected failure). */
+export async function runCli(argv: string[], context: CliContext): Promise<number> {
+  const name = [argv.slice(0, 2).join(' '), argv[0] ?? ''].find((candidate) => candidate in COMMANDS);
+  const command = name === undefined ? undefined : COMMANDS[name];
+  if (name === undefined || command === undefined) {
+    context.out(argv.length === 0 ? usage() : `Commande inconnue : ${argv.join(' ')}\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    const { values } = parseArgs({ args: argv.slice(name.split(' ').length), options: command.options, strict: true, allowPositionals: false });
+    await command.run(values as Record<string, string | string[] | boolean | undefined>, context);
+    return 0;
+  } catch (error) {
+    if (error instanceof RegistryError) {
+      context.out(`Refusé : ${error.message}`);
+      return 2;
+    }
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      context.out(`${(error as Error).message}\nUsage : npm run cli -- ${command.usage}`);
+      return 2;
+    }
+    if (error instanceof SyntaxError) {
+      context.out(`Fichier JSON illisible : ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+}
