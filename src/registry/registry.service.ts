@@ -119,6 +119,20 @@ function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   throw new RegistryError(result.error.issues.map((issue) => (issue.path.length > 0 ? `${fieldName(issue.path)} : ${issue.message}` : issue.message)).join('\n'));
 }
 
+type ServiceProviderData = z.output<ReturnType<typeof serviceProviderInput>>;
+
+/** The columns a service provider's registration sets, whether created or updated. */
+const serviceProviderColumns = (data: ServiceProviderData, organisationId: string, secretHash: string | null) => ({
+  organisation_id: organisationId,
+  display_name: data.displayName,
+  procedure_name: data.procedureName,
+  auth_method: data.jwks ? ('private_key_jwt' as const) : ('client_secret_basic' as const),
+  secret_hash: secretHash,
+  jwks: data.jwks ? JSON.stringify(data.jwks) : null,
+  redirect_uris: JSON.stringify(data.redirectUris),
+  post_logout_redirect_uris: JSON.stringify(data.postLogoutRedirectUris),
+});
+
 export interface RegistryOptions {
   /** http://localhost redirect URIs are accepted outside production only. */
   allowLocalHttp: boolean;
@@ -177,14 +191,7 @@ export function createRegistry(db: Kysely<Database>, options: RegistryOptions) {
       const secret = data.clientSecret ?? generated;
       await serviceProviders.insertServiceProvider(db, {
         client_id: clientId,
-        organisation_id: organisation.id,
-        display_name: data.displayName,
-        procedure_name: data.procedureName,
-        auth_method: data.jwks ? 'private_key_jwt' : 'client_secret_basic',
-        secret_hash: data.clientSecretHash ?? (secret === undefined ? null : hashClientSecret(secret)),
-        jwks: data.jwks ? JSON.stringify(data.jwks) : null,
-        redirect_uris: JSON.stringify(data.redirectUris),
-        post_logout_redirect_uris: JSON.stringify(data.postLogoutRedirectUris),
+        ...serviceProviderColumns(data, organisation.id, data.clientSecretHash ?? (secret === undefined ? null : hashClientSecret(secret))),
         created_at: now(),
         updated_at: now(),
       });
@@ -199,14 +206,7 @@ export function createRegistry(db: Kysely<Database>, options: RegistryOptions) {
       const organisation = await requireOrganisation(data.siret);
       const secretHash = data.clientSecretHash ?? (data.clientSecret === undefined ? null : hashClientSecret(data.clientSecret));
       await serviceProviders.updateServiceProvider(db, input.clientId, {
-        organisation_id: organisation.id,
-        display_name: data.displayName,
-        procedure_name: data.procedureName,
-        auth_method: data.jwks ? 'private_key_jwt' : 'client_secret_basic',
-        secret_hash: secretHash ?? existing.secret_hash,
-        jwks: data.jwks ? JSON.stringify(data.jwks) : null,
-        redirect_uris: JSON.stringify(data.redirectUris),
-        post_logout_redirect_uris: JSON.stringify(data.postLogoutRedirectUris),
+        ...serviceProviderColumns(data, organisation.id, secretHash ?? existing.secret_hash),
         updated_at: now(),
       });
       return { clientId: input.clientId, clientSecret: undefined };
