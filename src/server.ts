@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config/config.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
+import { createDataCipher } from './gateway/data-encryption.js';
 import { DatabaseSessionStore } from './db/session-store.js';
 import { loadClients, parseClient } from './dev/franceconnect/clients.js';
 import { createLocalFranceConnect } from './dev/franceconnect/local-franceconnect.js';
@@ -49,7 +50,7 @@ export async function startServices(
   }
   const signingKeys = await loadSigningKeys(db, config.authorization.jwks);
 
-  const sessionStore = new DatabaseSessionStore(db);
+  const sessionStore = new DatabaseSessionStore(db, createDataCipher(Buffer.from(config.dataEncryptionKey, 'base64url')));
   const purge = () =>
     Promise.all([sessionStore.purgeExpired(), purgeExpiredOidcPayloads(db)]).catch((error) => logger.error({ err: error }, 'purge des données expirées impossible'));
   await purge();

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
+import { createDataCipher } from '../src/gateway/data-encryption.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestBrowser, type Page } from './helpers/browser.js';
 import { formWithAction, textOf, titleOf } from './helpers/html.js';
@@ -19,10 +20,12 @@ function expectErrorPage(page: Page, status: number, code: string, heading: stri
   expect(text).not.toContain('Vous êtes connecté(e) avec FranceConnect');
 }
 
+/** Session rows as stored (encrypted), and as the portal reads them. */
 const sessionRows = (stack: Stack) => {
   const db = new SQLite(stack.databasePath, { readonly: true });
+  const cipher = createDataCipher(Buffer.from(stack.config.dataEncryptionKey, 'base64url'));
   try {
-    return db.prepare('select data from session').all() as Array<{ data: string }>;
+    return (db.prepare('select data from session').all() as Array<{ data: string }>).map((row) => ({ stored: row.data, data: cipher.decrypt(row.data) }));
   } finally {
     db.close();
   }
@@ -58,6 +61,7 @@ describe('FranceConnect sign-in (ES256, the default)', () => {
     expect(page.body).toContain('<span data-testid="family-name">DUBOIS</span>');
     expect(browser.cookieValue('127.0.0.1', cookieName)).not.toBe(anonymousSession);
     expect(sessionRows(stack).some((row) => row.data.includes('"citizen"'))).toBe(true);
+    expect(sessionRows(stack).some((row) => row.stored.includes('DUBOIS') || row.stored.includes('citizen'))).toBe(false);
 
     const out = await signOut(browser, stack.portalUrl);
     expect(out.chain.some((url) => url.pathname === '/api/v2/session/end' && url.searchParams.has('id_token_hint') && url.searchParams.has('state'))).toBe(true);

@@ -11,6 +11,9 @@ const production = {
   FC_CLIENT_SECRET: 'b'.repeat(48),
   OIDC_PAIRWISE_SECRET: 'c'.repeat(48),
   OIDC_JWKS: JSON.stringify({ keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y', d: 'd', kid: 'k' }] }),
+  API_PARTICULIER_URL: 'https://particulier.api.gouv.fr',
+  API_PARTICULIER_TOKEN: 'jeton-de-production-0123456789',
+  DATA_ENCRYPTION_KEY: 'q'.repeat(43),
 };
 
 const problemsOf = (env: Record<string, string>) => {
@@ -61,13 +64,16 @@ describe('configuration', () => {
   });
 
   it('refuses production without secrets, with development secrets, or with local upstreams, naming the variable', () => {
-    const { SESSION_SECRET: _s, FC_CLIENT_SECRET: _c, OIDC_PAIRWISE_SECRET: _p, OIDC_JWKS: _j, ...withoutSecrets } = production;
+    const { SESSION_SECRET: _s, FC_CLIENT_SECRET: _c, OIDC_PAIRWISE_SECRET: _p, OIDC_JWKS: _j, API_PARTICULIER_TOKEN: _t, DATA_ENCRYPTION_KEY: _k, ...withoutSecrets } = production;
     expect(problemsOf(withoutSecrets)).toEqual([
       'SESSION_SECRET : obligatoire en production',
       'FC_CLIENT_SECRET : obligatoire en production',
       'OIDC_PAIRWISE_SECRET : obligatoire en production',
+      'API_PARTICULIER_TOKEN : obligatoire en production',
+      'DATA_ENCRYPTION_KEY : obligatoire en production',
       'OIDC_JWKS : obligatoire en production (clés partagées par tous les nœuds)',
     ]);
+    expect(problemsOf({ ...production, API_PARTICULIER_URL: 'http://localhost:3003' })[0]).toMatch(/^API_PARTICULIER_URL/);
     expect(problemsOf({ ...production, OIDC_JWKS: '{"keys":[{"kty":"EC","x":"public only"}]}' })[0]).toMatch(/^OIDC_JWKS/);
     expect(problemsOf({ ...production, SESSION_SECRET: DEV_SECRETS.SESSION_SECRET, FC_CLIENT_SECRET: DEV_SECRETS.FC_CLIENT_SECRET })).toEqual([
       'SESSION_SECRET : valeur de développement refusée en production',

@@ -29,9 +29,13 @@ export interface Config {
     cookieKeys: string[];
   };
   registry: { seedFile: string | undefined };
+  sources: { apiParticulierUrl: string; apiParticulierToken: string; timeoutMs: number };
+  /** AES-256 key, base64url (kept as text so that the configuration stays frozen and printable). */
+  dataEncryptionKey: string;
   demoServiceProvider: { url: string; port: number; clientId: string; clientSecret: string };
   localUpstreams: {
     enabled: boolean;
+    sandboxPort: number;
     franceconnect: {
       port: number;
       personasFile: string;
@@ -105,6 +109,12 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
       cookieKeys: [Buffer.from(hkdfSync('sha256', sessionSecret, 'passerelle-particulier', 'oidc-cookies', 32)).toString('base64url')],
     },
     registry: { seedFile: env.SEED_FILE ?? (production ? undefined : DEFAULT_SEED_FILE) },
+    sources: {
+      apiParticulierUrl: env.API_PARTICULIER_URL.replace(/\/+$/, ''),
+      apiParticulierToken: env.API_PARTICULIER_TOKEN ?? DEV_SECRETS.API_PARTICULIER_TOKEN,
+      timeoutMs: env.SOURCE_TIMEOUT_MS,
+    },
+    dataEncryptionKey: env.DATA_ENCRYPTION_KEY ?? DEV_SECRETS.DATA_ENCRYPTION_KEY,
     demoServiceProvider: {
       url: env.DEMO_SP_URL.replace(/\/+$/, ''),
       port: Number(new URL(env.DEMO_SP_URL).port || 80),
@@ -113,6 +123,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     },
     localUpstreams: {
       enabled: env.LOCAL_UPSTREAMS ?? !production,
+      sandboxPort: Number(new URL(env.API_PARTICULIER_URL).port || 80),
       franceconnect: {
         port: Number(new URL(env.FC_ISSUER).port || 80),
         personasFile: env.FC_PERSONAS_FILE ?? DEFAULT_PERSONAS_FILE,
@@ -140,7 +151,7 @@ function parseJwks(text: string | undefined): Config['authorization']['jwks'] {
 
 function productionProblems(env: Env): string[] {
   const problems: string[] = [];
-  const requireSecret = (name: 'SESSION_SECRET' | 'FC_CLIENT_SECRET' | 'OIDC_PAIRWISE_SECRET') => {
+  const requireSecret = (name: 'SESSION_SECRET' | 'FC_CLIENT_SECRET' | 'OIDC_PAIRWISE_SECRET' | 'API_PARTICULIER_TOKEN' | 'DATA_ENCRYPTION_KEY') => {
     const value = env[name];
     if (value === undefined) problems.push(`${name} : obligatoire en production`);
     else if (value === DEV_SECRETS[name] || /dev-only|change-?me|secret-de-dev/i.test(value)) {
@@ -150,6 +161,11 @@ function productionProblems(env: Env): string[] {
   requireSecret('SESSION_SECRET');
   requireSecret('FC_CLIENT_SECRET');
   requireSecret('OIDC_PAIRWISE_SECRET');
+  requireSecret('API_PARTICULIER_TOKEN');
+  requireSecret('DATA_ENCRYPTION_KEY');
+  if (isLocalUrl(env.API_PARTICULIER_URL) || !env.API_PARTICULIER_URL.startsWith('https://')) {
+    problems.push('API_PARTICULIER_URL : bac à sable local ou adresse non https refusés en production');
+  }
   if (env.OIDC_JWKS === undefined) problems.push('OIDC_JWKS : obligatoire en production (clés partagées par tous les nœuds)');
   if (env.PUBLIC_URL === undefined) problems.push('PUBLIC_URL : obligatoire en production');
   else if (!env.PUBLIC_URL.startsWith('https://')) problems.push('PUBLIC_URL : doit être en https en production');

@@ -7,6 +7,9 @@ export const DEV_SECRETS = {
   FC_MOCK_SUB_SECRET: 'dev-only-franceconnect-sub-secret',
   OIDC_PAIRWISE_SECRET: 'dev-only-pairwise-subject-secret-not-for-production',
   DEMO_SP_CLIENT_SECRET: 'dev-only-demo-cantine-secret-not-for-production',
+  API_PARTICULIER_TOKEN: 'dev-only-api-particulier-sandbox-token',
+  // 32 bytes, base64url: visibly fake, refused in production.
+  DATA_ENCRYPTION_KEY: 'ZGV2LW9ubHktZGF0YS1rZXktMzItYnl0ZXMtZmFrZSE',
 } as const;
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -59,6 +62,14 @@ export const envSchema = z.object({
   DEMO_SP_URL: httpUrl.default('http://localhost:3004').describe('Adresse du fournisseur de service de démonstration (local)'),
   DEMO_SP_CLIENT_ID: z.string().min(1).default('demo-cantine-exempleville').describe('client_id du fournisseur de service de démonstration'),
   DEMO_SP_CLIENT_SECRET: z.string().min(32).optional().describe('Secret du fournisseur de service de démonstration (valeur du fichier d’amorçage par défaut)'),
+  API_PARTICULIER_URL: httpUrl.default('http://localhost:3003').describe('Adresse d’API Particulier (routes v3) ; le bac à sable local par défaut'),
+  API_PARTICULIER_TOKEN: z.string().min(16).optional().describe('Jeton (Bearer) du portail auprès d’API Particulier ; obligatoire en production'),
+  SOURCE_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(5000).describe('Délai maximal d’une source de données'),
+  DATA_ENCRYPTION_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{43}$/, '32 octets en base64url (43 caractères)')
+    .optional()
+    .describe('Clé AES-256 (base64url) des données chiffrées en base : sessions, justificatifs ; obligatoire en production'),
   LOCAL_UPSTREAMS: booleanFlag.optional().describe('Démarrer les services locaux de développement (défaut : oui hors production) ; le FranceConnect local écoute sur le port de FC_ISSUER'),
   FC_PERSONAS_FILE: z.string().min(1).optional().describe('Fichier JSON des identités du FranceConnect local (défaut src/dev/franceconnect/personas.json)'),
   FC_MOCK_CLIENTS_FILE: z.string().min(1).optional().describe('Fichier JSON de clients supplémentaires du FranceConnect local'),

@@ -1,14 +1,21 @@
 import session from 'express-session';
 import type { Kysely } from 'kysely';
+import type { DataCipher } from '../gateway/data-encryption.js';
 import type { Database } from './schema.js';
 
 type Callback = (error?: unknown) => void;
 
 const FALLBACK_TTL_MS = 30 * 60 * 1000;
 
-/** express-session's store on our own database, so sessions survive restarts and work on both dialects. */
+/**
+ * express-session's store on our own database, so sessions survive restarts and work on both dialects. Sessions
+ * hold the identity pivot and previewed data: they are stored encrypted.
+ */
 export class DatabaseSessionStore extends session.Store {
-  constructor(private readonly db: Kysely<Database>) {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly cipher: DataCipher,
+  ) {
     super();
   }
 
@@ -18,12 +25,12 @@ export class DatabaseSessionStore extends session.Store {
       .select(['data', 'expires_at'])
       .where('sid', '=', sid)
       .executeTakeFirst()
-      .then((row) => callback(null, row && row.expires_at > Date.now() ? (JSON.parse(row.data) as session.SessionData) : null))
+      .then((row) => callback(null, row && row.expires_at > Date.now() ? (JSON.parse(this.cipher.decrypt(row.data)) as session.SessionData) : null))
       .catch((error) => callback(error));
   }
 
   override set(sid: string, data: session.SessionData, callback?: Callback): void {
-    const row = { sid, data: JSON.stringify(data), expires_at: expiresAt(data) };
+    const row = { sid, data: this.cipher.encrypt(JSON.stringify(data)), expires_at: expiresAt(data) };
     this.db
       .insertInto('session')
       .values(row)

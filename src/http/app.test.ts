@@ -9,6 +9,7 @@ import { createRegistry } from '../registry/registry.service.js';
 import { loadConfig } from '../config/config.js';
 import { openDatabase } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
+import { createDataCipher } from '../gateway/data-encryption.js';
 import { DatabaseSessionStore } from '../db/session-store.js';
 import { createFranceConnectService } from '../franceconnect/sign-in.service.js';
 import { createOidcConnector } from '../oidc-client/connector.js';
@@ -28,7 +29,7 @@ const app = createApp({
   config,
   db,
   logger,
-  sessionStore: new DatabaseSessionStore(db),
+  sessionStore: new DatabaseSessionStore(db, createDataCipher(Buffer.from(config.dataEncryptionKey, 'base64url'))),
   franceconnect: createFranceConnectService(
     createOidcConnector({ ...config.franceconnect, usePkce: false }),
     config.franceconnect,
