@@ -18,6 +18,8 @@ export interface CatalogueApi {
   /** The v3 route an existing integration calls in FranceConnect mode, which the gateway also answers. */
   franceConnectRoute: string | undefined;
   extraInputs: ExtraInput[];
+  /** API Particulier's two-digit provider code, the prefix of its provider error codes (37 CNAV, 26 CNOUS…). */
+  providerCode: string;
 }
 
 const dss = (id: string, name: string, producer: ProducerId = 'cnaf_msa'): CatalogueApi => ({
@@ -28,6 +30,7 @@ const dss = (id: string, name: string, producer: ProducerId = 'cnaf_msa'): Catal
   callMode: 'identite',
   franceConnectRoute: `/v3/dss/${id}/france_connect`,
   extraInputs: [],
+  providerCode: '37',
 });
 
 export const APIS: CatalogueApi[] = [
@@ -46,6 +49,7 @@ export const APIS: CatalogueApi[] = [
     callMode: 'identite',
     franceConnectRoute: '/v3/mesri/statut_etudiant/france_connect',
     extraInputs: ['ine'],
+    providerCode: '25',
   },
   {
     id: 'etudiant_boursier',
@@ -55,6 +59,7 @@ export const APIS: CatalogueApi[] = [
     callMode: 'identite',
     franceConnectRoute: '/v3/cnous/etudiant_boursier/france_connect',
     extraInputs: ['ine'],
+    providerCode: '26',
   },
   {
     id: 'scolarites',
@@ -64,6 +69,7 @@ export const APIS: CatalogueApi[] = [
     callMode: 'identite',
     franceConnectRoute: undefined,
     extraInputs: ['eleve'],
+    providerCode: '30',
   },
   {
     id: 'france_travail_statut',
@@ -73,6 +79,7 @@ export const APIS: CatalogueApi[] = [
     callMode: 'identifiant',
     franceConnectRoute: undefined,
     extraInputs: ['identifiant_france_travail'],
+    providerCode: '24',
   },
   {
     id: 'france_travail_indemnites',
@@ -82,5 +89,6 @@ export const APIS: CatalogueApi[] = [
     callMode: 'identifiant',
     franceConnectRoute: undefined,
     extraInputs: ['identifiant_france_travail'],
+    providerCode: '24',
   },
 ];

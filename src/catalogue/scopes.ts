@@ -8,6 +8,7 @@ export interface CatalogueScope {
   api: string;
   label: string;
   explanation: string;
+  /** Top-level keys of the v3 answer's data, or "key.sub" for a key inside each element of an array or object. */
   fields: string[];
 }
 
@@ -29,7 +30,7 @@ export const SCOPES: CatalogueScope[] = [
   s('cnav_participation_familiale_eaje_enfants', 'participation_familiale_eaje', 'Les enfants pris en compte pour la crèche', 'Les enfants de votre foyer retenus pour calculer votre participation en crèche.', ['enfants']),
   s('cnav_participation_familiale_eaje_adresse', 'participation_familiale_eaje', 'L’adresse de votre foyer pour la crèche', 'L’adresse de votre foyer connue de votre caisse.', ['adresse']),
   s('cnav_participation_familiale_eaje_parametres_calcul', 'participation_familiale_eaje', 'Les éléments du calcul de votre participation en crèche', 'Les ressources et le nombre d’enfants retenus pour le tarif de la crèche.', ['parametres_calcul']),
-  s('mesri_admissions', 'statut_etudiant', 'Vos inscriptions dans l’enseignement supérieur', 'Les dates de début et de fin de vos admissions dans un établissement d’enseignement supérieur.', ['admissions']),
+  s('mesri_admissions', 'statut_etudiant', 'Vos inscriptions dans l’enseignement supérieur', 'Les dates de début et de fin de vos admissions dans un établissement d’enseignement supérieur.', ['admissions.date_debut', 'admissions.date_fin']),
   s('mesri_admission_inscrit', 'statut_etudiant', 'Si vous êtes inscrit(e) ou seulement admis(e)', 'Pour chaque admission, si vous êtes inscrit(e) ou seulement admis(e).', ['admissions.est_inscrit']),
   s('mesri_admission_regime_formation', 'statut_etudiant', 'Votre régime de formation', 'Si vous suivez une formation initiale, continue ou en apprentissage.', ['admissions.regime_formation']),
   s('mesri_admission_commune_etudes', 'statut_etudiant', 'La commune de vos études', 'Le code de la commune où vous étudiez.', ['admissions.code_cog_insee_commune']),

@@ -46,7 +46,7 @@ export const envSchema = z.object({
   FC_SCOPES: z
     .string()
     .regex(/^openid( [a-z_]+)*$/, 'liste de scopes séparés par des espaces, commençant par openid')
-    .default('openid given_name family_name birthdate gender birthplace birthcountry preferred_username')
+    .default('openid given_name family_name birthdate idp_birthdate gender birthplace birthcountry preferred_username')
     .describe('Scopes demandés à FranceConnect'),
   FC_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000).describe('Délai maximal d’une requête vers FranceConnect'),
   OIDC_PAIRWISE_SECRET: z

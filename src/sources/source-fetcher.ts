@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { CitizenIdentity } from '../franceconnect/citizen-identity.js';
+import type { ApiParticulierClient } from './api-particulier.client.js';
+import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.js';
+import { type ItemStatus, sourceAnswered, statusOf } from './item-status.js';
+import type { ExtraInputs } from './source-definition.js';
+import { SOURCES } from './sources.js';
+
+export interface SourceOutcome {
+  api: string;
+  status: ItemStatus;
+  httpStatus?: number;
+  /** API Particulier's five-character error code, when it gave one. */
+  errorCode?: string;
+  data?: Record<string, unknown>;
+  fetchedAt: number;
+  retryAfterSeconds?: number;
+  requestId: string;
+}
+
+const errorCodeOf = (body: unknown): string | undefined => {
+  const code = (body as { errors?: Array<{ code?: unknown }> } | undefined)?.errors?.[0]?.code;
+  return typeof code === 'string' ? code : undefined;
+};
+
+/** Fetches every API of a request in parallel, each behind its own circuit breaker; a failure never stops the others. */
+export function createSourceFetcher(client: ApiParticulierClient, breakerOptions: CircuitBreakerOptions, log: Logger) {
+  const breakers = new Map<string, CircuitBreaker>();
+  const breakerOf = (api: string) => {
+    let breaker = breakers.get(api);
+    if (breaker === undefined) {
+      breaker = new CircuitBreaker(breakerOptions);
+      breakers.set(api, breaker);
+    }
+    return breaker;
+  };
+
+  const fetchOne = async (api: string, identity: CitizenIdentity, inputs: ExtraInputs, recipient: string): Promise<SourceOutcome> => {
+    const requestId = randomUUID();
+    const fetchedAt = Date.now();
+    const source = SOURCES.get(api);
+    if (source === undefined) return { api, status: 'error', fetchedAt, requestId };
+    const request = source.request(identity, inputs);
+    if ('missingInput' in request) return { api, status: 'missing_input', fetchedAt, requestId };
+    const breaker = breakerOf(api);
+    if (!breaker.tryPass()) {
+      log.warn({ api, requestId }, 'source coupée par le disjoncteur');
+      return { api, status: 'unavailable', fetchedAt, requestId };
+    }
+    const answer = await client.get({ ...request, recipient, requestId });
+    if (sourceAnswered(answer)) breaker.success();
+    else breaker.failure();
+    const status = statusOf(answer);
+    log.info({ api, requestId, status, http: answer.kind === 'answer' ? answer.status : answer.kind, attempts: answer.attempts, ms: Date.now() - fetchedAt }, 'source interrogée');
+    if (answer.kind !== 'answer') return { api, status, fetchedAt, requestId };
+    const data = status === 'ok' ? (answer.body as { data?: Record<string, unknown> }).data : undefined;
+    return {
+      api,
+      status: status === 'ok' && (typeof data !== 'object' || data === null) ? 'error' : status,
+      httpStatus: answer.status,
+      errorCode: errorCodeOf(answer.body),
+      data,
+      fetchedAt,
+      retryAfterSeconds: answer.retryAfterSeconds,
+      requestId,
+    };
+  };
+
+  return {
+    fetch: (apis: string[], identity: CitizenIdentity, inputs: ExtraInputs, recipient: string) =>
+      Promise.all(apis.map((api) => fetchOne(api, identity, inputs, recipient))),
+    breakerState: (api: string) => breakerOf(api).state,
+  };
+}
+
+export type SourceFetcher = ReturnType<typeof createSourceFetcher>;
