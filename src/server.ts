@@ -1,4 +1,7 @@
+import type { Express } from 'express';
+import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import type { Database } from './db/schema.js';
 import type { Config } from './config/config.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -14,12 +17,18 @@ import { createOidcConnector } from './oidc-client/connector.js';
 import { purgeExpiredOidcPayloads } from './authorization/oidc-adapter.js';
 import { loadSigningKeys } from './authorization/signing-keys.js';
 import { createDemoServiceProvider } from './dev/demo-sp/demo-sp.js';
+import { createSandbox } from './dev/sandbox/sandbox.js';
+import { createGateway } from './gateway/gateway.service.js';
+import { createJustificatifSigner } from './gateway/justificatif-signer.js';
+import { createApiParticulierClient } from './sources/api-particulier.client.js';
+import { createSourceFetcher } from './sources/source-fetcher.js';
 import { createRegistry } from './registry/registry.service.js';
 import { applySeed } from './registry/seed.js';
 
 export interface RunningServices {
   portal: OpenPort;
   franceconnect: OpenPort | undefined;
+  sandbox: OpenPort | undefined;
   demoServiceProvider: OpenPort | undefined;
   stop(): Promise<void>;
 }
@@ -33,46 +42,19 @@ const SESSION_PURGE_INTERVAL_MS = 10 * 60 * 1000;
 export async function startServices(
   config: Config,
   logger: Logger,
-  ports: { portal?: OpenPort; franceconnect?: OpenPort; demoServiceProvider?: OpenPort } = {},
+  ports: { portal?: OpenPort; franceconnect?: OpenPort; sandbox?: OpenPort; demoServiceProvider?: OpenPort } = {},
 ): Promise<RunningServices> {
   const franceconnect = config.localUpstreams.enabled
     ? await startLocalFranceConnect(config, logger, ports.franceconnect)
     : undefined;
 
+  const sandbox = config.localUpstreams.enabled ? await startSandbox(config, logger, ports.sandbox) : undefined;
+
   const db = openDatabase(config.database.url);
   const applied = await migrateToLatest(db);
   if (applied.length > 0) logger.info({ migrations: applied }, 'migrations appliquées');
 
-  const registry = createRegistry(db, { allowLocalHttp: config.env !== 'production' });
-  if (config.registry.seedFile !== undefined) {
-    const seeded = await applySeed(registry, config.registry.seedFile, { DEMO_SP_URL: config.demoServiceProvider.url, PUBLIC_URL: config.http.publicUrl });
-    logger.info({ file: config.registry.seedFile, serviceProviders: seeded.serviceProviders }, 'fichier d’amorçage appliqué');
-  }
-  const signingKeys = await loadSigningKeys(db, config.authorization.jwks);
-
-  const sessionStore = new DatabaseSessionStore(db, createDataCipher(Buffer.from(config.dataEncryptionKey, 'base64url')));
-  const purge = () =>
-    Promise.all([sessionStore.purgeExpired(), purgeExpiredOidcPayloads(db)]).catch((error) => logger.error({ err: error }, 'purge des données expirées impossible'));
-  await purge();
-  const purgeTimer = setInterval(purge, SESSION_PURGE_INTERVAL_MS).unref();
-
-  const connector = createOidcConnector({
-    issuer: config.franceconnect.issuer,
-    clientId: config.franceconnect.clientId,
-    clientSecret: config.franceconnect.clientSecret,
-    signingAlg: config.franceconnect.signingAlg,
-    timeoutMs: config.franceconnect.timeoutMs,
-    usePkce: false,
-  });
-  const app = createApp({
-    config,
-    db,
-    logger,
-    sessionStore,
-    franceconnect: createFranceConnectService(connector, config.franceconnect),
-    registry,
-    signingKeys,
-  });
+  const { app, purgeTimer } = await composeApp(config, db, logger);
   const portal = ports.portal ?? (await openPort(config.http.host, config.http.port));
   portal.attach(app);
   logger.info({ url: config.http.publicUrl }, 'portail démarré');
@@ -82,10 +64,11 @@ export async function startServices(
   return {
     portal,
     franceconnect,
+    sandbox,
     demoServiceProvider,
     async stop() {
       clearInterval(purgeTimer);
-      await Promise.all([portal.close(), franceconnect?.close(), demoServiceProvider?.close()]);
+      await Promise.all([portal.close(), franceconnect?.close(), sandbox?.close(), demoServiceProvider?.close()]);
       await db.destroy();
     },
   };
@@ -129,4 +112,58 @@ async function startDemoServiceProvider(config: Config, logger: Logger, port: Op
   opened.attach(app);
   logger.info({ url: settings.url }, 'fournisseur de service de démonstration démarré');
   return opened;
+}
+
+async function startSandbox(config: Config, logger: Logger, port: OpenPort | undefined): Promise<OpenPort> {
+  const opened = port ?? (await openPort(config.http.host, config.localUpstreams.sandboxPort));
+  opened.attach(createSandbox({ token: config.sources.apiParticulierToken }));
+  logger.info({ url: config.sources.apiParticulierUrl }, 'bac à sable API Particulier démarré');
+  return opened;
+}
+
+/** Builds the portal's app and its real adapters on an open, migrated database. */
+export async function composeApp(config: Config, db: Kysely<Database>, logger: Logger): Promise<{ app: Express; purgeTimer: NodeJS.Timeout }> {
+  const registry = createRegistry(db, { allowLocalHttp: config.env !== 'production' });
+  if (config.registry.seedFile !== undefined) {
+    const seeded = await applySeed(registry, config.registry.seedFile, { DEMO_SP_URL: config.demoServiceProvider.url, PUBLIC_URL: config.http.publicUrl });
+    logger.info({ file: config.registry.seedFile, serviceProviders: seeded.serviceProviders }, 'fichier d’amorçage appliqué');
+  }
+  const signingKeys = await loadSigningKeys(db, config.authorization.jwks);
+
+  const cipher = createDataCipher(Buffer.from(config.dataEncryptionKey, 'base64url'));
+  const sessionStore = new DatabaseSessionStore(db, cipher);
+  const purge = () =>
+    Promise.all([sessionStore.purgeExpired(), purgeExpiredOidcPayloads(db)]).catch((error) => logger.error({ err: error }, 'purge des données expirées impossible'));
+  await purge();
+  const purgeTimer = setInterval(purge, SESSION_PURGE_INTERVAL_MS).unref();
+
+  const connector = createOidcConnector({
+    issuer: config.franceconnect.issuer,
+    clientId: config.franceconnect.clientId,
+    clientSecret: config.franceconnect.clientSecret,
+    signingAlg: config.franceconnect.signingAlg,
+    timeoutMs: config.franceconnect.timeoutMs,
+    usePkce: false,
+  });
+  const app = createApp({
+    config,
+    db,
+    logger,
+    sessionStore,
+    franceconnect: createFranceConnectService(connector, config.franceconnect),
+    registry,
+    signingKeys,
+    gateway: createGateway({
+      db,
+      cipher,
+      sign: await createJustificatifSigner(signingKeys, config.http.publicUrl),
+      pairwiseSecret: config.authorization.pairwiseSecret,
+      fetcher: createSourceFetcher(
+        createApiParticulierClient({ baseUrl: config.sources.apiParticulierUrl, token: config.sources.apiParticulierToken, timeoutMs: config.sources.timeoutMs }),
+        { failureThreshold: 5, openMs: 30_000 },
+        logger.child({ component: 'sources' }),
+      ),
+    }),
+  });
+  return { app, purgeTimer };
 }

@@ -8,7 +8,7 @@ import { addMonths } from '../src/registry/habilitation.js';
 import { createRegistry, type Registry } from '../src/registry/registry.service.js';
 import { TestBrowser } from './helpers/browser.js';
 import { formWithAction, textOf, titleOf } from './helpers/html.js';
-import { decide, reachConsentPage, serviceProviderClient, type TestServiceProvider } from './helpers/service-provider.js';
+import { consentForm, decide, reachConsentPage, serviceProviderClient, type TestServiceProvider } from './helpers/service-provider.js';
 import { type Stack, startStack } from './helpers/stack.js';
 
 const SP_ORIGIN = 'http://localhost:4998';
@@ -98,12 +98,13 @@ describe('the whole flow', () => {
 
     const consent = await reachConsentPage(browser, url, SP_ORIGIN);
     expect(consent.status).toBe(200);
-    expect(titleOf(consent.body)).toBe('Étape 1 sur 2 – Lire la demande – Passerelle Particulier');
+    expect(titleOf(consent.body)).toBe('Étape 1 sur 3 – Lire la demande – Passerelle Particulier');
     expect(textOf(consent.body)).toContain('Vous êtes connecté(e) avec FranceConnect : Angela Claire Louise DUBOIS');
-    expect(consent.body).toContain('>Transmettre mes données</button>');
+    expect(consent.body).toContain('>Voir les données qui seront transmises</button>');
     expect(consent.body).toContain('>Ne pas transmettre</button>');
 
-    const { end, callback } = await decide(browser, consent, 'transmettre', SP_ORIGIN);
+    const { end, callback, previewPage } = await decide(browser, consent, 'transmettre', SP_ORIGIN);
+    expect(previewPage?.body).toContain('>Transmettre mes données</button>');
     expect(textOf(end.body)).toContain('Ville de Testbourg peut maintenant recevoir vos informations.');
     expect(callback.searchParams.get('iss')).toBe(issuer);
     const tokens = await sp.redeem(callback, checks);
@@ -123,7 +124,7 @@ describe('the whole flow', () => {
     await decide(browser, await reachConsentPage(browser, first.url, SP_ORIGIN), 'transmettre', SP_ORIGIN);
     const second = await sp.authorizationUrl(SCOPES);
     const consent = await browser.visit(second.url, {}, (next) => next.origin === SP_ORIGIN);
-    expect(consent.body).toContain('>Transmettre mes données</button>');
+    expect(consent.body).toContain('>Voir les données qui seront transmises</button>');
     expect(consent.chain.some((step) => step.pathname.endsWith('/authorize'))).toBe(false);
   });
 
@@ -253,8 +254,7 @@ describe('the consent page', () => {
     const { url } = await sp.authorizationUrl(SCOPES);
     const consent = await reachConsentPage(browser, url, SP_ORIGIN);
     const before = (await consentRows('sp-conservatoire')).length;
-    const form = formWithAction(consent.body, /\/decision$/);
-    const page = await browser.visit(new URL(form.action, consent.url), { form: { decision: 'transmettre' } });
+    const page = await browser.visit(consentForm(consent).decisionUrl, { form: { decision: 'refuser' } });
     expect(page.status).toBe(403);
     expect(textOf(page.body)).toContain('Votre formulaire a expiré');
     expect(await consentRows('sp-conservatoire')).toHaveLength(before);
@@ -274,9 +274,9 @@ describe('the consent page', () => {
 
     const { url } = await sp.authorizationUrl(SCOPES);
     const consent = await reachConsentPage(browser, url, SP_ORIGIN);
-    const form = formWithAction(consent.body, /\/decision$/);
+    const { decisionUrl, fields } = consentForm(consent);
     await decide(browser, consent, 'transmettre', SP_ORIGIN);
-    const replay = await browser.visit(new URL(form.action, consent.url), { form: { ...form.fields, decision: 'refuser' } });
+    const replay = await browser.visit(decisionUrl, { form: { ...fields, decision: 'refuser' } });
     expect(replay.status).toBe(400);
     expect(textOf(replay.body)).toContain('Cette demande n’est plus valide');
   });
@@ -285,8 +285,8 @@ describe('the consent page', () => {
     const browser = new TestBrowser();
     const { url } = await sp.authorizationUrl(SCOPES);
     const consent = await reachConsentPage(browser, url, SP_ORIGIN);
-    const form = formWithAction(consent.body, /\/decision$/);
-    const page = await browser.visit(new URL(form.action, consent.url), { form: { ...form.fields, decision: 'peut-etre' } });
+    const { decisionUrl, fields } = consentForm(consent);
+    const page = await browser.visit(decisionUrl, { form: { ...fields, decision: 'peut-etre' } });
     expect(page.status).toBe(400);
   });
 });

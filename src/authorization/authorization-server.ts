@@ -1,10 +1,10 @@
-import { createHmac } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { CATALOGUE_SCOPES } from '../catalogue/catalogue.js';
 import type { Database } from '../db/schema.js';
 import { verifyClientSecret } from '../registry/client-secret.js';
 import { type ClientLoader, databaseAdapterFactory } from './oidc-adapter.js';
+import { pairwiseSubject } from './pairwise.js';
 import type { PrivateJwks } from './signing-keys.js';
 
 export interface AuthorizationServerOptions {
@@ -79,8 +79,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
       return grantId === undefined ? undefined : ctx.oidc.provider.Grant.find(grantId);
     },
     interactions: { url: (_ctx, interaction) => `${INTERACTION_PATH}/${interaction.uid}` },
-    // The sub a service provider sees is its own: it cannot be matched with another provider's.
-    pairwiseIdentifier: (_ctx, accountId, client) => createHmac('sha256', options.pairwiseSecret).update(`${client.clientId}\n${accountId}`).digest('hex'),
+    pairwiseIdentifier: (_ctx, accountId, client) => pairwiseSubject(options.pairwiseSecret, client.clientId, accountId),
     findAccount: (_ctx, accountId) => ({ accountId, claims: () => ({ sub: accountId }) }),
     renderError: (ctx, out) => {
       options.renderError(ctx, String(out.error), out.error_description === undefined ? undefined : String(out.error_description));

@@ -3,27 +3,58 @@ import type { RequestHandler } from 'express';
 import type { Kysely } from 'kysely';
 import type Provider from 'oidc-provider';
 import { z } from 'zod';
+import { extraInputsFor } from '../catalogue/catalogue.js';
 import type { Database } from '../db/schema.js';
+import type { Gateway } from '../gateway/gateway.service.js';
+import { displayData } from '../gateway/data-display.js';
+import { previewItems } from '../gateway/preview.js';
+import { STATUS_TEXTS } from '../sources/item-status.js';
 import type { FranceConnectService } from '../franceconnect/sign-in.service.js';
 import { AppError } from '../http/errors.js';
 import type { Registry } from '../registry/registry.service.js';
 import { insertConsent } from './consent.repository.js';
+import { type FieldErrors, parseExtraInputs, schoolYears } from './extra-inputs.js';
 import { interactionOf } from './interaction.guards.js';
-import { requestView } from './request.view-model.js';
+import { type RequestView, requestView } from './request.view-model.js';
 
 export interface InteractionDependencies {
   provider: Provider;
   registry: Registry;
   db: Kysely<Database>;
   franceconnect: FranceConnectService;
+  gateway: Gateway;
 }
 
-// Steps of the journey after sign-in, in order; the gateway's preview step goes between reading and deciding.
-export const JOURNEY_STEPS = [{ title: 'Lire la demande' }, { title: 'Confirmation' }];
+// Steps of the journey after sign-in, in order.
+export const JOURNEY_STEPS = [{ title: 'Lire la demande' }, { title: 'Vérifier vos données' }, { title: 'Confirmation' }];
 
 const decisionBody = z.object({ decision: z.enum(['transmettre', 'refuser']) });
+const retryBody = z.object({ source: z.string().regex(/^[a-z_]+$/).optional() });
 
-export function interactionController({ provider, registry, db, franceconnect }: InteractionDependencies) {
+/** The preview page's data: items grouped by producer, each with its status in words and its value readably. */
+function previewView(request: RequestView, items: ReturnType<typeof previewItems>) {
+  const groups = request.groups.map((group) => ({
+    name: group.name,
+    items: items
+      .filter((item) => group.items.some((entry) => entry.scope === item.scope))
+      .map((item) => ({
+        ...item,
+        text: STATUS_TEXTS[item.status],
+        why: STATUS_TEXTS[item.status].why(item.producerShort),
+        instead: STATUS_TEXTS[item.status].instead(request.organisation),
+        rows: displayData(item.data),
+      })),
+  }));
+  const found = items.filter((item) => item.status === 'ok').length;
+  return { groups, found, total: items.length, missing: items.filter((item) => item.status !== 'ok') };
+}
+
+export function interactionController({ provider, registry, db, franceconnect, gateway }: InteractionDependencies) {
+  const renderReading = (req: Parameters<RequestHandler>[0], res: Parameters<RequestHandler>[1], request: RequestView, errors: FieldErrors = {}, status = 200) => {
+    const needed = extraInputsFor(request.scopes);
+    const values = { ...(req.body as Record<string, unknown> | undefined) };
+    res.status(status).render('demande/lecture.njk', { request, steps: JOURNEY_STEPS, step: 1, needed: [...needed], errors, errorList: Object.entries(errors), values, schoolYears: schoolYears() });
+  };
   /** GET /demande/:uid — before sign-in the request page; after, the consent page. */
   const show: RequestHandler = async (req, res) => {
     const details = interactionOf(res);
@@ -35,7 +66,7 @@ export function interactionController({ provider, registry, db, franceconnect }:
       return;
     }
     if (details.prompt.name === 'consent' && citizen?.sub === details.session?.accountId) {
-      res.render('demande/lecture.njk', { request: view, steps: JOURNEY_STEPS, step: 1 });
+      renderReading(req, res, view);
       return;
     }
     res.render('demande/demande.njk', { request: view });
@@ -55,13 +86,45 @@ export function interactionController({ provider, registry, db, franceconnect }:
     await provider.interactionFinished(req, res, { login: { accountId: citizen.sub, acr: 'eidas1', amr: ['fc'] } }, { mergeWithLastSubmission: false });
   };
 
+  /** POST /demande/:uid/apercu — fetches the items (or retries one source) and keeps them, encrypted, in the session. */
+  const fetchPreview: RequestHandler = async (req, res) => {
+    const details = interactionOf(res);
+    const request = await requestView(registry, details);
+    const citizen = req.session.citizen;
+    if (citizen === undefined) throw new AppError('FC-003', 'aperçu sans usager connecté');
+    const retry = retryBody.safeParse(req.body);
+    const previous = req.session.previews?.[details.uid];
+    let inputs = previous?.inputs ?? {};
+    if (!retry.success || retry.data.source === undefined || previous === undefined) {
+      const parsed = parseExtraInputs(req.body as Record<string, unknown>, extraInputsFor(request.scopes));
+      if (Object.keys(parsed.errors).length > 0) return renderReading(req, res, request, parsed.errors, 400);
+      inputs = parsed.inputs;
+    }
+    const only = retry.success && previous !== undefined ? retry.data.source : undefined;
+    const outcomes = await gateway.preview(request, citizen, inputs, previous?.outcomes, only);
+    req.session.previews = { ...req.session.previews, [details.uid]: { outcomes, inputs } };
+    res.redirect(303, `/demande/${details.uid}/apercu`);
+  };
+
+  /** GET /demande/:uid/apercu — what would be transmitted, item by item, before the choice. */
+  const showPreview: RequestHandler = async (req, res) => {
+    const details = interactionOf(res);
+    const preview = req.session.previews?.[details.uid];
+    if (preview === undefined) return res.redirect(303, `/demande/${details.uid}`);
+    const request = await requestView(registry, details);
+    res.render('demande/apercu.njk', { request, steps: JOURNEY_STEPS, step: 2, preview: previewView(request, previewItems(request.scopes, preview.outcomes)) });
+  };
+
   /** POST /demande/:uid/decision — the citizen's choice is recorded before anything goes back to the service. */
   const decide: RequestHandler = async (req, res) => {
     const details = interactionOf(res);
     const body = decisionBody.safeParse(req.body);
     if (!body.success) throw new AppError('HTTP-400', 'décision absente ou inconnue');
     const journeys = req.session.journeys ?? {};
+    const preview = req.session.previews?.[details.uid];
     if (journeys[details.uid] === undefined) {
+      // Nothing is transmitted that the citizen has not seen.
+      if (body.data.decision === 'transmettre' && preview === undefined) return res.redirect(303, `/demande/${details.uid}`);
       const view = await requestView(registry, details);
       const accountId = String(details.session?.accountId);
       const consentId = randomUUID();
@@ -72,19 +135,25 @@ export function interactionController({ provider, registry, db, franceconnect }:
         grantId = await grant.save();
       }
       const decision = grantId === undefined ? 'refused' : 'transmitted';
-      await insertConsent(db, {
-        id: consentId,
-        citizen_sub: accountId,
-        client_id: view.clientId,
-        habilitation_id: view.habilitationId,
-        scopes: JSON.stringify(view.scopes),
-        decision,
-        grant_id: grantId ?? null,
-        decided_at: Date.now(),
+      const justificatifId = await db.transaction().execute(async (trx) => {
+        await insertConsent(trx, {
+          id: consentId,
+          citizen_sub: accountId,
+          client_id: view.clientId,
+          habilitation_id: view.habilitationId,
+          scopes: JSON.stringify(view.scopes),
+          decision,
+          grant_id: grantId ?? null,
+          decided_at: Date.now(),
+        });
+        if (grantId === undefined || preview === undefined) return undefined;
+        return (await gateway.issue({ request: view, consentId, grantId, accountId, outcomes: preview.outcomes, db: trx })).id;
       });
-      req.log.info({ event: `consent.${decision}`, consentId, clientId: view.clientId, habilitationId: view.habilitationId, scopes: view.scopes }, 'décision de l’usager enregistrée');
+      req.log.info({ event: `consent.${decision}`, consentId, justificatifId, clientId: view.clientId, habilitationId: view.habilitationId, scopes: view.scopes }, 'décision de l’usager enregistrée');
       req.session.journeys = { ...journeys, [details.uid]: { decision, consentId, grantId } };
     }
+    // Data fetched for the preview are dropped as soon as the choice is made.
+    if (req.session.previews !== undefined) delete req.session.previews[details.uid];
     res.redirect(303, `/demande/${details.uid}/fin`);
   };
 
@@ -113,5 +182,5 @@ export function interactionController({ provider, registry, db, franceconnect }:
     await provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'La personne enverra ses justificatifs elle-même.' });
   };
 
-  return { show, signIn, completeLogin, decide, showEnd, continueToServiceProvider, leaveWithoutSignIn };
+  return { show, signIn, completeLogin, fetchPreview, showPreview, decide, showEnd, continueToServiceProvider, leaveWithoutSignIn };
 }

@@ -34,6 +34,8 @@ export async function requestView(registry: Registry, details: InteractionDetail
     habilitationId: habilitation.id,
     organisation: sp.organisation_name,
     siret: formatSiret(sp.organisation_siret),
+    organisationSiret: sp.organisation_siret,
+    retentionDays: habilitation.retention_days,
     procedure: sp.procedure_name,
     purpose: habilitation.purpose,
     legalBasis: habilitation.legal_basis,

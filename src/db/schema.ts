@@ -72,6 +72,18 @@ export interface SigningKeyTable {
   created_at: number;
 }
 
+/** A transmitted justificatif: its signed content is stored encrypted (AES-256-GCM), never in clear. */
+export interface JustificatifTable {
+  id: string;
+  consent_id: string;
+  client_id: string;
+  grant_id: string;
+  citizen_sub: string;
+  issued_at: number;
+  retention_until: number;
+  sealed: string;
+}
+
 export interface Database {
   session: SessionTable;
   organisation: OrganisationTable;
@@ -80,4 +92,5 @@ export interface Database {
   consent: ConsentTable;
   oidc_payload: OidcPayloadTable;
   signing_key: SigningKeyTable;
+  justificatif: JustificatifTable;
 }

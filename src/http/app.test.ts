@@ -4,16 +4,10 @@ import { join } from 'node:path';
 import express from 'express';
 import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadSigningKeys } from '../authorization/signing-keys.js';
-import { createRegistry } from '../registry/registry.service.js';
 import { loadConfig } from '../config/config.js';
 import { openDatabase } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
-import { createDataCipher } from '../gateway/data-encryption.js';
-import { DatabaseSessionStore } from '../db/session-store.js';
-import { createFranceConnectService } from '../franceconnect/sign-in.service.js';
-import { createOidcConnector } from '../oidc-client/connector.js';
-import { createApp } from './app.js';
+import { composeApp } from '../server.js';
 import { errorHandler } from './error-handler.js';
 import { createLogger, httpLogger } from './logger.js';
 import { useViews } from './views.js';
@@ -23,18 +17,8 @@ const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL:
 const db = openDatabase(config.database.url);
 await migrateToLatest(db);
 const logger = createLogger('silent');
-const app = createApp({
-  registry: createRegistry(db, { allowLocalHttp: true }),
-  signingKeys: await loadSigningKeys(db, undefined),
-  config,
-  db,
-  logger,
-  sessionStore: new DatabaseSessionStore(db, createDataCipher(Buffer.from(config.dataEncryptionKey, 'base64url'))),
-  franceconnect: createFranceConnectService(
-    createOidcConnector({ ...config.franceconnect, usePkce: false }),
-    config.franceconnect,
-  ),
-});
+const { app, purgeTimer } = await composeApp(config, db, logger);
+clearInterval(purgeTimer);
 
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 

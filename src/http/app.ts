@@ -8,7 +8,14 @@ import { clientLoaderFrom } from '../authorization/client-metadata.js';
 import { habilitationGuard } from '../authorization/habilitation-guard.js';
 import { interactionRoutes } from '../authorization/interaction.routes.js';
 import type { PrivateJwks } from '../authorization/signing-keys.js';
+import { CATALOGUE_SCOPES } from '../catalogue/catalogue.js';
+import { APIS } from '../catalogue/apis.js';
 import { homeRoutes } from '../citizen/home.routes.js';
+import { dataApiRoutes } from '../gateway/data-api.routes.js';
+import type { Gateway } from '../gateway/gateway.service.js';
+import { publicJwks } from '../gateway/justificatif-signer.js';
+import { openApiDocument } from '../gateway/openapi.js';
+import { API_ERRORS, sendApiError } from './api-errors.js';
 import type { Config } from '../config/config.js';
 import type { Database } from '../db/schema.js';
 import { franceconnectRoutes } from '../franceconnect/franceconnect.routes.js';
@@ -30,6 +37,7 @@ export interface AppDependencies {
   franceconnect: FranceConnectService;
   registry: Registry;
   signingKeys: PrivateJwks;
+  gateway: Gateway;
 }
 
 export const PORTAL_BRANDING = {
@@ -38,7 +46,7 @@ export const PORTAL_BRANDING = {
 };
 
 /** The portal as a function of its dependencies: nothing here reads the environment or listens. */
-export function createApp({ config, db, logger, sessionStore, franceconnect, registry, signingKeys }: AppDependencies): Express {
+export function createApp({ config, db, logger, sessionStore, franceconnect, registry, signingKeys, gateway }: AppDependencies): Express {
   const production = config.env === 'production';
   const app = express();
   app.disable('x-powered-by');
@@ -74,13 +82,19 @@ export function createApp({ config, db, logger, sessionStore, franceconnect, reg
   app.all('/oidc/auth', ...habilitationGuard(registry, issuer));
   app.use('/oidc', provider.callback());
 
+  app.use(dataApiRoutes({ provider, gateway, jwks: publicJwks(signingKeys), openapi: openApiDocument(config.http.publicUrl), requestsPerMinute: 1200 }));
+  app.get('/api/documentation', (_req, res) =>
+    res.render('api/documentation.njk', { scopes: CATALOGUE_SCOPES, v3Routes: APIS.flatMap((api) => api.franceConnectRoute ?? []) }),
+  );
+  app.use(['/api', '/v3'], (_req, res) => sendApiError(res, 404, API_ERRORS.notFound));
+
   app.use(sessionMiddleware(config.session, sessionStore));
   app.use(exposeCsrfToken, (req, res, next) => {
     res.locals.citizen = req.session.citizen;
     next();
   });
   app.use(homeRoutes());
-  app.use(interactionRoutes({ provider, registry, db, franceconnect }));
+  app.use(interactionRoutes({ provider, registry, db, franceconnect, gateway }));
   app.use(
     franceconnectRoutes({
       service: franceconnect,

@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import { API_ERRORS, isApiPath, sendApiError } from './api-errors.js';
 import { AppError, type ErrorViewContext } from './errors.js';
 import { ACTION_LINKS, ERROR_MESSAGES, type ErrorCode } from './messages.fr.js';
 
@@ -40,6 +41,10 @@ function classify(error: unknown): ErrorCode {
 export const errorHandler: ErrorRequestHandler = (error, req, res, next) => {
   if (res.headersSent) return next(error);
   const code = classify(error);
+  if (isApiPath(req.path)) {
+    req.log.error({ err: error }, 'erreur inattendue de l’API');
+    return sendApiError(res, code === 'HTTP-400' ? 400 : 500, code === 'HTTP-400' ? { code: '00400', title: 'Requête incorrecte', detail: 'La requête est mal formée.' } : API_ERRORS.internal);
+  }
   if (code === 'HTTP-500') req.log.error({ err: error, code }, 'erreur inattendue');
   else {
     const reason = error instanceof AppError ? error.reason : String(error?.message ?? error);

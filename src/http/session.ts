@@ -2,6 +2,8 @@ import type { Request, RequestHandler } from 'express';
 import session from 'express-session';
 import type { CitizenIdentity } from '../franceconnect/citizen-identity.js';
 import type { PendingSignIn } from '../franceconnect/sign-in.service.js';
+import type { ExtraInputs } from '../sources/source-definition.js';
+import type { SourceOutcome } from '../sources/source-fetcher.js';
 
 declare module 'express-session' {
   interface SessionData {
@@ -10,6 +12,8 @@ declare module 'express-session' {
     signOut: { state: string };
     /** Decisions taken on service providers' requests, by interaction uid, until the citizen goes back. */
     journeys: Record<string, { decision: 'transmitted' | 'refused'; consentId: string; grantId?: string }>;
+    /** Data fetched for a preview, until the citizen decides (the store encrypts sessions). */
+    previews: Record<string, { outcomes: SourceOutcome[]; inputs: ExtraInputs }>;
   }
 }
 

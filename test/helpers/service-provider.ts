@@ -55,15 +55,38 @@ export async function reachConsentPage(browser: TestBrowser, start: URL, spOrigi
   return submitFranceConnectLogin(browser, fcLogin, login);
 }
 
-/** Submits the consent page's choice, then follows "Continuer sur …" until the service provider's callback. */
-export async function decide(browser: TestBrowser, consentPage: Page, decision: 'transmettre' | 'refuser', spOrigin: string): Promise<{ end: Page; callback: URL }> {
-  const form = formWithAction(consentPage.body, /^\/demande\/[^/]+\/decision$/);
-  const end = await browser.visit(new URL(form.action, consentPage.url), { form: { ...form.fields, decision } });
+/** The consent page's form (CSRF token included) and the decision URL its "Ne pas transmettre" button posts to. */
+export function consentForm(consentPage: Page): { previewUrl: URL; decisionUrl: URL; fields: Record<string, string> } {
+  const form = formWithAction(consentPage.body, /^\/demande\/[^/]+\/apercu$/);
+  const previewUrl = new URL(form.action, consentPage.url);
+  return { previewUrl, decisionUrl: new URL(previewUrl.pathname.replace(/apercu$/, 'decision'), previewUrl), fields: form.fields };
+}
+
+/** "Voir les données qui seront transmises": the preview page. */
+export async function preview(browser: TestBrowser, consentPage: Page, inputs: Record<string, string> = {}): Promise<Page> {
+  const { previewUrl, fields } = consentForm(consentPage);
+  return browser.visit(previewUrl, { form: { ...fields, ...inputs } });
+}
+
+/**
+ * The citizen's choice, then "Continuer sur …" until the service provider's callback. Transmitting goes through the
+ * preview, as the pages require; refusing is done from the first step.
+ */
+export async function decide(browser: TestBrowser, consentPage: Page, decision: 'transmettre' | 'refuser', spOrigin: string, inputs: Record<string, string> = {}): Promise<{ end: Page; callback: URL; previewPage?: Page }> {
+  let end: Page;
+  let previewPage: Page | undefined;
+  if (decision === 'transmettre') {
+    previewPage = await preview(browser, consentPage, inputs);
+    const form = formWithAction(previewPage.body, /^\/demande\/[^/]+\/decision$/);
+    end = await browser.visit(new URL(form.action, previewPage.url), { form: { ...form.fields, decision } });
+  } else {
+    const { decisionUrl, fields } = consentForm(consentPage);
+    end = await browser.visit(decisionUrl, { form: { ...fields, decision } });
+  }
   const link = /href="(\/demande\/[^"]+\/continuer)"/.exec(end.body)?.[1];
   if (link === undefined) throw new Error(`pas de bouton Continuer : ${end.status} ${end.url}`);
   const back = await browser.visit(new URL(link, end.url), {}, isAt(spOrigin));
   const callback = back.chain.at(-1);
   if (callback?.origin !== spOrigin) throw new Error(`pas de retour vers le service : ${back.status} ${back.url}`);
-  return { end, callback };
+  return { end, callback, previewPage };
 }
-

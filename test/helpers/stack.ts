@@ -12,6 +12,7 @@ export interface Stack {
   portalUrl: string;
   fcIssuer: string;
   demoSpUrl: string;
+  sandboxUrl: string;
   services: RunningServices;
   databasePath: string;
   stop(): Promise<void>;
@@ -22,6 +23,7 @@ export async function startStack(env: Record<string, string> = {}, logs?: Destin
   const portal = await openPort('127.0.0.1', 0);
   const franceconnect = await openPort('127.0.0.1', 0);
   const demoServiceProvider = await openPort('127.0.0.1', 0);
+  const sandbox = await openPort('127.0.0.1', 0);
   const directory = mkdtempSync(join(tmpdir(), 'passerelle-test-'));
   const databasePath = join(directory, 'passerelle.sqlite');
   const config = loadConfig({
@@ -32,19 +34,23 @@ export async function startStack(env: Record<string, string> = {}, logs?: Destin
     PUBLIC_URL: portal.origin,
     FC_ISSUER: `${franceconnect.origin}/api/v2`,
     DEMO_SP_URL: demoServiceProvider.origin,
+    API_PARTICULIER_URL: sandbox.origin,
+    SOURCE_TIMEOUT_MS: '1500',
     DATABASE_URL: `file:${databasePath}`,
     FC_TIMEOUT_MS: '1500',
     FC_MOCK_SLOW_TOKEN_MS: '3000',
     ...env,
   });
-  const services = await startServices(config, createLogger(logs ? 'debug' : config.log.level, logs), { portal, franceconnect, demoServiceProvider });
+  const services = await startServices(config, createLogger(logs ? 'debug' : config.log.level, logs), { portal, franceconnect, sandbox, demoServiceProvider });
   if (services.franceconnect === undefined) await franceconnect.close();
   if (services.demoServiceProvider === undefined) await demoServiceProvider.close();
+  if (services.sandbox === undefined) await sandbox.close();
   return {
     config,
     portalUrl: portal.origin,
     fcIssuer: config.franceconnect.issuer,
     demoSpUrl: config.demoServiceProvider.url,
+    sandboxUrl: config.sources.apiParticulierUrl,
     services,
     databasePath,
     async stop() {

@@ -1,0 +1,107 @@
+import type { RequestHandler, Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import type Provider from 'oidc-provider';
+import { APIS, type CatalogueApi } from '../catalogue/apis.js';
+import { SCOPES } from '../catalogue/scopes.js';
+import { API_ERRORS, sendApiError } from '../http/api-errors.js';
+import { type Route, routerFrom } from '../http/route-table.js';
+import type { Gateway } from './gateway.service.js';
+import type { JustificatifDocument } from './justificatif.js';
+
+interface TokenContext {
+  clientId: string;
+  grantId: string;
+  scopes: Set<string>;
+}
+
+const tokenOf = (res: Response) => res.locals.token as TokenContext;
+
+/** Checks the Bearer access token in process, against oidc-provider's own storage: expired or revoked tokens fail. */
+export const requireAccessToken =
+  (provider: Provider): RequestHandler =>
+  async (req, res, next) => {
+    const match = /^Bearer ([\w.~+/-]+=*)$/.exec(req.get('authorization') ?? '');
+    if (match?.[1] === undefined) return sendApiError(res, 401, API_ERRORS.missingToken);
+    const accessToken = await provider.AccessToken.find(match[1]);
+    const grant = accessToken?.grantId === undefined ? undefined : await provider.Grant.find(accessToken.grantId);
+    if (accessToken === undefined || accessToken.isExpired || grant === undefined || accessToken.clientId === undefined) {
+      res.set('WWW-Authenticate', 'Bearer error="invalid_token"');
+      return sendApiError(res, 401, API_ERRORS.invalidToken);
+    }
+    res.locals.token = { clientId: accessToken.clientId, grantId: grant.jti, scopes: new Set(accessToken.scopes) } satisfies TokenContext;
+    next();
+  };
+
+/** v3 answer for one API from a justificatif: the API's granted items merged, or its error in v3 terms. */
+export function v3Answer(api: CatalogueApi, document: JustificatifDocument, scopes: Set<string>): { status: number; body: unknown } {
+  const entries = SCOPES.filter((entry) => entry.api === api.id && scopes.has(entry.scope));
+  const elements = document.elements.filter((element) => entries.some((entry) => entry.scope === element.scope));
+  if (elements.length === 0) return { status: 403, body: { errors: [{ ...API_ERRORS.insufficientScope, source: null, meta: {} }] } };
+  const failed = elements.find((element) => element.statut !== 'disponible');
+  if (failed !== undefined) {
+    const [status, sub, title] =
+      failed.statut === 'non_trouve'
+        ? [404, '003', 'Dossier inexistant']
+        : failed.statut === 'indisponible'
+          ? [504, '001', 'Fournisseur de données indisponible au moment de la transmission']
+          : failed.statut === 'identite_non_reconnue'
+            ? [422, '355', 'Identité non reconnue par le fournisseur']
+            : [502, '999', 'Erreur du fournisseur de données'];
+    const code = failed.statut === 'identite_non_reconnue' ? `00${sub}` : `${api.providerCode}${sub}`;
+    return { status, body: { errors: [{ code, title, detail: failed.explication ?? title, source: null, meta: { provider: failed.producteur } }] } };
+  }
+  const data = Object.assign({}, ...elements.map((element) => element.donnees ?? {}));
+  return { status: 200, body: { data, links: {}, meta: { justificatif: document.id, emis_le: document.emis_le } } };
+}
+
+export interface DataApiOptions {
+  provider: Provider;
+  gateway: Gateway;
+  jwks: unknown;
+  openapi: unknown;
+  requestsPerMinute: number;
+}
+
+/** The API service providers call with the access token they got: the signed justificatif, and v3 routes. */
+export function dataApiRoutes({ provider, gateway, jwks, openapi, requestsPerMinute }: DataApiOptions) {
+  const token = requireAccessToken(provider);
+  const perClient = rateLimit({
+    windowMs: 60_000,
+    limit: requestsPerMinute,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: (_req, res) => tokenOf(res).clientId,
+    handler: (_req, res) => sendApiError(res, 429, API_ERRORS.rateLimited),
+  });
+
+  const justificatif: RequestHandler = async (req, res) => {
+    const { clientId, grantId } = tokenOf(res);
+    const found = await gateway.find(grantId, clientId);
+    if (found === undefined) return sendApiError(res, 404, API_ERRORS.noJustificatif);
+    req.log.info({ event: 'justificatif.fetched', justificatifId: found.document.id, clientId }, 'justificatif remis au fournisseur de service');
+    if (req.accepts(['application/json', 'application/jwt']) === 'application/jwt') {
+      res.type('application/jwt').send(found.jws);
+      return;
+    }
+    res.json({ justificatif: found.document, signature: found.jws });
+  };
+
+  const v3Route =
+    (api: CatalogueApi): RequestHandler =>
+    async (req, res) => {
+      const { clientId, grantId, scopes } = tokenOf(res);
+      const found = await gateway.find(grantId, clientId);
+      if (found === undefined) return sendApiError(res, 404, API_ERRORS.noJustificatif);
+      const answer = v3Answer(api, found.document, scopes);
+      req.log.info({ event: 'justificatif.fetched', justificatifId: found.document.id, clientId, route: req.path, status: answer.status }, 'données remises par une route v3');
+      res.status(answer.status).type(answer.status === 200 ? 'application/vnd.api+json' : 'application/json').send(JSON.stringify(answer.body));
+    };
+
+  const routes: Route[] = [
+    { method: 'get', path: '/.well-known/jwks.json', guards: [], handler: (_req, res) => void res.set('cache-control', 'public, max-age=600').json(jwks) },
+    { method: 'get', path: '/api/openapi.json', guards: [], handler: (_req, res) => void res.json(openapi) },
+    { method: 'get', path: '/api/v1/justificatif', guards: [token, perClient], handler: justificatif },
+    ...APIS.flatMap((api) => (api.franceConnectRoute === undefined ? [] : [{ method: 'get' as const, path: api.franceConnectRoute, guards: [token, perClient], handler: v3Route(api) }])),
+  ];
+  return routerFrom(routes);
+}

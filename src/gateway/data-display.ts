@@ -1,0 +1,81 @@
+/** Data as a person reads them: French labels and dates, amounts, yes/no. Shared by the preview and the agents' pages. */
+export interface DisplayRow {
+  label: string;
+  lines: string[];
+}
+
+const MONTHS = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
+
+const LABELS: Record<string, string> = {
+  quotient_familial: 'Quotient familial',
+  allocataires: 'Allocataires',
+  enfants: 'Enfants',
+  adresse: 'Adresse',
+  est_beneficiaire: 'Bénéficiaire',
+  avec_participation: 'Avec participation financière',
+  date_debut_droit: 'Depuis le',
+  avec_majoration: 'Majoration',
+  est_boursier: 'Boursier ou boursière',
+  echelon_bourse: 'Échelon de la bourse',
+  periode_versement_bourse: 'Période de versement',
+  etablissement_etudes: 'Établissement',
+  email: 'Adresse électronique',
+  admissions: 'Admissions',
+  est_scolarise: 'Scolarisé(e)',
+  annee_scolaire: 'Année scolaire',
+  statut_eleve: 'Statut de l’élève',
+  etablissement: 'Établissement',
+  module_elementaire_formation: 'Classe',
+  identifiant: 'Identifiant France Travail',
+  contact: 'Coordonnées',
+  inscription: 'Inscription',
+  paiements: 'Paiements',
+  parametres_calcul: 'Éléments du calcul',
+};
+
+export function frenchDate(iso: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
+  if (match === null) return iso;
+  const [, year, month, day] = match;
+  return `${Number(day)} ${MONTHS[Number(month) - 1]} ${year}`;
+}
+
+const humanize = (key: string) => LABELS[key] ?? key.replaceAll('_', ' ').replace(/^./, (c) => c.toUpperCase());
+
+function scalar(key: string, value: unknown): string {
+  if (value === null || value === undefined) return 'non renseigné';
+  if (typeof value === 'boolean') return value ? 'Oui' : 'Non';
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value)) return frenchDate(value);
+  if (typeof value === 'number' && key.startsWith('montant')) return `${value.toLocaleString('fr-FR', { minimumFractionDigits: 2 })} €`;
+  return String(value);
+}
+
+function person(value: Record<string, unknown>): string {
+  const name = [value.prenoms, value.nom_naissance].filter(Boolean).join(' ');
+  const usage = value.nom_usage ? ` (nom d’usage ${String(value.nom_usage)})` : '';
+  return `${name}${usage}, né(e) le ${scalar('date', value.date_naissance)}`;
+}
+
+function lines(key: string, value: unknown): string[] {
+  if (key === 'quotient_familial' && typeof value === 'object' && value !== null) {
+    const qf = value as Record<string, unknown>;
+    return [`${String(qf.valeur)} (${MONTHS[Number(qf.mois) - 1] ?? ''} ${String(qf.annee)}, calculé par ${qf.fournisseur === 'MSA' ? 'la MSA' : 'la CAF'})`];
+  }
+  if (Array.isArray(value)) {
+    if (value.length === 0) return ['aucun'];
+    return value.map((element) =>
+      typeof element === 'object' && element !== null && 'date_naissance' in element ? person(element as Record<string, unknown>) : lines(key, element).join(' ; '),
+    );
+  }
+  if (key === 'adresse' && typeof value === 'object' && value !== null) {
+    return Object.values(value as Record<string, unknown>).filter((part) => typeof part === 'string' && part !== '') as string[];
+  }
+  if (typeof value === 'object' && value !== null) {
+    return [Object.entries(value as Record<string, unknown>).map(([k, v]) => `${humanize(k)} : ${typeof v === 'object' && v !== null ? lines(k, v).join(', ') : scalar(k, v)}`).join(' ; ')];
+  }
+  return [scalar(key, value)];
+}
+
+export function displayData(data: Record<string, unknown> | null | undefined): DisplayRow[] {
+  return Object.entries(data ?? {}).map(([key, value]) => ({ label: humanize(key), lines: lines(key, value) }));
+}

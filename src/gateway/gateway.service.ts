@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { pairwiseSubject } from '../authorization/pairwise.js';
+import type { RequestView } from '../authorization/request.view-model.js';
+import type { Database } from '../db/schema.js';
+import type { CitizenIdentity } from '../franceconnect/citizen-identity.js';
+import type { ExtraInputs } from '../sources/source-definition.js';
+import type { SourceFetcher, SourceOutcome } from '../sources/source-fetcher.js';
+import type { DataCipher } from './data-encryption.js';
+import { buildJustificatif, type JustificatifDocument } from './justificatif.js';
+import { findJustificatifByGrant, insertJustificatif } from './justificatif.repository.js';
+import type { JustificatifSigner } from './justificatif-signer.js';
+import { apisFor, previewItems } from './preview.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface GatewayDependencies {
+  db: Kysely<Database>;
+  fetcher: SourceFetcher;
+  cipher: DataCipher;
+  sign: JustificatifSigner;
+  pairwiseSecret: string;
+}
+
+/**
+ * The core gateway: fetches what a request needs for the citizen's preview, then freezes what the citizen
+ * transmits into a signed justificatif, stored encrypted, which the service provider's token opens.
+ */
+export function createGateway({ db, fetcher, cipher, sign, pairwiseSecret }: GatewayDependencies) {
+  return {
+    /** Fetches every API of the request, or only `only` (a retry), keeping the other outcomes. */
+    async preview(request: RequestView, identity: CitizenIdentity, inputs: ExtraInputs, previous: SourceOutcome[] = [], only?: string): Promise<SourceOutcome[]> {
+      const apis = apisFor(request.scopes).filter((api) => only === undefined || api === only);
+      const fresh = await fetcher.fetch(apis, identity, inputs, request.organisationSiret);
+      return apisFor(request.scopes).flatMap((api) => fresh.find((o) => o.api === api) ?? previous.filter((o) => o.api === api));
+    },
+
+    /** Signs and stores the justificatif; `db` lets the caller put it in the same transaction as the consent. */
+    async issue(input: { request: RequestView; consentId: string; grantId: string; accountId: string; outcomes: SourceOutcome[]; db?: Kysely<Database> }): Promise<JustificatifDocument> {
+      const issuedAt = Date.now();
+      const document = buildJustificatif({
+        id: randomUUID(),
+        issuedAt,
+        request: input.request,
+        siret: input.request.organisationSiret,
+        retentionDays: input.request.retentionDays,
+        subject: pairwiseSubject(pairwiseSecret, input.request.clientId, input.accountId),
+        items: previewItems(input.request.scopes, input.outcomes),
+      });
+      const jws = await sign(document);
+      await insertJustificatif(input.db ?? db, {
+        id: document.id,
+        consent_id: input.consentId,
+        client_id: input.request.clientId,
+        grant_id: input.grantId,
+        citizen_sub: input.accountId,
+        issued_at: issuedAt,
+        retention_until: issuedAt + input.request.retentionDays * DAY_MS,
+        sealed: cipher.encrypt(jws),
+      });
+      return document;
+    },
+
+    /** The signed justificatif a token's grant opens, for that client only. */
+    async find(grantId: string, clientId: string): Promise<{ jws: string; document: JustificatifDocument } | undefined> {
+      const row = await findJustificatifByGrant(db, grantId, clientId);
+      if (row === undefined) return undefined;
+      const jws = cipher.decrypt(row.sealed);
+      const payload = JSON.parse(Buffer.from(jws.split('.')[1] ?? '', 'base64url').toString('utf8')) as JustificatifDocument & Record<string, unknown>;
+      const { iss: _iss, aud: _aud, sub: _sub, jti: _jti, iat: _iat, ...document } = payload;
+      return { jws, document: document as JustificatifDocument };
+    },
+  };
+}
+
+export type Gateway = ReturnType<typeof createGateway>;

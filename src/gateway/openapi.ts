@@ -1,0 +1,116 @@
+import { APIS } from '../catalogue/apis.js';
+import { SCOPES } from '../catalogue/scopes.js';
+
+const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Errors' } } } });
+
+/** The OpenAPI 3.1 description of the data API, built from the catalogue so that it lists every v3 route served. */
+export function openApiDocument(publicUrl: string) {
+  const v3Paths = Object.fromEntries(
+    APIS.flatMap((api) =>
+      api.franceConnectRoute === undefined
+        ? []
+        : [
+            [
+              api.franceConnectRoute,
+              {
+                get: {
+                  summary: `${api.name} (compatible API Particulier v3, mode FranceConnect)`,
+                  description: `Scopes : ${SCOPES.filter((s) => s.api === api.id)
+                    .map((s) => s.scope)
+                    .join(', ')}. Répond à partir du justificatif transmis, dans la forme v3.`,
+                  security: [{ accessToken: [] }],
+                  responses: {
+                    200: { description: 'Données transmises', content: { 'application/vnd.api+json': { schema: { $ref: '#/components/schemas/V3Answer' } } } },
+                    401: errorResponse('Jeton absent, inconnu, expiré ou révoqué (00101, 00103)'),
+                    403: errorResponse('Ces informations n’ont pas été transmises à ce service (00100)'),
+                    404: errorResponse(`Dossier inexistant chez le producteur (${api.providerCode}003)`),
+                    429: errorResponse('Trop de requêtes (00429), voir Retry-After et RateLimit'),
+                    504: errorResponse(`Producteur indisponible au moment de la transmission (${api.providerCode}001)`),
+                  },
+                },
+              },
+            ],
+          ],
+    ),
+  );
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Passerelle Particulier — API des fournisseurs de service',
+      version: '1.0.0',
+      description:
+        'Le fournisseur de service obtient un jeton d’accès par OpenID Connect (flux code avec PKCE, voir /oidc/.well-known/openid-configuration), puis lit le justificatif signé que la personne a transmis.',
+    },
+    servers: [{ url: publicUrl }],
+    components: {
+      securitySchemes: { accessToken: { type: 'http', scheme: 'bearer', description: 'Jeton d’accès opaque remis par /oidc/token' } },
+      schemas: {
+        Errors: {
+          type: 'object',
+          required: ['errors'],
+          properties: {
+            errors: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['code', 'title', 'detail'],
+                properties: { code: { type: 'string', pattern: '^\\d{5}$' }, title: { type: 'string' }, detail: { type: 'string' }, source: { type: ['object', 'null'] }, meta: { type: 'object' } },
+              },
+            },
+          },
+        },
+        Element: {
+          type: 'object',
+          required: ['scope', 'libelle', 'producteur', 'statut', 'donnees', 'obtenu_le'],
+          properties: {
+            scope: { type: 'string' },
+            libelle: { type: 'string' },
+            producteur: { type: 'string' },
+            statut: { enum: ['disponible', 'non_trouve', 'indisponible', 'identite_non_reconnue', 'information_manquante', 'erreur'] },
+            explication: { type: ['string', 'null'] },
+            donnees: { type: ['object', 'null'], description: 'Seulement les champs des scopes transmis, dans la forme API Particulier v3' },
+            obtenu_le: { type: 'string', format: 'date-time' },
+          },
+        },
+        Justificatif: {
+          type: 'object',
+          required: ['id', 'emis_le', 'destinataire', 'finalite', 'cadre_legal', 'conservation_jusqu_au', 'sujet', 'elements'],
+          properties: {
+            id: { type: 'string' },
+            emis_le: { type: 'string', format: 'date-time' },
+            destinataire: { type: 'object', properties: { organisation: { type: 'string' }, siret: { type: 'string' }, client_id: { type: 'string' }, demarche: { type: 'string' } } },
+            finalite: { type: 'string' },
+            cadre_legal: { type: 'object', properties: { texte: { type: 'string' }, reference: { type: 'string' } } },
+            conservation_jusqu_au: { type: 'string', format: 'date' },
+            sujet: { type: 'string', description: 'Le sub de l’ID token de ce fournisseur de service' },
+            elements: { type: 'array', items: { $ref: '#/components/schemas/Element' } },
+          },
+        },
+        V3Answer: { type: 'object', required: ['data', 'links', 'meta'], properties: { data: { type: 'object' }, links: { type: 'object' }, meta: { type: 'object' } } },
+      },
+    },
+    paths: {
+      '/api/v1/justificatif': {
+        get: {
+          summary: 'Le justificatif transmis, signé',
+          description: 'Avec « Accept: application/jwt », la seule signature compacte (JWS ES256, typ justificatif+jwt), vérifiable avec /.well-known/jwks.json.',
+          security: [{ accessToken: [] }],
+          responses: {
+            200: {
+              description: 'Le justificatif et sa signature',
+              content: {
+                'application/json': { schema: { type: 'object', properties: { justificatif: { $ref: '#/components/schemas/Justificatif' }, signature: { type: 'string' } } } },
+                'application/jwt': { schema: { type: 'string' } },
+              },
+            },
+            401: errorResponse('Jeton absent, inconnu, expiré ou révoqué (00101, 00103)'),
+            404: errorResponse('Aucun justificatif pour ce jeton (00404)'),
+            429: errorResponse('Trop de requêtes (00429)'),
+          },
+        },
+      },
+      '/.well-known/jwks.json': { get: { summary: 'Clés publiques de signature des justificatifs', responses: { 200: { description: 'JWKS' } } } },
+      ...v3Paths,
+    },
+  };
+}
