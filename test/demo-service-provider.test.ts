@@ -22,12 +22,24 @@ async function journey(decision: 'transmettre' | 'refuser') {
 }
 
 describe('demo service provider (Mairie d’Exempleville, seeded from seed/development.json)', () => {
-  it('receives the granted scopes after a transmission', async () => {
+  it('receives a verified justificatif with the family quotient after a transmission', async () => {
     const page = await journey('transmettre');
     expect(page.status).toBe(200);
-    expect(textOf(page.body)).toContain('Informations reçues');
+    expect(textOf(page.body)).toContain('signature de Passerelle Particulier vérifiée');
+    expect(textOf(page.body)).toContain('Votre quotient familial : 620');
     expect(page.body).toContain('<code>cnaf_quotient_familial</code>');
-    expect(page.body).toContain('<code>cnaf_enfants</code>');
+    expect(page.body).toContain('<tr data-scope="cnaf_enfants"><th scope="row">Les enfants de votre foyer</th><td><code>disponible</code>');
+  });
+
+  it('shows per-item statuses when the sandbox has the source down', async () => {
+    await fetch(`${stack.sandboxUrl}/_sandbox/pannes/quotient_familial`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"status":503}' });
+    try {
+      const page = await journey('transmettre');
+      expect(textOf(page.body)).toContain('Votre quotient familial n’a pas pu être obtenu');
+      expect(page.body).toContain('<tr data-scope="cnaf_quotient_familial"><th scope="row">Votre quotient familial</th><td><code>indisponible</code>');
+    } finally {
+      await fetch(`${stack.sandboxUrl}/_sandbox/pannes/quotient_familial`, { method: 'DELETE' });
+    }
   });
 
   it('shows the refusal clearly', async () => {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import session from 'express-session';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -56,6 +57,17 @@ export function createDemoServiceProvider(options: DemoServiceProviderOptions): 
     return discovered;
   };
   const redirectUri = `${options.url}/callback`;
+  // The portal's base address, where its data API and its JWKS live.
+  const portal = options.issuer.replace(/\/oidc$/, '');
+  const portalKeys = createRemoteJWKSet(new URL(`${portal}/.well-known/jwks.json`));
+
+  /** Fetches the justificatif with the access token and checks its signature before believing a word of it. */
+  const fetchJustificatif = async (accessToken: string) => {
+    const response = await fetch(`${portal}/api/v1/justificatif`, { headers: { authorization: `Bearer ${accessToken}`, accept: 'application/jwt' } });
+    if (!response.ok) throw new Error(`le portail a répondu ${response.status} : ${await response.text()}`);
+    const { payload } = await jwtVerify(await response.text(), portalKeys, { issuer: portal, audience: options.clientId, typ: 'justificatif+jwt' });
+    return payload as unknown as { id: string; elements: Array<{ scope: string; libelle: string; statut: string; explication: string | null; donnees: Record<string, unknown> | null }> };
+  };
 
   app.get('/', (_req, res) => res.render('dev/demo-sp/accueil.njk'));
 
@@ -90,7 +102,9 @@ export function createDemoServiceProvider(options: DemoServiceProviderOptions): 
       idTokenExpected: true,
     });
     const granted = (tokens.scope ?? '').split(' ').filter((scope) => scope !== 'openid');
-    res.render('dev/demo-sp/resultat.njk', { granted, sub: tokens.claims()?.sub });
+    const justificatif = await fetchJustificatif(tokens.access_token);
+    const qf = justificatif.elements.find((element) => element.scope === 'cnaf_quotient_familial')?.donnees?.quotient_familial as { valeur?: number } | undefined;
+    res.render('dev/demo-sp/resultat.njk', { granted, sub: tokens.claims()?.sub, justificatif, quotientFamilial: qf?.valeur });
   });
 
   const handleError: ErrorRequestHandler = (error, _req, res, _next) => {

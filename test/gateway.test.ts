@@ -1,0 +1,267 @@
+import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from 'jose';
+import type { Kysely } from 'kysely';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { openDatabase } from '../src/db/database.js';
+import type { Database } from '../src/db/schema.js';
+import { createDataCipher } from '../src/gateway/data-encryption.js';
+import { addMonths } from '../src/registry/habilitation.js';
+import { createRegistry, type Registry } from '../src/registry/registry.service.js';
+import { TestBrowser } from './helpers/browser.js';
+import { formWithAction, textOf, titleOf } from './helpers/html.js';
+import { decide, preview, reachConsentPage, serviceProviderClient, type TestServiceProvider } from './helpers/service-provider.js';
+import { type Stack, startStack } from './helpers/stack.js';
+
+const SP_ORIGIN = 'http://localhost:4997';
+const SIRET = '13000999900017';
+
+let stack: Stack;
+let db: Kysely<Database>;
+let registry: Registry;
+
+async function serviceProvider(clientId: string, scopes: string[]): Promise<TestServiceProvider> {
+  const { clientSecret } = await registry.createServiceProvider({ siret: SIRET, clientId, displayName: 'Ville de Testbourg', procedureName: 'Aides municipales', redirectUris: [`${SP_ORIGIN}/callback`] });
+  await registry.grantHabilitation({
+    clientId,
+    scopes,
+    purpose: 'Accorder les aides municipales selon la situation du foyer.',
+    legalBasis: 'Délibération du conseil municipal',
+    legalReference: 'CRPA, article L114-8',
+    retentionDays: 30,
+    validUntil: addMonths(Date.now(), 6),
+  });
+  return serviceProviderClient(stack.config.authorization.issuer, clientId, { secret: clientSecret ?? '' }, `${SP_ORIGIN}/callback`);
+}
+
+/** A citizen goes through the whole request as `login`, transmits, and the service provider redeems the code. */
+async function transmit(sp: TestServiceProvider, scope: string, login = 'test', inputs: Record<string, string> = {}) {
+  const browser = new TestBrowser();
+  const { url, checks } = await sp.authorizationUrl(scope);
+  const consent = await reachConsentPage(browser, url, SP_ORIGIN, login);
+  const { callback, previewPage } = await decide(browser, consent, 'transmettre', SP_ORIGIN, inputs);
+  const tokens = await sp.redeem(callback, checks);
+  return { tokens, previewPage: previewPage ?? consent, browser };
+}
+
+const api = (path: string, accessToken?: string, accept = 'application/json') =>
+  fetch(`${stack.portalUrl}${path}`, { headers: { accept, ...(accessToken === undefined ? {} : { authorization: `Bearer ${accessToken}` }) } });
+
+const setFault = (apiName: string, status?: number) =>
+  fetch(`${stack.sandboxUrl}/_sandbox/pannes/${apiName}`, status === undefined ? { method: 'DELETE' } : { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status }) });
+
+let family: TestServiceProvider;
+let qfOnly: TestServiceProvider;
+
+beforeAll(async () => {
+  stack = await startStack();
+  db = openDatabase(stack.config.database.url);
+  registry = createRegistry(db, { allowLocalHttp: true });
+  await registry.createOrganisation({ siret: SIRET, name: 'Ville de Testbourg' });
+  family = await serviceProvider('sp-famille', ['cnaf_quotient_familial', 'cnaf_enfants', 'complementaire_sante_solidaire']);
+  qfOnly = await serviceProvider('sp-quotient', ['cnaf_quotient_familial']);
+});
+afterAll(async () => {
+  await db.destroy();
+  await stack.stop();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('preview', () => {
+  it('shows every item with its value, producer and status before the choice', async () => {
+    const browser = new TestBrowser();
+    const { url } = await family.authorizationUrl('openid cnaf_quotient_familial cnaf_enfants complementaire_sante_solidaire');
+    const page = await preview(browser, await reachConsentPage(browser, url, SP_ORIGIN));
+    expect(page.status).toBe(200);
+    expect(titleOf(page.body)).toBe('Étape 2 sur 3 – Vérifier vos données – Passerelle Particulier');
+    const text = textOf(page.body);
+    expect(text).toContain('Quotient familial : 620 (octobre 2026, calculé par la CAF)');
+    expect(text).toContain('Lucie DUBOIS, né(e) le 14 mars 2011');
+    expect(text).toContain('Assurance Maladie (Sécurité sociale)');
+    expect(text).toContain('Bénéficiaire : Oui');
+    expect(text).toContain('Vous allez transmettre à Ville de Testbourg : 3 informations sur 3.');
+    expect(page.body).not.toContain('Certaines informations manquent');
+  });
+
+  it('with one source down, says which item is missing and why, offers a retry, and still lets the rest go', async () => {
+    await setFault('complementaire_sante_solidaire', 503);
+    const browser = new TestBrowser();
+    const { url, checks } = await family.authorizationUrl('openid cnaf_quotient_familial complementaire_sante_solidaire');
+    const consent = await reachConsentPage(browser, url, SP_ORIGIN);
+    const page = await preview(browser, consent);
+    const text = textOf(page.body);
+    expect(text).toContain('Certaines informations manquent');
+    expect(text).toContain('l’Assurance Maladie ne répond pas en ce moment.'.replace(/^l/, 'L'));
+    expect(page.body).toMatch(/data-scope="complementaire_sante_solidaire" data-status="unavailable"/);
+    expect(text).toContain('Vous allez transmettre à Ville de Testbourg : 1 information sur 2.');
+
+    await setFault('complementaire_sante_solidaire');
+    const retry = formWithAction(page.body, /\/apercu$/);
+    expect(retry.fields.source).toBe('complementaire_sante_solidaire');
+    const retried = await browser.visit(new URL(retry.action, page.url), { form: retry.fields });
+    expect(retried.body).toMatch(/data-scope="complementaire_sante_solidaire" data-status="ok"/);
+    expect(retried.body).toMatch(/data-scope="cnaf_quotient_familial" data-status="ok"/);
+
+    await setFault('complementaire_sante_solidaire', 502);
+    const again = await preview(browser, consent);
+    await setFault('complementaire_sante_solidaire');
+    const decision = formWithAction(again.body, /\/decision$/);
+    const end = await browser.visit(new URL(decision.action, again.url), { form: { ...decision.fields, decision: 'transmettre' } });
+    const link = /href="(\/demande\/[^"]+\/continuer)"/.exec(end.body)?.[1] ?? '';
+    const callback = (await browser.visit(new URL(link, end.url), {}, (next) => next.origin === SP_ORIGIN)).chain.at(-1) as URL;
+    const tokens = await family.redeem(callback, checks);
+    const body = (await (await api('/api/v1/justificatif', tokens.access_token)).json()) as { justificatif: { elements: Array<{ scope: string; statut: string; explication: string | null; donnees: unknown }> } };
+    expect(body.justificatif.elements.map((e) => [e.scope, e.statut])).toEqual([
+      ['cnaf_quotient_familial', 'disponible'],
+      ['complementaire_sante_solidaire', 'indisponible'],
+    ]);
+    expect(body.justificatif.elements[1]).toMatchObject({ explication: 'L’Assurance Maladie ne répond pas en ce moment.', donnees: null });
+
+    const c2s = await api('/v3/dss/complementaire_sante_solidaire/france_connect', tokens.access_token);
+    expect(c2s.status).toBe(504);
+    expect(((await c2s.json()) as { errors: Array<{ code: string }> }).errors[0]?.code).toBe('37001');
+  });
+
+  it('asks the France Travail login when the items need it, and explains a wrong one', async () => {
+    const sp = await serviceProvider('sp-emploi', ['pole_emploi_paiements']);
+    const browser = new TestBrowser();
+    const { url } = await sp.authorizationUrl('openid pole_emploi_paiements');
+    const consent = await reachConsentPage(browser, url, SP_ORIGIN);
+    expect(consent.body).toContain('Identifiant de votre compte France Travail');
+    const empty = await preview(browser, consent);
+    expect(empty.status).toBe(400);
+    expect(titleOf(empty.body)).toMatch(/^Erreur – Étape 1 sur 3/);
+    expect(textOf(empty.body)).toContain('Saisissez l’identifiant de votre compte France Travail. Exemple : jean.dupont');
+    expect(empty.body).toContain('aria-invalid="true"');
+    const page = await preview(browser, consent, { identifiant_france_travail: 'angela.dubois' });
+    expect(textOf(page.body)).toContain('1 120,40 €');
+  });
+});
+
+describe('the service provider data API', () => {
+  it('gives the justificatif with its signature, verifiable with the published JWKS, and refuses one altered byte', async () => {
+    const { tokens } = await transmit(family, 'openid cnaf_quotient_familial cnaf_enfants');
+    const response = await api('/api/v1/justificatif', tokens.access_token);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(response.headers.get('ratelimit-policy')).toBeTruthy();
+    const body = (await response.json()) as { justificatif: Record<string, unknown>; signature: string };
+    expect(body.justificatif).toMatchObject({
+      destinataire: { organisation: 'Ville de Testbourg', siret: SIRET, client_id: 'sp-famille', demarche: 'Aides municipales' },
+      finalite: 'Accorder les aides municipales selon la situation du foyer.',
+      sujet: tokens.claims()?.sub,
+    });
+    const jwks = createLocalJWKSet((await (await fetch(`${stack.portalUrl}/.well-known/jwks.json`)).json()) as JSONWebKeySet);
+    const { payload } = await jwtVerify(body.signature, jwks, { issuer: stack.portalUrl, audience: 'sp-famille', typ: 'justificatif+jwt' });
+    expect(payload.id).toBe(body.justificatif.id);
+    expect(decodeProtectedHeader(body.signature).alg).toBe('ES256');
+
+    const [header, claims, signature] = body.signature.split('.');
+    const altered = Buffer.from(claims ?? '', 'base64url');
+    altered[altered.indexOf(Buffer.from('620'))] = '9'.charCodeAt(0);
+    await expect(jwtVerify(`${header}.${altered.toString('base64url')}.${signature}`, jwks)).rejects.toThrow();
+
+    const compact = await api('/api/v1/justificatif', tokens.access_token, 'application/jwt');
+    expect(compact.headers.get('content-type')).toContain('application/jwt');
+    expect(await compact.text()).toBe(body.signature);
+  });
+
+  it('never lets a field of a scope not granted leave the gateway', async () => {
+    const { tokens } = await transmit(qfOnly, 'openid cnaf_quotient_familial');
+    const body = (await (await api('/api/v1/justificatif', tokens.access_token)).json()) as { justificatif: { elements: Array<{ donnees: Record<string, unknown> }> }; signature: string };
+    expect(body.justificatif.elements).toHaveLength(1);
+    expect(Object.keys(body.justificatif.elements[0]?.donnees ?? {})).toEqual(['quotient_familial']);
+    for (const hidden of ['enfants', 'allocataires', 'adresse', 'Lucie', 'LILAS']) expect(JSON.stringify(body)).not.toContain(hidden);
+  });
+
+  it('answers the v3-compatible routes in v3 shapes, and 403 for an API not transmitted', async () => {
+    const { tokens } = await transmit(family, 'openid cnaf_quotient_familial cnaf_enfants complementaire_sante_solidaire');
+    const qf = await api('/v3/dss/quotient_familial/france_connect', tokens.access_token);
+    expect(qf.status).toBe(200);
+    expect(qf.headers.get('content-type')).toContain('application/vnd.api+json');
+    const qfBody = (await qf.json()) as { data: Record<string, unknown>; links: unknown; meta: unknown };
+    expect(Object.keys(qfBody).sort()).toEqual(['data', 'links', 'meta']);
+    expect(Object.keys(qfBody.data).sort()).toEqual(['enfants', 'quotient_familial']);
+    expect(qfBody.data.quotient_familial).toEqual({ fournisseur: 'CNAF', valeur: 620, annee: 2026, mois: 10, annee_calcul: 2026, mois_calcul: 9 });
+    const c2s = (await (await api('/v3/dss/complementaire_sante_solidaire/france_connect', tokens.access_token)).json()) as { data: unknown };
+    expect(c2s.data).toEqual({ est_beneficiaire: true, avec_participation: false, date_debut_droit: '2026-02-01' });
+    const cnous = await api('/v3/cnous/etudiant_boursier/france_connect', tokens.access_token);
+    expect(cnous.status).toBe(403);
+    expect(await cnous.json()).toEqual({ errors: [{ code: '00100', title: 'Privilèges insuffisants', detail: 'La personne n’a pas transmis ces informations à ce service.', source: null, meta: {} }] });
+  });
+
+  it('answers errors in v3 form when the producer had no file (404) or did not answer (504)', async () => {
+    const { tokens } = await transmit(family, 'openid cnaf_quotient_familial complementaire_sante_solidaire', 'jour_inconnu');
+    const notFound = await api('/v3/dss/complementaire_sante_solidaire/france_connect', tokens.access_token);
+    expect(notFound.status).toBe(404);
+    expect(((await notFound.json()) as { errors: Array<{ code: string; detail: string }> }).errors[0]).toMatchObject({ code: '37003', detail: 'L’Assurance Maladie ne trouve pas de dossier à votre nom.' });
+    expect((await api('/v3/dss/quotient_familial/france_connect', tokens.access_token)).status).toBe(200);
+    const down = (await transmit(qfOnly, 'openid cnaf_quotient_familial', 'ne_en_corse_du_sud')).tokens;
+    expect((await api('/v3/dss/quotient_familial/france_connect', down.access_token)).status).toBe(504);
+  });
+
+  it('refuses a missing, unknown, revoked or expired token in API Particulier format', async () => {
+    const missing = await api('/api/v1/justificatif');
+    expect(missing.status).toBe(401);
+    expect(((await missing.json()) as { errors: Array<{ code: string }> }).errors[0]?.code).toBe('00101');
+    const unknown = await api('/api/v1/justificatif', 'x'.repeat(43));
+    expect(unknown.status).toBe(401);
+    expect(((await unknown.json()) as { errors: Array<{ code: string }> }).errors[0]?.code).toBe('00103');
+
+    const { tokens } = await transmit(qfOnly, 'openid cnaf_quotient_familial');
+    await qfOnlyRevoke(tokens.access_token);
+    expect((await api('/api/v1/justificatif', tokens.access_token)).status).toBe(401);
+
+    const fresh = (await transmit(qfOnly, 'openid cnaf_quotient_familial')).tokens;
+    expect((await api('/api/v1/justificatif', fresh.access_token)).status).toBe(200);
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 11 * 60 * 1000 });
+    expect((await api('/api/v1/justificatif', fresh.access_token)).status).toBe(401);
+  });
+
+  it('answers unknown API paths in JSON, and publishes OpenAPI 3.1 and a documentation page', async () => {
+    const unknown = await api('/api/v2/nulle-part');
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { errors: Array<{ code: string }> }).errors[0]?.code).toBe('00404');
+    const openapi = (await (await api('/api/openapi.json')).json()) as { openapi: string; paths: Record<string, unknown> };
+    expect(openapi.openapi).toBe('3.1.0');
+    expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/api/v1/justificatif', '/v3/dss/quotient_familial/france_connect', '/v3/cnous/etudiant_boursier/france_connect', '/v3/mesri/statut_etudiant/france_connect']));
+    const docs = await fetch(`${stack.portalUrl}/api/documentation`);
+    expect(docs.status).toBe(200);
+    expect(textOf(await docs.text())).toContain('GET /v3/dss/complementaire_sante_solidaire/france_connect');
+  });
+});
+
+describe('data at rest', () => {
+  it('keeps justificatifs encrypted, and drops previewed data once the citizen refuses', async () => {
+    await transmit(qfOnly, 'openid cnaf_quotient_familial');
+    const cipher = createDataCipher(Buffer.from(stack.config.dataEncryptionKey, 'base64url'));
+    const rows = await db.selectFrom('justificatif').select('sealed').execute();
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      expect(row.sealed).toMatch(/^v1\.[\w-]+\.[\w-]+\.[\w-]+$/);
+      expect(row.sealed).not.toMatch(/quotient_familial|DUBOIS/);
+      expect(cipher.decrypt(row.sealed)).toMatch(/^eyJ/);
+    }
+
+    const browser = new TestBrowser();
+    const { url } = await qfOnly.authorizationUrl('openid cnaf_quotient_familial');
+    const previewPage = await preview(browser, await reachConsentPage(browser, url, SP_ORIGIN, 'ne_en_corse'));
+    const sessions = async () => (await db.selectFrom('session').select('data').execute()).map((row) => cipher.decrypt(row.data));
+    expect((await sessions()).some((data) => data.includes('SANTUCCI') && data.includes('"previews"') && data.includes('"valeur":410'))).toBe(true);
+    const decision = formWithAction(previewPage.body, /\/decision$/);
+    await browser.visit(new URL(decision.action, previewPage.url), { form: { ...decision.fields, decision: 'refuser' } });
+    expect((await sessions()).some((data) => data.includes('"valeur":410'))).toBe(false);
+  });
+});
+
+async function qfOnlyRevoke(accessToken: string) {
+  const client = await db.selectFrom('service_provider').select('client_id').where('client_id', '=', 'sp-quotient').executeTakeFirstOrThrow();
+  const rotated = await registry.rotateSecret(client.client_id);
+  const response = await fetch(`${stack.config.authorization.issuer}/token/revocation`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`sp-quotient:${rotated}`).toString('base64')}` },
+    body: new URLSearchParams({ token: accessToken, token_type_hint: 'access_token' }),
+  });
+  expect(response.status).toBe(200);
+  qfOnly = await serviceProviderClient(stack.config.authorization.issuer, 'sp-quotient', { secret: rotated }, `${SP_ORIGIN}/callback`);
+}
