@@ -104,7 +104,7 @@ export function createDemoServiceProvider(options: DemoServiceProviderOptions): 
     const granted = (tokens.scope ?? '').split(' ').filter((scope) => scope !== 'openid');
     const justificatif = await fetchJustificatif(tokens.access_token);
     const qf = justificatif.elements.find((element) => element.scope === 'cnaf_quotient_familial')?.donnees?.quotient_familial as { valeur?: number } | undefined;
-    res.render('dev/demo-sp/resultat.njk', { granted, sub: tokens.claims()?.sub, justificatif, quotientFamilial: qf?.valeur });
+    res.render('dev/demo-sp/resultat.njk', { granted, sub: tokens.claims()?.sub, justificatif, quotientFamilial: qf?.valeur, accessToken: tokens.access_token, portal });
   });
 
   const handleError: ErrorRequestHandler = (error, _req, res, _next) => {
