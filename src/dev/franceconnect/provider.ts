@@ -77,7 +77,8 @@ export function createFranceConnectProvider(options: ProviderOptions): Provider 
       devInteractions: { enabled: false },
       claimsParameter: { enabled: true },
       jwtUserinfo: { enabled: true },
-      revocation: { enabled: true },
+      // A client may revoke its own tokens only.
+      revocation: { enabled: true, allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId },
       userinfo: { enabled: true },
       resourceIndicators: { enabled: false },
       rpInitiatedLogout: {
