@@ -20,6 +20,7 @@ import { createDemoServiceProvider } from './dev/demo-sp/demo-sp.js';
 import { createSandbox } from './dev/sandbox/sandbox.js';
 import { createGateway } from './gateway/gateway.service.js';
 import { createJustificatifSigner } from './gateway/justificatif-signer.js';
+import { createJournal } from './journal/journal.js';
 import { createApiParticulierClient } from './sources/api-particulier.client.js';
 import { createSourceFetcher } from './sources/source-fetcher.js';
 import { createRegistry } from './registry/registry.service.js';
@@ -129,6 +130,7 @@ export async function composeApp(config: Config, db: Kysely<Database>, logger: L
     logger.info({ file: config.registry.seedFile, serviceProviders: seeded.serviceProviders }, 'fichier d’amorçage appliqué');
   }
   const signingKeys = await loadSigningKeys(db, config.authorization.jwks);
+  const journal = createJournal(db);
 
   const cipher = createDataCipher(Buffer.from(config.dataEncryptionKey, 'base64url'));
   const sessionStore = new DatabaseSessionStore(db, cipher);
@@ -162,8 +164,11 @@ export async function composeApp(config: Config, db: Kysely<Database>, logger: L
         createApiParticulierClient({ baseUrl: config.sources.apiParticulierUrl, token: config.sources.apiParticulierToken, timeoutMs: config.sources.timeoutMs }),
         { failureThreshold: 5, openMs: 30_000 },
         logger.child({ component: 'sources' }),
+        (outcome) =>
+          journal.append({ type: 'source.fetched', actor: 'system', subject: `source:${outcome.api}`, data: { status: outcome.status, http: outcome.httpStatus ?? null, requestId: outcome.requestId } }),
       ),
     }),
+    journal,
   });
   return { app, purgeTimer };
 }

@@ -240,7 +240,7 @@ describe('data at rest', () => {
     for (const row of rows) {
       expect(row.sealed).toMatch(/^v1\.[\w-]+\.[\w-]+\.[\w-]+$/);
       expect(row.sealed).not.toMatch(/quotient_familial|DUBOIS/);
-      expect(cipher.decrypt(row.sealed)).toMatch(/^eyJ/);
+      expect(cipher.decrypt(row.sealed ?? '')).toMatch(/^eyJ/);
     }
 
     const browser = new TestBrowser();

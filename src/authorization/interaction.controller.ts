@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { extraInputsFor } from '../catalogue/catalogue.js';
 import type { Database } from '../db/schema.js';
 import type { Gateway } from '../gateway/gateway.service.js';
+import type { Journal } from '../journal/journal.js';
 import { displayData } from '../gateway/data-display.js';
 import { previewItems } from '../gateway/preview.js';
 import { STATUS_TEXTS } from '../sources/item-status.js';
@@ -23,6 +24,7 @@ export interface InteractionDependencies {
   db: Kysely<Database>;
   franceconnect: FranceConnectService;
   gateway: Gateway;
+  journal: Journal;
 }
 
 // Steps of the journey after sign-in, in order.
@@ -49,7 +51,7 @@ function previewView(request: RequestView, items: ReturnType<typeof previewItems
   return { groups, found, total: items.length, missing: items.filter((item) => item.status !== 'ok') };
 }
 
-export function interactionController({ provider, registry, db, franceconnect, gateway }: InteractionDependencies) {
+export function interactionController({ provider, registry, db, franceconnect, gateway, journal }: InteractionDependencies) {
   const renderReading = (req: Parameters<RequestHandler>[0], res: Parameters<RequestHandler>[1], request: RequestView, errors: FieldErrors = {}, status = 200) => {
     const needed = extraInputsFor(request.scopes);
     const values = { ...(req.body as Record<string, unknown> | undefined) };
@@ -146,10 +148,22 @@ export function interactionController({ provider, registry, db, franceconnect, g
           grant_id: grantId ?? null,
           decided_at: Date.now(),
         });
-        if (grantId === undefined || preview === undefined) return undefined;
-        return (await gateway.issue({ request: view, consentId, grantId, accountId, outcomes: preview.outcomes, db: trx })).id;
+        const citizen = req.session.citizen;
+        const citizenName = citizen === undefined ? '' : `${citizen.givenName} ${citizen.familyName}`;
+        const issued = grantId === undefined || preview === undefined ? undefined : await gateway.issue({ request: view, consentId, grantId, accountId, citizenName, outcomes: preview.outcomes, db: trx });
+        await journal.append(
+          {
+            type: `consent.${decision}`,
+            actor: `citizen:${accountId}`,
+            organisationId: view.organisationId,
+            subject: `consent:${consentId}`,
+            data: { clientId: view.clientId, procedure: view.procedure, habilitationId: view.habilitationId, scopes: view.scopes, justificatifId: issued?.id ?? null, statuses: issued?.elements.map((e) => [e.scope, e.statut]) ?? [] },
+          },
+          trx,
+        );
+        return issued?.id;
       });
-      req.log.info({ event: `consent.${decision}`, consentId, justificatifId, clientId: view.clientId, habilitationId: view.habilitationId, scopes: view.scopes }, 'décision de l’usager enregistrée');
+      req.log.info({ event: `consent.${decision}`, consentId, justificatifId, clientId: view.clientId }, 'décision de l’usager enregistrée');
       req.session.journeys = { ...journeys, [details.uid]: { decision, consentId, grantId } };
     }
     // Data fetched for the preview are dropped as soon as the choice is made.
@@ -178,7 +192,9 @@ export function interactionController({ provider, registry, db, franceconnect, g
 
   /** GET /demande/:uid/sans-connexion — "Envoyer mes justificatifs moi-même", before any sign-in. */
   const leaveWithoutSignIn: RequestHandler = async (req, res) => {
-    req.log.info({ event: 'request.declined_before_sign_in', clientId: String(interactionOf(res).params.client_id) }, 'demande quittée avant connexion');
+    const clientId = String(interactionOf(res).params.client_id);
+    const sp = await registry.findServiceProvider(clientId);
+    await journal.append({ type: 'request.declined_before_sign_in', actor: 'citizen:anonyme', organisationId: sp?.organisation_id ?? null, subject: `sp:${clientId}`, data: { clientId } });
     await provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'La personne enverra ses justificatifs elle-même.' });
   };
 

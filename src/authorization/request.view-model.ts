@@ -35,6 +35,7 @@ export async function requestView(registry: Registry, details: InteractionDetail
     organisation: sp.organisation_name,
     siret: formatSiret(sp.organisation_siret),
     organisationSiret: sp.organisation_siret,
+    organisationId: sp.organisation_id,
     retentionDays: habilitation.retention_days,
     procedure: sp.procedure_name,
     purpose: habilitation.purpose,

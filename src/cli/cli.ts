@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from '../config/config.js';
 import { openDatabase } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
+import { createJournal, verifyJournal } from '../journal/journal.js';
 import { createRegistry } from '../registry/registry.service.js';
 import { runCli } from './commands.js';
 
@@ -12,6 +13,8 @@ try {
     await migrateToLatest(db);
     process.exitCode = await runCli(process.argv.slice(2), {
       registry: createRegistry(db, { allowLocalHttp: config.env !== 'production' }),
+      journal: createJournal(db),
+      verify: () => verifyJournal(db),
       out: (line) => console.log(line),
       seedVariables: { DEMO_SP_URL: config.demoServiceProvider.url, PUBLIC_URL: config.http.publicUrl },
     });

@@ -10,6 +10,7 @@ import { migrateToLatest } from '../db/migrate.js';
 import type { Database } from '../db/schema.js';
 import { verifyClientSecret } from '../registry/client-secret.js';
 import { addMonths } from '../registry/habilitation.js';
+import { createJournal, verifyJournal } from '../journal/journal.js';
 import { createRegistry } from '../registry/registry.service.js';
 import { runCli } from './commands.js';
 
@@ -28,7 +29,13 @@ afterAll(async () => {
 
 async function cli(...argv: string[]) {
   const lines: string[] = [];
-  const code = await runCli(argv, { registry: createRegistry(db, { allowLocalHttp: true }), out: (line) => lines.push(line), seedVariables: { DEMO_SP_URL: 'http://localhost:3004' } });
+  const code = await runCli(argv, {
+    registry: createRegistry(db, { allowLocalHttp: true }),
+    journal: createJournal(db),
+    verify: () => verifyJournal(db),
+    out: (line) => lines.push(line),
+    seedVariables: { DEMO_SP_URL: 'http://localhost:3004' },
+  });
   return { code, output: lines.join('\n') };
 }
 
@@ -133,6 +140,17 @@ describe('operator CLI', () => {
     const bad = await cli('seed', '--file', file);
     expect(bad.code).toBe(2);
     expect(bad.output).toContain('invalide');
+  });
+
+  it('records operator actions in the journal, and verifies the chain', async () => {
+    const actions = await db.selectFrom('journal_entry').select(['type', 'data']).where('type', '=', 'operator.action').execute();
+    expect(actions.map((a) => JSON.parse(a.data).command)).toEqual(expect.arrayContaining(['organisation create', 'sp create', 'sp rotate-secret', 'habilitation grant', 'habilitation renew', 'habilitation revoke', 'seed']));
+    expect(actions.some((a) => JSON.parse(a.data).command.endsWith('list'))).toBe(false);
+    const intact = await cli('journal', 'verify');
+    expect(intact.code).toBe(0);
+    expect(intact.output).toMatch(/^Journal intègre : \d+ entrée\(s\)/);
+    await db.updateTable('journal_entry').set({ actor: 'quelqu’un' }).where('seq', '=', 2).execute();
+    expect(await cli('journal', 'verify')).toEqual({ code: 1, output: 'Journal rompu à l’entrée n° 2 : contenu modifié. 1 entrée(s) vérifiée(s) avant elle.' });
   });
 
   it('runs as npm run cli against DATABASE_URL', async () => {

@@ -4,10 +4,13 @@ import { CATALOGUE_SCOPES } from '../catalogue/catalogue.js';
 import { SCOPES } from '../catalogue/scopes.js';
 import { habilitationStatus, STATUS_LABELS } from '../registry/habilitation.js';
 import { type Registry, RegistryError } from '../registry/registry.service.js';
+import { type Journal, verifyJournal } from '../journal/journal.js';
 import { applySeed } from '../registry/seed.js';
 
 export interface CliContext {
   registry: Registry;
+  journal: Journal;
+  verify: () => ReturnType<typeof verifyJournal>;
   out: (line: string) => void;
   seedVariables: Record<string, string>;
 }
@@ -17,11 +20,16 @@ type Options = Record<string, { type: 'string' | 'boolean'; multiple?: boolean }
 interface Command {
   usage: string;
   options: Options;
+  /** Reads only: not recorded in the journal. */
+  readOnly?: boolean;
   run(values: Record<string, string | string[] | boolean | undefined>, context: CliContext): Promise<void>;
 }
 
 /** A usage mistake: the message and the command's usage are shown, exit code 2. */
 class UsageError extends Error {}
+
+/** journal verify found a broken link: exit code 1, the message is already out. */
+class ChainBroken extends Error {}
 
 const required = (values: Record<string, unknown>, name: string): string => {
   const value = values[name];
@@ -52,6 +60,7 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   'organisation list': {
+    readOnly: true,
     usage: 'organisation list',
     options: {},
     async run(_values, { registry, out }) {
@@ -91,6 +100,7 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   'sp list': {
+    readOnly: true,
     usage: 'sp list',
     options: {},
     async run(_values, { registry, out }) {
@@ -152,6 +162,7 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   'habilitation list': {
+    readOnly: true,
     usage: 'habilitation list [--client-id <id>]',
     options: { 'client-id': { type: 'string' } },
     async run(values, { registry, out }) {
@@ -171,7 +182,22 @@ const COMMANDS: Record<string, Command> = {
       out(`Fichier ${file} appliqué : ${serviceProviders} fournisseur(s) de service.`);
     },
   },
+  'journal verify': {
+    usage: 'journal verify',
+    options: {},
+    readOnly: true,
+    async run(_values, { verify, out }) {
+      const result = await verify();
+      if (result.brokenAt === undefined) {
+        out(`Journal intègre : ${result.entries} entrée(s), chaînage et empreintes vérifiés.`);
+        return;
+      }
+      out(`Journal rompu à l’entrée n° ${result.brokenAt} : ${result.reason}. ${result.entries} entrée(s) vérifiée(s) avant elle.`);
+      throw new ChainBroken();
+    },
+  },
   catalogue: {
+    readOnly: true,
     usage: 'catalogue',
     options: {},
     async run(_values, { out }) {
@@ -196,8 +222,10 @@ export async function runCli(argv: string[], context: CliContext): Promise<numbe
   try {
     const { values } = parseArgs({ args: argv.slice(name.split(' ').length), options: command.options, strict: true, allowPositionals: false });
     await command.run(values as Record<string, string | string[] | boolean | undefined>, context);
+    if (!command.readOnly) await context.journal.append({ type: 'operator.action', actor: 'operator', data: { command: name, options: values } });
     return 0;
   } catch (error) {
+    if (error instanceof ChainBroken) return 1;
     if (error instanceof RegistryError) {
       context.out(`Refusé : ${error.message}`);
       return 2;

@@ -81,7 +81,38 @@ export interface JustificatifTable {
   citizen_sub: string;
   issued_at: number;
   retention_until: number;
-  sealed: string;
+  /** Emptied by the retention purge; the tombstone (ids, dates, content_hash) stays. */
+  sealed: string | null;
+  /** Short number printed on the justificatif and typed at /verifier (PP-2026-XXXX-XXXX). */
+  reference: string | null;
+  /** SHA-256 of the signed content, kept after the purge so that the journal stays verifiable. */
+  content_hash: string | null;
+  /** The citizen's name for the organisation's agents, encrypted; emptied with the data. */
+  citizen_name_sealed: string | null;
+  purged_at: number | null;
+  /** 1 when every item was obtained, 0 for a partial justificatif. */
+  complete: number | null;
+}
+
+export interface JournalEntryTable {
+  seq: number;
+  at: number;
+  type: string;
+  actor: string;
+  organisation_id: string | null;
+  subject: string | null;
+  data: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AgentTable {
+  id: string;
+  email: string;
+  organisation_id: string;
+  role: 'lecteur' | 'administrateur';
+  proconnect_sub: string | null;
+  created_at: number;
 }
 
 export interface Database {
@@ -93,4 +124,6 @@ export interface Database {
   oidc_payload: OidcPayloadTable;
   signing_key: SigningKeyTable;
   justificatif: JustificatifTable;
+  journal_entry: JournalEntryTable;
+  agent: AgentTable;
 }

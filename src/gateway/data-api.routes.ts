@@ -5,6 +5,7 @@ import { APIS, type CatalogueApi } from '../catalogue/apis.js';
 import { SCOPES } from '../catalogue/scopes.js';
 import { API_ERRORS, sendApiError } from '../http/api-errors.js';
 import { type Route, routerFrom } from '../http/route-table.js';
+import type { Journal } from '../journal/journal.js';
 import type { Gateway } from './gateway.service.js';
 import type { JustificatifDocument } from './justificatif.js';
 
@@ -57,13 +58,16 @@ export function v3Answer(api: CatalogueApi, document: JustificatifDocument, scop
 export interface DataApiOptions {
   provider: Provider;
   gateway: Gateway;
+  journal: Journal;
   jwks: unknown;
   openapi: unknown;
   requestsPerMinute: number;
 }
 
 /** The API service providers call with the access token they got: the signed justificatif, and v3 routes. */
-export function dataApiRoutes({ provider, gateway, jwks, openapi, requestsPerMinute }: DataApiOptions) {
+export function dataApiRoutes({ provider, gateway, journal, jwks, openapi, requestsPerMinute }: DataApiOptions) {
+  const recordFetch = (clientId: string, justificatifId: string, route: string, status: number) =>
+    journal.append({ type: 'justificatif.fetched', actor: `sp:${clientId}`, subject: `justificatif:${justificatifId}`, data: { route, status } });
   const token = requireAccessToken(provider);
   const perClient = rateLimit({
     windowMs: 60_000,
@@ -78,7 +82,7 @@ export function dataApiRoutes({ provider, gateway, jwks, openapi, requestsPerMin
     const { clientId, grantId } = tokenOf(res);
     const found = await gateway.find(grantId, clientId);
     if (found === undefined) return sendApiError(res, 404, API_ERRORS.noJustificatif);
-    req.log.info({ event: 'justificatif.fetched', justificatifId: found.document.id, clientId }, 'justificatif remis au fournisseur de service');
+    await recordFetch(clientId, found.document.id, req.path, 200);
     if (req.accepts(['application/json', 'application/jwt']) === 'application/jwt') {
       res.type('application/jwt').send(found.jws);
       return;
@@ -93,7 +97,7 @@ export function dataApiRoutes({ provider, gateway, jwks, openapi, requestsPerMin
       const found = await gateway.find(grantId, clientId);
       if (found === undefined) return sendApiError(res, 404, API_ERRORS.noJustificatif);
       const answer = v3Answer(api, found.document, scopes);
-      req.log.info({ event: 'justificatif.fetched', justificatifId: found.document.id, clientId, route: req.path, status: answer.status }, 'données remises par une route v3');
+      await recordFetch(clientId, found.document.id, req.path, answer.status);
       res.status(answer.status).type(answer.status === 200 ? 'application/vnd.api+json' : 'application/json').send(JSON.stringify(answer.body));
     };
 

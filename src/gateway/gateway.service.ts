@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { pairwiseSubject } from '../authorization/pairwise.js';
 import type { RequestView } from '../authorization/request.view-model.js';
@@ -11,6 +11,7 @@ import { buildJustificatif, type JustificatifDocument } from './justificatif.js'
 import { findJustificatifByGrant, insertJustificatif } from './justificatif.repository.js';
 import type { JustificatifSigner } from './justificatif-signer.js';
 import { apisFor, previewItems } from './preview.js';
+import { newReference } from './reference.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -36,8 +37,17 @@ export function createGateway({ db, fetcher, cipher, sign, pairwiseSecret }: Gat
     },
 
     /** Signs and stores the justificatif; `db` lets the caller put it in the same transaction as the consent. */
-    async issue(input: { request: RequestView; consentId: string; grantId: string; accountId: string; outcomes: SourceOutcome[]; db?: Kysely<Database> }): Promise<JustificatifDocument> {
+    async issue(input: {
+      request: RequestView;
+      consentId: string;
+      grantId: string;
+      accountId: string;
+      citizenName: string;
+      outcomes: SourceOutcome[];
+      db?: Kysely<Database>;
+    }): Promise<JustificatifDocument & { reference: string }> {
       const issuedAt = Date.now();
+      const reference = newReference(new Date(issuedAt));
       const document = buildJustificatif({
         id: randomUUID(),
         issuedAt,
@@ -57,14 +67,19 @@ export function createGateway({ db, fetcher, cipher, sign, pairwiseSecret }: Gat
         issued_at: issuedAt,
         retention_until: issuedAt + input.request.retentionDays * DAY_MS,
         sealed: cipher.encrypt(jws),
+        reference,
+        content_hash: createHash('sha256').update(jws).digest('hex'),
+        citizen_name_sealed: cipher.encrypt(input.citizenName),
+        purged_at: null,
+        complete: document.elements.every((element) => element.statut === 'disponible') ? 1 : 0,
       });
-      return document;
+      return { ...document, reference };
     },
 
     /** The signed justificatif a token's grant opens, for that client only. */
     async find(grantId: string, clientId: string): Promise<{ jws: string; document: JustificatifDocument } | undefined> {
       const row = await findJustificatifByGrant(db, grantId, clientId);
-      if (row === undefined) return undefined;
+      if (row === undefined || row.sealed === null) return undefined;
       const jws = cipher.decrypt(row.sealed);
       const payload = JSON.parse(Buffer.from(jws.split('.')[1] ?? '', 'base64url').toString('utf8')) as JustificatifDocument & Record<string, unknown>;
       const { iss: _iss, aud: _aud, sub: _sub, jti: _jti, iat: _iat, ...document } = payload;

@@ -13,6 +13,7 @@ import { APIS } from '../catalogue/apis.js';
 import { homeRoutes } from '../citizen/home.routes.js';
 import { dataApiRoutes } from '../gateway/data-api.routes.js';
 import type { Gateway } from '../gateway/gateway.service.js';
+import type { Journal } from '../journal/journal.js';
 import { publicJwks } from '../gateway/justificatif-signer.js';
 import { openApiDocument } from '../gateway/openapi.js';
 import { API_ERRORS, sendApiError } from './api-errors.js';
@@ -38,6 +39,7 @@ export interface AppDependencies {
   registry: Registry;
   signingKeys: PrivateJwks;
   gateway: Gateway;
+  journal: Journal;
 }
 
 export const PORTAL_BRANDING = {
@@ -46,7 +48,7 @@ export const PORTAL_BRANDING = {
 };
 
 /** The portal as a function of its dependencies: nothing here reads the environment or listens. */
-export function createApp({ config, db, logger, sessionStore, franceconnect, registry, signingKeys, gateway }: AppDependencies): Express {
+export function createApp({ config, db, logger, sessionStore, franceconnect, registry, signingKeys, gateway, journal }: AppDependencies): Express {
   const production = config.env === 'production';
   const app = express();
   app.disable('x-powered-by');
@@ -82,7 +84,7 @@ export function createApp({ config, db, logger, sessionStore, franceconnect, reg
   app.all('/oidc/auth', ...habilitationGuard(registry, issuer));
   app.use('/oidc', provider.callback());
 
-  app.use(dataApiRoutes({ provider, gateway, jwks: publicJwks(signingKeys), openapi: openApiDocument(config.http.publicUrl), requestsPerMinute: 1200 }));
+  app.use(dataApiRoutes({ provider, gateway, journal, jwks: publicJwks(signingKeys), openapi: openApiDocument(config.http.publicUrl), requestsPerMinute: 1200 }));
   app.get('/api/documentation', (_req, res) =>
     res.render('api/documentation.njk', { scopes: CATALOGUE_SCOPES, v3Routes: APIS.flatMap((api) => api.franceConnectRoute ?? []) }),
   );
@@ -94,7 +96,7 @@ export function createApp({ config, db, logger, sessionStore, franceconnect, reg
     next();
   });
   app.use(homeRoutes());
-  app.use(interactionRoutes({ provider, registry, db, franceconnect, gateway }));
+  app.use(interactionRoutes({ provider, registry, db, franceconnect, gateway, journal }));
   app.use(
     franceconnectRoutes({
       service: franceconnect,

@@ -24,8 +24,16 @@ const errorCodeOf = (body: unknown): string | undefined => {
   return typeof code === 'string' ? code : undefined;
 };
 
-/** Fetches every API of a request in parallel, each behind its own circuit breaker; a failure never stops the others. */
-export function createSourceFetcher(client: ApiParticulierClient, breakerOptions: CircuitBreakerOptions, log: Logger) {
+/**
+ * Fetches every API of a request in parallel, each behind its own circuit breaker; a failure never stops the others.
+ * `onOutcome` sees every outcome (the journal keeps them for the availability statistics).
+ */
+export function createSourceFetcher(
+  client: ApiParticulierClient,
+  breakerOptions: CircuitBreakerOptions,
+  log: Logger,
+  onOutcome: (outcome: SourceOutcome) => Promise<unknown> = async () => undefined,
+) {
   const breakers = new Map<string, CircuitBreaker>();
   const breakerOf = (api: string) => {
     let breaker = breakers.get(api);
@@ -69,7 +77,13 @@ export function createSourceFetcher(client: ApiParticulierClient, breakerOptions
 
   return {
     fetch: (apis: string[], identity: CitizenIdentity, inputs: ExtraInputs, recipient: string) =>
-      Promise.all(apis.map((api) => fetchOne(api, identity, inputs, recipient))),
+      Promise.all(
+        apis.map(async (api) => {
+          const outcome = await fetchOne(api, identity, inputs, recipient);
+          await onOutcome(outcome);
+          return outcome;
+        }),
+      ),
     breakerState: (api: string) => breakerOf(api).state,
   };
 }

@@ -1,0 +1,22 @@
+import { randomBytes } from 'node:crypto';
+
+// Crockford's base32: no I, L, O or U, so a number read aloud or typed is not mistaken.
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** The short number printed on a justificatif and typed at /verifier: PP-2026-7F3K-9Q2M (40 random bits). */
+export function newReference(now = new Date()): string {
+  const bytes = randomBytes(8);
+  const chars = [...bytes].map((byte) => ALPHABET[byte % 32]).join('');
+  return `PP-${now.getUTCFullYear()}-${chars.slice(0, 4)}-${chars.slice(4, 8)}`;
+}
+
+export const REFERENCE_PATTERN = /^PP-\d{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/;
+
+/** Accepts what people type: lower case, spaces, and O, I or L where the code has 0 or 1. */
+export function normaliseReference(input: string): string {
+  const compact = input.trim().toUpperCase().replace(/\s+/g, '');
+  const match = /^PP-(\d{4})-(.{4})-(.{4})$/.exec(compact);
+  if (match === null) return compact;
+  const fix = (part = '') => part.replaceAll('O', '0').replace(/[IL]/g, '1');
+  return `PP-${match[1]}-${fix(match[2])}-${fix(match[3])}`;
+}
