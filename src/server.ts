@@ -10,7 +10,7 @@ import { DatabaseSessionStore } from './db/session-store.js';
 import { loadClients, parseClient } from './dev/franceconnect/clients.js';
 import { createLocalFranceConnect } from './dev/franceconnect/local-franceconnect.js';
 import { loadPersonas } from './dev/franceconnect/personas.js';
-import { createFranceConnectService } from './franceconnect/sign-in.service.js';
+import { createFranceConnectService } from './franceconnect/franceconnect.service.js';
 import { createApp } from './http/app.js';
 import { type OpenPort, openPort } from './http/listen.js';
 import { createOidcConnector } from './oidc-client/connector.js';

@@ -10,7 +10,7 @@ import type { Journal } from '../journal/journal.js';
 import { displayData } from '../gateway/data-display.js';
 import { previewItems } from '../gateway/preview.js';
 import { STATUS_TEXTS } from '../sources/item-status.js';
-import type { FranceConnectService } from '../franceconnect/sign-in.service.js';
+import type { FranceConnectService } from '../franceconnect/franceconnect.service.js';
 import { AppError } from '../http/errors.js';
 import type { Registry } from '../registry/registry.service.js';
 import { insertConsent } from './consent.repository.js';

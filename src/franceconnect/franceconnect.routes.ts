@@ -3,7 +3,7 @@ import { rateLimit } from 'express-rate-limit';
 import { requireCsrfToken } from '../http/csrf.js';
 import { renderError } from '../http/error-handler.js';
 import { type Route, routerFrom } from '../http/route-table.js';
-import type { FranceConnectService } from './sign-in.service.js';
+import type { FranceConnectService } from './franceconnect.service.js';
 import { completeSignIn, startSignIn } from './sign-in.controller.js';
 import { completeSignOut, startSignOut } from './sign-out.controller.js';
 

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { regenerateSession } from '../http/session.js';
-import type { FranceConnectService } from './sign-in.service.js';
+import type { FranceConnectService } from './franceconnect.service.js';
 
 /** POST: a fresh state and nonce per attempt, kept in the session, then off to FranceConnect. */
 export const startSignIn =

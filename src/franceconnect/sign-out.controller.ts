@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { destroySession, regenerateSession } from '../http/session.js';
-import { type FranceConnectService, randomToken } from './sign-in.service.js';
+import { randomToken } from '../oidc-client/sign-in.service.js';
+import type { FranceConnectService } from './franceconnect.service.js';
 
 /** POST: signed out here at once, then at FranceConnect with the ID token as hint. */
 export const startSignOut =

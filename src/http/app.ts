@@ -20,7 +20,7 @@ import { API_ERRORS, sendApiError } from './api-errors.js';
 import type { Config } from '../config/config.js';
 import type { Database } from '../db/schema.js';
 import { franceconnectRoutes } from '../franceconnect/franceconnect.routes.js';
-import type { FranceConnectService } from '../franceconnect/sign-in.service.js';
+import type { FranceConnectService } from '../franceconnect/franceconnect.service.js';
 import type { Registry } from '../registry/registry.service.js';
 import { exposeCsrfToken } from './csrf.js';
 import { errorHandler, errorView, notFound } from './error-handler.js';

@@ -1,5 +1,5 @@
 /** The French wording of every error page, in one place so that it is reviewed in one place. */
-export type ErrorAction = 'retry-sign-in' | 'home';
+export type ErrorAction = 'retry-sign-in' | 'retry-agent-sign-in' | 'home';
 
 export interface ErrorMessage {
   status: number;
@@ -12,38 +12,58 @@ export interface ErrorMessage {
 
 const NOTHING_SENT = 'Rien n’a été transmis.';
 
-/** A sign-in that FranceConnect could not complete: same heading and way out, a different explanation. */
-const signInFailure = (status: number, help: string[]): ErrorMessage => ({
-  status,
-  pageTitle: 'Connexion impossible',
-  title: 'La connexion avec FranceConnect n’a pas marché',
-  lead: NOTHING_SENT,
-  help,
-  actions: ['retry-sign-in', 'home'],
-});
+type SignInFailureCode<P extends string> = `${P}-00${1 | 2 | 3 | 4 | 5 | 6 | 7}`;
+
+/**
+ * The seven ways a sign-in with `provider` can fail, as pages: same heading and way out, a different explanation.
+ * FranceConnect's pages add that nothing was transmitted; `retry` is the action that starts the sign-in again.
+ */
+function signInFailures<P extends string>(prefix: P, provider: string, retry: ErrorAction, citizen: boolean): Record<SignInFailureCode<P>, ErrorMessage> {
+  const reassure = citizen ? [NOTHING_SENT] : [];
+  const failure = (status: number, help: string[]): ErrorMessage => ({
+    status,
+    pageTitle: 'Connexion impossible',
+    title: `La connexion avec ${provider} n’a pas marché`,
+    lead: citizen ? NOTHING_SENT : 'Vous n’êtes pas connecté(e).',
+    help,
+    actions: [retry, 'home'],
+  });
+  return {
+    [`${prefix}-001`]: {
+      status: 400,
+      pageTitle: 'Connexion interrompue',
+      title: 'Vous n’êtes pas connecté(e)',
+      lead: 'Vous avez arrêté la connexion. Vous pouvez recommencer quand vous voulez.',
+      help: reassure,
+      actions: [retry, 'home'],
+    },
+    [`${prefix}-002`]: failure(400, [`La réponse de ${provider} ne correspond pas à votre demande de connexion. Par sécurité, nous l’avons ignorée.`, 'Recommencez la connexion depuis cette page.']),
+    [`${prefix}-003`]: {
+      status: 400,
+      pageTitle: 'Session expirée',
+      title: 'Votre session a expiré',
+      lead: `Pour protéger vos informations, nous arrêtons après un moment sans action.${citizen ? ' Rien n’a été transmis.' : ''}`,
+      help: ['Recommencez la connexion : cela ne prend qu’un instant.'],
+      actions: [retry, 'home'],
+    },
+    [`${prefix}-004`]: failure(502, [`${provider} ne répond pas pour le moment.`, 'Réessayez dans quelques minutes.']),
+    [`${prefix}-005`]: failure(502, [`La réponse de ${provider} n’a pas pu être vérifiée. Par sécurité, nous l’avons refusée.`, 'Réessayez dans quelques minutes.']),
+    [`${prefix}-006`]: failure(502, ['Le niveau de sécurité de la connexion est insuffisant pour ce service.', `Réessayez avec un autre compte proposé par ${provider}.`]),
+    [`${prefix}-007`]: failure(502, [`${provider} a signalé une erreur.`, 'Réessayez dans quelques minutes.']),
+  } as Record<SignInFailureCode<P>, ErrorMessage>;
+}
 
 export const ERROR_MESSAGES = {
-  'FC-001': {
-    status: 400,
-    pageTitle: 'Connexion interrompue',
-    title: 'Vous n’êtes pas connecté(e)',
-    lead: 'Vous avez arrêté la connexion. Vous pouvez recommencer quand vous voulez.',
-    help: [NOTHING_SENT],
-    actions: ['retry-sign-in', 'home'],
+  ...signInFailures('FC', 'FranceConnect', 'retry-sign-in', true),
+  ...signInFailures('PC', 'ProConnect', 'retry-agent-sign-in', false),
+  'AGENT-001': {
+    status: 403,
+    pageTitle: 'Accès non autorisé',
+    title: 'Vous n’êtes pas habilité(e) à utiliser l’espace agents',
+    lead: 'Votre compte ProConnect n’est rattaché à aucune organisation qui utilise Passerelle Particulier.',
+    help: ['Demandez à l’administrateur de votre organisation de vous ajouter, puis reconnectez-vous.', 'Votre tentative a été enregistrée.'],
+    actions: ['home'],
   },
-  'FC-002': signInFailure(400, ['La réponse de FranceConnect ne correspond pas à votre demande de connexion. Par sécurité, nous l’avons ignorée.', 'Recommencez la connexion depuis cette page.']),
-  'FC-003': {
-    status: 400,
-    pageTitle: 'Session expirée',
-    title: 'Votre session a expiré',
-    lead: 'Pour protéger vos informations, nous arrêtons après un moment sans action. Rien n’a été transmis.',
-    help: ['Recommencez la connexion : cela ne prend qu’un instant.'],
-    actions: ['retry-sign-in', 'home'],
-  },
-  'FC-004': signInFailure(502, ['FranceConnect ne répond pas pour le moment.', 'Réessayez dans quelques minutes.']),
-  'FC-005': signInFailure(502, ['La réponse de FranceConnect n’a pas pu être vérifiée. Par sécurité, nous l’avons refusée.', 'Réessayez dans quelques minutes.']),
-  'FC-006': signInFailure(502, ['Le niveau de sécurité de la connexion est insuffisant pour ce service.', 'Réessayez avec un autre compte proposé par FranceConnect.']),
-  'FC-007': signInFailure(502, ['FranceConnect a signalé une erreur.', 'Réessayez dans quelques minutes.']),
   'DEMANDE-001': {
     status: 400,
     pageTitle: 'Demande expirée',
@@ -125,5 +145,6 @@ export type ErrorCode = keyof typeof ERROR_MESSAGES;
 
 export const ACTION_LINKS: Record<ErrorAction, { label: string; href: string; method: 'get' | 'post' }> = {
   'retry-sign-in': { label: 'Réessayer', href: '/connexion/franceconnect', method: 'post' },
+  'retry-agent-sign-in': { label: 'Réessayer', href: '/agents/connexion', method: 'get' },
   home: { label: 'Page d’accueil', href: '/', method: 'get' },
 };

@@ -1,7 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import session from 'express-session';
 import type { CitizenIdentity } from '../franceconnect/citizen-identity.js';
-import type { PendingSignIn } from '../franceconnect/sign-in.service.js';
+import type { PendingSignIn } from '../oidc-client/sign-in.service.js';
 import type { ExtraInputs } from '../sources/source-definition.js';
 import type { SourceOutcome } from '../sources/source-fetcher.js';
 
