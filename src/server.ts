@@ -19,8 +19,11 @@ import { loadSigningKeys } from './authorization/signing-keys.js';
 import { createDemoServiceProvider } from './dev/demo-sp/demo-sp.js';
 import { createSandbox } from './dev/sandbox/sandbox.js';
 import { createGateway } from './gateway/gateway.service.js';
-import { createJustificatifSigner } from './gateway/justificatif-signer.js';
+import { createJustificatifSigner, createJustificatifVerifier } from './gateway/justificatif-signer.js';
 import { createJournal } from './journal/journal.js';
+import { purgeExpiredJustificatifs } from './gateway/retention.js';
+import { createProConnectService } from './agent/proconnect.service.js';
+import { createLocalProConnect, loadAgents } from './dev/proconnect/local-proconnect.js';
 import { createApiParticulierClient } from './sources/api-particulier.client.js';
 import { createSourceFetcher } from './sources/source-fetcher.js';
 import { createRegistry } from './registry/registry.service.js';
@@ -29,6 +32,7 @@ import { applySeed } from './registry/seed.js';
 export interface RunningServices {
   portal: OpenPort;
   franceconnect: OpenPort | undefined;
+  proconnect: OpenPort | undefined;
   sandbox: OpenPort | undefined;
   demoServiceProvider: OpenPort | undefined;
   stop(): Promise<void>;
@@ -43,13 +47,14 @@ const SESSION_PURGE_INTERVAL_MS = 10 * 60 * 1000;
 export async function startServices(
   config: Config,
   logger: Logger,
-  ports: { portal?: OpenPort; franceconnect?: OpenPort; sandbox?: OpenPort; demoServiceProvider?: OpenPort } = {},
+  ports: { portal?: OpenPort; franceconnect?: OpenPort; proconnect?: OpenPort; sandbox?: OpenPort; demoServiceProvider?: OpenPort } = {},
 ): Promise<RunningServices> {
   const franceconnect = config.localUpstreams.enabled
     ? await startLocalFranceConnect(config, logger, ports.franceconnect)
     : undefined;
 
   const sandbox = config.localUpstreams.enabled ? await startSandbox(config, logger, ports.sandbox) : undefined;
+  const proconnect = config.localUpstreams.enabled ? await startLocalProConnect(config, logger, ports.proconnect) : undefined;
 
   const db = openDatabase(config.database.url);
   const applied = await migrateToLatest(db);
@@ -65,11 +70,12 @@ export async function startServices(
   return {
     portal,
     franceconnect,
+    proconnect,
     sandbox,
     demoServiceProvider,
     async stop() {
-      clearInterval(purgeTimer);
-      await Promise.all([portal.close(), franceconnect?.close(), sandbox?.close(), demoServiceProvider?.close()]);
+      purgeTimer.stop();
+      await Promise.all([portal.close(), franceconnect?.close(), proconnect?.close(), sandbox?.close(), demoServiceProvider?.close()]);
       await db.destroy();
     },
   };
@@ -123,7 +129,7 @@ async function startSandbox(config: Config, logger: Logger, port: OpenPort | und
 }
 
 /** Builds the portal's app and its real adapters on an open, migrated database. */
-export async function composeApp(config: Config, db: Kysely<Database>, logger: Logger): Promise<{ app: Express; purgeTimer: NodeJS.Timeout }> {
+export async function composeApp(config: Config, db: Kysely<Database>, logger: Logger): Promise<{ app: Express; purgeTimer: { stop: () => void } }> {
   const registry = createRegistry(db, { allowLocalHttp: config.env !== 'production' });
   if (config.registry.seedFile !== undefined) {
     const seeded = await applySeed(registry, config.registry.seedFile, { DEMO_SP_URL: config.demoServiceProvider.url, PUBLIC_URL: config.http.publicUrl });
@@ -137,7 +143,14 @@ export async function composeApp(config: Config, db: Kysely<Database>, logger: L
   const purge = () =>
     Promise.all([sessionStore.purgeExpired(), purgeExpiredOidcPayloads(db)]).catch((error) => logger.error({ err: error }, 'purge des données expirées impossible'));
   await purge();
-  const purgeTimer = setInterval(purge, SESSION_PURGE_INTERVAL_MS).unref();
+  const sessionTimer = setInterval(purge, SESSION_PURGE_INTERVAL_MS).unref();
+  const retention = () =>
+    purgeExpiredJustificatifs(db, journal)
+      .then((count) => count > 0 && logger.info({ count }, 'justificatifs arrivés à échéance effacés'))
+      .catch((error) => logger.error({ err: error }, 'purge des justificatifs impossible'));
+  await retention();
+  const retentionTimer = setInterval(retention, config.retention.purgeIntervalMinutes * 60 * 1000).unref();
+  const purgeTimer = { stop: () => [sessionTimer, retentionTimer].forEach(clearInterval) };
 
   const connector = createOidcConnector({
     issuer: config.franceconnect.issuer,
@@ -155,10 +168,22 @@ export async function composeApp(config: Config, db: Kysely<Database>, logger: L
     franceconnect: createFranceConnectService(connector, config.franceconnect),
     registry,
     signingKeys,
+    proconnect: createProConnectService(
+      createOidcConnector({
+        issuer: config.proconnect.issuer,
+        clientId: config.proconnect.clientId,
+        clientSecret: config.proconnect.clientSecret,
+        signingAlg: 'ES256',
+        timeoutMs: config.proconnect.timeoutMs,
+        usePkce: true,
+      }),
+      config.proconnect,
+    ),
     gateway: createGateway({
       db,
       cipher,
       sign: await createJustificatifSigner(signingKeys, config.http.publicUrl),
+      verifySignature: createJustificatifVerifier(signingKeys, config.http.publicUrl),
       pairwiseSecret: config.authorization.pairwiseSecret,
       fetcher: createSourceFetcher(
         createApiParticulierClient({ baseUrl: config.sources.apiParticulierUrl, token: config.sources.apiParticulierToken, timeoutMs: config.sources.timeoutMs }),
@@ -171,4 +196,21 @@ export async function composeApp(config: Config, db: Kysely<Database>, logger: L
     journal,
   });
   return { app, purgeTimer };
+}
+
+async function startLocalProConnect(config: Config, logger: Logger, port: OpenPort | undefined): Promise<OpenPort> {
+  const app = await createLocalProConnect({
+    issuer: config.proconnect.issuer,
+    client: {
+      clientId: config.proconnect.clientId,
+      clientSecret: config.proconnect.clientSecret,
+      redirectUri: config.proconnect.redirectUri,
+      postLogoutRedirectUri: config.proconnect.postLogoutRedirectUri,
+    },
+    agents: loadAgents(config.localUpstreams.agentsFile),
+  });
+  const opened = port ?? (await openPort(config.http.host, config.localUpstreams.proconnectPort));
+  opened.attach(app);
+  logger.info({ issuer: config.proconnect.issuer }, 'ProConnect local démarré');
+  return opened;
 }

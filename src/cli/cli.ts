@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from '../config/config.js';
 import { openDatabase } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
+import { purgeExpiredJustificatifs } from '../gateway/retention.js';
 import { createJournal, verifyJournal } from '../journal/journal.js';
 import { createRegistry } from '../registry/registry.service.js';
 import { runCli } from './commands.js';
@@ -11,10 +12,12 @@ try {
   const db = openDatabase(config.database.url);
   try {
     await migrateToLatest(db);
+    const journal = createJournal(db);
     process.exitCode = await runCli(process.argv.slice(2), {
       registry: createRegistry(db, { allowLocalHttp: config.env !== 'production' }),
-      journal: createJournal(db),
+      journal,
       verify: () => verifyJournal(db),
+      purgeRetention: () => purgeExpiredJustificatifs(db, journal),
       out: (line) => console.log(line),
       seedVariables: { DEMO_SP_URL: config.demoServiceProvider.url, PUBLIC_URL: config.http.publicUrl },
     });

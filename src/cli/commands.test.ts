@@ -10,6 +10,7 @@ import { migrateToLatest } from '../db/migrate.js';
 import type { Database } from '../db/schema.js';
 import { verifyClientSecret } from '../registry/client-secret.js';
 import { addMonths } from '../registry/habilitation.js';
+import { purgeExpiredJustificatifs } from '../gateway/retention.js';
 import { createJournal, verifyJournal } from '../journal/journal.js';
 import { createRegistry } from '../registry/registry.service.js';
 import { runCli } from './commands.js';
@@ -33,6 +34,7 @@ async function cli(...argv: string[]) {
     registry: createRegistry(db, { allowLocalHttp: true }),
     journal: createJournal(db),
     verify: () => verifyJournal(db),
+    purgeRetention: () => purgeExpiredJustificatifs(db, createJournal(db)),
     out: (line) => lines.push(line),
     seedVariables: { DEMO_SP_URL: 'http://localhost:3004' },
   });

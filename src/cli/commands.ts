@@ -11,6 +11,7 @@ export interface CliContext {
   registry: Registry;
   journal: Journal;
   verify: () => ReturnType<typeof verifyJournal>;
+  purgeRetention: () => Promise<number>;
   out: (line: string) => void;
   seedVariables: Record<string, string>;
 }
@@ -171,6 +172,41 @@ const COMMANDS: Record<string, Command> = {
       for (const h of list) {
         out(`${h.id}  ${h.client_id}  ${STATUS_LABELS[habilitationStatus(h)]}  du ${day(h.valid_from)} au ${day(h.valid_until)}  ${JSON.parse(h.scopes).join(' ')}`);
       }
+    },
+  },
+  'retention purge': {
+    usage: 'retention purge',
+    options: {},
+    readOnly: true,
+    async run(_values, { purgeRetention, out }) {
+      const count = await purgeRetention();
+      out(count === 0 ? 'Aucun justificatif arrivé à échéance.' : `${count} justificatif(s) arrivé(s) à échéance effacé(s) ; leur trace reste au journal.`);
+    },
+  },
+  'agent add': {
+    usage: 'agent add --siret <SIRET> --email <adresse ProConnect> --role <lecteur|administrateur>',
+    options: { siret: { type: 'string' }, email: { type: 'string' }, role: { type: 'string' } },
+    async run(values, { registry, out }) {
+      const agent = await registry.addAgent({ siret: required(values, 'siret'), email: required(values, 'email'), role: required(values, 'role') });
+      out(`Agent ${agent.email} habilité (${agent.role}).`);
+    },
+  },
+  'agent remove': {
+    usage: 'agent remove --siret <SIRET> --email <adresse>',
+    options: { siret: { type: 'string' }, email: { type: 'string' } },
+    async run(values, { registry, out }) {
+      await registry.removeAgent({ siret: required(values, 'siret'), email: required(values, 'email') });
+      out(`Agent ${String(values.email)} retiré.`);
+    },
+  },
+  'agent list': {
+    usage: 'agent list --siret <SIRET>',
+    options: { siret: { type: 'string' } },
+    readOnly: true,
+    async run(values, { registry, out }) {
+      const agents = await registry.listAgents(required(values, 'siret'));
+      if (agents.length === 0) out('Aucun agent.');
+      for (const agent of agents) out(`${agent.email}  ${agent.role}`);
     },
   },
   seed: {

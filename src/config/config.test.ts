@@ -14,6 +14,8 @@ const production = {
   API_PARTICULIER_URL: 'https://particulier.api.gouv.fr',
   API_PARTICULIER_TOKEN: 'jeton-de-production-0123456789',
   DATA_ENCRYPTION_KEY: 'q'.repeat(43),
+  PC_ISSUER: 'https://proconnect.gouv.fr/api/v2',
+  PC_CLIENT_SECRET: 'd'.repeat(48),
 };
 
 const problemsOf = (env: Record<string, string>) => {
@@ -64,13 +66,14 @@ describe('configuration', () => {
   });
 
   it('refuses production without secrets, with development secrets, or with local upstreams, naming the variable', () => {
-    const { SESSION_SECRET: _s, FC_CLIENT_SECRET: _c, OIDC_PAIRWISE_SECRET: _p, OIDC_JWKS: _j, API_PARTICULIER_TOKEN: _t, DATA_ENCRYPTION_KEY: _k, ...withoutSecrets } = production;
+    const { SESSION_SECRET: _s, FC_CLIENT_SECRET: _c, OIDC_PAIRWISE_SECRET: _p, OIDC_JWKS: _j, API_PARTICULIER_TOKEN: _t, DATA_ENCRYPTION_KEY: _k, PC_CLIENT_SECRET: _pc, ...withoutSecrets } = production;
     expect(problemsOf(withoutSecrets)).toEqual([
       'SESSION_SECRET : obligatoire en production',
       'FC_CLIENT_SECRET : obligatoire en production',
       'OIDC_PAIRWISE_SECRET : obligatoire en production',
       'API_PARTICULIER_TOKEN : obligatoire en production',
       'DATA_ENCRYPTION_KEY : obligatoire en production',
+      'PC_CLIENT_SECRET : obligatoire en production',
       'OIDC_JWKS : obligatoire en production (clés partagées par tous les nœuds)',
     ]);
     expect(problemsOf({ ...production, API_PARTICULIER_URL: 'http://localhost:3003' })[0]).toMatch(/^API_PARTICULIER_URL/);

@@ -28,6 +28,8 @@ export interface Config {
     jwks: { keys: Array<Record<string, unknown>> } | undefined;
     cookieKeys: string[];
   };
+  proconnect: { issuer: string; clientId: string; clientSecret: string; redirectUri: string; postLogoutRedirectUri: string; timeoutMs: number };
+  retention: { purgeIntervalMinutes: number };
   registry: { seedFile: string | undefined };
   sources: { apiParticulierUrl: string; apiParticulierToken: string; timeoutMs: number };
   /** AES-256 key, base64url (kept as text so that the configuration stays frozen and printable). */
@@ -36,6 +38,8 @@ export interface Config {
   localUpstreams: {
     enabled: boolean;
     sandboxPort: number;
+    proconnectPort: number;
+    agentsFile: string;
     franceconnect: {
       port: number;
       personasFile: string;
@@ -54,6 +58,7 @@ export class ConfigError extends Error {
 }
 
 const DEFAULT_PERSONAS_FILE = fileURLToPath(new URL('../dev/franceconnect/personas.json', import.meta.url));
+const DEFAULT_AGENTS_FILE = fileURLToPath(new URL('../dev/proconnect/agents.json', import.meta.url));
 const DEFAULT_SEED_FILE = fileURLToPath(new URL('../../seed/development.json', import.meta.url));
 
 const jwksSchema = z.object({ keys: z.array(z.looseObject({ kty: z.string(), d: z.string() })).min(1) });
@@ -108,6 +113,15 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
       // Derived rather than configured: rotating SESSION_SECRET rotates these too, and nothing else depends on them.
       cookieKeys: [Buffer.from(hkdfSync('sha256', sessionSecret, 'passerelle-particulier', 'oidc-cookies', 32)).toString('base64url')],
     },
+    proconnect: {
+      issuer: env.PC_ISSUER.replace(/\/+$/, ''),
+      clientId: env.PC_CLIENT_ID,
+      clientSecret: env.PC_CLIENT_SECRET ?? DEV_SECRETS.PC_CLIENT_SECRET,
+      redirectUri: `${publicUrl}/agents/connexion/callback`,
+      postLogoutRedirectUri: `${publicUrl}/agents/deconnexion/callback`,
+      timeoutMs: env.FC_TIMEOUT_MS,
+    },
+    retention: { purgeIntervalMinutes: env.RETENTION_PURGE_INTERVAL_MINUTES },
     registry: { seedFile: env.SEED_FILE ?? (production ? undefined : DEFAULT_SEED_FILE) },
     sources: {
       apiParticulierUrl: env.API_PARTICULIER_URL.replace(/\/+$/, ''),
@@ -124,6 +138,8 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     localUpstreams: {
       enabled: env.LOCAL_UPSTREAMS ?? !production,
       sandboxPort: Number(new URL(env.API_PARTICULIER_URL).port || 80),
+      proconnectPort: Number(new URL(env.PC_ISSUER).port || 80),
+      agentsFile: env.PC_AGENTS_FILE ?? DEFAULT_AGENTS_FILE,
       franceconnect: {
         port: Number(new URL(env.FC_ISSUER).port || 80),
         personasFile: env.FC_PERSONAS_FILE ?? DEFAULT_PERSONAS_FILE,
@@ -151,7 +167,7 @@ function parseJwks(text: string | undefined): Config['authorization']['jwks'] {
 
 function productionProblems(env: Env): string[] {
   const problems: string[] = [];
-  const requireSecret = (name: 'SESSION_SECRET' | 'FC_CLIENT_SECRET' | 'OIDC_PAIRWISE_SECRET' | 'API_PARTICULIER_TOKEN' | 'DATA_ENCRYPTION_KEY') => {
+  const requireSecret = (name: 'SESSION_SECRET' | 'FC_CLIENT_SECRET' | 'OIDC_PAIRWISE_SECRET' | 'API_PARTICULIER_TOKEN' | 'DATA_ENCRYPTION_KEY' | 'PC_CLIENT_SECRET') => {
     const value = env[name];
     if (value === undefined) problems.push(`${name} : obligatoire en production`);
     else if (value === DEV_SECRETS[name] || /dev-only|change-?me|secret-de-dev/i.test(value)) {
@@ -163,6 +179,8 @@ function productionProblems(env: Env): string[] {
   requireSecret('OIDC_PAIRWISE_SECRET');
   requireSecret('API_PARTICULIER_TOKEN');
   requireSecret('DATA_ENCRYPTION_KEY');
+  requireSecret('PC_CLIENT_SECRET');
+  if (isLocalUrl(env.PC_ISSUER) || !env.PC_ISSUER.startsWith('https://')) problems.push('PC_ISSUER : ProConnect local ou non https refusé en production');
   if (isLocalUrl(env.API_PARTICULIER_URL) || !env.API_PARTICULIER_URL.startsWith('https://')) {
     problems.push('API_PARTICULIER_URL : bac à sable local ou adresse non https refusés en production');
   }

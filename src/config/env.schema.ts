@@ -10,6 +10,7 @@ export const DEV_SECRETS = {
   API_PARTICULIER_TOKEN: 'dev-only-api-particulier-sandbox-token',
   // 32 bytes, base64url: visibly fake, refused in production.
   DATA_ENCRYPTION_KEY: 'ZGV2LW9ubHktZGF0YS1rZXktMzItYnl0ZXMtZmFrZSE',
+  PC_CLIENT_SECRET: 'dev-only-proconnect-client-secret-not-for-production',
 } as const;
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -62,6 +63,11 @@ export const envSchema = z.object({
   DEMO_SP_URL: httpUrl.default('http://localhost:3004').describe('Adresse du fournisseur de service de démonstration (local)'),
   DEMO_SP_CLIENT_ID: z.string().min(1).default('demo-cantine-exempleville').describe('client_id du fournisseur de service de démonstration'),
   DEMO_SP_CLIENT_SECRET: z.string().min(32).optional().describe('Secret du fournisseur de service de démonstration (valeur du fichier d’amorçage par défaut)'),
+  PC_ISSUER: httpUrl.default('http://localhost:3002/api/v2').describe('Émetteur ProConnect pour les agents (issuer)'),
+  PC_CLIENT_ID: z.string().min(1).default('passerelle-particulier-agents-dev').describe('Identifiant client ProConnect de l’espace agents'),
+  PC_CLIENT_SECRET: z.string().min(32).optional().describe('Secret client ProConnect ; obligatoire en production, valeur factice en développement'),
+  PC_AGENTS_FILE: z.string().min(1).optional().describe('Fichier JSON des agents du ProConnect local (défaut src/dev/proconnect/agents.json)'),
+  RETENTION_PURGE_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60).describe('Fréquence de la purge des justificatifs arrivés à échéance'),
   API_PARTICULIER_URL: httpUrl.default('http://localhost:3003').describe('Adresse d’API Particulier (routes v3) ; le bac à sable local par défaut'),
   API_PARTICULIER_TOKEN: z.string().min(16).optional().describe('Jeton (Bearer) du portail auprès d’API Particulier ; obligatoire en production'),
   SOURCE_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(5000).describe('Délai maximal d’une source de données'),

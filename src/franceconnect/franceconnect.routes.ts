@@ -5,7 +5,7 @@ import { renderError } from '../http/error-handler.js';
 import { type Route, routerFrom } from '../http/route-table.js';
 import type { FranceConnectService } from './franceconnect.service.js';
 import { completeSignIn, startSignIn } from './sign-in.controller.js';
-import { completeSignOut, startSignOut } from './sign-out.controller.js';
+import { completeSignOut, type SignOutOptions, startSignOut } from '../oidc-client/sign-out.controller.js';
 
 export interface FranceConnectRoutesOptions {
   service: FranceConnectService;
@@ -25,11 +25,12 @@ export function franceconnectRoutes(options: FranceConnectRoutesOptions) {
     legacyHeaders: false,
     handler: (_req, res) => renderError(res, 'HTTP-429'),
   });
+  const signOut: SignOutOptions = { service, idTokenOf: (req) => req.session.citizen?.idToken, stateKey: 'signOut', cookieName: options.cookieName, home: '/' };
   const routes: Route[] = [
     { method: 'post', path: '/connexion/franceconnect', guards: [signInLimit, formBody, requireCsrfToken], handler: startSignIn(service) },
     { method: 'get', path: options.callbackPath, guards: [signInLimit], handler: completeSignIn(service) },
-    { method: 'post', path: '/deconnexion', guards: [formBody, requireCsrfToken], handler: startSignOut(service) },
-    { method: 'get', path: options.postLogoutPath, guards: [], handler: completeSignOut(options.cookieName) },
+    { method: 'post', path: '/deconnexion', guards: [formBody, requireCsrfToken], handler: startSignOut(signOut) },
+    { method: 'get', path: options.postLogoutPath, guards: [], handler: completeSignOut(signOut) },
   ];
   return routerFrom(routes);
 }

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { pairwiseSubject } from '../authorization/pairwise.js';
 import type { RequestView } from '../authorization/request.view-model.js';
-import type { Database } from '../db/schema.js';
+import type { Database, JustificatifTable } from '../db/schema.js';
 import type { CitizenIdentity } from '../franceconnect/citizen-identity.js';
 import type { ExtraInputs } from '../sources/source-definition.js';
 import type { SourceFetcher, SourceOutcome } from '../sources/source-fetcher.js';
@@ -20,14 +20,30 @@ export interface GatewayDependencies {
   fetcher: SourceFetcher;
   cipher: DataCipher;
   sign: JustificatifSigner;
+  /** Checks a stored signature against the published keys. */
+  verifySignature: (jws: string) => Promise<boolean>;
   pairwiseSecret: string;
 }
+
+/** A stored justificatif as agents and /verifier see it. */
+export type OpenedJustificatif =
+  | { state: 'expired' }
+  | { state: 'altered' }
+  | { state: 'valid'; document: JustificatifDocument; jws: string; citizenName: string };
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /**
  * The core gateway: fetches what a request needs for the citizen's preview, then freezes what the citizen
  * transmits into a signed justificatif, stored encrypted, which the service provider's token opens.
  */
-export function createGateway({ db, fetcher, cipher, sign, pairwiseSecret }: GatewayDependencies) {
+const documentOf = (jws: string): JustificatifDocument => {
+  const payload = JSON.parse(Buffer.from(jws.split('.')[1] ?? '', 'base64url').toString('utf8')) as JustificatifDocument & Record<string, unknown>;
+  const { iss: _iss, aud: _aud, sub: _sub, jti: _jti, iat: _iat, ...document } = payload;
+  return document as JustificatifDocument;
+};
+
+export function createGateway({ db, fetcher, cipher, sign, verifySignature, pairwiseSecret }: GatewayDependencies) {
   return {
     /** Fetches every API of the request, or only `only` (a retry), keeping the other outcomes. */
     async preview(request: RequestView, identity: CitizenIdentity, inputs: ExtraInputs, previous: SourceOutcome[] = [], only?: string): Promise<SourceOutcome[]> {
@@ -68,7 +84,7 @@ export function createGateway({ db, fetcher, cipher, sign, pairwiseSecret }: Gat
         retention_until: issuedAt + input.request.retentionDays * DAY_MS,
         sealed: cipher.encrypt(jws),
         reference,
-        content_hash: createHash('sha256').update(jws).digest('hex'),
+        content_hash: sha256(jws),
         citizen_name_sealed: cipher.encrypt(input.citizenName),
         purged_at: null,
         complete: document.elements.every((element) => element.statut === 'disponible') ? 1 : 0,
@@ -81,9 +97,20 @@ export function createGateway({ db, fetcher, cipher, sign, pairwiseSecret }: Gat
       const row = await findJustificatifByGrant(db, grantId, clientId);
       if (row === undefined || row.sealed === null) return undefined;
       const jws = cipher.decrypt(row.sealed);
-      const payload = JSON.parse(Buffer.from(jws.split('.')[1] ?? '', 'base64url').toString('utf8')) as JustificatifDocument & Record<string, unknown>;
-      const { iss: _iss, aud: _aud, sub: _sub, jti: _jti, iat: _iat, ...document } = payload;
-      return { jws, document: document as JustificatifDocument };
+      return { jws, document: documentOf(jws) };
+    },
+
+    /** Decrypts and checks a stored justificatif: still there, unaltered (same hash, valid signature), or neither. */
+    async open(row: JustificatifTable): Promise<OpenedJustificatif> {
+      if (row.sealed === null) return { state: 'expired' };
+      let jws: string;
+      try {
+        jws = cipher.decrypt(row.sealed);
+      } catch {
+        return { state: 'altered' };
+      }
+      if ((row.content_hash !== null && sha256(jws) !== row.content_hash) || !(await verifySignature(jws))) return { state: 'altered' };
+      return { state: 'valid', jws, document: documentOf(jws), citizenName: row.citizen_name_sealed === null ? '' : cipher.decrypt(row.citizen_name_sealed) };
     },
   };
 }

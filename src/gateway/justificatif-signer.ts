@@ -1,4 +1,4 @@
-import { importJWK, type JWK, SignJWT } from 'jose';
+import { createLocalJWKSet, importJWK, type JWK, jwtVerify, SignJWT } from 'jose';
 import type { PrivateJwks } from '../authorization/signing-keys.js';
 import type { JustificatifDocument } from './justificatif.js';
 
@@ -27,3 +27,16 @@ export async function createJustificatifSigner(keys: PrivateJwks, issuer: string
 }
 
 export type JustificatifSigner = Awaited<ReturnType<typeof createJustificatifSigner>>;
+
+/** Verifies a justificatif's signature against our published keys and issuer. */
+export function createJustificatifVerifier(keys: PrivateJwks, issuer: string): (jws: string) => Promise<boolean> {
+  const jwks = createLocalJWKSet(publicJwks(keys));
+  return async (jws) => {
+    try {
+      await jwtVerify(jws, jwks, { issuer, typ: 'justificatif+jwt' });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+}

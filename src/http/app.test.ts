@@ -18,7 +18,7 @@ const db = openDatabase(config.database.url);
 await migrateToLatest(db);
 const logger = createLogger('silent');
 const { app, purgeTimer } = await composeApp(config, db, logger);
-clearInterval(purgeTimer);
+purgeTimer.stop();
 
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 

@@ -8,10 +8,13 @@ import { clientLoaderFrom } from '../authorization/client-metadata.js';
 import { habilitationGuard } from '../authorization/habilitation-guard.js';
 import { interactionRoutes } from '../authorization/interaction.routes.js';
 import type { PrivateJwks } from '../authorization/signing-keys.js';
+import { agentRoutes } from '../agent/agent.routes.js';
+import type { ProConnectService } from '../agent/proconnect.service.js';
 import { CATALOGUE_SCOPES } from '../catalogue/catalogue.js';
 import { APIS } from '../catalogue/apis.js';
 import { homeRoutes } from '../citizen/home.routes.js';
 import { dataApiRoutes } from '../gateway/data-api.routes.js';
+import { verificationRoutes } from '../gateway/verification.routes.js';
 import type { Gateway } from '../gateway/gateway.service.js';
 import type { Journal } from '../journal/journal.js';
 import { publicJwks } from '../gateway/justificatif-signer.js';
@@ -40,6 +43,7 @@ export interface AppDependencies {
   signingKeys: PrivateJwks;
   gateway: Gateway;
   journal: Journal;
+  proconnect: ProConnectService;
 }
 
 export const PORTAL_BRANDING = {
@@ -48,14 +52,15 @@ export const PORTAL_BRANDING = {
 };
 
 /** The portal as a function of its dependencies: nothing here reads the environment or listens. */
-export function createApp({ config, db, logger, sessionStore, franceconnect, registry, signingKeys, gateway, journal }: AppDependencies): Express {
+export function createApp({ config, db, logger, sessionStore, franceconnect, registry, signingKeys, gateway, journal, proconnect }: AppDependencies): Express {
   const production = config.env === 'production';
+  const formTargets = [new URL(config.franceconnect.issuer).origin, new URL(config.proconnect.issuer).origin];
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.http.trustProxy);
 
   app.use(httpLogger(logger));
-  app.use(securityHeaders({ production, formTargets: [new URL(config.franceconnect.issuer).origin] }));
+  app.use(securityHeaders({ production, formTargets }));
   const views = useViews(app, PORTAL_BRANDING, { cache: production });
   app.use(healthRoutes(db));
 
@@ -89,14 +94,18 @@ export function createApp({ config, db, logger, sessionStore, franceconnect, reg
     res.render('api/documentation.njk', { scopes: CATALOGUE_SCOPES, v3Routes: APIS.flatMap((api) => api.franceConnectRoute ?? []) }),
   );
   app.use(['/api', '/v3'], (_req, res) => sendApiError(res, 404, API_ERRORS.notFound));
+  app.use(verificationRoutes(db, gateway));
 
   app.use(sessionMiddleware(config.session, sessionStore));
   app.use(exposeCsrfToken, (req, res, next) => {
     res.locals.citizen = req.session.citizen;
+    // Agent pages show the agent; citizen pages the citizen, even in a browser signed in as both.
+    res.locals.agent = req.path.startsWith('/agents') ? req.session.agent : undefined;
     next();
   });
   app.use(homeRoutes());
   app.use(interactionRoutes({ provider, registry, db, franceconnect, gateway, journal }));
+  app.use(agentRoutes({ db, proconnect, gateway, journal, publicUrl: config.http.publicUrl, cookieName: config.session.cookieName }));
   app.use(
     franceconnectRoutes({
       service: franceconnect,

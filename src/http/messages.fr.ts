@@ -64,6 +64,14 @@ export const ERROR_MESSAGES = {
     help: ['Demandez à l’administrateur de votre organisation de vous ajouter, puis reconnectez-vous.', 'Votre tentative a été enregistrée.'],
     actions: ['home'],
   },
+  'AGENT-002': {
+    status: 403,
+    pageTitle: 'Réservé aux administrateurs',
+    title: 'Cette page est réservée aux administrateurs de votre organisation',
+    lead: 'Votre rôle vous permet de consulter les justificatifs reçus.',
+    help: ['Demandez à un administrateur de votre organisation si vous avez besoin de cet accès.'],
+    actions: ['home'],
+  },
   'DEMANDE-001': {
     status: 400,
     pageTitle: 'Demande expirée',

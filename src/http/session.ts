@@ -10,6 +10,18 @@ declare module 'express-session' {
     citizen: CitizenIdentity & { idToken: string; signedInAt: number };
     franceconnect: PendingSignIn;
     signOut: { state: string };
+    agent: {
+      id: string;
+      email: string;
+      givenName: string;
+      usualName: string;
+      organisationId: string;
+      organisationName: string;
+      role: 'lecteur' | 'administrateur';
+      idToken: string;
+    };
+    proconnect: PendingSignIn;
+    agentSignOut: { state: string };
     /** Decisions taken on service providers' requests, by interaction uid, until the citizen goes back. */
     journeys: Record<string, { decision: 'transmitted' | 'refused'; consentId: string; grantId?: string }>;
     /** Data fetched for a preview, until the citizen decides (the store encrypts sessions). */

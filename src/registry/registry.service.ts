@@ -5,6 +5,7 @@ import { isCatalogueScope } from '../catalogue/catalogue.js';
 import type { Database, HabilitationTable } from '../db/schema.js';
 import { generateClientSecret, hashClientSecret } from './client-secret.js';
 import { addMonths, MAX_VALIDITY_MONTHS } from './habilitation.js';
+import { deleteAgentByEmail, findAgent, insertAgent, listAgents } from '../agent/agent.repository.js';
 import * as habilitations from './habilitation.repository.js';
 import * as organisations from './organisation.repository.js';
 import * as serviceProviders from './service-provider.repository.js';
@@ -283,6 +284,30 @@ export function createRegistry(db: Kysely<Database>, options: RegistryOptions) {
     },
 
     listHabilitations: (clientId?: string) => habilitations.listHabilitations(db, clientId),
+
+    /** Authorises an agent (by the e-mail of their ProConnect account) for an organisation; updates the role if known. */
+    async addAgent(input: { siret: string; email: string; role: string }) {
+      const data = parse(z.object({ siret, email: z.email('adresse électronique invalide'), role: z.enum(['lecteur', 'administrateur'], 'rôle : lecteur ou administrateur') }), input);
+      const organisation = await requireOrganisation(data.siret);
+      const existing = await findAgent(db, organisation.id, data.email);
+      if (existing !== undefined) {
+        if (existing.role !== data.role) await db.updateTable('agent').set({ role: data.role }).where('id', '=', existing.id).execute();
+        return { ...existing, role: data.role };
+      }
+      const row = { id: randomUUID(), email: data.email.toLowerCase(), organisation_id: organisation.id, role: data.role, proconnect_sub: null, created_at: now() };
+      await insertAgent(db, row);
+      return row;
+    },
+
+    async removeAgent(input: { siret: string; email: string }) {
+      const organisation = await requireOrganisation(parse(siret, input.siret));
+      const result = await deleteAgentByEmail(db, organisation.id, input.email);
+      if (Number(result.numDeletedRows) === 0) throw new RegistryError(`aucun agent ${input.email} dans ${organisation.name}`);
+    },
+
+    async listAgents(siretValue: string) {
+      return listAgents(db, (await requireOrganisation(parse(siret, siretValue))).id);
+    },
     activeHabilitation: (clientId: string) => habilitations.findActiveHabilitation(db, clientId, now()),
   };
 }

@@ -27,7 +27,14 @@ const serviceProviderSeed = z.object({
 });
 
 const seedSchema = z.object({
-  organisations: z.array(z.object({ siret: z.string(), name: z.string(), service_providers: z.array(serviceProviderSeed).default([]) })),
+  organisations: z.array(
+    z.object({
+      siret: z.string(),
+      name: z.string(),
+      service_providers: z.array(serviceProviderSeed).default([]),
+      agents: z.array(z.object({ email: z.string(), role: z.string() })).default([]),
+    }),
+  ),
 });
 
 /** Replaces ${NAME} with the given values; an unknown name is an error rather than a silent blank. */
@@ -57,6 +64,7 @@ export async function applySeed(registry: Registry, path: string, variables: Rec
   let count = 0;
   for (const organisation of parsed.data.organisations) {
     await registry.upsertOrganisation({ siret: organisation.siret, name: organisation.name });
+    for (const agent of organisation.agents) await registry.addAgent({ siret: organisation.siret, ...agent });
     for (const sp of organisation.service_providers) {
       await registry.upsertServiceProvider({
         siret: organisation.siret,

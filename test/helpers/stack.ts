@@ -24,6 +24,7 @@ export async function startStack(env: Record<string, string> = {}, logs?: Destin
   const franceconnect = await openPort('127.0.0.1', 0);
   const demoServiceProvider = await openPort('127.0.0.1', 0);
   const sandbox = await openPort('127.0.0.1', 0);
+  const proconnect = await openPort('127.0.0.1', 0);
   const directory = mkdtempSync(join(tmpdir(), 'passerelle-test-'));
   const databasePath = join(directory, 'passerelle.sqlite');
   const config = loadConfig({
@@ -35,16 +36,18 @@ export async function startStack(env: Record<string, string> = {}, logs?: Destin
     FC_ISSUER: `${franceconnect.origin}/api/v2`,
     DEMO_SP_URL: demoServiceProvider.origin,
     API_PARTICULIER_URL: sandbox.origin,
+    PC_ISSUER: `${proconnect.origin}/api/v2`,
     SOURCE_TIMEOUT_MS: '1500',
     DATABASE_URL: `file:${databasePath}`,
     FC_TIMEOUT_MS: '1500',
     FC_MOCK_SLOW_TOKEN_MS: '3000',
     ...env,
   });
-  const services = await startServices(config, createLogger(logs ? 'debug' : config.log.level, logs), { portal, franceconnect, sandbox, demoServiceProvider });
+  const services = await startServices(config, createLogger(logs ? 'debug' : config.log.level, logs), { portal, franceconnect, proconnect, sandbox, demoServiceProvider });
   if (services.franceconnect === undefined) await franceconnect.close();
   if (services.demoServiceProvider === undefined) await demoServiceProvider.close();
   if (services.sandbox === undefined) await sandbox.close();
+  if (services.proconnect === undefined) await proconnect.close();
   return {
     config,
     portalUrl: portal.origin,

@@ -10,7 +10,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('citizen_sub', 'varchar(128)', (col) => col.notNull())
     .addColumn('issued_at', 'bigint', (col) => col.notNull())
     .addColumn('retention_until', 'bigint', (col) => col.notNull())
-    .addColumn('sealed', 'text', (col) => col.notNull())
+    .addColumn('sealed', 'text')
     .execute();
   await db.schema.createIndex('justificatif_grant_idx').on('justificatif').column('grant_id').execute();
   await db.schema.createIndex('justificatif_citizen_idx').on('justificatif').column('citizen_sub').execute();

@@ -1,0 +1,38 @@
+import express, { type RequestHandler } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import { requireCsrfToken } from '../http/csrf.js';
+import { renderError } from '../http/error-handler.js';
+import { type Route, routerFrom } from '../http/route-table.js';
+import { completeSignOut, type SignOutOptions, startSignOut } from '../oidc-client/sign-out.controller.js';
+import { type AgentDependencies, agentController } from './agent.controller.js';
+
+const formBody = express.urlencoded({ extended: false, limit: '8kb' });
+
+/** Signed-in agents only; others are sent to the agents' sign-in page. */
+export const requireAgent: RequestHandler = (req, res, next) => (req.session.agent === undefined ? res.redirect(303, '/agents/connexion') : next());
+
+/** Administrators only: they manage the organisation's agents and read its part of the journal. */
+export const requireAdministrator: RequestHandler = (req, res, next) => (req.session.agent?.role === 'administrateur' ? next() : renderError(res, 'AGENT-002'));
+
+export function agentRoutes(dependencies: AgentDependencies & { cookieName: string }) {
+  const c = agentController(dependencies);
+  const signOut: SignOutOptions = { service: dependencies.proconnect, idTokenOf: (req) => req.session.agent?.idToken, stateKey: 'agentSignOut', cookieName: dependencies.cookieName, home: '/agents/connexion' };
+  const limit = rateLimit({ windowMs: 60_000, limit: 120, standardHeaders: 'draft-8', legacyHeaders: false, handler: (_req, res) => renderError(res, 'HTTP-429') });
+  const admin = [requireAgent, requireAdministrator];
+  const routes: Route[] = [
+    { method: 'get', path: '/agents', guards: [], handler: (_req, res) => res.redirect(303, '/agents/justificatifs') },
+    { method: 'get', path: '/agents/connexion', guards: [], handler: c.showSignIn },
+    { method: 'post', path: '/agents/connexion/proconnect', guards: [limit, formBody, requireCsrfToken], handler: c.startSignIn },
+    { method: 'get', path: '/agents/connexion/callback', guards: [limit], handler: c.completeSignIn },
+    { method: 'post', path: '/agents/deconnexion', guards: [formBody, requireCsrfToken], handler: startSignOut(signOut) },
+    { method: 'get', path: '/agents/deconnexion/callback', guards: [], handler: completeSignOut(signOut) },
+    { method: 'get', path: '/agents/justificatifs', guards: [requireAgent], handler: c.list },
+    { method: 'get', path: '/agents/justificatifs/:reference', guards: [requireAgent], handler: c.detail },
+    { method: 'get', path: '/agents/justificatifs/:reference/impression', guards: [requireAgent], handler: c.print },
+    { method: 'get', path: '/agents/equipe', guards: admin, handler: c.team },
+    { method: 'post', path: '/agents/equipe', guards: [...admin, formBody, requireCsrfToken], handler: c.addTeamMember },
+    { method: 'post', path: '/agents/equipe/:id/retrait', guards: [...admin, formBody, requireCsrfToken], handler: c.removeTeamMember },
+    { method: 'get', path: '/agents/journal', guards: admin, handler: c.journal },
+  ];
+  return routerFrom(routes);
+}

@@ -1,0 +1,42 @@
+import type { Request, RequestHandler } from 'express';
+import { destroySession, regenerateSession } from '../http/session.js';
+import { randomToken, type SignInService } from './sign-in.service.js';
+
+export interface SignOutOptions {
+  service: SignInService<unknown>;
+  /** The ID token kept at sign-in, if someone of this kind is signed in. */
+  idTokenOf(req: Request): string | undefined;
+  stateKey: 'signOut' | 'agentSignOut';
+  cookieName: string;
+  /** Where sign-out ends: the home page for citizens, the agents' sign-in page for agents. */
+  home: string;
+}
+
+/** POST: signed out here at once, then at the provider with the ID token as hint. */
+export const startSignOut =
+  ({ service, idTokenOf, stateKey, home }: SignOutOptions): RequestHandler =>
+  async (req, res) => {
+    const idToken = idTokenOf(req);
+    await regenerateSession(req);
+    if (idToken === undefined) return res.redirect(303, home);
+    const state = randomToken();
+    req.session[stateKey] = { state };
+    req.log.info({ event: 'signed_out', home }, 'déconnexion');
+    try {
+      res.redirect(303, (await service.signOutUrl(idToken, state)).href);
+    } catch (error) {
+      req.log.warn({ err: error }, 'déconnexion chez le fournisseur d’identité impossible');
+      res.redirect(303, `${home}?deconnexion=partielle`);
+    }
+  };
+
+/** GET back from the provider: only the matching state ends the session, so a forged link changes nothing. */
+export const completeSignOut =
+  ({ stateKey, cookieName, home }: SignOutOptions): RequestHandler =>
+  async (req, res) => {
+    const expected = req.session[stateKey]?.state;
+    if (expected === undefined || req.query.state !== expected) return res.redirect(303, home);
+    await destroySession(req);
+    res.clearCookie(cookieName, { path: '/' });
+    res.redirect(303, `${home}?deconnexion=ok`);
+  };
