@@ -1,0 +1,202 @@
+import type { Kysely } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../src/db/database.js';
+import type { Database } from '../src/db/schema.js';
+import { purgeExpiredJustificatifs } from '../src/gateway/retention.js';
+import { createJournal, verifyJournal } from '../src/journal/journal.js';
+import { type Page, TestBrowser } from './helpers/browser.js';
+import { formWithAction, textOf, titleOf } from './helpers/html.js';
+import { decide, reachConsentPage } from './helpers/service-provider.js';
+import { closedPort, type Stack, startStack } from './helpers/stack.js';
+
+let stack: Stack;
+let db: Kysely<Database>;
+let reference: string;
+let referenceOfB: string;
+
+/** Agents' sign-in page → ProConnect (local) → back in the agents' space. */
+async function signInAsAgent(login: string, browser = new TestBrowser()): Promise<{ browser: TestBrowser; page: Page }> {
+  const start = await browser.visit(`${stack.portalUrl}/agents/connexion`);
+  const form = formWithAction(start.body, '/agents/connexion/proconnect');
+  const pcLogin = await browser.visit(new URL(form.action, stack.portalUrl), { form: form.fields });
+  const pcForm = formWithAction(pcLogin.body, /\/interaction\/[^/]+\/login$/);
+  const page = await browser.visit(new URL(pcForm.action, pcLogin.url), { form: { login, password: '123' } });
+  return { browser, page };
+}
+
+/** A citizen transmits through the demo SP (Mairie d'Exempleville); returns the justificatif's printed number. */
+async function transmitThroughDemoSp(login = 'test'): Promise<string> {
+  const browser = new TestBrowser();
+  const consent = await reachConsentPage(browser, new URL('/connexion', stack.demoSpUrl), stack.demoSpUrl, login);
+  await decide(browser, consent, 'transmettre', stack.demoSpUrl);
+  const row = await db.selectFrom('justificatif').select('reference').orderBy('issued_at', 'desc').limit(1).executeTakeFirstOrThrow();
+  return row.reference ?? '';
+}
+
+const entries = (type: string) => db.selectFrom('journal_entry').selectAll().where('type', '=', type).orderBy('seq').execute();
+
+beforeAll(async () => {
+  stack = await startStack();
+  db = openDatabase(stack.config.database.url);
+  reference = await transmitThroughDemoSp();
+  // A justificatif for the second organisation (Val-Fictif), through its seeded habilitation.
+  await db
+    .insertInto('justificatif')
+    .values({ ...(await db.selectFrom('justificatif').selectAll().where('reference', '=', reference).executeTakeFirstOrThrow()), id: 'autre-organisation', client_id: 'demo-transport-val-fictif', reference: 'PP-2026-VALF-0001', consent_id: (await db.selectFrom('consent').select('id').executeTakeFirstOrThrow()).id })
+    .execute();
+  referenceOfB = 'PP-2026-VALF-0001';
+});
+afterAll(async () => {
+  await db.destroy();
+  await stack.stop();
+});
+
+describe('agents of the demo organisation', () => {
+  it('sign in with ProConnect, find the justificatif transmitted a minute earlier, open it and print it, each view recorded', async () => {
+    const { browser, page } = await signInAsAgent('agent.cantine');
+    expect(page.url.pathname).toBe('/agents/justificatifs');
+    expect(titleOf(page.body)).toBe('Justificatifs reçus – Espace agents – Passerelle Particulier');
+    expect(textOf(page.body)).toContain('Camille MARTIN, Mairie d\'Exempleville');
+    expect(page.body).toContain(`data-reference="${reference}"`);
+    expect(page.body).not.toContain(referenceOfB);
+    expect(textOf(page.body)).not.toContain('Angela');
+
+    const detail = await browser.visit(`${stack.portalUrl}/agents/justificatifs/${reference}`);
+    expect(detail.status).toBe(200);
+    const text = textOf(detail.body);
+    expect(text).toContain('Angela Claire Louise DUBOIS');
+    expect(text).toContain('Quotient familial : 620');
+    expect(text).toContain('Signature valide. Émis par Passerelle Particulier');
+    expect(text).toContain('Votre consultation a été enregistrée');
+
+    const print = await browser.visit(`${stack.portalUrl}/agents/justificatifs/${reference}/impression`);
+    expect(textOf(print.body)).toContain(`Vérifier ce document : ${stack.portalUrl}/verifier, numéro ${reference}`);
+    expect(textOf(print.body)).toContain('Imprimé le');
+
+    const views = await entries('agent.view');
+    const prints = await entries('agent.print');
+    expect(views.at(-1)).toMatchObject({ actor: expect.stringMatching(/^agent:/), subject: expect.stringMatching(/^justificatif:/) });
+    expect(JSON.parse(prints.at(-1)?.data ?? '{}')).toEqual({ reference });
+  });
+
+  it('a filtered list is a search, and is recorded', async () => {
+    const { browser } = await signInAsAgent('agent.cantine');
+    const today = new Date().toISOString().slice(0, 10);
+    const page = await browser.visit(`${stack.portalUrl}/agents/justificatifs?du=${today}&statut=complet`);
+    expect(page.body).toContain(`data-reference="${reference}"`);
+    expect(JSON.parse((await entries('agent.search')).at(-1)?.data ?? '{}')).toMatchObject({ filters: { du: today, statut: 'complet' } });
+    const none = await browser.visit(`${stack.portalUrl}/agents/justificatifs?statut=expire`);
+    expect(none.body).not.toContain('data-reference=');
+  });
+
+  it('only administrators manage the organisation’s agents and read its journal', async () => {
+    const reader = await signInAsAgent('agent.cantine');
+    expect((await reader.browser.visit(`${stack.portalUrl}/agents/equipe`)).status).toBe(403);
+    expect((await reader.browser.visit(`${stack.portalUrl}/agents/journal`)).status).toBe(403);
+    const { browser } = await signInAsAgent('admin.cantine');
+    const team = await browser.visit(`${stack.portalUrl}/agents/equipe`);
+    expect(textOf(team.body)).toContain('camille.martin@exempleville.fr');
+    const form = formWithAction(team.body, '/agents/equipe');
+    const invalid = await browser.visit(`${stack.portalUrl}/agents/equipe`, { form: { ...form.fields, email: 'pas-une-adresse', role: 'lecteur' } });
+    expect(invalid.status).toBe(400);
+    const added = await browser.visit(`${stack.portalUrl}/agents/equipe`, { form: { ...form.fields, email: 'nouvel.agent@exempleville.fr', role: 'lecteur' } });
+    expect(textOf(added.body)).toContain('nouvel.agent@exempleville.fr');
+    const journal = await browser.visit(`${stack.portalUrl}/agents/journal`);
+    expect(journal.body).toContain('<code>agent.view</code>');
+    expect(journal.body).toContain('<code>consent.transmitted</code>');
+    expect(journal.body).not.toContain('<code>agent.denied</code>');
+  });
+});
+
+describe('isolation between organisations', () => {
+  it('an agent of another organisation gets 404 by list, detail, print, guessed numbers and search, and each attempt is recorded', async () => {
+    const { browser, page } = await signInAsAgent('agent.transport');
+    expect(page.body).not.toContain(reference);
+    expect(page.body).toContain(`data-reference="${referenceOfB}"`);
+    const before = (await entries('agent.foreign_access')).length;
+    for (const path of [`/agents/justificatifs/${reference}`, `/agents/justificatifs/${reference}/impression`, `/agents/justificatifs/${reference.toLowerCase()}`, '/agents/justificatifs/PP-2026-ZZZZ-ZZZZ']) {
+      const response = await browser.visit(`${stack.portalUrl}${path}`);
+      expect(response.status).toBe(404);
+      expect(textOf(response.body)).not.toContain('Angela');
+    }
+    expect((await entries('agent.foreign_access')).length).toBe(before + 4);
+    const search = await browser.visit(`${stack.portalUrl}/agents/justificatifs?demarche=${encodeURIComponent('Tarif de la cantine scolaire')}`);
+    expect(search.body).not.toContain(reference);
+  });
+
+  it('an agent of no registered organisation is refused, and the attempt is recorded', async () => {
+    const { page } = await signInAsAgent('agent.inconnu');
+    expect(page.status).toBe(403);
+    expect(textOf(page.body)).toContain('Vous n’êtes pas habilité(e) à utiliser l’espace agents');
+    expect(JSON.parse((await entries('agent.denied')).at(-1)?.data ?? '{}')).toEqual({ email: 'lucas.petit@commune-voisine.fr', siret: '21999999900036' });
+  });
+
+  it('the agents’ pages require a signed-in agent', async () => {
+    const response = await new TestBrowser().visit(`${stack.portalUrl}/agents/justificatifs/${reference}`, {}, () => false);
+    expect(response.url.pathname).toBe('/agents/connexion');
+  });
+});
+
+describe('verification, retention and the journal', () => {
+  it('/verifier tells a valid, an altered and an unknown number apart, without personal data', async () => {
+    const browser = new TestBrowser();
+    const valid = await browser.visit(`${stack.portalUrl}/verifier?numero=${reference.toLowerCase()}`);
+    expect(textOf(valid.body)).toContain('Ce justificatif est authentique.');
+    expect(textOf(valid.body)).toContain('pour Mairie d\'Exempleville (démarche : Tarif de la cantine scolaire)');
+    expect(textOf(valid.body)).not.toMatch(/Angela|DUBOIS|620/);
+    expect((await browser.visit(`${stack.portalUrl}/verifier?numero=PP-2026-ZZZZ-ZZZZ`)).status).toBe(404);
+    const malformed = await browser.visit(`${stack.portalUrl}/verifier?numero=123`);
+    expect(malformed.status).toBe(400);
+    expect(textOf(malformed.body)).toContain('Le numéro doit avoir ce format : PP-2026-XXXX-XXXX.');
+
+    const altered = await transmitThroughDemoSp('ne_en_corse');
+    const row = await db.selectFrom('justificatif').select('content_hash').where('reference', '=', altered).executeTakeFirstOrThrow();
+    await db.updateTable('justificatif').set({ content_hash: (row.content_hash ?? '').replace(/^./, (c) => (c === 'a' ? 'b' : 'a')) }).where('reference', '=', altered).execute();
+    expect(textOf((await browser.visit(`${stack.portalUrl}/verifier?numero=${altered}`)).body)).toContain('Ce justificatif a été modifié.');
+  });
+
+  it('the purge erases data past retention, keeps a tombstone, and agents see it expired', async () => {
+    const expiring = await transmitThroughDemoSp('jour_inconnu');
+    await db.updateTable('justificatif').set({ retention_until: Date.now() - 1000 }).where('reference', '=', expiring).execute();
+    expect(await purgeExpiredJustificatifs(db, createJournal(db))).toBe(1);
+    const tombstone = await db.selectFrom('justificatif').selectAll().where('reference', '=', expiring).executeTakeFirstOrThrow();
+    expect(tombstone).toMatchObject({ sealed: null, citizen_name_sealed: null });
+    expect(tombstone.content_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(tombstone.purged_at).toBeGreaterThan(0);
+    expect(JSON.parse((await entries('justificatif.purged')).at(-1)?.data ?? '{}')).toMatchObject({ reference: expiring, contentHash: tombstone.content_hash });
+    const { browser } = await signInAsAgent('agent.cantine');
+    const list = await browser.visit(`${stack.portalUrl}/agents/justificatifs?statut=expire`);
+    expect(list.body).toContain(`data-reference="${expiring}"`);
+    expect(textOf((await browser.visit(`${stack.portalUrl}/agents/justificatifs/${expiring}`)).body)).toContain('Justificatif expiré');
+    expect(textOf((await browser.visit(`${stack.portalUrl}/verifier?numero=${expiring}`)).body)).toContain('il a expiré');
+  });
+
+  it('journal verify passes on the intact chain and names the row after one is modified directly', async () => {
+    const result = await verifyJournal(db);
+    expect(result.brokenAt).toBeUndefined();
+    expect(result.entries).toBeGreaterThan(10);
+    const victim = (await entries('agent.view'))[0];
+    await db.updateTable('journal_entry').set({ actor: 'agent:quelqu-un-d-autre' }).where('seq', '=', victim?.seq ?? 0).execute();
+    expect(await verifyJournal(db)).toMatchObject({ brokenAt: victim?.seq, reason: 'contenu modifié' });
+  });
+});
+
+describe('ProConnect failures', () => {
+  let offline: Stack;
+  beforeAll(async () => {
+    offline = await startStack({ LOCAL_UPSTREAMS: 'false', PC_ISSUER: `http://127.0.0.1:${await closedPort()}/api/v2` });
+  });
+  afterAll(() => offline.stop());
+
+  it('ProConnect unreachable, or a callback without a sign-in under way, end on French pages', async () => {
+    const browser = new TestBrowser();
+    const start = await browser.visit(`${offline.portalUrl}/agents/connexion`);
+    const form = formWithAction(start.body, '/agents/connexion/proconnect');
+    const page = await browser.visit(new URL(form.action, offline.portalUrl), { form: form.fields });
+    expect(page.status).toBe(502);
+    expect(textOf(page.body)).toContain('ProConnect ne répond pas pour le moment.');
+    const stale = await browser.visit(`${offline.portalUrl}/agents/connexion/callback?code=x&state=y`);
+    expect(stale.status).toBe(400);
+    expect(textOf(stale.body)).toContain('Erreur PC-003');
+  });
+});
