@@ -181,6 +181,19 @@ describe('verification, retention and the journal', () => {
   });
 });
 
+describe('public statistics page', () => {
+  it('shows transmissions, consultations and availability from the journal, without personal data', async () => {
+    const page = await new TestBrowser().visit(`${stack.portalUrl}/statistiques`);
+    expect(page.status).toBe(200);
+    const text = textOf(page.body);
+    expect(text).toContain('Statistiques d’utilisation');
+    expect(page.body).toMatch(/<svg class="pp-chart" role="img"/);
+    expect(text).toMatch(/Tarif de la cantine scolaire \d+ \d+ \d+/);
+    expect(text).toContain('Quotient familial CAF et MSA');
+    expect(text).not.toMatch(/Angela|DUBOIS|camille\.martin/);
+  });
+});
+
 describe('ProConnect failures', () => {
   let offline: Stack;
   beforeAll(async () => {

@@ -1,4 +1,4 @@
-import type { RequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type Provider from 'oidc-provider';
 import { APIS, type CatalogueApi } from '../catalogue/apis.js';
@@ -66,8 +66,13 @@ export interface DataApiOptions {
 
 /** The API service providers call with the access token they got: the signed justificatif, and v3 routes. */
 export function dataApiRoutes({ provider, gateway, journal, jwks, openapi, requestsPerMinute }: DataApiOptions) {
-  const recordFetch = (clientId: string, justificatifId: string, route: string, status: number) =>
-    journal.append({ type: 'justificatif.fetched', actor: `sp:${clientId}`, subject: `justificatif:${justificatifId}`, data: { route, status } });
+  const recordFetch = (clientId: string, document: JustificatifDocument, route: string, status: number) =>
+    journal.append({
+      type: 'justificatif.fetched',
+      actor: `sp:${clientId}`,
+      subject: `justificatif:${document.id}`,
+      data: { route, status, procedure: document.destinataire.demarche, producers: [...new Set(document.elements.map((e) => e.producteur))] },
+    });
   const token = requireAccessToken(provider);
   const perClient = rateLimit({
     windowMs: 60_000,
@@ -82,7 +87,7 @@ export function dataApiRoutes({ provider, gateway, journal, jwks, openapi, reque
     const { clientId, grantId } = tokenOf(res);
     const found = await gateway.find(grantId, clientId);
     if (found === undefined) return sendApiError(res, 404, API_ERRORS.noJustificatif);
-    await recordFetch(clientId, found.document.id, req.path, 200);
+    await recordFetch(clientId, found.document, req.path, 200);
     if (req.accepts(['application/json', 'application/jwt']) === 'application/jwt') {
       res.type('application/jwt').send(found.jws);
       return;
@@ -97,7 +102,7 @@ export function dataApiRoutes({ provider, gateway, journal, jwks, openapi, reque
       const found = await gateway.find(grantId, clientId);
       if (found === undefined) return sendApiError(res, 404, API_ERRORS.noJustificatif);
       const answer = v3Answer(api, found.document, scopes);
-      await recordFetch(clientId, found.document.id, req.path, answer.status);
+      await recordFetch(clientId, found.document, req.path, answer.status);
       res.status(answer.status).type(answer.status === 200 ? 'application/vnd.api+json' : 'application/json').send(JSON.stringify(answer.body));
     };
 
@@ -107,5 +112,11 @@ export function dataApiRoutes({ provider, gateway, journal, jwks, openapi, reque
     { method: 'get', path: '/api/v1/justificatif', guards: [token, perClient], handler: justificatif },
     ...APIS.flatMap((api) => (api.franceConnectRoute === undefined ? [] : [{ method: 'get' as const, path: api.franceConnectRoute, guards: [token, perClient], handler: v3Route(api) }])),
   ];
-  return routerFrom(routes);
+  const router = routerFrom(routes);
+  // A server error on the data API counts against the gateway's availability in the public statistics.
+  router.use((async (error, req, _res, next) => {
+    await journal.append({ type: 'api.error', actor: 'system', data: { route: req.path } }).catch(() => undefined);
+    next(error);
+  }) satisfies ErrorRequestHandler);
+  return router;
 }

@@ -15,6 +15,7 @@ import { APIS } from '../catalogue/apis.js';
 import { homeRoutes } from '../citizen/home.routes.js';
 import { dataApiRoutes } from '../gateway/data-api.routes.js';
 import { verificationRoutes } from '../gateway/verification.routes.js';
+import { statisticsRoutes } from '../statistics/statistics.routes.js';
 import type { Gateway } from '../gateway/gateway.service.js';
 import type { Journal } from '../journal/journal.js';
 import { publicJwks } from '../gateway/justificatif-signer.js';
@@ -95,6 +96,7 @@ export function createApp({ config, db, logger, sessionStore, franceconnect, reg
   );
   app.use(['/api', '/v3'], (_req, res) => sendApiError(res, 404, API_ERRORS.notFound));
   app.use(verificationRoutes(db, gateway));
+  app.use(statisticsRoutes(db));
 
   app.use(sessionMiddleware(config.session, sessionStore));
   app.use(exposeCsrfToken, (req, res, next) => {
