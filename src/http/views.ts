@@ -27,6 +27,8 @@ export function useViews(app: Express, branding: Branding, options: { cache: boo
   env.express(app);
   app.set('view engine', 'njk');
   app.use(DSFR_PATH, staticFiles(DSFR_DIST, '1y'));
+  // Browsers ask for /favicon.ico on their own, even on pages that name another icon.
+  app.get('/favicon.ico', (_req, res) => res.redirect(301, `${DSFR_PATH}/favicon/favicon.ico`));
   app.use('/static', staticFiles(STATIC_DIR, options.cache ? '1h' : 0));
   return env;
 }

@@ -85,11 +85,11 @@ export function createFranceConnectProvider(options: ProviderOptions): Provider 
         enabled: true,
         logoutSource: (ctx: KoaContextWithOIDC, form: string) => {
           ctx.type = 'html';
-          ctx.body = render('dev/franceconnect/logout.njk', { form });
+          ctx.body = render('dev/logout.njk', { form });
         },
         postLogoutSuccessSource: (ctx: KoaContextWithOIDC) => {
           ctx.type = 'html';
-          ctx.body = render('dev/franceconnect/logout-success.njk', {});
+          ctx.body = render('dev/logout-success.njk', {});
         },
       },
     },

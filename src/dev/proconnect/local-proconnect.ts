@@ -42,7 +42,7 @@ export async function createLocalProConnect(options: LocalProConnectOptions): Pr
   const agents = new Map(options.agents.map((agent) => [agent.login, agent]));
   const app = express();
   app.disable('x-powered-by');
-  useViews(app, { serviceName: 'ProConnect', serviceTagline: 'Plateforme locale de développement (agents)' }, { cache: true });
+  const views = useViews(app, { serviceName: 'ProConnect', serviceTagline: 'Plateforme locale de développement (agents)' }, { cache: true });
   const keys = await generateSigningKeys();
 
   const configuration: Configuration = {
@@ -68,7 +68,22 @@ export async function createLocalProConnect(options: LocalProConnectOptions): Pr
     responseTypes: ['code'],
     pkce: { required: () => false },
     ttl: { AccessToken: 60, AuthorizationCode: 30, IdToken: 60, Grant: 60, Interaction: 1800, Session: 1800 },
-    features: { devInteractions: { enabled: false }, jwtUserinfo: { enabled: true }, rpInitiatedLogout: { enabled: true }, resourceIndicators: { enabled: false } },
+    features: {
+      devInteractions: { enabled: false },
+      jwtUserinfo: { enabled: true },
+      resourceIndicators: { enabled: false },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: (ctx, form) => {
+          ctx.type = 'html';
+          ctx.body = views.render('dev/logout.njk', { form });
+        },
+        postLogoutSuccessSource: (ctx) => {
+          ctx.type = 'html';
+          ctx.body = views.render('dev/logout-success.njk', {});
+        },
+      },
+    },
     interactions: { url: (_ctx, interaction) => `${mountPath}/interaction/${interaction.uid}` },
     findAccount: (_ctx, accountId) => {
       const agent = [...agents.values()].find((a) => a.uid === accountId);
