@@ -137,6 +137,7 @@ export async function composeApp(config: Config, db: Kysely<Database>, logger: L
   }
   const signingKeys = await loadSigningKeys(db, config.authorization.jwks);
   const journal = createJournal(db);
+  const sign = await createJustificatifSigner(signingKeys, config.http.publicUrl);
 
   const cipher = createDataCipher(Buffer.from(config.dataEncryptionKey, 'base64url'));
   const sessionStore = new DatabaseSessionStore(db, cipher);
@@ -179,12 +180,15 @@ export async function composeApp(config: Config, db: Kysely<Database>, logger: L
       }),
       config.proconnect,
     ),
+    cipher,
+    sign,
     gateway: createGateway({
       db,
       cipher,
-      sign: await createJustificatifSigner(signingKeys, config.http.publicUrl),
+      sign,
       verifySignature: createJustificatifVerifier(signingKeys, config.http.publicUrl),
       pairwiseSecret: config.authorization.pairwiseSecret,
+      portalUrl: config.http.publicUrl,
       fetcher: createSourceFetcher(
         createApiParticulierClient({ baseUrl: config.sources.apiParticulierUrl, token: config.sources.apiParticulierToken, timeoutMs: config.sources.timeoutMs }),
         { failureThreshold: 5, openMs: 30_000 },

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestBrowser } from './helpers/browser.js';
-import { textOf } from './helpers/html.js';
+import { formWithAction, textOf } from './helpers/html.js';
 import { decide, reachConsentPage } from './helpers/service-provider.js';
 import { type Stack, startStack } from './helpers/stack.js';
 
@@ -29,6 +29,23 @@ describe('demo service provider (Mairie d’Exempleville, seeded from seed/devel
     expect(textOf(page.body)).toContain('Votre quotient familial : 620');
     expect(page.body).toContain('<code>cnaf_quotient_familial</code>');
     expect(page.body).toContain('<tr data-scope="cnaf_enfants"><th scope="row">Les enfants de votre foyer</th><td><code>disponible</code>');
+  });
+
+  it('reads the justificatif again, and after the citizen withdraws it, says so clearly', async () => {
+    const browser = new TestBrowser();
+    const consent = await reachConsentPage(browser, new URL('/connexion', stack.demoSpUrl), stack.demoSpUrl);
+    const { callback } = await decide(browser, consent, 'transmettre', stack.demoSpUrl);
+    await browser.visit(callback);
+    expect(textOf((await browser.visit(`${stack.demoSpUrl}/relire`)).body)).toContain('Votre quotient familial : 620');
+    const space = await browser.visit(`${stack.portalUrl}/mon-espace`);
+    const reference = /data-reference="(PP-[^"]+)"/.exec(space.body)?.[1] ?? '';
+    const confirm = await browser.visit(`${stack.portalUrl}/mon-espace/transmissions/${reference}/retrait`);
+    const form = formWithAction(confirm.body, /\/retrait$/);
+    await browser.visit(new URL(form.action, stack.portalUrl), { form: form.fields });
+    const after = await browser.visit(`${stack.demoSpUrl}/relire`);
+    expect(after.status).toBe(502);
+    expect(textOf(after.body)).toContain('La personne a retiré ces informations');
+    expect(textOf(after.body)).toContain('code 00410');
   });
 
   it('shows per-item statuses when the sandbox has the source down', async () => {

@@ -5,7 +5,7 @@ export interface JustificatifFilters {
   from?: number;
   to?: number;
   procedure?: string;
-  status?: 'complet' | 'partiel' | 'expire';
+  status?: 'complet' | 'partiel' | 'expire' | 'retire';
 }
 
 export const PAGE_SIZE = 20;
@@ -19,15 +19,17 @@ const ofOrganisation = (db: Kysely<Database>, organisationId: string, filters: J
   if (filters.to !== undefined) query = query.where('justificatif.issued_at', '<', filters.to);
   if (filters.procedure !== undefined) query = query.where('service_provider.procedure_name', '=', filters.procedure);
   if (filters.status === 'expire') query = query.where('justificatif.purged_at', 'is not', null);
-  if (filters.status === 'complet') query = query.where('justificatif.purged_at', 'is', null).where('justificatif.complete', '=', 1);
-  if (filters.status === 'partiel') query = query.where('justificatif.purged_at', 'is', null).where('justificatif.complete', '=', 0);
+  if (filters.status === 'retire') query = query.where('justificatif.withdrawn_at', 'is not', null);
+  if (filters.status === 'complet' || filters.status === 'partiel') {
+    query = query.where('justificatif.purged_at', 'is', null).where('justificatif.withdrawn_at', 'is', null).where('justificatif.complete', '=', filters.status === 'complet' ? 1 : 0);
+  }
   return query;
 };
 
 /** One page of an organisation's justificatifs, newest first: only its own, whatever the filters. */
 export const listJustificatifs = (db: Kysely<Database>, organisationId: string, filters: JustificatifFilters, page: number) =>
   ofOrganisation(db, organisationId, filters)
-    .select(['justificatif.id', 'justificatif.reference', 'justificatif.issued_at', 'justificatif.retention_until', 'justificatif.complete', 'justificatif.purged_at', 'service_provider.procedure_name'])
+    .select(['justificatif.id', 'justificatif.reference', 'justificatif.issued_at', 'justificatif.retention_until', 'justificatif.complete', 'justificatif.purged_at', 'justificatif.withdrawn_at', 'service_provider.procedure_name'])
     .orderBy('justificatif.issued_at', 'desc')
     .limit(PAGE_SIZE)
     .offset((page - 1) * PAGE_SIZE)

@@ -34,7 +34,7 @@ const filtersQuery = z.object({
   du: day.optional().catch(undefined),
   au: day.optional().catch(undefined),
   demarche: z.string().trim().min(1).max(200).optional().catch(undefined),
-  statut: z.enum(['complet', 'partiel', 'expire']).optional().catch(undefined),
+  statut: z.enum(['complet', 'partiel', 'expire', 'retire']).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(10_000).catch(1),
 });
 
@@ -64,6 +64,7 @@ export function agentController({ db, proconnect, gateway, journal, publicUrl }:
       organisation: row.organisation_name,
       issuedAt: frenchDate(new Date(row.issued_at).toISOString()),
       retentionUntil: frenchDate(new Date(row.retention_until).toISOString()),
+      withdrawnOn: row.withdrawn_at === null ? undefined : frenchDate(new Date(row.withdrawn_at).toISOString()),
       elements:
         opened.state === 'valid'
           ? opened.document.elements.map((element) => ({ ...element, rows: displayData(element.donnees), obtenu: frenchDate(element.obtenu_le) }))
@@ -134,7 +135,7 @@ export function agentController({ db, proconnect, gateway, journal, publicUrl }:
           ...row,
           issued: frenchDate(new Date(row.issued_at).toISOString()),
           retention: frenchDate(new Date(row.retention_until).toISOString()),
-          state: row.purged_at !== null ? 'expire' : row.complete === 1 ? 'complet' : 'partiel',
+          state: row.withdrawn_at !== null ? 'retire' : row.purged_at !== null ? 'expire' : row.complete === 1 ? 'complet' : 'partiel',
         })),
         total,
         page: query.page,

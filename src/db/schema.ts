@@ -92,6 +92,16 @@ export interface JustificatifTable {
   purged_at: number | null;
   /** 1 when every item was obtained, 0 for a partial justificatif. */
   complete: number | null;
+  /** Set when the citizen withdrew it: data erased, tokens revoked. */
+  withdrawn_at: number | null;
+  /** The citizen's signed receipt (JWS), encrypted; kept after erasure. */
+  receipt_sealed: string | null;
+}
+
+export interface WithdrawnTokenTable {
+  token_hash: string;
+  justificatif_id: string;
+  withdrawn_at: number;
 }
 
 export interface JournalEntryTable {
@@ -126,4 +136,5 @@ export interface Database {
   justificatif: JustificatifTable;
   journal_entry: JournalEntryTable;
   agent: AgentTable;
+  withdrawn_token: WithdrawnTokenTable;
 }

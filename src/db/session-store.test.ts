@@ -18,7 +18,7 @@ let store: DatabaseSessionStore;
 beforeAll(async () => {
   directory = mkdtempSync(join(tmpdir(), 'passerelle-store-'));
   db = openDatabase(`file:${join(directory, 'db.sqlite')}`);
-  expect(await migrateToLatest(db)).toEqual(['001-sessions', '002-registry-and-authorization', '003-justificatifs', '004-journal-and-agents']);
+  expect(await migrateToLatest(db)).toEqual(['001-sessions', '002-registry-and-authorization', '003-justificatifs', '004-journal-and-agents', '005-citizen-space']);
   expect(await migrateToLatest(db)).toEqual([]);
   store = new DatabaseSessionStore(db, createDataCipher(randomBytes(32)));
 });

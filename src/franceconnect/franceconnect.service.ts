@@ -17,7 +17,7 @@ export function createFranceConnectService(connector: OidcConnector, settings: F
     provider: 'FranceConnect',
     acr: { values: 'eidas1', accepted: new Set(['eidas1', 'eidas2', 'eidas3']) },
     pkce: false,
-    returnTo: /^\/(demande\/[\w-]+\/connexion)?$/,
+    returnTo: /^\/(demande\/[\w-]+\/connexion|mon-espace)?$/,
     codes: { cancelled: 'FC-001', stateMismatch: 'FC-002', expired: 'FC-003', unreachable: 'FC-004', refused: 'FC-005', acr: 'FC-006', upstreamError: 'FC-007' },
     identity: (userinfo) => {
       const parsed = userinfoSchema.safeParse(userinfo);

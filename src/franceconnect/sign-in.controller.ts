@@ -6,7 +6,8 @@ import type { FranceConnectService } from './franceconnect.service.js';
 export const startSignIn =
   (service: FranceConnectService): RequestHandler =>
   async (req, res) => {
-    const { url, pending } = await service.start();
+    // The citizen space asks to come back to it; anything else returns home.
+    const { url, pending } = await service.start((req.body as { retour?: unknown }).retour === '/mon-espace' ? '/mon-espace' : '/');
     req.session.franceconnect = pending;
     res.redirect(303, url.href);
   };

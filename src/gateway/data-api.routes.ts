@@ -19,11 +19,16 @@ const tokenOf = (res: Response) => res.locals.token as TokenContext;
 
 /** Checks the Bearer access token in process, against oidc-provider's own storage: expired or revoked tokens fail. */
 export const requireAccessToken =
-  (provider: Provider): RequestHandler =>
+  (provider: Provider, withdrawnAt: (token: string) => Promise<number | undefined>): RequestHandler =>
   async (req, res, next) => {
     const match = /^Bearer ([\w.~+/-]+=*)$/.exec(req.get('authorization') ?? '');
     if (match?.[1] === undefined) return sendApiError(res, 401, API_ERRORS.missingToken);
     const accessToken = await provider.AccessToken.find(match[1]);
+    if (accessToken === undefined) {
+      // A token revoked because the citizen withdrew the data: say so, rather than "unknown token".
+      const at = await withdrawnAt(match[1]);
+      if (at !== undefined) return sendApiError(res, 410, API_ERRORS.withdrawn, { retire_le: new Date(at).toISOString() });
+    }
     const grant = accessToken?.grantId === undefined ? undefined : await provider.Grant.find(accessToken.grantId);
     if (accessToken === undefined || accessToken.isExpired || grant === undefined || accessToken.clientId === undefined) {
       res.set('WWW-Authenticate', 'Bearer error="invalid_token"');
@@ -62,10 +67,11 @@ export interface DataApiOptions {
   jwks: unknown;
   openapi: unknown;
   requestsPerMinute: number;
+  withdrawnAt: (token: string) => Promise<number | undefined>;
 }
 
 /** The API service providers call with the access token they got: the signed justificatif, and v3 routes. */
-export function dataApiRoutes({ provider, gateway, journal, jwks, openapi, requestsPerMinute }: DataApiOptions) {
+export function dataApiRoutes({ provider, gateway, journal, jwks, openapi, requestsPerMinute, withdrawnAt }: DataApiOptions) {
   const recordFetch = (clientId: string, document: JustificatifDocument, route: string, status: number) =>
     journal.append({
       type: 'justificatif.fetched',
@@ -73,7 +79,7 @@ export function dataApiRoutes({ provider, gateway, journal, jwks, openapi, reque
       subject: `justificatif:${document.id}`,
       data: { route, status, procedure: document.destinataire.demarche, producers: [...new Set(document.elements.map((e) => e.producteur))] },
     });
-  const token = requireAccessToken(provider);
+  const token = requireAccessToken(provider, withdrawnAt);
   const perClient = rateLimit({
     windowMs: 60_000,
     limit: requestsPerMinute,

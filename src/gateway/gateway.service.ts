@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { pairwiseSubject } from '../authorization/pairwise.js';
 import type { RequestView } from '../authorization/request.view-model.js';
+import { transmissionReceipt } from '../citizen/receipt.js';
 import type { Database, JustificatifTable } from '../db/schema.js';
 import type { CitizenIdentity } from '../franceconnect/citizen-identity.js';
 import type { ExtraInputs } from '../sources/source-definition.js';
@@ -23,11 +24,13 @@ export interface GatewayDependencies {
   /** Checks a stored signature against the published keys. */
   verifySignature: (jws: string) => Promise<boolean>;
   pairwiseSecret: string;
+  portalUrl: string;
 }
 
 /** A stored justificatif as agents and /verifier see it. */
 export type OpenedJustificatif =
   | { state: 'expired' }
+  | { state: 'withdrawn'; at: number }
   | { state: 'altered' }
   | { state: 'valid'; document: JustificatifDocument; jws: string; citizenName: string };
 
@@ -43,7 +46,7 @@ const documentOf = (jws: string): JustificatifDocument => {
   return document as JustificatifDocument;
 };
 
-export function createGateway({ db, fetcher, cipher, sign, verifySignature, pairwiseSecret }: GatewayDependencies) {
+export function createGateway({ db, fetcher, cipher, sign, verifySignature, pairwiseSecret, portalUrl }: GatewayDependencies) {
   return {
     /** Fetches every API of the request, or only `only` (a retry), keeping the other outcomes. */
     async preview(request: RequestView, identity: CitizenIdentity, inputs: ExtraInputs, previous: SourceOutcome[] = [], only?: string): Promise<SourceOutcome[]> {
@@ -74,6 +77,7 @@ export function createGateway({ db, fetcher, cipher, sign, verifySignature, pair
         items: previewItems(input.request.scopes, input.outcomes),
       });
       const jws = await sign(document);
+      const receipt = await sign.receipt(transmissionReceipt(document, reference, portalUrl));
       await insertJustificatif(input.db ?? db, {
         id: document.id,
         consent_id: input.consentId,
@@ -88,6 +92,8 @@ export function createGateway({ db, fetcher, cipher, sign, verifySignature, pair
         citizen_name_sealed: cipher.encrypt(input.citizenName),
         purged_at: null,
         complete: document.elements.every((element) => element.statut === 'disponible') ? 1 : 0,
+        withdrawn_at: null,
+        receipt_sealed: cipher.encrypt(JSON.stringify({ transmission: receipt })),
       });
       return { ...document, reference };
     },
@@ -102,6 +108,7 @@ export function createGateway({ db, fetcher, cipher, sign, verifySignature, pair
 
     /** Decrypts and checks a stored justificatif: still there, unaltered (same hash, valid signature), or neither. */
     async open(row: JustificatifTable): Promise<OpenedJustificatif> {
+      if (row.withdrawn_at !== null) return { state: 'withdrawn', at: row.withdrawn_at };
       if (row.sealed === null) return { state: 'expired' };
       let jws: string;
       try {

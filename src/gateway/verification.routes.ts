@@ -30,6 +30,7 @@ export function verificationRoutes(db: Kysely<Database>, gateway: Gateway) {
         organisation: row.organisation_name,
         procedure: row.procedure_name,
         purgedAt: row.purged_at === null ? undefined : frenchDate(new Date(row.purged_at).toISOString()),
+        withdrawnAt: row.withdrawn_at === null ? undefined : frenchDate(new Date(row.withdrawn_at).toISOString()),
       },
     });
   };

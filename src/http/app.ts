@@ -12,7 +12,11 @@ import { agentRoutes } from '../agent/agent.routes.js';
 import type { ProConnectService } from '../agent/proconnect.service.js';
 import { CATALOGUE_SCOPES } from '../catalogue/catalogue.js';
 import { APIS } from '../catalogue/apis.js';
+import { citizenSpaceRoutes } from '../citizen/citizen-space.routes.js';
 import { homeRoutes } from '../citizen/home.routes.js';
+import { createWithdrawal, withdrawnAt } from '../citizen/withdrawal.service.js';
+import type { DataCipher } from '../gateway/data-encryption.js';
+import type { JustificatifSigner } from '../gateway/justificatif-signer.js';
 import { dataApiRoutes } from '../gateway/data-api.routes.js';
 import { verificationRoutes } from '../gateway/verification.routes.js';
 import { statisticsRoutes } from '../statistics/statistics.routes.js';
@@ -45,6 +49,8 @@ export interface AppDependencies {
   gateway: Gateway;
   journal: Journal;
   proconnect: ProConnectService;
+  cipher: DataCipher;
+  sign: JustificatifSigner;
 }
 
 export const PORTAL_BRANDING = {
@@ -53,7 +59,7 @@ export const PORTAL_BRANDING = {
 };
 
 /** The portal as a function of its dependencies: nothing here reads the environment or listens. */
-export function createApp({ config, db, logger, sessionStore, franceconnect, registry, signingKeys, gateway, journal, proconnect }: AppDependencies): Express {
+export function createApp({ config, db, logger, sessionStore, franceconnect, registry, signingKeys, gateway, journal, proconnect, cipher, sign }: AppDependencies): Express {
   const production = config.env === 'production';
   const formTargets = [new URL(config.franceconnect.issuer).origin, new URL(config.proconnect.issuer).origin];
   const app = express();
@@ -90,7 +96,7 @@ export function createApp({ config, db, logger, sessionStore, franceconnect, reg
   app.all('/oidc/auth', ...habilitationGuard(registry, issuer));
   app.use('/oidc', provider.callback());
 
-  app.use(dataApiRoutes({ provider, gateway, journal, jwks: publicJwks(signingKeys), openapi: openApiDocument(config.http.publicUrl), requestsPerMinute: 1200 }));
+  app.use(dataApiRoutes({ provider, gateway, journal, jwks: publicJwks(signingKeys), openapi: openApiDocument(config.http.publicUrl), requestsPerMinute: 1200, withdrawnAt: (token) => withdrawnAt(db, token) }));
   app.get('/api/documentation', (_req, res) =>
     res.render('api/documentation.njk', { scopes: CATALOGUE_SCOPES, v3Routes: APIS.flatMap((api) => api.franceConnectRoute ?? []) }),
   );
@@ -107,6 +113,7 @@ export function createApp({ config, db, logger, sessionStore, franceconnect, reg
   });
   app.use(homeRoutes());
   app.use(interactionRoutes({ provider, registry, db, franceconnect, gateway, journal }));
+  app.use(citizenSpaceRoutes({ db, cipher, withdraw: createWithdrawal({ db, provider, cipher, sign, journal }), pseudonymSecret: config.authorization.pairwiseSecret }));
   app.use(agentRoutes({ db, proconnect, gateway, journal, publicUrl: config.http.publicUrl, cookieName: config.session.cookieName }));
   app.use(
     franceconnectRoutes({

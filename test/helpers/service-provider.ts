@@ -47,9 +47,10 @@ export async function serviceProviderClient(
 
 const isAt = (origin: string) => (next: URL) => next.origin === origin;
 
-/** From the service provider's link to the consent page, signing in with FranceConnect as `login`. */
+/** From the service provider's link to the consent page, signing in with FranceConnect as `login` unless already signed in. */
 export async function reachConsentPage(browser: TestBrowser, start: URL, spOrigin: string, login = 'test'): Promise<Page> {
   const request = await browser.visit(start, {}, isAt(spOrigin));
+  if (/action="\/demande\/[^/"]+\/apercu"/.test(request.body)) return request;
   const signIn = formWithAction(request.body, /^\/demande\/[^/]+\/franceconnect$/);
   const fcLogin = await browser.visit(new URL(signIn.action, request.url), { form: signIn.fields });
   return submitFranceConnectLogin(browser, fcLogin, login);

@@ -20,6 +20,7 @@ export const DEMO_SCOPES = 'openid cnaf_quotient_familial cnaf_enfants';
 declare module 'express-session' {
   interface SessionData {
     demo: { state: string; nonce: string; codeVerifier: string };
+    demoAccessToken: string;
   }
 }
 
@@ -64,9 +65,19 @@ export function createDemoServiceProvider(options: DemoServiceProviderOptions): 
   /** Fetches the justificatif with the access token and checks its signature before believing a word of it. */
   const fetchJustificatif = async (accessToken: string) => {
     const response = await fetch(`${portal}/api/v1/justificatif`, { headers: { authorization: `Bearer ${accessToken}`, accept: 'application/jwt' } });
-    if (!response.ok) throw new Error(`le portail a répondu ${response.status} : ${await response.text()}`);
+    if (!response.ok) {
+      const body = (await response.json().catch(() => undefined)) as { errors?: Array<{ code: string; detail: string }> } | undefined;
+      const error = body?.errors?.[0];
+      throw new Error(error === undefined ? `le portail a répondu ${response.status}` : `${error.detail} (code ${error.code}, HTTP ${response.status})`);
+    }
     const { payload } = await jwtVerify(await response.text(), portalKeys, { issuer: portal, audience: options.clientId, typ: 'justificatif+jwt' });
     return payload as unknown as { id: string; elements: Array<{ scope: string; libelle: string; statut: string; explication: string | null; donnees: Record<string, unknown> | null }> };
+  };
+
+  const showJustificatif = async (res: express.Response, accessToken: string, context: { granted: string[]; sub: string | undefined }) => {
+    const justificatif = await fetchJustificatif(accessToken);
+    const qf = justificatif.elements.find((element) => element.scope === 'cnaf_quotient_familial')?.donnees?.quotient_familial as { valeur?: number } | undefined;
+    res.render('dev/demo-sp/resultat.njk', { ...context, justificatif, quotientFamilial: qf?.valeur, accessToken, portal });
   };
 
   app.get('/', (_req, res) => res.render('dev/demo-sp/accueil.njk'));
@@ -102,9 +113,15 @@ export function createDemoServiceProvider(options: DemoServiceProviderOptions): 
       idTokenExpected: true,
     });
     const granted = (tokens.scope ?? '').split(' ').filter((scope) => scope !== 'openid');
-    const justificatif = await fetchJustificatif(tokens.access_token);
-    const qf = justificatif.elements.find((element) => element.scope === 'cnaf_quotient_familial')?.donnees?.quotient_familial as { valeur?: number } | undefined;
-    res.render('dev/demo-sp/resultat.njk', { granted, sub: tokens.claims()?.sub, justificatif, quotientFamilial: qf?.valeur, accessToken: tokens.access_token, portal });
+    req.session.demoAccessToken = tokens.access_token;
+    await showJustificatif(res, tokens.access_token, { granted, sub: tokens.claims()?.sub });
+  });
+
+  // "Relire le justificatif": what a service does when it comes back to the file later, with the same token.
+  app.get('/relire', async (req, res) => {
+    const token = req.session.demoAccessToken;
+    if (token === undefined) return res.redirect(303, '/');
+    await showJustificatif(res, token, { granted: [], sub: undefined });
   });
 
   const handleError: ErrorRequestHandler = (error, _req, res, _next) => {
