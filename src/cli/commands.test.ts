@@ -1,32 +1,26 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../db/database.js';
-import { migrateToLatest } from '../db/migrate.js';
 import type { Database } from '../db/schema.js';
 import { verifyClientSecret } from '../registry/client-secret.js';
 import { addMonths } from '../registry/habilitation.js';
 import { purgeExpiredJustificatifs } from '../gateway/retention.js';
 import { createJournal, verifyJournal } from '../journal/journal.js';
 import { createRegistry } from '../registry/registry.service.js';
+import { temporaryDatabase } from '../../test/helpers/database.js';
 import { runCli } from './commands.js';
 
 let directory: string;
 let db: Kysely<Database>;
+let remove: () => Promise<void>;
 
 beforeAll(async () => {
-  directory = mkdtempSync(join(tmpdir(), 'passerelle-cli-'));
-  db = openDatabase(`file:${join(directory, 'db.sqlite')}`);
-  await migrateToLatest(db);
+  ({ db, directory, remove } = await temporaryDatabase());
 });
-afterAll(async () => {
-  await db.destroy();
-  rmSync(directory, { recursive: true, force: true });
-});
+afterAll(() => remove());
 
 async function cli(...argv: string[]) {
   const lines: string[] = [];

@@ -1,31 +1,25 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { SessionData } from 'express-session';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDataCipher } from '../gateway/data-encryption.js';
-import { openDatabase } from './database.js';
+import { temporaryDatabase } from '../../test/helpers/database.js';
 import { migrateToLatest } from './migrate.js';
 import type { Database } from './schema.js';
 import { DatabaseSessionStore } from './session-store.js';
 
-let directory: string;
 let db: Kysely<Database>;
+let remove: () => Promise<void>;
 let store: DatabaseSessionStore;
 
 beforeAll(async () => {
-  directory = mkdtempSync(join(tmpdir(), 'passerelle-store-'));
-  db = openDatabase(`file:${join(directory, 'db.sqlite')}`);
-  expect(await migrateToLatest(db)).toEqual(['001-sessions', '002-registry-and-authorization', '003-justificatifs', '004-journal-and-agents', '005-citizen-space']);
+  const temporary = await temporaryDatabase();
+  ({ db, remove } = temporary);
+  expect(temporary.applied).toEqual(['001-sessions', '002-registry-and-authorization', '003-justificatifs', '004-journal-and-agents', '005-citizen-space']);
   expect(await migrateToLatest(db)).toEqual([]);
   store = new DatabaseSessionStore(db, createDataCipher(randomBytes(32)));
 });
-afterAll(async () => {
-  await db.destroy();
-  rmSync(directory, { recursive: true, force: true });
-});
+afterAll(() => remove());
 
 const call = <T>(fn: (cb: (error: unknown, value?: T) => void) => void) =>
   new Promise<T | undefined>((resolve, reject) => fn((error, value) => (error ? reject(error) : resolve(value))));

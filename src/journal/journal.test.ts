@@ -1,26 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../db/database.js';
-import { migrateToLatest } from '../db/migrate.js';
 import type { Database } from '../db/schema.js';
+import { temporaryDatabase } from '../../test/helpers/database.js';
 import { canonicalJson } from './canonical-json.js';
 import { createJournal, verifyJournal } from './journal.js';
 
-let directory: string;
 let db: Kysely<Database>;
+let remove: () => Promise<void>;
 
 beforeAll(async () => {
-  directory = mkdtempSync(join(tmpdir(), 'passerelle-journal-'));
-  db = openDatabase(`file:${join(directory, 'db.sqlite')}`);
-  await migrateToLatest(db);
+  ({ db, remove } = await temporaryDatabase());
 });
-afterAll(async () => {
-  await db.destroy();
-  rmSync(directory, { recursive: true, force: true });
-});
+afterAll(() => remove());
 
 describe('journal', () => {
   it('hashes canonical JSON: the same content in any key order', () => {

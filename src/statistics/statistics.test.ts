@@ -1,24 +1,18 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../db/database.js';
-import { migrateToLatest } from '../db/migrate.js';
 import type { Database } from '../db/schema.js';
+import { temporaryDatabase } from '../../test/helpers/database.js';
 import { createJournal } from '../journal/journal.js';
 import { groupedBars, shareBars } from './charts.js';
 import { cachedStatistics, computeStatistics } from './statistics.service.js';
 
-let directory: string;
 let db: Kysely<Database>;
+let remove: () => Promise<void>;
 const OCTOBER = Date.parse('2026-10-15T12:00:00Z');
 const NOVEMBER = Date.parse('2026-11-15T12:00:00Z');
 
 beforeAll(async () => {
-  directory = mkdtempSync(join(tmpdir(), 'passerelle-stats-'));
-  db = openDatabase(`file:${join(directory, 'db.sqlite')}`);
-  await migrateToLatest(db);
+  ({ db, remove } = await temporaryDatabase());
   const journal = createJournal(db);
   const consent = (type: 'consent.transmitted' | 'consent.refused', at: number, procedure: string, scopes: string[]) =>
     journal.append({ type, actor: 'citizen:x', data: { procedure, scopes } }, undefined, at);
@@ -31,10 +25,7 @@ beforeAll(async () => {
   for (const status of ['ok', 'not_found', 'unavailable', 'ok']) await journal.append({ type: 'source.fetched', actor: 'system', subject: 'source:quotient_familial', data: { status } }, undefined, NOVEMBER);
   await journal.append({ type: 'agent.view', actor: 'agent:1', data: {} }, undefined, NOVEMBER);
 });
-afterAll(async () => {
-  await db.destroy();
-  rmSync(directory, { recursive: true, force: true });
-});
+afterAll(() => remove());
 
 describe('public statistics', () => {
   it('counts per month, producer and procedure, source availability and the gateway’s availability from the journal', async () => {
