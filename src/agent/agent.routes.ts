@@ -1,7 +1,7 @@
 import express, { type RequestHandler } from 'express';
-import { rateLimit } from 'express-rate-limit';
 import { requireCsrfToken } from '../http/csrf.js';
 import { renderError } from '../http/error-handler.js';
+import { formRateLimit } from '../http/form-rate-limit.js';
 import { type Route, routerFrom } from '../http/route-table.js';
 import { completeSignOut, type SignOutOptions, startSignOut } from '../oidc-client/sign-out.controller.js';
 import { type AgentDependencies, agentController } from './agent.controller.js';
@@ -14,10 +14,10 @@ export const requireAgent: RequestHandler = (req, res, next) => (req.session.age
 /** Administrators only: they manage the organisation's agents and read its part of the journal. */
 export const requireAdministrator: RequestHandler = (req, res, next) => (req.session.agent?.role === 'administrateur' ? next() : renderError(res, 'AGENT-002'));
 
-export function agentRoutes(dependencies: AgentDependencies & { cookieName: string }) {
+export function agentRoutes(dependencies: AgentDependencies & { cookieName: string; formRateLimitPerMinute: number }) {
   const c = agentController(dependencies);
   const signOut: SignOutOptions = { service: dependencies.proconnect, idTokenOf: (req) => req.session.agent?.idToken, stateKey: 'agentSignOut', cookieName: dependencies.cookieName, home: '/agents/connexion' };
-  const limit = rateLimit({ windowMs: 60_000, limit: 120, standardHeaders: 'draft-8', legacyHeaders: false, handler: (_req, res) => renderError(res, 'HTTP-429') });
+  const limit = formRateLimit(dependencies.formRateLimitPerMinute);
   const admin = [requireAgent, requireAdministrator];
   const routes: Route[] = [
     { method: 'get', path: '/agents', guards: [], handler: (_req, res) => res.redirect(303, '/agents/justificatifs') },

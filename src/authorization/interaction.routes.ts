@@ -1,7 +1,6 @@
 import express from 'express';
-import { rateLimit } from 'express-rate-limit';
 import { requireCsrfToken } from '../http/csrf.js';
-import { renderError } from '../http/error-handler.js';
+import { formRateLimit } from '../http/form-rate-limit.js';
 import { type Route, routerFrom } from '../http/route-table.js';
 import { type InteractionDependencies, interactionController } from './interaction.controller.js';
 import { loadInteraction, requireDecision, requirePrompt, requireSameCitizen } from './interaction.guards.js';
@@ -9,10 +8,10 @@ import { loadInteraction, requireDecision, requirePrompt, requireSameCitizen } f
 const formBody = express.urlencoded({ extended: false, limit: '8kb' });
 
 /** A service provider's request, step by step. Every path sits under the interaction cookie's path. */
-export function interactionRoutes(dependencies: InteractionDependencies) {
+export function interactionRoutes(dependencies: InteractionDependencies, formRateLimitPerMinute: number) {
   const c = interactionController(dependencies);
   const interaction = loadInteraction(dependencies.provider);
-  const postLimit = rateLimit({ windowMs: 60_000, limit: 60, standardHeaders: 'draft-8', legacyHeaders: false, handler: (_req, res) => renderError(res, 'HTTP-429') });
+  const postLimit = formRateLimit(formRateLimitPerMinute);
   const routes: Route[] = [
     { method: 'get', path: '/demande/:uid', guards: [interaction], handler: c.show },
     { method: 'post', path: '/demande/:uid/franceconnect', guards: [postLimit, formBody, requireCsrfToken, interaction], handler: c.signIn },

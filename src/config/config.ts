@@ -30,6 +30,10 @@ export interface Config {
   };
   proconnect: { issuer: string; clientId: string; clientSecret: string; redirectUri: string; postLogoutRedirectUri: string; timeoutMs: number };
   retention: { purgeIntervalMinutes: number };
+  /** Form posts per minute and per IP address (sign-ins, decisions). */
+  formRateLimitPerMinute: number;
+  /** Data API requests per minute and per service provider. */
+  apiRateLimitPerMinute: number;
   registry: { seedFile: string | undefined };
   sources: { apiParticulierUrl: string; apiParticulierToken: string; timeoutMs: number };
   /** AES-256 key, base64url (kept as text so that the configuration stays frozen and printable). */
@@ -122,6 +126,8 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
       timeoutMs: env.FC_TIMEOUT_MS,
     },
     retention: { purgeIntervalMinutes: env.RETENTION_PURGE_INTERVAL_MINUTES },
+    formRateLimitPerMinute: env.FORM_RATE_LIMIT_PER_MINUTE,
+    apiRateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,
     registry: { seedFile: env.SEED_FILE ?? (production ? undefined : DEFAULT_SEED_FILE) },
     sources: {
       apiParticulierUrl: env.API_PARTICULIER_URL.replace(/\/+$/, ''),

@@ -67,6 +67,8 @@ export const envSchema = z.object({
   PC_CLIENT_ID: z.string().min(1).default('passerelle-particulier-agents-dev').describe('Identifiant client ProConnect de l’espace agents'),
   PC_CLIENT_SECRET: z.string().min(32).optional().describe('Secret client ProConnect ; obligatoire en production, valeur factice en développement'),
   PC_AGENTS_FILE: z.string().min(1).optional().describe('Fichier JSON des agents du ProConnect local (défaut src/dev/proconnect/agents.json)'),
+  FORM_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(300).describe('Formulaires envoyés par minute et par adresse IP (connexions, décisions) avant la page « Trop de demandes »'),
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200).describe('Requêtes par minute et par fournisseur de service sur l’API de données'),
   RETENTION_PURGE_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60).describe('Fréquence de la purge des justificatifs arrivés à échéance'),
   API_PARTICULIER_URL: httpUrl.default('http://localhost:3003').describe('Adresse d’API Particulier (routes v3) ; le bac à sable local par défaut'),
   API_PARTICULIER_TOKEN: z.string().min(16).optional().describe('Jeton (Bearer) du portail auprès d’API Particulier ; obligatoire en production'),

@@ -1,7 +1,6 @@
 import express from 'express';
-import { rateLimit } from 'express-rate-limit';
 import { requireCsrfToken } from '../http/csrf.js';
-import { renderError } from '../http/error-handler.js';
+import { formRateLimit } from '../http/form-rate-limit.js';
 import { type Route, routerFrom } from '../http/route-table.js';
 import type { FranceConnectService } from './franceconnect.service.js';
 import { completeSignIn, startSignIn } from './sign-in.controller.js';
@@ -12,19 +11,14 @@ export interface FranceConnectRoutesOptions {
   callbackPath: string;
   postLogoutPath: string;
   cookieName: string;
+  formRateLimitPerMinute: number;
 }
 
 const formBody = express.urlencoded({ extended: false, limit: '8kb' });
 
 export function franceconnectRoutes(options: FranceConnectRoutesOptions) {
   const { service } = options;
-  const signInLimit = rateLimit({
-    windowMs: 60_000,
-    limit: 120,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    handler: (_req, res) => renderError(res, 'HTTP-429'),
-  });
+  const signInLimit = formRateLimit(options.formRateLimitPerMinute);
   const signOut: SignOutOptions = { service, idTokenOf: (req) => req.session.citizen?.idToken, stateKey: 'signOut', cookieName: options.cookieName, home: '/' };
   const routes: Route[] = [
     { method: 'post', path: '/connexion/franceconnect', guards: [signInLimit, formBody, requireCsrfToken], handler: startSignIn(service) },

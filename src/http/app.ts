@@ -68,7 +68,8 @@ export function createApp({ config, db, logger, sessionStore, franceconnect, reg
 
   app.use(httpLogger(logger));
   app.use(securityHeaders({ production, formTargets }));
-  const views = useViews(app, PORTAL_BRANDING, { cache: production });
+  // Templates are re-read on each request only in development, where they are being edited.
+  const views = useViews(app, PORTAL_BRANDING, { cache: config.env !== 'development' });
   app.use(healthRoutes(db));
 
   const issuer = config.authorization.issuer;
@@ -96,7 +97,7 @@ export function createApp({ config, db, logger, sessionStore, franceconnect, reg
   app.all('/oidc/auth', ...habilitationGuard(registry, issuer));
   app.use('/oidc', provider.callback());
 
-  app.use(dataApiRoutes({ provider, gateway, journal, jwks: publicJwks(signingKeys), openapi: openApiDocument(config.http.publicUrl), requestsPerMinute: 1200, withdrawnAt: (token) => withdrawnAt(db, token) }));
+  app.use(dataApiRoutes({ provider, gateway, journal, jwks: publicJwks(signingKeys), openapi: openApiDocument(config.http.publicUrl), requestsPerMinute: config.apiRateLimitPerMinute, withdrawnAt: (token) => withdrawnAt(db, token) }));
   app.get('/api/documentation', (_req, res) =>
     res.render('api/documentation.njk', { scopes: CATALOGUE_SCOPES, v3Routes: APIS.flatMap((api) => api.franceConnectRoute ?? []) }),
   );
@@ -112,15 +113,16 @@ export function createApp({ config, db, logger, sessionStore, franceconnect, reg
     next();
   });
   app.use(homeRoutes());
-  app.use(interactionRoutes({ provider, registry, db, franceconnect, gateway, journal }));
+  app.use(interactionRoutes({ provider, registry, db, franceconnect, gateway, journal }, config.formRateLimitPerMinute));
   app.use(citizenSpaceRoutes({ db, cipher, withdraw: createWithdrawal({ db, provider, cipher, sign, journal }), pseudonymSecret: config.authorization.pairwiseSecret }));
-  app.use(agentRoutes({ db, proconnect, gateway, journal, publicUrl: config.http.publicUrl, cookieName: config.session.cookieName }));
+  app.use(agentRoutes({ db, proconnect, gateway, journal, publicUrl: config.http.publicUrl, cookieName: config.session.cookieName, formRateLimitPerMinute: config.formRateLimitPerMinute }));
   app.use(
     franceconnectRoutes({
       service: franceconnect,
       callbackPath: new URL(config.franceconnect.redirectUri).pathname,
       postLogoutPath: new URL(config.franceconnect.postLogoutRedirectUri).pathname,
       cookieName: config.session.cookieName,
+      formRateLimitPerMinute: config.formRateLimitPerMinute,
     }),
   );
 

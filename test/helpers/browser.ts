@@ -67,6 +67,11 @@ export class TestBrowser {
     return { ...page, chain };
   }
 
+  /** The Cookie header this browser would send to `url` (for load generators that replay a signed-in request). */
+  cookieHeaderFor(url: string | URL): string {
+    return this.cookieHeader(new URL(url));
+  }
+
   private cookieHeader(url: URL): string {
     const now = Date.now();
     this.cookies = this.cookies.filter((c) => c.expires > now);

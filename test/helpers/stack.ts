@@ -38,6 +38,8 @@ export async function startStack(env: Record<string, string> = {}, logs?: Destin
     API_PARTICULIER_URL: sandbox.origin,
     PC_ISSUER: `${proconnect.origin}/api/v2`,
     SOURCE_TIMEOUT_MS: '1500',
+    // Every test journey comes from 127.0.0.1: the per-address limit would throttle the suite, not a person.
+    FORM_RATE_LIMIT_PER_MINUTE: '100000',
     DATABASE_URL: `file:${databasePath}`,
     FC_TIMEOUT_MS: '1500',
     FC_MOCK_SLOW_TOKEN_MS: '3000',
