@@ -9,14 +9,31 @@ const SWEEP_THRESHOLD = 10_000;
 
 /**
  * oidc-provider's storage for the local platform, in memory. Entries vanish at their expiry, as FranceConnect's
- * Redis keys do, so an expired code or token reads "not found" exactly as on the real platform.
+ * Redis keys do, so an expired code or token reads "not found" exactly as on the real platform. Lookups by uid and by
+ * grant go through indexes: a scan of every entry made each token check slower as flows accumulated.
  */
 export function memoryAdapterFactory(): (model: string) => Adapter {
   const entries = new Map<string, Entry>();
+  const byUid = new Map<string, string>();
+  const byGrant = new Map<string, Set<string>>();
+
+  const uidKey = (key: string, uid: string) => `${key.slice(0, key.indexOf(':'))}:${uid}`;
+  const remove = (key: string) => {
+    const entry = entries.get(key);
+    if (entry === undefined) return;
+    entries.delete(key);
+    const { uid, grantId } = entry.payload;
+    if (uid !== undefined && byUid.get(uidKey(key, uid)) === key) byUid.delete(uidKey(key, uid));
+    if (grantId !== undefined) {
+      const keys = byGrant.get(grantId);
+      keys?.delete(key);
+      if (keys?.size === 0) byGrant.delete(grantId);
+    }
+  };
   const live = (key: string): Entry | undefined => {
     const entry = entries.get(key);
     if (entry !== undefined && entry.expiresAt <= Date.now()) {
-      entries.delete(key);
+      remove(key);
       return undefined;
     }
     return entry;
@@ -30,16 +47,22 @@ export function memoryAdapterFactory(): (model: string) => Adapter {
     return {
       async upsert(id, payload, expiresIn) {
         if (entries.size >= SWEEP_THRESHOLD) sweep();
-        entries.set(key(id), { payload, expiresAt: expiresIn === undefined ? Number.POSITIVE_INFINITY : Date.now() + expiresIn * 1000 });
+        const entryKey = key(id);
+        remove(entryKey);
+        entries.set(entryKey, { payload, expiresAt: expiresIn === undefined ? Number.POSITIVE_INFINITY : Date.now() + expiresIn * 1000 });
+        if (payload.uid !== undefined) byUid.set(uidKey(entryKey, payload.uid), entryKey);
+        if (payload.grantId !== undefined) {
+          const keys = byGrant.get(payload.grantId) ?? new Set<string>();
+          keys.add(entryKey);
+          byGrant.set(payload.grantId, keys);
+        }
       },
       async find(id) {
         return live(key(id))?.payload;
       },
       async findByUid(uid) {
-        for (const [entryKey, entry] of entries) {
-          if (entryKey.startsWith(`${model}:`) && entry.payload.uid === uid) return live(entryKey)?.payload;
-        }
-        return undefined;
+        const entryKey = byUid.get(key(uid));
+        return entryKey === undefined ? undefined : live(entryKey)?.payload;
       },
       async findByUserCode() {
         return undefined;
@@ -49,10 +72,10 @@ export function memoryAdapterFactory(): (model: string) => Adapter {
         if (entry !== undefined) entry.payload.consumed = Math.floor(Date.now() / 1000);
       },
       async destroy(id) {
-        entries.delete(key(id));
+        remove(key(id));
       },
       async revokeByGrantId(grantId) {
-        for (const [entryKey, entry] of entries) if (entry.payload.grantId === grantId) entries.delete(entryKey);
+        for (const entryKey of [...(byGrant.get(grantId) ?? [])]) remove(entryKey);
       },
     };
   };
