@@ -217,6 +217,37 @@ describeInChromium('citizen and agent journeys in Chromium, axe-clean at 1280 an
       await journey.close();
     }, JOURNEY_TIMEOUT);
 
+    it(`keeps the other pages axe-clean: errors, administrators' pages, public pages (${width} px)`, async () => {
+      const journey = await Journey.open(browser, 'autres-pages', width, stack.portalUrl);
+      const { page } = journey;
+      await page.goto(`${stack.portalUrl}/page-qui-n-existe-pas`);
+      await journey.check('erreur-404');
+      expect(await page.locator('h1').textContent()).toContain('Page non trouvée');
+      await page.goto(`${stack.portalUrl}/verifier?numero=PP-2026-AAAA-BBBB`);
+      await journey.check('verification-inconnu');
+      // The result is announced to screen readers as soon as the page shows it.
+      expect(await page.getByRole('alert').textContent()).toContain('Nous ne trouvons pas ce justificatif.');
+      await page.goto(`${stack.portalUrl}/mon-espace`);
+      await journey.check('mon-espace-connexion');
+      await page.goto(`${stack.portalUrl}/api/documentation`);
+      await journey.check('documentation-api');
+
+      await page.goto(`${stack.portalUrl}/agents/connexion`);
+      await page.locator('button.fr-connect').click();
+      await page.waitForURL((url) => url.origin !== stack.portalUrl);
+      await page.locator('#login').fill('admin.cantine');
+      await page.locator('#password').fill('123');
+      await page.getByRole('button', { name: 'Se connecter' }).click();
+      await page.waitForURL(`${stack.portalUrl}/agents/justificatifs`);
+      await page.goto(`${stack.portalUrl}/agents/equipe`);
+      await journey.check('equipe');
+      await page.goto(`${stack.portalUrl}/agents/journal`);
+      await journey.check('journal');
+      // 404 and 401 are these pages' intended statuses; no other failure is expected.
+      expect(journey.problems.filter((problem) => !/\b(404|401)\b/.test(problem))).toEqual([]);
+      await journey.close();
+    }, JOURNEY_TIMEOUT);
+
     it(`refuses, and the service is told so (${width} px)`, async () => {
       const journey = await Journey.open(browser, 'refus', width, stack.portalUrl);
       const { page } = journey;
