@@ -55,6 +55,20 @@ describeInChromium('citizen and agent journeys in Chromium, axe-clean at 1280 an
     await journey.check('fs-resultat');
   }
 
+  /** Agents' sign-in page → local ProConnect → the agents' list. */
+  async function signInAgent(journey: Journey, login: string) {
+    const { page } = journey;
+    await page.goto(`${stack.portalUrl}/agents/connexion`);
+    await journey.check('connexion');
+    await page.locator('button.fr-connect').click();
+    await page.waitForURL((url) => url.origin !== stack.portalUrl);
+    await journey.check('proconnect');
+    await page.locator('#login').fill(login);
+    await page.locator('#password').fill('123');
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.waitForURL(`${stack.portalUrl}/agents/justificatifs`);
+  }
+
   /**
    * The header's sign-out button, inside the DSFR menu dialog on narrow screens. The local FranceConnect's logout
    * page submits itself with JavaScript; without it, the citizen confirms with its button.
@@ -189,15 +203,7 @@ describeInChromium('citizen and agent journeys in Chromium, axe-clean at 1280 an
 
       const journey = await Journey.open(browser, 'agent', width, stack.portalUrl);
       const { page } = journey;
-      await page.goto(`${stack.portalUrl}/agents/connexion`);
-      await journey.check('connexion');
-      await page.locator('button.fr-connect').click();
-      await page.waitForURL((url) => url.origin !== stack.portalUrl);
-      await journey.check('proconnect');
-      await page.locator('#login').fill('agent.cantine');
-      await page.locator('#password').fill('123');
-      await page.getByRole('button', { name: 'Se connecter' }).click();
-      await page.waitForURL(`${stack.portalUrl}/agents/justificatifs`);
+      await signInAgent(journey, 'agent.cantine');
       await journey.check('justificatifs');
       await page.getByRole('link', { name: /Consulter/ }).first().click();
       await journey.check('justificatif');
@@ -234,13 +240,7 @@ describeInChromium('citizen and agent journeys in Chromium, axe-clean at 1280 an
       await page.goto(`${stack.portalUrl}/api/documentation`);
       await journey.check('documentation-api');
 
-      await page.goto(`${stack.portalUrl}/agents/connexion`);
-      await page.locator('button.fr-connect').click();
-      await page.waitForURL((url) => url.origin !== stack.portalUrl);
-      await page.locator('#login').fill('admin.cantine');
-      await page.locator('#password').fill('123');
-      await page.getByRole('button', { name: 'Se connecter' }).click();
-      await page.waitForURL(`${stack.portalUrl}/agents/justificatifs`);
+      await signInAgent(journey, 'admin.cantine');
       await page.goto(`${stack.portalUrl}/agents/equipe`);
       await journey.check('equipe');
       await page.goto(`${stack.portalUrl}/agents/journal`);
