@@ -151,27 +151,18 @@ describeInChromium('citizen and agent journeys in Chromium, axe-clean at 1280 an
   }, JOURNEY_TIMEOUT);
 
   for (const width of WIDTHS) {
-    it(`works with JavaScript disabled: transmission, then sign-out through FranceConnect (${width} px)`, async () => {
-      const journey = await Journey.open(browser, 'sans-javascript', width, stack.portalUrl, false);
-      await reachConsent(journey);
-      await transmit(journey);
-      expect(await journey.page.getByTestId('quotient-familial').textContent()).toMatch(/Votre quotient familial : \d+/);
-      await signOutOfPortal(journey);
-      expect(journey.problems).toEqual([]);
-      await journey.close();
-    }, JOURNEY_TIMEOUT);
-  }
-
-  for (const width of WIDTHS) {
-    it(`transmits the data, brings the citizen back to the service, then signs out (${width} px)`, async () => {
-      const journey = await Journey.open(browser, 'transmission', width, stack.portalUrl);
-      await reachConsent(journey);
-      await transmit(journey);
-      expect(await journey.page.getByTestId('quotient-familial').textContent()).toMatch(/Votre quotient familial : \d+/);
-      await signOutOfPortal(journey);
-      expect(journey.problems).toEqual([]);
-      await journey.close();
-    }, JOURNEY_TIMEOUT);
+    for (const javaScriptEnabled of [true, false]) {
+      const mode = javaScriptEnabled ? 'with JavaScript' : 'with JavaScript disabled';
+      it(`transmits the data, brings the citizen back to the service, then signs out through FranceConnect, ${mode} (${width} px)`, async () => {
+        const journey = await Journey.open(browser, javaScriptEnabled ? 'transmission' : 'sans-javascript', width, stack.portalUrl, javaScriptEnabled);
+        await reachConsent(journey);
+        await transmit(journey);
+        expect(await journey.page.getByTestId('quotient-familial').textContent()).toMatch(/Votre quotient familial : \d+/);
+        await signOutOfPortal(journey);
+        expect(journey.problems).toEqual([]);
+        await journey.close();
+      }, JOURNEY_TIMEOUT);
+    }
 
     it(`shows the share in the citizen space, with its receipt, and withdraws it (${width} px)`, async () => {
       const journey = await Journey.open(browser, 'mon-espace', width, stack.portalUrl);
