@@ -116,7 +116,7 @@ async function bareProvider(): Promise<{ sp: TestServiceProvider; close: () => v
 async function main() {
   // The limits protect a national service from one client; here they would only measure themselves.
   const stack = await startStack({ LOG_LEVEL: 'silent', API_RATE_LIMIT_PER_MINUTE: '100000000', ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}) });
-  const db = openDatabase(stack.config.database.url);
+  const db = openDatabase(stack.config.database);
   const registry = createRegistry(db, { allowLocalHttp: true });
   await registry.createOrganisation({ siret: '13000999900017', name: 'Banc d’essai' });
   const { clientSecret } = await registry.createServiceProvider({ siret: '13000999900017', clientId: 'sp-banc', displayName: 'Banc d’essai', procedureName: 'Mesure', redirectUris: [`${SP_ORIGIN}/callback`] });

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from './db/schema.js';
 import type { Config } from './config/config.js';
-import { openDatabase } from './db/database.js';
+import { lockUntilCommit, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { createDataCipher } from './gateway/data-encryption.js';
 import { DatabaseSessionStore } from './db/session-store.js';
@@ -56,7 +56,7 @@ export async function startServices(
   const sandbox = config.localUpstreams.enabled ? await startSandbox(config, logger, ports.sandbox) : undefined;
   const proconnect = config.localUpstreams.enabled ? await startLocalProConnect(config, logger, ports.proconnect) : undefined;
 
-  const db = openDatabase(config.database.url);
+  const db = openDatabase(config.database, (error) => logger.warn({ err: error }, 'connexion à la base de données perdue ; une nouvelle sera ouverte'));
   const applied = await migrateToLatest(db);
   if (applied.length > 0) logger.info({ migrations: applied }, 'migrations appliquées');
 
@@ -130,10 +130,16 @@ async function startSandbox(config: Config, logger: Logger, port: OpenPort | und
 
 /** Builds the portal's app and its real adapters on an open, migrated database. */
 export async function composeApp(config: Config, db: Kysely<Database>, logger: Logger): Promise<{ app: Express; purgeTimer: { stop: () => void } }> {
-  const registry = createRegistry(db, { allowLocalHttp: config.env !== 'production' });
-  if (config.registry.seedFile !== undefined) {
-    const seeded = await applySeed(registry, config.registry.seedFile, { DEMO_SP_URL: config.demoServiceProvider.url, PUBLIC_URL: config.http.publicUrl });
-    logger.info({ file: config.registry.seedFile, serviceProviders: seeded.serviceProviders }, 'fichier d’amorçage appliqué');
+  const registryOptions = { allowLocalHttp: config.env !== 'production' };
+  const registry = createRegistry(db, registryOptions);
+  const { seedFile } = config.registry;
+  if (seedFile !== undefined) {
+    // Nodes starting together apply the seed one after the other, each seeing what the previous one wrote.
+    const seeded = await db.transaction().execute(async (trx) => {
+      await lockUntilCommit(trx, 'seed');
+      return applySeed(createRegistry(trx, registryOptions), seedFile, { DEMO_SP_URL: config.demoServiceProvider.url, PUBLIC_URL: config.http.publicUrl });
+    });
+    logger.info({ file: seedFile, serviceProviders: seeded.serviceProviders }, 'fichier d’amorçage appliqué');
   }
   const signingKeys = await loadSigningKeys(db, config.authorization.jwks);
   const journal = createJournal(db);

@@ -37,7 +37,7 @@ const entries = (type: string) => db.selectFrom('journal_entry').selectAll().whe
 
 beforeAll(async () => {
   stack = await startStack();
-  db = openDatabase(stack.config.database.url);
+  db = openDatabase(stack.config.database);
   reference = await transmitThroughDemoSp();
   // A justificatif for the second organisation (Val-Fictif), through its seeded habilitation.
   await db

@@ -49,7 +49,7 @@ const consentRows = (clientId: string) => db.selectFrom('consent').selectAll().w
 beforeAll(async () => {
   stack = await startStack();
   issuer = stack.config.authorization.issuer;
-  db = openDatabase(stack.config.database.url);
+  db = openDatabase(stack.config.database);
   registry = createRegistry(db, { allowLocalHttp: true });
   await registry.createOrganisation({ siret: SIRET, name: 'Ville de Testbourg' });
   secret = (await registerServiceProvider('sp-conservatoire')).secret ?? '';

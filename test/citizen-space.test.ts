@@ -48,7 +48,7 @@ const api = (path: string, token: string) => fetch(`${stack.portalUrl}${path}`, 
 
 beforeAll(async () => {
   stack = await startStack();
-  db = openDatabase(stack.config.database.url);
+  db = openDatabase(stack.config.database);
   const registry = createRegistry(db, { allowLocalHttp: true });
   const { clientSecret } = await registry.createServiceProvider({ siret: EXEMPLEVILLE, clientId: 'sp-periscolaire', displayName: 'Mairie d’Exempleville', procedureName: 'Accueil périscolaire', redirectUris: [`${SP_ORIGIN}/callback`] });
   await registry.grantHabilitation({ clientId: 'sp-periscolaire', scopes: ['cnaf_quotient_familial'], purpose: 'Calculer le tarif de l’accueil périscolaire.', legalBasis: 'Délibération municipale', legalReference: 'CRPA, article L114-8', retentionDays: 90, validUntil: addMonths(Date.now(), 6) });

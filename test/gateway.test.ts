@@ -53,7 +53,7 @@ let qfOnly: TestServiceProvider;
 
 beforeAll(async () => {
   stack = await startStack();
-  db = openDatabase(stack.config.database.url);
+  db = openDatabase(stack.config.database);
   registry = createRegistry(db, { allowLocalHttp: true });
   await registry.createOrganisation({ siret: SIRET, name: 'Ville de Testbourg' });
   family = await serviceProvider('sp-famille', ['cnaf_quotient_familial', 'cnaf_enfants', 'complementaire_sante_solidaire']);

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import SQLite from 'better-sqlite3';
+import { openDatabase } from '../src/db/database.js';
 import { createDataCipher } from '../src/gateway/data-encryption.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestBrowser, type Page } from './helpers/browser.js';
@@ -21,13 +21,13 @@ function expectErrorPage(page: Page, status: number, code: string, heading: stri
 }
 
 /** Session rows as stored (encrypted), and as the portal reads them. */
-const sessionRows = (stack: Stack) => {
-  const db = new SQLite(stack.databasePath, { readonly: true });
+const sessionRows = async (stack: Stack) => {
+  const db = openDatabase(stack.config.database);
   const cipher = createDataCipher(Buffer.from(stack.config.dataEncryptionKey, 'base64url'));
   try {
-    return (db.prepare('select data from session').all() as Array<{ data: string }>).map((row) => ({ stored: row.data, data: cipher.decrypt(row.data) }));
+    return (await db.selectFrom('session').select('data').execute()).map((row) => ({ stored: row.data, data: cipher.decrypt(row.data) }));
   } finally {
-    db.close();
+    await db.destroy();
   }
 };
 
@@ -60,15 +60,15 @@ describe('FranceConnect sign-in (ES256, the default)', () => {
     expect(page.body).toContain('<span data-testid="given-names">Angela Claire Louise</span>');
     expect(page.body).toContain('<span data-testid="family-name">DUBOIS</span>');
     expect(browser.cookieValue('127.0.0.1', cookieName)).not.toBe(anonymousSession);
-    expect(sessionRows(stack).some((row) => row.data.includes('"citizen"'))).toBe(true);
-    expect(sessionRows(stack).some((row) => row.stored.includes('DUBOIS') || row.stored.includes('citizen'))).toBe(false);
+    expect((await sessionRows(stack)).some((row) => row.data.includes('"citizen"'))).toBe(true);
+    expect((await sessionRows(stack)).some((row) => row.stored.includes('DUBOIS') || row.stored.includes('citizen'))).toBe(false);
 
     const out = await signOut(browser, stack.portalUrl);
     expect(out.chain.some((url) => url.pathname === '/api/v2/session/end' && url.searchParams.has('id_token_hint') && url.searchParams.has('state'))).toBe(true);
     expect(out.url.pathname).toBe('/');
     expect(textOf(out.body)).toContain('Vous êtes déconnecté(e)');
     expect(out.body).toContain('class="fr-connect"');
-    expect(sessionRows(stack).some((row) => row.data.includes('"citizen"'))).toBe(false);
+    expect((await sessionRows(stack)).some((row) => row.data.includes('"citizen"'))).toBe(false);
   });
 
   it('keeps each person apart: names with accents and apostrophes are shown escaped and intact', async () => {

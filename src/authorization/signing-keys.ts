@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import type { Kysely } from 'kysely';
+import { lockUntilCommit } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 
 export interface PrivateJwks {
@@ -19,14 +20,18 @@ async function generate(alg: 'ES256' | 'RS256'): Promise<JWK> {
  */
 export async function loadSigningKeys(db: Kysely<Database>, configured: PrivateJwks | undefined): Promise<PrivateJwks> {
   if (configured !== undefined) return configured;
-  const stored = await db.selectFrom('signing_key').select('private_jwk').orderBy('created_at').execute();
-  if (stored.length > 0) return { keys: stored.map((row) => JSON.parse(row.private_jwk) as JWK) };
-  const keys = [await generate('ES256'), await generate('RS256')];
-  const now = Date.now();
-  await db
-    .insertInto('signing_key')
-    .values(keys.map((key, index) => ({ kid: String(key.kid), private_jwk: JSON.stringify(key), created_at: now + index })))
-    .onConflict((oc) => oc.column('kid').doNothing())
-    .execute();
-  return { keys };
+  // Nodes starting together on an empty database must agree on one key set: the first generates it, the others wait
+  // for its commit and read it.
+  return db.transaction().execute(async (trx) => {
+    await lockUntilCommit(trx, 'signingKeys');
+    const stored = await trx.selectFrom('signing_key').select('private_jwk').orderBy('created_at').execute();
+    if (stored.length > 0) return { keys: stored.map((row) => JSON.parse(row.private_jwk) as JWK) };
+    const keys = [await generate('ES256'), await generate('RS256')];
+    const now = Date.now();
+    await trx
+      .insertInto('signing_key')
+      .values(keys.map((key, index) => ({ kid: String(key.kid), private_jwk: JSON.stringify(key), created_at: now + index })))
+      .execute();
+    return { keys };
+  });
 }

@@ -9,7 +9,7 @@ import { runCli } from './commands.js';
 /** `npm run cli -- …`: the operator's commands, on the database DATABASE_URL names. */
 try {
   const config = loadConfig(process.env);
-  const db = openDatabase(config.database.url);
+  const db = openDatabase(config.database);
   try {
     await migrateToLatest(db);
     const journal = createJournal(db);

@@ -14,11 +14,12 @@ import { temporaryDatabase } from '../../test/helpers/database.js';
 import { runCli } from './commands.js';
 
 let directory: string;
+let databaseUrl: string;
 let db: Kysely<Database>;
 let remove: () => Promise<void>;
 
 beforeAll(async () => {
-  ({ db, directory, remove } = await temporaryDatabase());
+  ({ db, directory, url: databaseUrl, remove } = await temporaryDatabase());
 });
 afterAll(() => remove());
 
@@ -151,7 +152,7 @@ describe('operator CLI', () => {
 
   it('runs as npm run cli against DATABASE_URL', async () => {
     const { stdout } = await promisify(execFile)('npm', ['run', '-s', 'cli', '--', 'organisation', 'list'], {
-      env: { ...process.env, DATABASE_URL: `file:${join(directory, 'db.sqlite')}`, LOG_LEVEL: 'silent' },
+      env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' },
     });
     expect(stdout).toContain("21999999900010  Mairie d'Exempleville");
   });

@@ -4,7 +4,7 @@ import { migrateToLatest } from '../db/migrate.js';
 
 try {
   const config = loadConfig(process.env);
-  const db = openDatabase(config.database.url);
+  const db = openDatabase(config.database);
   const applied = await migrateToLatest(db);
   await db.destroy();
   console.log(applied.length > 0 ? `Migrations appliquées : ${applied.join(', ')}` : 'Base de données déjà à jour.');

@@ -1,6 +1,7 @@
 import { hkdfSync } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import type { DatabaseSettings } from '../db/database.js';
 import { DEV_SECRETS, type Env, envSchema } from './env.schema.js';
 
 export type SigningAlg = Env['FC_SIGNING_ALG'];
@@ -9,7 +10,7 @@ export interface Config {
   env: Env['NODE_ENV'];
   http: { host: string; port: number; publicUrl: string; trustProxy: number };
   log: { level: Env['LOG_LEVEL'] };
-  database: { url: string };
+  database: DatabaseSettings;
   session: { secret: string; idleMinutes: number; cookieName: string; secureCookie: boolean };
   franceconnect: {
     issuer: string;
@@ -92,7 +93,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     env: env.NODE_ENV,
     http: { host: env.HOST, port: env.PORT, publicUrl, trustProxy: env.TRUST_PROXY },
     log: { level: env.LOG_LEVEL },
-    database: { url: env.DATABASE_URL },
+    database: { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE, statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS, connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS },
     session: {
       secret: sessionSecret,
       idleMinutes: env.SESSION_IDLE_MINUTES,

@@ -1,14 +1,25 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 
-// BIGINT comes back from pg as a string; our timestamps fit in a double.
-pg.types.setTypeParser(20, Number);
+// BIGINT (our epoch-millisecond timestamps, sequence numbers, counts) comes back from pg as a string; every value
+// we store fits in a double, so both dialects hand the code the same numbers.
+pg.types.setTypeParser(pg.types.builtins.INT8, Number);
 
 export type DatabaseKind = 'sqlite' | 'postgres';
+
+export interface DatabaseSettings {
+  url: string;
+  /** PostgreSQL only: connections per node, longest statement, longest wait for a connection. */
+  poolSize: number;
+  statementTimeoutMs: number;
+  connectTimeoutMs: number;
+}
+
+const POSTGRES_DEFAULTS = { poolSize: 10, statementTimeoutMs: 10_000, connectTimeoutMs: 5000 };
 
 export function databaseKind(url: string): DatabaseKind {
   return /^postgres(ql)?:\/\//.test(url) ? 'postgres' : 'sqlite';
@@ -43,10 +54,27 @@ function withStatementCache(sqlite: SQLite.Database): SQLite.Database {
   });
 }
 
-export function openDatabase(url: string): Kysely<Database> {
-  if (databaseKind(url) === 'postgres') {
-    return new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url }) }) });
-  }
+function openPostgres(settings: DatabaseSettings, onConnectionError: (error: Error) => void): Kysely<Database> {
+  const pool = new pg.Pool({
+    connectionString: settings.url,
+    max: settings.poolSize,
+    connectionTimeoutMillis: settings.connectTimeoutMs,
+    statement_timeout: settings.statementTimeoutMs,
+    // A transaction left open by a crashed request would hold the journal lock; the server ends it instead.
+    idle_in_transaction_session_timeout: settings.statementTimeoutMs,
+    application_name: 'passerelle-particulier',
+    keepAlive: true,
+  });
+  // A connection cut by the server (restart, failover) emits "error" on its client, in use or idle; without a listener
+  // the process would exit. The query in flight fails on its own (its transaction is rolled back by the server); the
+  // pool drops the client and opens a new one at the next query, which is how the node recovers by itself.
+  pool.on('connect', (client) => client.on('error', onConnectionError));
+  // The pool repeats idle clients' errors; the listener above has reported them already.
+  pool.on('error', () => undefined);
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+function openSqlite(url: string): Kysely<Database> {
   const path = sqlitePath(url);
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new SQLite(path);
@@ -57,6 +85,43 @@ export function openDatabase(url: string): Kysely<Database> {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+}
+
+/** The database named by the URL, with the same Kysely interface on both dialects. */
+export function openDatabase(settings: string | (Partial<DatabaseSettings> & { url: string }), onConnectionError: (error: Error) => void = () => undefined): Kysely<Database> {
+  const complete = typeof settings === 'string' ? { url: settings } : settings;
+  return databaseKind(complete.url) === 'postgres' ? openPostgres({ ...POSTGRES_DEFAULTS, ...complete }, onConnectionError) : openSqlite(complete.url);
+}
+
+export const isPostgres = (db: Kysely<Database>): boolean => db.getExecutor().adapter instanceof PostgresAdapter;
+
+/** Critical sections that must not run on two nodes at once. The numbers are advisory-lock keys: never reuse one. */
+const LOCKS = { journalHead: 1, signingKeys: 2, seed: 3 } as const;
+const LOCK_NAMESPACE = 0x5050; // "PP": keeps our keys apart from any other application's on a shared server.
+
+/**
+ * Holds a named lock until the end of the transaction `trx`. On PostgreSQL, a transaction-scoped advisory lock
+ * serialises the section across every node sharing the server. SQLite has a single writer, and Kysely runs a
+ * transaction on its only connection: sections there are already serialised, so nothing is to be done.
+ */
+export async function lockUntilCommit(trx: Kysely<Database>, lock: keyof typeof LOCKS): Promise<void> {
+  if (isPostgres(trx)) await sql`select pg_advisory_xact_lock(${LOCK_NAMESPACE}, ${LOCKS[lock]})`.execute(trx);
+}
+
+// Connection exceptions (08…), the server shutting down or starting (57P01–57P03), a cancelled statement (57014,
+// statement_timeout) on PostgreSQL; a locked file on SQLite; and the socket errors of a server that went away.
+const UNAVAILABLE_CODES = new Set(['57P01', '57P02', '57P03', '57014', 'SQLITE_BUSY', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH']);
+const UNAVAILABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|not queryable|Connection ended/i;
+
+/** Whether a failure means "the database cannot be reached now" (a 503 to retry later) rather than a bug. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true;
+    if (UNAVAILABLE_MESSAGES.test(current.message)) return true;
+    if (current instanceof AggregateError && current.errors.some(isDatabaseUnavailable)) return true;
+  }
+  return false;
 }
 
 export async function isDatabaseReachable(db: Kysely<Database>): Promise<boolean> {

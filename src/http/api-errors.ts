@@ -22,6 +22,7 @@ export const API_ERRORS = {
   noJustificatif: { code: '00404', title: 'Justificatif introuvable', detail: 'Aucun justificatif n’est attaché à ce jeton.' },
   rateLimited: { code: '00429', title: 'Trop de requêtes', detail: 'Vous avez dépassé la limite de requêtes. Réessayez après le délai indiqué par Retry-After.' },
   notFound: { code: '00404', title: 'Route inconnue', detail: 'Cette route n’existe pas. La description de l’API est à /api/openapi.json.' },
+  unavailable: { code: '00503', title: 'Service momentanément indisponible', detail: 'La passerelle ne joint plus sa base de données. Réessayez après le délai indiqué par Retry-After.' },
   internal: { code: '00500', title: 'Erreur interne', detail: 'Une erreur inattendue est survenue. Donnez l’identifiant X-Request-ID si vous nous contactez.' },
 } as const;
 

@@ -1,26 +1,20 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import express from 'express';
 import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/config.js';
-import { openDatabase } from '../db/database.js';
-import { migrateToLatest } from '../db/migrate.js';
+import { temporaryDatabase } from '../../test/helpers/database.js';
 import { composeApp } from '../server.js';
 import { errorHandler } from './error-handler.js';
 import { createLogger, httpLogger } from './logger.js';
 import { useViews } from './views.js';
 
-const directory = mkdtempSync(join(tmpdir(), 'passerelle-app-'));
-const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: `file:${join(directory, 'db.sqlite')}`, FC_ISSUER: 'http://127.0.0.1:9/api/v2' });
-const db = openDatabase(config.database.url);
-await migrateToLatest(db);
+const { db, url, remove } = await temporaryDatabase();
+const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: url, FC_ISSUER: 'http://127.0.0.1:9/api/v2' });
 const logger = createLogger('silent');
 const { app, purgeTimer } = await composeApp(config, db, logger);
 purgeTimer.stop();
 
-afterAll(() => rmSync(directory, { recursive: true, force: true }));
+afterAll(remove);
 
 describe('portal HTTP layer', () => {
   it('sends a CSP with a fresh nonce that the page scripts carry, and refuses framing', async () => {

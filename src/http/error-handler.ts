@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import { isDatabaseUnavailable } from '../db/database.js';
 import { API_ERRORS, isApiPath, sendApiError } from './api-errors.js';
 import { AppError, type ErrorViewContext } from './errors.js';
 import { ACTION_LINKS, ERROR_MESSAGES, type ErrorCode } from './messages.fr.js';
@@ -27,6 +28,8 @@ export function renderError(res: Response, code: ErrorCode, context: ErrorViewCo
   res.status(view.status).render('errors/error.njk', view);
 }
 
+const RETRY_AFTER_SECONDS = 5;
+
 export const notFound: RequestHandler = (_req, res) => renderError(res, 'HTTP-404');
 
 /** Known failures come as AppError; anything else is logged in full and shown as a plain 500 page. */
@@ -35,17 +38,21 @@ function classify(error: unknown): ErrorCode {
   const { code, status, type } = (error ?? {}) as { code?: unknown; status?: unknown; type?: unknown };
   if (code === 'EBADCSRFTOKEN') return 'HTTP-403';
   if (status === 413 || type === 'entity.parse.failed' || type === 'entity.too.large' || status === 400) return 'HTTP-400';
+  if (isDatabaseUnavailable(error)) return 'HTTP-503';
   return 'HTTP-500';
 }
 
 export const errorHandler: ErrorRequestHandler = (error, req, res, next) => {
   if (res.headersSent) return next(error);
   const code = classify(error);
+  // The database is back within seconds in a restart or a failover: clients are told when to try again.
+  if (code === 'HTTP-503') res.set('retry-after', String(RETRY_AFTER_SECONDS));
   if (isApiPath(req.path)) {
+    if (code === 'HTTP-400') return sendApiError(res, 400, { code: '00400', title: 'Requête incorrecte', detail: 'La requête est mal formée.' });
     req.log.error({ err: error }, 'erreur inattendue de l’API');
-    return sendApiError(res, code === 'HTTP-400' ? 400 : 500, code === 'HTTP-400' ? { code: '00400', title: 'Requête incorrecte', detail: 'La requête est mal formée.' } : API_ERRORS.internal);
+    return code === 'HTTP-503' ? sendApiError(res, 503, API_ERRORS.unavailable) : sendApiError(res, 500, API_ERRORS.internal);
   }
-  if (code === 'HTTP-500') req.log.error({ err: error, code }, 'erreur inattendue');
+  if (code === 'HTTP-500' || code === 'HTTP-503') req.log.error({ err: error, code }, code === 'HTTP-503' ? 'base de données injoignable' : 'erreur inattendue');
   else {
     const reason = error instanceof AppError ? error.reason : String(error?.message ?? error);
     const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : undefined;

@@ -147,6 +147,14 @@ export const ERROR_MESSAGES = {
     help: ['Essayez de rafraîchir la page ou bien réessayez plus tard.'],
     actions: ['home'],
   },
+  'HTTP-503': {
+    status: 503,
+    pageTitle: 'Service momentanément indisponible',
+    title: 'Service momentanément indisponible',
+    lead: 'Le service ne peut pas enregistrer votre demande pour le moment. Rien n’a été transmis à moitié : ce qui n’a pas été confirmé n’a pas été enregistré.',
+    help: ['Réessayez dans quelques instants. Si vous étiez en train de donner votre accord, reprenez la démarche depuis le site de l’administration.'],
+    actions: ['home'],
+  },
 } as const satisfies Record<string, ErrorMessage>;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

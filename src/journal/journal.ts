@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { lockUntilCommit } from '../db/database.js';
 import type { Database, JournalEntryTable } from '../db/schema.js';
 import { canonicalJson } from './canonical-json.js';
 
@@ -42,13 +43,16 @@ export type Journal = ReturnType<typeof createJournal>;
 
 /**
  * The append-only audit trail: each entry carries the previous entry's hash and its own SHA-256 over canonical
- * JSON. Appends are serialised in a transaction (SQLite has one writer; PostgreSQL will take a lock on the head).
+ * JSON. Appends are serialised across every node by a lock on the chain head held until commit, so two nodes never
+ * link to the same previous entry. Callers append last in their transaction: the head lock is then the last lock
+ * any transaction takes, and no two transactions can wait on each other.
  */
 export function createJournal(db: Kysely<Database>) {
   return {
     /** Appends one entry; pass `within` to write it in the caller's transaction, with the change it records. */
     async append(event: JournalEvent, within?: Kysely<Database>, at = Date.now()): Promise<JournalEntryTable> {
       const write = async (trx: Kysely<Database>) => {
+        await lockUntilCommit(trx, 'journalHead');
         const head = await trx.selectFrom('journal_entry').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
         const entry = {
           seq: (head?.seq ?? 0) + 1,

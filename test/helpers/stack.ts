@@ -1,33 +1,34 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { DestinationStream } from 'pino';
 import { type Config, loadConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/http/logger.js';
 import { openPort } from '../../src/http/listen.js';
 import { type RunningServices, startServices } from '../../src/server.js';
+import { createTestDatabase, type TestDatabaseLocation } from './database.js';
 
 export interface Stack {
   config: Config;
+  /** The environment the portal was configured from: another node of the same deployment starts from it. */
+  env: Record<string, string>;
   portalUrl: string;
   fcIssuer: string;
   demoSpUrl: string;
   sandboxUrl: string;
   services: RunningServices;
-  databasePath: string;
   stop(): Promise<void>;
 }
 
-/** The real portal and the real local FranceConnect on 127.0.0.1, port 0, with a fresh SQLite file. */
-export async function startStack(env: Record<string, string> = {}, logs?: DestinationStream): Promise<Stack> {
+/**
+ * The real portal and the real local upstreams on 127.0.0.1, port 0, on a fresh database: a SQLite file, or a new
+ * PostgreSQL database when the suite runs under scripts/with-postgres.sh. A database passed in is the stack's to drop.
+ */
+export async function startStack(env: Record<string, string> = {}, logs?: DestinationStream, database?: TestDatabaseLocation): Promise<Stack> {
   const portal = await openPort('127.0.0.1', 0);
   const franceconnect = await openPort('127.0.0.1', 0);
   const demoServiceProvider = await openPort('127.0.0.1', 0);
   const sandbox = await openPort('127.0.0.1', 0);
   const proconnect = await openPort('127.0.0.1', 0);
-  const directory = mkdtempSync(join(tmpdir(), 'passerelle-test-'));
-  const databasePath = join(directory, 'passerelle.sqlite');
-  const config = loadConfig({
+  const owned = database ?? (await createTestDatabase());
+  const environment: Record<string, string> = {
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     HOST: '127.0.0.1',
@@ -40,11 +41,12 @@ export async function startStack(env: Record<string, string> = {}, logs?: Destin
     SOURCE_TIMEOUT_MS: '1500',
     // Every test journey comes from 127.0.0.1: the per-address limit would throttle the suite, not a person.
     FORM_RATE_LIMIT_PER_MINUTE: '100000',
-    DATABASE_URL: `file:${databasePath}`,
+    DATABASE_URL: owned.url,
     FC_TIMEOUT_MS: '1500',
     FC_MOCK_SLOW_TOKEN_MS: '3000',
     ...env,
-  });
+  };
+  const config = loadConfig(environment);
   const services = await startServices(config, createLogger(logs ? 'debug' : config.log.level, logs), { portal, franceconnect, proconnect, sandbox, demoServiceProvider });
   if (services.franceconnect === undefined) await franceconnect.close();
   if (services.demoServiceProvider === undefined) await demoServiceProvider.close();
@@ -52,15 +54,15 @@ export async function startStack(env: Record<string, string> = {}, logs?: Destin
   if (services.proconnect === undefined) await proconnect.close();
   return {
     config,
+    env: environment,
     portalUrl: portal.origin,
     fcIssuer: config.franceconnect.issuer,
     demoSpUrl: config.demoServiceProvider.url,
     sandboxUrl: config.sources.apiParticulierUrl,
     services,
-    databasePath,
     async stop() {
       await services.stop();
-      rmSync(directory, { recursive: true, force: true });
+      await owned.drop();
     },
   };
 }

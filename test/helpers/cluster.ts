@@ -1,0 +1,149 @@
+import { request as forward, type IncomingMessage, type ServerResponse } from 'node:http';
+import { connect, createServer as createTcpServer, type Socket } from 'node:net';
+import { loadConfig } from '../../src/config/config.js';
+import { openPort, type OpenPort } from '../../src/http/listen.js';
+import { createLogger } from '../../src/http/logger.js';
+import { type RunningServices, startServices } from '../../src/server.js';
+import { createTestDatabase } from './database.js';
+import { type Stack, startStack } from './stack.js';
+
+export type NodeName = 'A' | 'B';
+
+export interface Served {
+  node: NodeName;
+  method: string;
+  path: string;
+  status: number;
+  /** Why the balancer could not get an answer (its 502). */
+  error?: string;
+}
+
+/**
+ * A load balancer in front of the portal's nodes, as a reverse proxy would be: it forwards each request to the node
+ * `route` names (round robin when it names none), with X-Forwarded-For and X-Forwarded-Proto, and records who served
+ * what.
+ */
+async function startBalancer(port: OpenPort, nodes: () => Record<NodeName, string>) {
+  const served: Served[] = [];
+  let route: (method: string, path: string) => NodeName | undefined = () => undefined;
+  let turn = 0;
+  port.attach((incoming: IncomingMessage, outgoing: ServerResponse) => {
+    const method = incoming.method ?? 'GET';
+    const path = incoming.url ?? '/';
+    const node = route(method, path) ?? (turn++ % 2 === 0 ? 'A' : 'B');
+    const target = new URL(path, nodes()[node]);
+    // A connection per request: a kept-alive connection that the node closes just as a request leaves would read as a
+    // node failure (ECONNRESET), which real balancers retry and this one would not.
+    const upstream = forward(target, { method, agent: false, headers: { ...incoming.headers, 'x-forwarded-for': incoming.socket.remoteAddress ?? '', 'x-forwarded-proto': 'http' } }, (answer) => {
+      served.push({ node, method, path: path.split('?')[0] ?? path, status: answer.statusCode ?? 0 });
+      outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(outgoing);
+    });
+    upstream.on('error', (error) => {
+      served.push({ node, method, path, status: 502, error: String(error) });
+      if (!outgoing.headersSent) outgoing.writeHead(502).end();
+      else outgoing.destroy();
+    });
+    incoming.pipe(upstream);
+  });
+  return {
+    served,
+    routeWith(next: typeof route) {
+      route = next;
+    },
+  };
+}
+
+/**
+ * A TCP relay between the nodes and PostgreSQL that can be cut: existing connections are dropped and new ones
+ * closed at once, as when the server restarts or the network fails, until it is restored.
+ */
+export async function startCuttableRelay(target: { host: string; port: number }) {
+  const sockets = new Set<Socket>();
+  let cut = false;
+  const server = createTcpServer((client) => {
+    if (cut) {
+      client.destroy();
+      return;
+    }
+    const upstream = connect(target.port, target.host);
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => undefined);
+    }
+    client.pipe(upstream).pipe(client);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    port,
+    cut() {
+      cut = true;
+      for (const socket of sockets) socket.destroy();
+    },
+    restore() {
+      cut = false;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export interface Cluster {
+  /** The balancer's address: the deployment's PUBLIC_URL. */
+  publicUrl: string;
+  nodes: Record<NodeName, string>;
+  /** Node A's stack: it also runs the local FranceConnect, ProConnect, sandbox and demo service provider. */
+  stack: Stack;
+  served: Served[];
+  /** Sends the matching requests to one node; the others alternate. */
+  routeWith(route: (method: string, path: string) => NodeName | undefined): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * Two portal nodes sharing one database, keys and secrets, behind a balancer: what a deployment of several nodes
+ * looks like, on 127.0.0.1. `viaRelay` puts a cuttable relay between the nodes and PostgreSQL.
+ */
+export async function startCluster(options: { viaRelay?: boolean } = {}): Promise<Cluster & { relay?: Awaited<ReturnType<typeof startCuttableRelay>> }> {
+  const balancerPort = await openPort('127.0.0.1', 0);
+  const database = await createTestDatabase();
+  const direct = new URL(database.url);
+  const relay = options.viaRelay ? await startCuttableRelay({ host: direct.hostname, port: Number(direct.port) }) : undefined;
+  const nodesUrl = new URL(database.url);
+  if (relay !== undefined) nodesUrl.port = String(relay.port);
+  const nodes: Record<NodeName, string> = { A: '', B: '' };
+  const balancer = await startBalancer(balancerPort, () => nodes);
+  const shared = {
+    PUBLIC_URL: balancerPort.origin,
+    TRUST_PROXY: '1',
+    DATABASE_URL: nodesUrl.toString(),
+    DATABASE_CONNECT_TIMEOUT_MS: '1000',
+  };
+  const stack = await startStack(shared, undefined, database);
+  nodes.A = stack.portalUrl;
+  const portB = await openPort('127.0.0.1', 0);
+  const configB = loadConfig({ ...stack.env, PORT: String(portB.port), LOCAL_UPSTREAMS: 'false' });
+  const nodeB: RunningServices = await startServices(configB, createLogger(configB.log.level), { portal: portB });
+  nodes.B = portB.origin;
+  return {
+    publicUrl: balancerPort.origin,
+    nodes,
+    stack,
+    relay,
+    served: balancer.served,
+    routeWith: balancer.routeWith,
+    async stop() {
+      await balancerPort.close();
+      await nodeB.stop();
+      await stack.stop();
+      await relay?.close();
+    },
+  };
+}
