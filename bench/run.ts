@@ -2,7 +2,7 @@
  * `npm run bench`: what one node does, as ratios to a bare Express handler measured in the same run (absolute
  * numbers on shared machines are noise). Starts the real servers on loopback, drives them with autocannon and with
  * virtual citizens, prints a table and writes bench/results/<date>.json. Options: --duration (s), --connections,
- * --concurrency (virtual citizens), --tokens, --memory-flows. DATABASE_URL=postgres://… runs on PostgreSQL.
+ * --concurrency (virtual citizens), --tokens, --memory-flows. `npm run bench:postgres` runs it on a throwaway PostgreSQL.
  */
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -20,6 +20,7 @@ import { createRegistry } from '../src/registry/registry.service.js';
 import { TestBrowser } from '../test/helpers/browser.js';
 import { formWithAction, formsOf } from '../test/helpers/html.js';
 import { decide, reachConsentPage, serviceProviderClient, type TestServiceProvider } from '../test/helpers/service-provider.js';
+import { onPostgres } from '../test/helpers/database.js';
 import { startStack } from '../test/helpers/stack.js';
 
 const { values } = parseArgs({
@@ -115,7 +116,7 @@ async function bareProvider(): Promise<{ sp: TestServiceProvider; close: () => v
 
 async function main() {
   // The limits protect a national service from one client; here they would only measure themselves.
-  const stack = await startStack({ LOG_LEVEL: 'silent', API_RATE_LIMIT_PER_MINUTE: '100000000', ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}) });
+  const stack = await startStack({ LOG_LEVEL: 'silent', API_RATE_LIMIT_PER_MINUTE: '100000000' });
   const db = openDatabase(stack.config.database);
   const registry = createRegistry(db, { allowLocalHttp: true });
   await registry.createOrganisation({ siret: '13000999900017', name: 'Banc d’essai' });
@@ -178,7 +179,7 @@ async function main() {
   const reference = rows[0]?.rate ?? 1;
   const portalFlows = rows.find((r) => r.name.startsWith('(e)'))?.rate ?? 0;
   const anchorFlows = rows.find((r) => r.name.startsWith('(f)'))?.rate ?? 1;
-  const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'inconnu', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, database: process.env.DATABASE_URL ? 'PostgreSQL' : 'SQLite' };
+  const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'inconnu', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, database: onPostgres ? 'PostgreSQL' : 'SQLite' };
   const lines = [
     `Machine : ${machine.cpus} cœurs (${machine.cpu}), ${machine.memoryGiB} Gio, Node ${machine.node}, ${machine.database} ; ${duration} s par mesure, ${connections} connexions, ${concurrency} usagers virtuels.`,
     '',
@@ -189,7 +190,7 @@ async function main() {
     `(e) / (f) = ${(portalFlows / anchorFlows).toFixed(2)} (objectif ≥ 0,6). Mémoire : RSS ${(rssBefore / 2 ** 20).toFixed(0)} Mio avant, ${(rssAfter / 2 ** 20).toFixed(0)} Mio après ${memoryRun.failures === 0 ? memoryFlows : `${memoryFlows} (dont ${memoryRun.failures} échecs)`} parcours complets : ${((rssAfter - rssBefore) / 2 ** 20).toFixed(0)} Mio de plus (objectif < 50).`,
   ];
   console.log(`\n${lines.join('\n')}`);
-  const file = `bench/results/${new Date().toISOString().slice(0, 10)}.json`;
+  const file = `bench/results/${new Date().toISOString().slice(0, 10)}${onPostgres ? '-postgresql' : ''}.json`;
   writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, options: { duration, connections, concurrency }, rows, ratioFlows: portalFlows / anchorFlows, memory: { flows: memoryFlows, rssBefore, rssAfter, failures: memoryRun.failures }, table: lines }, null, 2)}\n`);
   console.log(`\nRésultats écrits dans ${file}`);
   await db.destroy();
