@@ -12,7 +12,7 @@ const schoolYear = z
   .string()
   .regex(/^(\d{4})-(\d{4})$/, 'Choisissez l’année scolaire.')
   .refine((value) => Number(value.slice(5)) === Number(value.slice(0, 4)) + 1, 'Choisissez l’année scolaire.');
-const birthDate = z.iso.date('Saisissez la date de naissance. Exemple : 2012-10-05').refine((value) => Date.parse(value) < Date.now(), 'La date de naissance doit être passée.');
+const birthDate = z.iso.date('Saisissez la date de naissance. Exemple : 05/10/2012').refine((value) => Date.parse(value) < Date.now(), 'La date de naissance doit être passée.');
 
 export type FieldErrors = Record<string, string>;
 
@@ -36,7 +36,7 @@ export function parseExtraInputs(body: Record<string, unknown>, needed: Set<stri
     const nom = field('eleve_nom', z.string().min(1).max(100), true, 'Saisissez le nom de naissance de l’élève.');
     const prenoms = field('eleve_prenoms', z.string().min(1).max(200), true, 'Saisissez les prénoms de l’élève.');
     const sexe = field('eleve_sexe', z.enum(['F', 'M'], 'Choisissez le sexe de l’élève.'), true, 'Choisissez le sexe de l’élève.');
-    const dateNaissance = field('eleve_date_naissance', birthDate, true, 'Saisissez la date de naissance. Exemple : 2012-10-05');
+    const dateNaissance = field('eleve_date_naissance', birthDate, true, 'Saisissez la date de naissance. Exemple : 05/10/2012');
     const anneeScolaire = field('annee_scolaire', schoolYear, true, 'Choisissez l’année scolaire.');
     if (nom && prenoms && sexe && dateNaissance && anneeScolaire) {
       inputs.eleve = { nomNaissance: nom.toUpperCase(), prenoms: prenoms.split(/\s+/), sexe, dateNaissance, anneeScolaire };

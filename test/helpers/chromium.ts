@@ -34,6 +34,9 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    // On Linux, Chromium takes its interface language, which orders the fields of date inputs (jj/mm/aaaa), from
+    // LANGUAGE: neither the context's locale nor --lang changes it. French needs Debian's chromium-l10n.
+    env: { ...process.env, LANGUAGE: 'fr' },
   });
 }
 
@@ -68,7 +71,7 @@ export class Journey {
   static async open(browser: Browser, name: string, width: number, portalOrigin: string, javaScriptEnabled = true): Promise<Journey> {
     const context = await browser.newContext({ viewport: { width, height: 900 }, javaScriptEnabled, locale: 'fr-FR' });
     context.setDefaultTimeout(10_000);
-    return new Journey(name, width, context, await context.newPage(), portalOrigin, javaScriptEnabled);
+    return new Journey(javaScriptEnabled ? name : `${name}-sans-javascript`, width, context, await context.newPage(), portalOrigin, javaScriptEnabled);
   }
 
   async check(step: string): Promise<void> {
@@ -110,5 +113,192 @@ export class Journey {
 
   async close(): Promise<void> {
     await this.context.close();
+  }
+}
+
+/**
+ * How Chromium draws a date input, read from its user-agent shadow tree, which page scripts cannot see: the
+ * placeholders of its fields with their separators, "jj/mm/aaaa" in French, "mm/dd/yyyy" in American English.
+ */
+export async function dateInputFormat(page: Page, id: string): Promise<string> {
+  interface DomNode {
+    localName: string;
+    nodeValue: string;
+    attributes?: string[];
+    children?: DomNode[];
+    shadowRoots?: DomNode[];
+  }
+  const attribute = (node: DomNode, name: string) => {
+    const index = node.attributes?.indexOf(name) ?? -1;
+    return index >= 0 && index % 2 === 0 ? node.attributes?.[index + 1] : undefined;
+  };
+  const descendants = (node: DomNode): DomNode[] => [node, ...[...(node.shadowRoots ?? []), ...(node.children ?? [])].flatMap(descendants)];
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
+    const input = descendants(root).find((node) => node.localName === 'input' && attribute(node, 'id') === id);
+    if (input === undefined) throw new Error(`pas de champ #${id} sur ${page.url()}`);
+    return descendants(input)
+      .filter((node) => /^-webkit-datetime-edit-(day-field|month-field|year-field|text)$/.test(attribute(node, 'pseudo') ?? ''))
+      .map((node) => node.children?.map((child) => child.nodeValue).join('') ?? '')
+      .join('');
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/** Where the focus is after one press of Tab: enough to judge its visibility and its order without a screen. */
+export interface FocusStop {
+  text: string;
+  /** Whether the element matches the CSS selector asked for. */
+  matches: boolean;
+  /** Whether a focus ring is drawn (outline on the element, one of its pseudo-elements or a close ancestor). */
+  outline: boolean;
+  region: Region;
+  /** Rank in document order. */
+  rank: number;
+  /** Distance from the top of the page, in CSS pixels. */
+  top: number;
+}
+
+/** The parts of a page, in the order they come on screen and in the document. */
+const REGIONS = ['accès rapide', 'en-tête', 'contenu', 'pied de page', 'ailleurs'] as const;
+type Region = (typeof REGIONS)[number];
+
+/** Runs in the page (serialised by page.evaluate, so self-contained). */
+function describeFocus(selector: string | undefined): FocusStop | undefined {
+  const element = document.activeElement as HTMLElement | null;
+  if (element === null || element === document.body) return undefined;
+  const drawn = (style: CSSStyleDeclaration) => style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
+  // DSFR draws some focus rings on a pseudo-element or, for enlarged links, on an ancestor (:focus-within).
+  const styles = [getComputedStyle(element), getComputedStyle(element, '::before'), getComputedStyle(element, '::after')];
+  for (let ancestor = element.parentElement, depth = 0; ancestor !== null && depth < 4; ancestor = ancestor.parentElement, depth += 1) {
+    styles.push(getComputedStyle(ancestor));
+  }
+  const region = element.closest('.fr-skiplinks') ? 'accès rapide' : element.closest('header') ? 'en-tête' : element.closest('main') ? 'contenu' : element.closest('footer') ? 'pied de page' : 'ailleurs';
+  return {
+    text: (element.innerText || element.getAttribute('aria-label') || element.getAttribute('title') || element.id).trim().replace(/\s+/g, ' '),
+    matches: selector !== undefined && element.matches(selector),
+    outline: styles.some(drawn),
+    region,
+    rank: Array.prototype.indexOf.call(document.querySelectorAll('*'), element),
+    top: element.getBoundingClientRect().top + window.scrollY,
+  };
+}
+
+/**
+ * Tabs until the element named `name` (or matching the CSS selector) has the focus, checking that every element met
+ * on the way shows where the focus is.
+ */
+export async function tabTo(page: Page, name: RegExp | string): Promise<void> {
+  await page.waitForLoadState('load');
+  for (let presses = 0; presses < 60; presses += 1) {
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(describeFocus, typeof name === 'string' ? name : undefined);
+    if (focused === undefined) continue;
+    expect(focused.outline, `focus invisible sur « ${focused.text} » (${page.url()})`).toBe(true);
+    if (typeof name === 'string' ? focused.matches : name.test(focused.text)) return;
+  }
+  throw new Error(`« ${String(name)} » n’a jamais reçu le focus au clavier sur ${page.url()}`);
+}
+
+/**
+ * Every stop of the Tab key on a freshly loaded page, from the top until the focus leaves the page or comes back to
+ * where it started.
+ */
+export async function tabSequence(page: Page): Promise<FocusStop[]> {
+  await page.waitForLoadState('load');
+  const stops: FocusStop[] = [];
+  for (let presses = 0; presses < 100; presses += 1) {
+    await page.keyboard.press('Tab');
+    const stop = await page.evaluate(describeFocus, undefined);
+    if (stop === undefined || stop.rank === stops[0]?.rank) break;
+    stops.push(stop);
+  }
+  return stops;
+}
+
+/** Elements side by side may sit a few pixels apart vertically (buttons and links of different heights). */
+const SAME_ROW_PX = 8;
+
+/**
+ * A logical Tab order: the skip links first, then the header, the content and the footer; document order throughout
+ * (no positive tabindex); top to bottom inside the content (no CSS reordering); the page's primary action before the
+ * footer; every stop visibly focused; the whole page travelled.
+ */
+export function expectLogicalTabOrder(stops: FocusStop[], primaryAction: RegExp, where: string): void {
+  const problems: string[] = [];
+  const [first, second] = stops;
+  if (first?.text !== 'Contenu' || second?.text !== 'Pied de page' || first.region !== 'accès rapide' || second.region !== 'accès rapide') {
+    problems.push('les liens d’évitement « Contenu » puis « Pied de page » ne viennent pas en premier');
+  }
+  stops.forEach((stop, index) => {
+    if (!stop.outline) problems.push(`${index + 1}. focus invisible`);
+    if (stop.region === 'ailleurs') problems.push(`${index + 1}. hors des repères header, main et footer`);
+    const previous = stops[index - 1];
+    if (previous === undefined) return;
+    if (stop.rank <= previous.rank) problems.push(`${index + 1}. avant le précédent dans le document`);
+    if (REGIONS.indexOf(stop.region) < REGIONS.indexOf(previous.region)) problems.push(`${index + 1}. revient de « ${previous.region} » à « ${stop.region} »`);
+    if (stop.region === 'contenu' && previous.region === 'contenu' && stop.top < previous.top - SAME_ROW_PX) problems.push(`${index + 1}. remonte dans le contenu`);
+  });
+  const primary = stops.findIndex((stop) => stop.region === 'contenu' && primaryAction.test(stop.text));
+  const footer = stops.findIndex((stop) => stop.region === 'pied de page');
+  if (primary < 0) problems.push(`l’action principale ${String(primaryAction)} n’est jamais atteinte`);
+  if (footer < 0 || stops.at(-1)?.region !== 'pied de page') problems.push('le parcours au clavier ne va pas jusqu’au pied de page');
+  if (primary >= 0 && footer >= 0 && footer < primary) problems.push('le pied de page vient avant l’action principale');
+  const listing = stops.map((stop, index) => `${index + 1}. [${stop.region}] ${stop.text} (y = ${Math.round(stop.top)})`).join('\n');
+  expect(problems, `ordre de tabulation : ${where}\n${listing}`).toEqual([]);
+}
+
+/**
+ * The DSFR error pattern after a form comes back with errors (RGAA 11.10, 7.5): the title starts with "Erreur – ",
+ * the error summary (role="alert") has the focus and one link per field, in the form's order, each saying what to
+ * fix; each field is marked invalid and described by its own message in a live region; following a link of the
+ * summary puts the focus on its field.
+ */
+export async function expectErrorsAnnounced(page: Page, expected: Array<[field: string, message: RegExp]>): Promise<void> {
+  const where = page.url();
+  const found = await page.evaluate(() => {
+    const summary = document.querySelector<HTMLElement>('.fr-alert--error[role="alert"]');
+    const texts = (ids: string | null) =>
+      (ids ?? '')
+        .split(/\s+/)
+        .map((id) => document.getElementById(id))
+        .filter((element): element is HTMLElement => element !== null && element.classList.contains('fr-messages-group'));
+    return {
+      title: document.title,
+      focused: document.activeElement?.id ?? '',
+      summary: summary?.id ?? '',
+      links: Array.from(summary?.querySelectorAll('a') ?? []).map((link) => {
+        const id = (link.getAttribute('href') ?? '').replace(/^#/, '');
+        const field = document.getElementById(id);
+        // A radio group is a fieldset labelled by its legend and its message (DSFR); an input is described by it.
+        const messages = field === null ? [] : [...texts(field.getAttribute('aria-describedby')), ...texts(field.getAttribute('aria-labelledby'))];
+        return {
+          field: id,
+          text: (link.textContent ?? '').trim(),
+          invalid: field?.getAttribute('aria-invalid') === 'true' || field?.classList.contains('fr-fieldset--error') === true,
+          message: messages.map((message) => (message.textContent ?? '').trim()).join(' '),
+          live: messages.map((message) => message.getAttribute('aria-live')).join(' '),
+        };
+      }),
+      invalid: Array.from(document.querySelectorAll('[aria-invalid="true"]')).map((element) => element.id),
+    };
+  });
+  expect(found.title, `titre : ${where}`).toMatch(/^Erreur – /);
+  expect(found.summary, `résumé des erreurs (role="alert") avec un id : ${where}`).not.toBe('');
+  expect(found.focused, `le focus est sur le résumé des erreurs : ${where}`).toBe(found.summary);
+  expect(found.links.map((link) => link.field), `liens du résumé : ${where}`).toEqual(expected.map(([field]) => field));
+  for (const [index, [field, message]] of expected.entries()) {
+    const link = found.links[index];
+    expect(link?.text, `message du lien vers #${field}`).toMatch(message);
+    expect(link, `champ #${field} : invalide, décrit par le même message, dans une zone annoncée`).toEqual({ field, text: link?.text, invalid: true, message: link?.text, live: 'polite' });
+  }
+  expect(found.invalid.every((id) => expected.some(([field]) => field === id)), `champ invalide absent du résumé : ${found.invalid.join(', ')}`).toBe(true);
+
+  const [first] = expected;
+  if (first !== undefined) {
+    await page.locator(`#${found.summary} a`).first().click();
+    expect(await page.evaluate(() => document.activeElement?.id), `le premier lien du résumé mène au champ : ${where}`).toBe(first[0]);
   }
 }

@@ -1,5 +1,8 @@
+import type { Page as ChromiumPage } from 'playwright-core';
 import type { TestBrowser, Page } from './browser.js';
+import type { Journey } from './chromium.js';
 import { formWithAction } from './html.js';
+import type { Stack } from './stack.js';
 
 /** Home page → FranceConnect button → the local FranceConnect's sign-in page. */
 export async function openFranceConnectLogin(browser: TestBrowser, portalUrl: string): Promise<Page> {
@@ -30,4 +33,97 @@ export async function confirmFranceConnectLogout(browser: TestBrowser, logoutPag
   const confirm = formWithAction(logoutPage.body, /\/session\/end\/confirm$/);
   const page = await browser.visit(new URL(confirm.action, logoutPage.url), { form: { ...confirm.fields, logout: 'yes' } });
   return { ...page, chain: [...logoutPage.chain, ...page.chain] };
+}
+
+/**
+ * Serves an empty script in place of the local identity providers' auto-submit, so that their logout page stays on
+ * screen with JavaScript running: axe can audit it, then the test confirms with the page's button.
+ */
+async function holdAutoSubmit(page: ChromiumPage, origin: string): Promise<void> {
+  await page.route(`${origin}/static/auto-submit.js`, (route) => route.fulfill({ contentType: 'text/javascript', body: '' }));
+}
+
+/** The same steps in Chromium, each page on the way going through `journey.check`. */
+export function chromiumSteps(stack: Stack) {
+  const fcOrigin = new URL(stack.fcIssuer).origin;
+  const pcOrigin = new URL(stack.config.proconnect.issuer).origin;
+
+  /** The request page → local FranceConnect → consent page. */
+  async function signInFromRequest(journey: Journey, login = 'test') {
+    const { page } = journey;
+    await journey.check('demande');
+    await page.locator('button.fr-connect').click();
+    await page.waitForURL(`${fcOrigin}/**`);
+    await journey.check('franceconnect');
+    await page.locator('#login').fill(login);
+    await page.locator('#password').fill('123');
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.waitForURL(`${stack.portalUrl}/demande/**`);
+    await journey.check('consentement');
+  }
+
+  return {
+    fcOrigin,
+    signInFromRequest,
+
+    /** Demo SP → request page → local FranceConnect → consent page. */
+    async reachConsent(journey: Journey, login = 'test') {
+      const { page } = journey;
+      await page.goto(stack.demoSpUrl);
+      await journey.check('fs-accueil');
+      await page.getByRole('link', { name: /Calculer mon tarif/ }).click();
+      await page.waitForURL(`${stack.portalUrl}/demande/**`);
+      await signInFromRequest(journey, login);
+    },
+
+    /** Consent → preview (its help section readable: opened with JavaScript, shown without) → transmit → end page → back at the demo SP. */
+    async transmit(journey: Journey) {
+      const { page } = journey;
+      await page.getByRole('button', { name: 'Voir les données qui seront transmises' }).click();
+      await journey.check('apercu');
+      if (journey.javaScriptEnabled) await page.getByRole('button', { name: 'Une information est fausse ?' }).click();
+      await page.getByText('Nous ne pouvons pas la modifier').waitFor({ state: 'visible', timeout: 2_000 });
+      await page.getByRole('button', { name: 'Transmettre mes données' }).click();
+      await page.waitForURL(/\/fin$/);
+      await journey.check('fin');
+      await page.getByRole('link', { name: /Continuer sur le site/ }).click();
+      await page.waitForURL(`${stack.demoSpUrl}/**`);
+      await journey.check('fs-resultat');
+    },
+
+    /** Agents' sign-in page → local ProConnect → the agents' list. */
+    async signInAgent(journey: Journey, login: string) {
+      const { page } = journey;
+      await page.goto(`${stack.portalUrl}/agents/connexion`);
+      await journey.check('connexion');
+      await page.locator('button.fr-connect').click();
+      await page.waitForURL(`${pcOrigin}/**`);
+      await journey.check('proconnect');
+      await page.locator('#login').fill(login);
+      await page.locator('#password').fill('123');
+      await page.getByRole('button', { name: 'Se connecter' }).click();
+      await page.waitForURL(`${stack.portalUrl}/agents/justificatifs`);
+    },
+
+    /**
+     * The header's sign-out button (inside the DSFR menu dialog on narrow screens with JavaScript), then the identity
+     * provider's logout page, which submits itself with JavaScript; without it, the person confirms with its button.
+     * `audit` holds the script back so that axe audits that page with JavaScript running, then confirms likewise.
+     */
+    async signOut(journey: Journey, space: 'citoyen' | 'agent', { audit = false } = {}) {
+      const { page } = journey;
+      const provider = space === 'agent' ? pcOrigin : fcOrigin;
+      if (audit) await holdAutoSubmit(page, provider);
+      await page.goto(space === 'agent' ? `${stack.portalUrl}/agents/justificatifs` : stack.portalUrl);
+      if (journey.width < 992 && journey.javaScriptEnabled) await page.getByRole('button', { name: 'Menu' }).click();
+      await page.locator('header').getByRole('button', { name: 'Se déconnecter' }).locator('visible=true').click();
+      if (audit || !journey.javaScriptEnabled) {
+        await page.waitForURL(`${provider}/**`);
+        await journey.check(space === 'agent' ? 'proconnect-deconnexion' : 'franceconnect-deconnexion');
+        await page.locator('#confirmer-deconnexion').click();
+      }
+      await page.waitForURL(space === 'agent' ? `${stack.portalUrl}/agents/connexion?deconnexion=ok` : `${stack.portalUrl}/?deconnexion=ok`);
+      await journey.check('deconnecte');
+    },
+  };
 }
