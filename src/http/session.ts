@@ -63,3 +63,21 @@ const promisify =
 /** A new session id on every change of who is signed in, so that a fixed or stolen id is worth nothing. */
 export const regenerateSession = promisify('regenerate');
 export const destroySession = promisify('destroy');
+
+const sessionContent = (req: Request) => JSON.stringify(req.session ?? null, (key, value: unknown) => (key === 'cookie' ? undefined : value));
+
+/**
+ * express-session saves a changed session while the response goes out: a redirect's headers leave first, and the
+ * browser may ask for the next page before the save reaches the store. On SQLite's single connection the save always
+ * won; on PostgreSQL, or with the next step served by another node, the next page could read the old session and
+ * answer "Cette demande n’est plus valide". A redirect after a change therefore waits for the save.
+ */
+export const saveSessionBeforeRedirect: RequestHandler = (req, res, next) => {
+  const loaded = sessionContent(req);
+  const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
+  res.redirect = ((...args: unknown[]) => {
+    if (req.session === undefined || sessionContent(req) === loaded) return redirect(...args);
+    req.session.save((error) => (error ? next(error) : redirect(...args)));
+  }) as typeof res.redirect;
+  next();
+};
