@@ -37,7 +37,7 @@ describe.skipIf(!onPostgres)('two portal nodes on one PostgreSQL, behind a balan
 
   beforeAll(async () => {
     cluster = await startCluster();
-    db = openDatabase(cluster.stack.config.database);
+    db = openDatabase(cluster.databaseUrl);
     cluster.routeWith((method, path) => PLAN.find((entry) => entry.request.test(`${method} ${path.split('?')[0]}`))?.node);
   }, 60_000);
   afterAll(async () => {
@@ -119,20 +119,18 @@ describe.skipIf(!onPostgres)('two portal nodes on one PostgreSQL, behind a balan
 
     const after = await db.selectFrom('journal_entry').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
     expect(Number(after.count) - Number(before.count)).toBe(2 * PER_NODE);
-    expect(await journalVerify(cluster.stack.config.database.url)).toBe(`Journal intègre : ${after.count} entrée(s), chaînage et empreintes vérifiés.`);
+    expect(await journalVerify(cluster.databaseUrl)).toBe(`Journal intègre : ${after.count} entrée(s), chaînage et empreintes vérifiés.`);
   });
 });
 
 describe.skipIf(!onPostgres)('when the database goes away during traffic', () => {
-  let cluster: Awaited<ReturnType<typeof startCluster>>;
+  let cluster: Cluster;
   let direct: Kysely<Database>;
 
   beforeAll(async () => {
     cluster = await startCluster({ viaRelay: true });
     // The test's own connection bypasses the relay, to look at what the nodes left behind.
-    const url = new URL(cluster.stack.config.database.url);
-    url.port = new URL(String(process.env.TEST_DATABASE_URL)).port;
-    direct = openDatabase(url.toString());
+    direct = openDatabase(cluster.databaseUrl);
   }, 60_000);
   afterAll(async () => {
     await direct?.destroy();
@@ -207,6 +205,6 @@ describe.skipIf(!onPostgres)('when the database goes away during traffic', () =>
     expect(justificatifs.map((row) => row.consent_id).sort()).toEqual(transmitted);
     expect(journaled.map((entry) => entry.subject?.replace(/^consent:/, '')).sort()).toEqual(transmitted);
     expect(transmitted.length).toBeGreaterThanOrEqual(succeeded().length);
-    expect(await journalVerify(cluster.stack.config.database.url.replace(`:${cluster.relay?.port}/`, `:${new URL(String(process.env.TEST_DATABASE_URL)).port}/`))).toMatch(/^Journal intègre : \d+ entrée\(s\)/);
+    expect(await journalVerify(cluster.databaseUrl)).toMatch(/^Journal intègre : \d+ entrée\(s\)/);
   }, 120_000);
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { POSTGRES_DEFAULTS } from '../db/database.js';
 
 // Development values are visibly fake so that nobody mistakes them for secrets; production refuses them.
 export const DEV_SECRETS = {
@@ -36,9 +37,9 @@ export const envSchema = z.object({
     .min(1)
     .default('file:./data/passerelle.sqlite')
     .describe('Base de données : file:chemin (SQLite, un seul nœud) ou postgres://… (PostgreSQL 15 ou plus, plusieurs nœuds)'),
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10).describe('PostgreSQL : connexions ouvertes au plus par nœud'),
-  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000).describe('PostgreSQL : durée maximale d’une requête SQL (statement_timeout)'),
-  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000).describe('PostgreSQL : délai maximal pour obtenir une connexion ; au-delà, la requête échoue proprement'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(POSTGRES_DEFAULTS.poolSize).describe('PostgreSQL : connexions ouvertes au plus par nœud'),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(POSTGRES_DEFAULTS.statementTimeoutMs).describe('PostgreSQL : durée maximale d’une requête SQL (statement_timeout)'),
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(POSTGRES_DEFAULTS.connectTimeoutMs).describe('PostgreSQL : délai maximal pour obtenir une connexion ; au-delà, la requête échoue proprement'),
   SESSION_SECRET: z.string().min(32).optional().describe('Secret de signature des cookies de session, 32 caractères au moins ; obligatoire en production, valeur factice en développement'),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30).describe('Durée d’inactivité avant expiration de la session'),
   FC_ISSUER: httpUrl.default('http://localhost:3001/api/v2').describe('Émetteur FranceConnect (issuer, avec /api/v2)'),

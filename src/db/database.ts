@@ -19,7 +19,8 @@ export interface DatabaseSettings {
   connectTimeoutMs: number;
 }
 
-const POSTGRES_DEFAULTS = { poolSize: 10, statementTimeoutMs: 10_000, connectTimeoutMs: 5000 };
+/** What a node uses when the environment says nothing; the environment schema takes its defaults from here. */
+export const POSTGRES_DEFAULTS = { poolSize: 10, statementTimeoutMs: 10_000, connectTimeoutMs: 5000 } as const;
 
 export function databaseKind(url: string): DatabaseKind {
   return /^postgres(ql)?:\/\//.test(url) ? 'postgres' : 'sqlite';

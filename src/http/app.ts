@@ -35,7 +35,7 @@ import { errorHandler, errorView, notFound } from './error-handler.js';
 import { healthRoutes } from './health.routes.js';
 import { httpLogger } from './logger.js';
 import { securityHeaders } from './security.js';
-import { saveSessionBeforeRedirect, sessionMiddleware } from './session.js';
+import { sessionMiddleware } from './session.js';
 import { useViews } from './views.js';
 
 export interface AppDependencies {
@@ -105,7 +105,7 @@ export function createApp({ config, db, logger, sessionStore, franceconnect, reg
   app.use(verificationRoutes(db, gateway));
   app.use(statisticsRoutes(db));
 
-  app.use(sessionMiddleware(config.session, sessionStore), saveSessionBeforeRedirect);
+  app.use(sessionMiddleware(config.session, sessionStore));
   app.use(exposeCsrfToken, (req, res, next) => {
     res.locals.citizen = req.session.citizen;
     // Agent pages show the agent; citizen pages the citizen, even in a browser signed in as both.

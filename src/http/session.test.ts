@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import session from 'express-session';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { saveSessionBeforeRedirect, sessionMiddleware } from './session.js';
+import { sessionMiddleware } from './session.js';
 
 /** A store as slow as a remote database under load: each save takes 300 ms to land. */
 class SlowStore extends session.MemoryStore {
@@ -26,7 +26,7 @@ let close: () => void;
 beforeAll(async () => {
   store = new SlowStore();
   const app = express();
-  app.use(sessionMiddleware({ secret: 'x'.repeat(32), cookieName: 'test', secureCookie: false, idleMinutes: 30 }, store), saveSessionBeforeRedirect);
+  app.use(sessionMiddleware({ secret: 'x'.repeat(32), cookieName: 'test', secureCookie: false, idleMinutes: 30 }, store));
   app.get('/start', (req, res) => {
     req.session.step = 1;
     res.send('ok');
@@ -44,7 +44,7 @@ beforeAll(async () => {
 });
 afterAll(() => close());
 
-describe('saveSessionBeforeRedirect', () => {
+describe('sessions and redirects', () => {
   it('lets the redirect leave only once the changed session is stored, so the next page reads it', async () => {
     const start = await fetch(`${origin}/start`);
     await start.text();

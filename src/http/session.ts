@@ -36,9 +36,9 @@ export interface SessionSettings {
   idleMinutes: number;
 }
 
-/** Rolling sessions: each request pushes the expiry back by the idle time. */
-export function sessionMiddleware(settings: SessionSettings, store: session.Store): RequestHandler {
-  return session({
+/** Rolling sessions: each request pushes the expiry back by the idle time; a redirect waits for a changed session to be stored. */
+export function sessionMiddleware(settings: SessionSettings, store: session.Store): RequestHandler[] {
+  const sessions = session({
     name: settings.cookieName,
     secret: settings.secret,
     store,
@@ -53,6 +53,7 @@ export function sessionMiddleware(settings: SessionSettings, store: session.Stor
       maxAge: settings.idleMinutes * 60 * 1000,
     },
   });
+  return [sessions, saveSessionBeforeRedirect];
 }
 
 const promisify =
@@ -63,6 +64,7 @@ const promisify =
 /** A new session id on every change of who is signed in, so that a fixed or stolen id is worth nothing. */
 export const regenerateSession = promisify('regenerate');
 export const destroySession = promisify('destroy');
+const saveSession = promisify('save');
 
 const sessionContent = (req: Request) => JSON.stringify(req.session ?? null, (key, value: unknown) => (key === 'cookie' ? undefined : value));
 
@@ -72,12 +74,12 @@ const sessionContent = (req: Request) => JSON.stringify(req.session ?? null, (ke
  * won; on PostgreSQL, or with the next step served by another node, the next page could read the old session and
  * answer "Cette demande n’est plus valide". A redirect after a change therefore waits for the save.
  */
-export const saveSessionBeforeRedirect: RequestHandler = (req, res, next) => {
+const saveSessionBeforeRedirect: RequestHandler = (req, res, next) => {
   const loaded = sessionContent(req);
   const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
   res.redirect = ((...args: unknown[]) => {
     if (req.session === undefined || sessionContent(req) === loaded) return redirect(...args);
-    req.session.save((error) => (error ? next(error) : redirect(...args)));
+    saveSession(req).then(() => redirect(...args), next);
   }) as typeof res.redirect;
   next();
 };

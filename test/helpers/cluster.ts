@@ -95,9 +95,14 @@ export async function startCuttableRelay(target: { host: string; port: number })
   };
 }
 
+export type Relay = Awaited<ReturnType<typeof startCuttableRelay>>;
+
 export interface Cluster {
   /** The balancer's address: the deployment's PUBLIC_URL. */
   publicUrl: string;
+  /** The shared database, reached directly: around the relay when there is one. */
+  databaseUrl: string;
+  relay: Relay | undefined;
   nodes: Record<NodeName, string>;
   /** Node A's stack: it also runs the local FranceConnect, ProConnect, sandbox and demo service provider. */
   stack: Stack;
@@ -111,7 +116,7 @@ export interface Cluster {
  * Two portal nodes sharing one database, keys and secrets, behind a balancer: what a deployment of several nodes
  * looks like, on 127.0.0.1. `viaRelay` puts a cuttable relay between the nodes and PostgreSQL.
  */
-export async function startCluster(options: { viaRelay?: boolean } = {}): Promise<Cluster & { relay?: Awaited<ReturnType<typeof startCuttableRelay>> }> {
+export async function startCluster(options: { viaRelay?: boolean } = {}): Promise<Cluster> {
   const balancerPort = await openPort('127.0.0.1', 0);
   const database = await createTestDatabase();
   const direct = new URL(database.url);
@@ -134,6 +139,7 @@ export async function startCluster(options: { viaRelay?: boolean } = {}): Promis
   nodes.B = portB.origin;
   return {
     publicUrl: balancerPort.origin,
+    databaseUrl: database.url,
     nodes,
     stack,
     relay,
