@@ -1,9 +1,11 @@
 import type { Kysely } from 'kysely';
 import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { CATALOGUE_SCOPES } from '../catalogue/catalogue.js';
+import { isDatabaseUnavailable } from '../db/database.js';
 import type { Database } from '../db/schema.js';
+import { RETRY_AFTER_SECONDS } from '../http/error-handler.js';
 import { verifyClientSecret } from '../registry/client-secret.js';
-import { type ClientLoader, databaseAdapterFactory } from './oidc-adapter.js';
+import { type ClientLoader, databaseAdapterFactory, StorageUnavailable } from './oidc-adapter.js';
 import { pairwiseSubject } from './pairwise.js';
 import type { PrivateJwks } from './signing-keys.js';
 
@@ -15,8 +17,11 @@ export interface AuthorizationServerOptions {
   cookieKeys: string[];
   pairwiseSecret: string;
   secureCookies: boolean;
-  /** Renders oidc-provider's own error pages (unknown client, unregistered redirect URI…) as our French pages. */
-  renderError: (ctx: KoaContextWithOIDC, error: string, description: string | undefined) => void;
+  /**
+   * Renders oidc-provider's own error pages (unknown client, unregistered redirect URI…) as our French pages;
+   * `temporarily_unavailable` when the database cannot be reached.
+   */
+  renderError: (ctx: Omit<KoaContextWithOIDC, 'oidc'>, error: string, description: string | undefined) => void;
 }
 
 // Lifetimes in seconds, all explicit. The interaction and the session match the portal's 30 minutes of inactivity.
@@ -96,5 +101,19 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
   provider.Client.prototype.compareClientSecret = async function compareClientSecret(this: { clientSecret?: string }, actual: string) {
     return this.clientSecret !== undefined && verifyClientSecret(actual, this.clientSecret);
   };
+  provider.use(async (ctx, next) => {
+    try {
+      await next();
+    } catch (caught) {
+      // oidc-provider saves its session after its error handling: a failure there would reach Koa's plain-text 500.
+      if (!isDatabaseUnavailable(caught)) throw caught;
+      const error = caught instanceof StorageUnavailable ? caught : new StorageUnavailable(caught);
+      ctx.remove('location');
+      ctx.status = error.statusCode;
+      if (ctx.accepts('json', 'html') === 'html') options.renderError(ctx, error.error, error.error_description);
+      else ctx.body = { error: error.error, error_description: error.error_description };
+    }
+    if (ctx.status === 503) ctx.set('retry-after', String(RETRY_AFTER_SECONDS));
+  });
   return provider;
 }

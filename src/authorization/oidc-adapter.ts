@@ -1,11 +1,40 @@
 import type { Kysely } from 'kysely';
-import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { type Adapter, type AdapterPayload, errors } from 'oidc-provider';
+import { isDatabaseUnavailable } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 
 /** Builds a service provider's OpenID Connect metadata from the registry, or nothing when it is unknown. */
 export type ClientLoader = (clientId: string) => Promise<AdapterPayload | undefined>;
 
 const epochSeconds = (ms: number) => Math.floor(ms / 1000);
+
+/**
+ * The database could not be reached. Left as it is, oidc-provider would answer an unknown failure as a 500
+ * `server_error`; as this known error it answers 503 `temporarily_unavailable`, in JSON or through our error page.
+ * Never as a redirect to the service provider: the person is told here to try again in a moment.
+ */
+export class StorageUnavailable extends errors.OIDCProviderError {
+  constructor(cause: unknown) {
+    super(503, 'temporarily_unavailable', { cause });
+    this.expose = true;
+    this.allow_redirect = false;
+    this.error_description = 'service momentanément indisponible, réessayez dans quelques instants';
+  }
+}
+
+function classifyFailures(adapter: Adapter): Adapter {
+  const guarded = Object.entries(adapter).map(([name, method]: [string, (...args: unknown[]) => Promise<unknown>]) => [
+    name,
+    async (...args: unknown[]) => {
+      try {
+        return await method(...args);
+      } catch (error) {
+        throw isDatabaseUnavailable(error) ? new StorageUnavailable(error) : error;
+      }
+    },
+  ]);
+  return Object.fromEntries(guarded) as unknown as Adapter;
+}
 
 /**
  * oidc-provider's storage contract on our database: one table for every model, JSON payloads, expiry in epoch
@@ -23,7 +52,7 @@ export function databaseAdapterFactory(db: Kysely<Database>, loadClient: ClientL
       return found.consumed_at === null ? payload : { ...payload, consumed: epochSeconds(found.consumed_at) };
     };
 
-    return {
+    return classifyFailures({
       async upsert(id, payload, expiresIn) {
         const values = {
           model,
@@ -64,7 +93,7 @@ export function databaseAdapterFactory(db: Kysely<Database>, loadClient: ClientL
       async revokeByGrantId(grantId) {
         await db.deleteFrom('oidc_payload').where('grant_id', '=', grantId).execute();
       },
-    };
+    });
   };
 }
 

@@ -32,6 +32,7 @@ import type { FranceConnectService } from '../franceconnect/franceconnect.servic
 import type { Registry } from '../registry/registry.service.js';
 import { exposeCsrfToken } from './csrf.js';
 import { errorHandler, errorView, notFound } from './error-handler.js';
+import type { ErrorCode } from './messages.fr.js';
 import { healthRoutes } from './health.routes.js';
 import { httpLogger } from './logger.js';
 import { securityHeaders } from './security.js';
@@ -58,6 +59,14 @@ export const PORTAL_BRANDING = {
   serviceTagline: 'Vos informations, transmises entre administrations',
 };
 
+// oidc-provider's error codes that have their own page; any other means the service provider's request is wrong.
+const OIDC_ERROR_PAGES: Partial<Record<string, ErrorCode>> = {
+  invalid_client: 'DEMANDE-002',
+  invalid_redirect_uri: 'DEMANDE-002',
+  temporarily_unavailable: 'HTTP-503',
+  server_error: 'HTTP-500',
+};
+
 /** The portal as a function of its dependencies: nothing here reads the environment or listens. */
 export function createApp({ config, db, logger, sessionStore, franceconnect, registry, signingKeys, gateway, journal, proconnect, cipher, sign }: AppDependencies): Express {
   const production = config.env === 'production';
@@ -82,7 +91,7 @@ export function createApp({ config, db, logger, sessionStore, franceconnect, reg
     pairwiseSecret: config.authorization.pairwiseSecret,
     secureCookies: production,
     renderError: (ctx, error) => {
-      const code = error === 'invalid_client' || error === 'invalid_redirect_uri' ? 'DEMANDE-002' : 'DEMANDE-004';
+      const code = OIDC_ERROR_PAGES[error] ?? 'DEMANDE-004';
       const res = ctx.res as Response;
       const view = errorView(code, { requestId: String(res.req?.id ?? '') });
       ctx.status = view.status;

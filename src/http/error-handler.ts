@@ -28,7 +28,8 @@ export function renderError(res: Response, code: ErrorCode, context: ErrorViewCo
   res.status(view.status).render('errors/error.njk', view);
 }
 
-const RETRY_AFTER_SECONDS = 5;
+/** The database is back within seconds in a restart or a failover: clients are told when to try again. */
+export const RETRY_AFTER_SECONDS = 5;
 
 export const notFound: RequestHandler = (_req, res) => renderError(res, 'HTTP-404');
 
@@ -45,7 +46,6 @@ function classify(error: unknown): ErrorCode {
 export const errorHandler: ErrorRequestHandler = (error, req, res, next) => {
   if (res.headersSent) return next(error);
   const code = classify(error);
-  // The database is back within seconds in a restart or a failover: clients are told when to try again.
   if (code === 'HTTP-503') res.set('retry-after', String(RETRY_AFTER_SECONDS));
   if (isApiPath(req.path)) {
     if (code === 'HTTP-400') return sendApiError(res, 400, { code: '00400', title: 'Requête incorrecte', detail: 'La requête est mal formée.' });

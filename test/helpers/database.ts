@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Kysely } from 'kysely';
+import type { Kysely, KyselyPlugin, RootOperationNode } from 'kysely';
 import pg from 'pg';
 import { openDatabase } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
@@ -69,3 +69,33 @@ export async function temporaryDatabase(): Promise<{ db: Kysely<Database>; url: 
     },
   };
 }
+
+/**
+ * Fails, on demand, the queries that match. By default with pg's message for a connection cut between a node and
+ * its database: what a cut looks like to the code, on either dialect. `db.withPlugin(queries.plugin)`.
+ */
+export function failingQueries() {
+  let failing: { matches: (query: RootOperationNode) => boolean; message: string } | undefined;
+  const plugin: KyselyPlugin = {
+    transformQuery({ node }) {
+      if (failing?.matches(node) === true) throw new Error(failing.message);
+      return node;
+    },
+    transformResult: async ({ result }) => result,
+  };
+  return {
+    plugin,
+    fail(matches: (query: RootOperationNode) => boolean, message = 'Connection terminated unexpectedly') {
+      failing = { matches, message };
+    },
+    restore() {
+      failing = undefined;
+    },
+  };
+}
+
+/** Whether a query reads or writes `table` (and is of `kind`, such as 'InsertQueryNode', when given). */
+export const touches =
+  (table: string, kind?: RootOperationNode['kind']) =>
+  (query: RootOperationNode): boolean =>
+    (kind === undefined || query.kind === kind) && JSON.stringify(query).includes(`"name":"${table}"`);

@@ -1,0 +1,109 @@
+import request from 'supertest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { failingQueries, temporaryDatabase, touches } from '../../test/helpers/database.js';
+import { loadConfig } from '../config/config.js';
+import { createLogger } from '../http/logger.js';
+import { addMonths } from '../registry/habilitation.js';
+import { createRegistry } from '../registry/registry.service.js';
+import { composeApp } from '../server.js';
+
+const { db, url, remove } = await temporaryDatabase();
+const queries = failingQueries();
+const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: url, FC_ISSUER: 'http://127.0.0.1:9/api/v2' });
+const { app, purgeTimer } = await composeApp(config, db.withPlugin(queries.plugin), createLogger('silent'));
+purgeTimer.stop();
+
+const CLIENT_ID = 'sp-mediatheque';
+const REDIRECT_URI = 'http://localhost:4997/retour';
+let clientSecret = '';
+
+const authorizePath = () =>
+  `/oidc/auth?${new URLSearchParams({
+    client_id: CLIENT_ID,
+    redirect_uri: REDIRECT_URI,
+    response_type: 'code',
+    scope: 'openid cnaf_quotient_familial',
+    state: 'etat-mediatheque',
+    nonce: 'nonce-mediatheque',
+    code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    code_challenge_method: 'S256',
+  })}`;
+
+beforeAll(async () => {
+  const registry = createRegistry(db, { allowLocalHttp: true });
+  await registry.createOrganisation({ siret: '21330063500017', name: 'Médiathèque de Lormont-sur-Garonne' });
+  const created = await registry.createServiceProvider({
+    siret: '21330063500017',
+    clientId: CLIENT_ID,
+    displayName: 'Médiathèque de Lormont-sur-Garonne',
+    procedureName: 'Carte de lecteur à tarif réduit',
+    redirectUris: [REDIRECT_URI],
+  });
+  clientSecret = created.clientSecret ?? '';
+  await registry.grantHabilitation({
+    clientId: CLIENT_ID,
+    scopes: ['cnaf_quotient_familial'],
+    purpose: 'Appliquer le tarif réduit de la carte de lecteur selon le quotient familial.',
+    legalBasis: 'Délibération du conseil municipal',
+    legalReference: 'https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000031367425',
+    retentionDays: 30,
+    validUntil: addMonths(Date.now(), 6),
+  });
+});
+afterEach(() => queries.restore());
+afterAll(remove);
+
+describe('the authorization server when its database cannot be reached', () => {
+  it('shows the person the French 503 page to try again, instead of sending them back to the service with an error', async () => {
+    queries.fail(touches('oidc_payload'));
+    const response = await request(app).get(authorizePath()).set('accept', 'text/html');
+    expect(response.status).toBe(503);
+    expect(response.headers['retry-after']).toBe('5');
+    expect(response.headers.location).toBeUndefined();
+    expect(response.text).toContain('Service momentanément indisponible');
+    expect(response.text).toContain('Erreur HTTP-503');
+
+    queries.restore();
+    const retried = await request(app).get(authorizePath()).set('accept', 'text/html');
+    expect(retried.status).toBe(303);
+    expect(retried.headers.location).toMatch(/^\/demande\//);
+  });
+
+  it('answers a service provider’s back-channel call 503 temporarily_unavailable in JSON, with Retry-After', async () => {
+    queries.fail(touches('oidc_payload'));
+    const response = await request(app)
+      .post('/oidc/token')
+      .auth(CLIENT_ID, clientSecret)
+      .type('form')
+      .send({ grant_type: 'authorization_code', code: 'code-inconnu', redirect_uri: REDIRECT_URI, code_verifier: 'v'.repeat(43) });
+    expect(response.status).toBe(503);
+    expect(response.headers['retry-after']).toBe('5');
+    expect(response.body).toMatchObject({ error: 'temporarily_unavailable' });
+
+    queries.restore();
+    const retried = await request(app)
+      .post('/oidc/token')
+      .auth(CLIENT_ID, clientSecret)
+      .type('form')
+      .send({ grant_type: 'authorization_code', code: 'code-inconnu', redirect_uri: REDIRECT_URI, code_verifier: 'v'.repeat(43) });
+    expect(retried.status).toBe(400);
+    expect(retried.body).toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('answers 503 when saving an existing session fails, although oidc-provider retries that save after its own error handling', async () => {
+    const agent = request.agent(app);
+    expect((await agent.get('/oidc/session/end').set('accept', 'text/html')).status).toBe(200);
+    queries.fail(touches('oidc_payload', 'InsertQueryNode'));
+    const response = await agent.get('/oidc/session/end').set('accept', 'text/html');
+    expect(response.status).toBe(503);
+    expect(response.headers['retry-after']).toBe('5');
+    expect(response.text).toContain('Service momentanément indisponible');
+  });
+
+  it('still shows a genuine failure as the 500 page, not as a faulty request', async () => {
+    queries.fail(touches('oidc_payload'), 'column "payload" does not exist');
+    const response = await request(app).get(authorizePath()).set('accept', 'text/html');
+    expect(response.status).toBe(500);
+    expect(response.text).toContain('Erreur inattendue');
+  });
+});
