@@ -68,6 +68,10 @@ describe('agents of the demo organisation', () => {
     expect(text).toContain('Quotient familial : 620');
     expect(text).toContain('Signature valide. Émis par Passerelle Particulier');
     expect(text).toContain('Votre consultation a été enregistrée');
+    // The agent reads about someone else: items are named in the third person, not as the citizen saw them.
+    expect(detail.body).toContain('<h2 class="fr-h4">Quotient familial</h2>');
+    expect(detail.body).toContain('<h2 class="fr-h4">Enfants du foyer</h2>');
+    expect(text).not.toMatch(/\b(Votre|Vos) (quotient|enfants|allocataires)/);
 
     const print = await browser.visit(`${stack.portalUrl}/agents/justificatifs/${reference}/impression`);
     expect(textOf(print.body)).toContain(`Vérifier ce document : ${stack.portalUrl}/verifier, numéro ${reference}`);
@@ -99,6 +103,12 @@ describe('agents of the demo organisation', () => {
     const form = formWithAction(team.body, '/agents/equipe');
     const invalid = await browser.visit(`${stack.portalUrl}/agents/equipe`, { form: { ...form.fields, email: 'pas-une-adresse', role: 'lecteur' } });
     expect(invalid.status).toBe(400);
+    // A role outside the list (only a tampered form sends one) is announced on its field too, in French.
+    const tampered = await browser.visit(`${stack.portalUrl}/agents/equipe`, { form: { ...form.fields, email: 'nouvel.agent@exempleville.fr', role: 'chef' } });
+    expect(tampered.status).toBe(400);
+    expect(tampered.body).toContain('<a href="#role">Choisissez le rôle de l’agent : lecteur ou administrateur.</a>');
+    expect(tampered.body).toMatch(/<select class="fr-select fr-select--error" id="role" name="role" aria-invalid="true" aria-describedby="role-messages">/);
+    expect(textOf(tampered.body)).not.toContain('nouvel.agent@exempleville.fr');
     const added = await browser.visit(`${stack.portalUrl}/agents/equipe`, { form: { ...form.fields, email: 'nouvel.agent@exempleville.fr', role: 'lecteur' } });
     expect(textOf(added.body)).toContain('nouvel.agent@exempleville.fr');
     const journal = await browser.visit(`${stack.portalUrl}/agents/journal`);

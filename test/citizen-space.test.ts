@@ -92,7 +92,7 @@ describe('my shares', () => {
     const text = textOf(page.body);
     expect(text).toContain(`Numéro de reçu : ${shared.reference}`);
     expect(text).toContain('Finalité : Calculer le tarif de l’accueil périscolaire.');
-    expect(text).toContain('Votre quotient familial (Caisse d’allocations familiales (CAF) ou Mutualité sociale agricole (MSA)) : transmise');
+    expect(text).toContain('Quotient familial (Caisse d’allocations familiales (CAF) ou Mutualité sociale agricole (MSA)) : transmise');
     const log = /<table data-testid="historique">[\s\S]*?<\/table>/.exec(page.body)?.[0] ?? '';
     expect(textOf(log)).toContain('Logiciel de la démarche « Accueil périscolaire » a reçu vos informations');
     const agents = [...textOf(log).matchAll(/Agent n° ([0-9A-F]{4}), Mairie d'Exempleville a (consulté|imprimé) le justificatif/g)].map((m) => [m[1], m[2]]);

@@ -28,7 +28,7 @@ describe('demo service provider (Mairie d’Exempleville, seeded from seed/devel
     expect(textOf(page.body)).toContain('signature de Passerelle Particulier vérifiée');
     expect(textOf(page.body)).toContain('Votre quotient familial : 620');
     expect(page.body).toContain('<code>cnaf_quotient_familial</code>');
-    expect(page.body).toContain('<tr data-scope="cnaf_enfants"><th scope="row">Les enfants de votre foyer</th><td><code>disponible</code>');
+    expect(page.body).toContain('<tr data-scope="cnaf_enfants"><th scope="row">Enfants du foyer</th><td><code>disponible</code>');
   });
 
   it('reads the justificatif again, and after the citizen withdraws it, says so clearly', async () => {
@@ -53,7 +53,7 @@ describe('demo service provider (Mairie d’Exempleville, seeded from seed/devel
     try {
       const page = await journey('transmettre');
       expect(textOf(page.body)).toContain('Votre quotient familial n’a pas pu être obtenu');
-      expect(page.body).toContain('<tr data-scope="cnaf_quotient_familial"><th scope="row">Votre quotient familial</th><td><code>indisponible</code>');
+      expect(page.body).toContain('<tr data-scope="cnaf_quotient_familial"><th scope="row">Quotient familial</th><td><code>indisponible</code>');
     } finally {
       await fetch(`${stack.sandboxUrl}/_sandbox/pannes/quotient_familial`, { method: 'DELETE' });
     }

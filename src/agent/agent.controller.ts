@@ -38,7 +38,7 @@ const filtersQuery = z.object({
   page: z.coerce.number().int().min(1).max(10_000).catch(1),
 });
 
-const teamForm = z.object({ email: z.email('Saisissez une adresse électronique. Exemple : prenom.nom@mairie.fr'), role: z.enum(['lecteur', 'administrateur']) });
+const teamForm = z.object({ email: z.email('Saisissez une adresse électronique. Exemple : prenom.nom@mairie.fr'), role: z.enum(['lecteur', 'administrateur'], 'Choisissez le rôle de l’agent : lecteur ou administrateur.') });
 
 export function agentController({ db, proconnect, gateway, journal, publicUrl }: AgentDependencies) {
   /** The organisation's justificatif by its number, or a 404 recorded as a refused access, whatever the reason. */

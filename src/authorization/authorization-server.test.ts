@@ -29,6 +29,14 @@ const authorizePath = () =>
     code_challenge_method: 'S256',
   })}`;
 
+/** The service provider's back-channel call, with a code that was never issued. */
+const exchangeUnknownCode = () =>
+  request(app)
+    .post('/oidc/token')
+    .auth(CLIENT_ID, clientSecret)
+    .type('form')
+    .send({ grant_type: 'authorization_code', code: 'code-inconnu', redirect_uri: REDIRECT_URI, code_verifier: 'v'.repeat(43) });
+
 beforeAll(async () => {
   const registry = createRegistry(db, { allowLocalHttp: true });
   await registry.createOrganisation({ siret: '21330063500017', name: 'Médiathèque de Lormont-sur-Garonne' });
@@ -62,6 +70,7 @@ describe('the authorization server when its database cannot be reached', () => {
     expect(response.headers.location).toBeUndefined();
     expect(response.text).toContain('Service momentanément indisponible');
     expect(response.text).toContain('Erreur HTTP-503');
+    expect(response.text).toContain('Pour savoir si votre accord a été enregistré, ouvrez « Mon espace »');
 
     queries.restore();
     const retried = await request(app).get(authorizePath()).set('accept', 'text/html');
@@ -71,21 +80,13 @@ describe('the authorization server when its database cannot be reached', () => {
 
   it('answers a service provider’s back-channel call 503 temporarily_unavailable in JSON, with Retry-After', async () => {
     queries.fail(touches('oidc_payload'));
-    const response = await request(app)
-      .post('/oidc/token')
-      .auth(CLIENT_ID, clientSecret)
-      .type('form')
-      .send({ grant_type: 'authorization_code', code: 'code-inconnu', redirect_uri: REDIRECT_URI, code_verifier: 'v'.repeat(43) });
+    const response = await exchangeUnknownCode();
     expect(response.status).toBe(503);
     expect(response.headers['retry-after']).toBe('5');
     expect(response.body).toMatchObject({ error: 'temporarily_unavailable' });
 
     queries.restore();
-    const retried = await request(app)
-      .post('/oidc/token')
-      .auth(CLIENT_ID, clientSecret)
-      .type('form')
-      .send({ grant_type: 'authorization_code', code: 'code-inconnu', redirect_uri: REDIRECT_URI, code_verifier: 'v'.repeat(43) });
+    const retried = await exchangeUnknownCode();
     expect(retried.status).toBe(400);
     expect(retried.body).toMatchObject({ error: 'invalid_grant' });
   });

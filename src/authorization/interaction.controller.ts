@@ -55,7 +55,7 @@ export function interactionController({ provider, registry, db, franceconnect, g
   const renderReading = (req: Parameters<RequestHandler>[0], res: Parameters<RequestHandler>[1], request: RequestView, errors: FieldErrors = {}, status = 200) => {
     const needed = extraInputsFor(request.scopes);
     const values = { ...(req.body as Record<string, unknown> | undefined) };
-    res.status(status).render('demande/lecture.njk', { request, steps: JOURNEY_STEPS, step: 1, needed: [...needed], errors, errorList: Object.entries(errors), values, schoolYears: schoolYears() });
+    res.status(status).render('demande/lecture.njk', { request, steps: JOURNEY_STEPS, step: 1, needed: [...needed], errors, errorList: Object.entries(errors), values, schoolYearOptions: schoolYears().map((year) => [year, year]) });
   };
   /** GET /demande/:uid — before sign-in the request page; after, the consent page. */
   const show: RequestHandler = async (req, res) => {

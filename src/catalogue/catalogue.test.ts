@@ -15,6 +15,14 @@ describe('catalogue', () => {
     }
   });
 
+  it('names each item for a third party too, once and without addressing anyone, for the justificatif that services read', () => {
+    expect(new Set(SCOPES.map((entry) => entry.title)).size).toBe(SCOPES.length);
+    for (const entry of SCOPES) {
+      expect(entry.title).toMatch(/^[A-ZÉ]/);
+      expect(entry.title).not.toMatch(/\b(votre|vos|vous|si)\b/i);
+    }
+  });
+
   it('covers every API of the issue, each with at least one scope', () => {
     const apisWithScopes = new Set(SCOPES.map((entry) => entry.api));
     expect(APIS.map((api) => api.id).filter((id) => !apisWithScopes.has(id))).toEqual([]);

@@ -44,7 +44,7 @@ export function buildJustificatif(input: {
     sujet: input.subject,
     elements: input.items.map((item) => ({
       scope: item.scope,
-      libelle: item.label,
+      libelle: item.title,
       producteur: item.producer,
       statut: STATUS_CODES[item.status],
       explication: item.status === 'ok' ? null : STATUS_TEXTS[item.status].why(item.producerShort),

@@ -64,7 +64,7 @@ export function openApiDocument(publicUrl: string) {
           required: ['scope', 'libelle', 'producteur', 'statut', 'donnees', 'obtenu_le'],
           properties: {
             scope: { type: 'string' },
-            libelle: { type: 'string' },
+            libelle: { type: 'string', description: 'Le nom de l’information pour le service qui la lit, par exemple « Quotient familial »' },
             producteur: { type: 'string' },
             statut: { enum: ['disponible', 'non_trouve', 'indisponible', 'identite_non_reconnue', 'information_manquante', 'erreur'] },
             explication: { type: ['string', 'null'] },

@@ -8,6 +8,7 @@ import type { SourceOutcome } from '../sources/source-fetcher.js';
 export interface PreviewItem {
   scope: string;
   label: string;
+  title: string;
   api: string;
   producer: string;
   producerShort: string;
@@ -26,6 +27,7 @@ export function previewItems(scopes: string[], outcomes: SourceOutcome[]): Previ
     return {
       scope: entry.scope,
       label: entry.label,
+      title: entry.title,
       api: api.id,
       producer: PRODUCERS[api.producer].name,
       producerShort: PRODUCERS[api.producer].short,

@@ -152,7 +152,11 @@ export const ERROR_MESSAGES = {
     pageTitle: 'Service momentanément indisponible',
     title: 'Service momentanément indisponible',
     lead: 'Le service ne peut pas enregistrer votre demande pour le moment. Rien n’a été transmis à moitié : ce qui n’a pas été confirmé n’a pas été enregistré.',
-    help: ['Réessayez dans quelques instants. Si vous étiez en train de donner votre accord, reprenez la démarche depuis le site de l’administration.'],
+    help: [
+      'Réessayez dans quelques instants. Si vous étiez en train de donner votre accord, reprenez la démarche depuis le site de l’administration.',
+      // A commit may succeed while its answer is lost in the outage: the person can check, rather than guess.
+      'Pour savoir si votre accord a été enregistré, ouvrez « Mon espace » quand le service sera revenu : chaque transmission y figure.',
+    ],
     actions: ['home'],
   },
 } as const satisfies Record<string, ErrorMessage>;

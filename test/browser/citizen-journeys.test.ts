@@ -6,7 +6,7 @@ import { openDatabase } from '../../src/db/database.js';
 import type { Database } from '../../src/db/schema.js';
 import { addMonths } from '../../src/registry/habilitation.js';
 import { createRegistry } from '../../src/registry/registry.service.js';
-import { dateInputFormat, describeInChromium, expectErrorsAnnounced, expectLogicalTabOrder, Journey, launchChromium, tabSequence, tabTo, WIDTHS } from '../helpers/chromium.js';
+import { clearScreenshots, dateInputFormat, describeInChromium, expectErrorsAnnounced, expectLogicalTabOrder, Journey, launchChromium, tabSequence, tabTo, WIDTHS } from '../helpers/chromium.js';
 import { chromiumSteps } from '../helpers/journeys.js';
 import { serviceProviderClient, type TestServiceProvider } from '../helpers/service-provider.js';
 import { type Stack, startStack } from '../helpers/stack.js';
@@ -27,6 +27,7 @@ describeInChromium('citizen and agent journeys in Chromium, axe-clean at 1280 an
     stack = await startStack();
     steps = chromiumSteps(stack);
     browser = await launchChromium();
+    clearScreenshots();
     db = openDatabase(stack.config.database);
     const registry = createRegistry(db, { allowLocalHttp: true });
     const redirectUri = 'http://localhost:4998/callback';

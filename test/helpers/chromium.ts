@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -42,6 +42,11 @@ export function launchChromium(): Promise<Browser> {
 
 export const WIDTHS = [1280, 320] as const;
 const SCREENSHOTS = join(process.cwd(), 'test-results', 'screenshots');
+
+/** Empties the screenshots folder, so that it holds this run's pages only, not pages that a journey no longer reaches. */
+export function clearScreenshots(): void {
+  rmSync(SCREENSHOTS, { recursive: true, force: true });
+}
 
 /**
  * One journey at one width. Every page it reaches goes through `check`: zero axe violations (WCAG 2.1 A and AA), no
@@ -270,12 +275,14 @@ export async function expectErrorsAnnounced(page: Page, expected: Array<[field: 
       focused: document.activeElement?.id ?? '',
       summary: summary?.id ?? '',
       links: Array.from(summary?.querySelectorAll('a') ?? []).map((link) => {
-        const id = (link.getAttribute('href') ?? '').replace(/^#/, '');
-        const field = document.getElementById(id);
-        // A radio group is a fieldset labelled by its legend and its message (DSFR); an input is described by it.
+        const target = (link.getAttribute('href') ?? '').replace(/^#/, '');
+        const control = document.getElementById(target);
+        // A radio group is a fieldset labelled by its legend and its message (DSFR); the link leads to its first button.
+        const field = control instanceof HTMLInputElement && control.type === 'radio' ? control.closest('fieldset') : control;
         const messages = field === null ? [] : [...texts(field.getAttribute('aria-describedby')), ...texts(field.getAttribute('aria-labelledby'))];
         return {
-          field: id,
+          field: field?.id ?? target,
+          target,
           text: (link.textContent ?? '').trim(),
           invalid: field?.getAttribute('aria-invalid') === 'true' || field?.classList.contains('fr-fieldset--error') === true,
           message: messages.map((message) => (message.textContent ?? '').trim()).join(' '),
@@ -292,13 +299,21 @@ export async function expectErrorsAnnounced(page: Page, expected: Array<[field: 
   for (const [index, [field, message]] of expected.entries()) {
     const link = found.links[index];
     expect(link?.text, `message du lien vers #${field}`).toMatch(message);
-    expect(link, `champ #${field} : invalide, décrit par le même message, dans une zone annoncée`).toEqual({ field, text: link?.text, invalid: true, message: link?.text, live: 'polite' });
+    expect(link, `champ #${field} : invalide, décrit par le même message, dans une zone annoncée`).toEqual({
+      field,
+      target: link?.target,
+      text: link?.text,
+      invalid: true,
+      message: link?.text,
+      live: 'polite',
+    });
   }
   expect(found.invalid.every((id) => expected.some(([field]) => field === id)), `champ invalide absent du résumé : ${found.invalid.join(', ')}`).toBe(true);
 
-  const [first] = expected;
-  if (first !== undefined) {
-    await page.locator(`#${found.summary} a`).first().click();
-    expect(await page.evaluate(() => document.activeElement?.id), `le premier lien du résumé mène au champ : ${where}`).toBe(first[0]);
+  // Each link puts the focus on its field's control, where the person types or chooses.
+  for (const [index, link] of found.links.entries()) {
+    await page.locator(`#${found.summary} a`).nth(index).click();
+    const focused = await page.evaluate(() => ({ id: document.activeElement?.id, tag: document.activeElement?.tagName }));
+    expect(focused, `le lien « ${link.text} » du résumé mène au champ : ${where}`).toEqual({ id: link.target, tag: expect.stringMatching(/^(INPUT|SELECT|TEXTAREA)$/) });
   }
 }
