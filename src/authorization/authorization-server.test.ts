@@ -10,7 +10,9 @@ import { composeApp } from '../server.js';
 const { db, url, remove } = await temporaryDatabase();
 const queries = failingQueries();
 const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: url, FC_ISSUER: 'http://127.0.0.1:9/api/v2' });
-const { app, purgeTimer } = await composeApp(config, db.withPlugin(queries.plugin), createLogger('silent'));
+const logs: Array<{ level: number; msg: string }> = [];
+const logger = createLogger('info', { write: (line: string) => void logs.push(JSON.parse(line) as { level: number; msg: string }) });
+const { app, purgeTimer } = await composeApp(config, db.withPlugin(queries.plugin), logger);
 purgeTimer.stop();
 
 const CLIENT_ID = 'sp-mediatheque';
@@ -71,6 +73,9 @@ describe('the authorization server when its database cannot be reached', () => {
     expect(response.text).toContain('Service momentanément indisponible');
     expect(response.text).toContain('Erreur HTTP-503');
     expect(response.text).toContain('Pour savoir si votre accord a été enregistré, ouvrez « Mon espace »');
+    // For the operators, an outage of ours at error level, not a refused request.
+    expect(logs.filter((line) => line.msg === 'base de données injoignable').map((line) => line.level)).toEqual([50]);
+    expect(logs.some((line) => line.msg === 'demande d’autorisation refusée')).toBe(false);
 
     queries.restore();
     const retried = await request(app).get(authorizePath()).set('accept', 'text/html');

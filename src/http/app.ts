@@ -7,6 +7,7 @@ import { createAuthorizationServer } from '../authorization/authorization-server
 import { clientLoaderFrom } from '../authorization/client-metadata.js';
 import { habilitationGuard } from '../authorization/habilitation-guard.js';
 import { interactionRoutes } from '../authorization/interaction.routes.js';
+import { StorageUnavailable } from '../authorization/oidc-adapter.js';
 import type { PrivateJwks } from '../authorization/signing-keys.js';
 import { agentRoutes } from '../agent/agent.routes.js';
 import type { ProConnectService } from '../agent/proconnect.service.js';
@@ -101,8 +102,11 @@ export function createApp({ config, db, logger, sessionStore, franceconnect, reg
   });
   provider.proxy = config.http.trustProxy > 0;
   provider.on('server_error', (_ctx, error) => logger.error({ err: error }, 'erreur du serveur d’autorisation'));
-  provider.on('authorization.error', (_ctx, error) => logger.warn({ error: error.message }, 'demande d’autorisation refusée'));
-  provider.on('grant.error', (_ctx, error) => logger.warn({ error: error.message }, 'échange de jeton refusé'));
+  // A refused request is the client's doing (a warning); a database out of reach is ours to fix (an error).
+  const refused = (message: string) => (_ctx: unknown, error: Error) =>
+    error instanceof StorageUnavailable ? logger.error({ err: error.cause }, 'base de données injoignable') : logger.warn({ error: error.message }, message);
+  provider.on('authorization.error', refused('demande d’autorisation refusée'));
+  provider.on('grant.error', refused('échange de jeton refusé'));
   app.all('/oidc/auth', ...habilitationGuard(registry, issuer));
   app.use('/oidc', provider.callback());
 
