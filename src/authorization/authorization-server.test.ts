@@ -60,7 +60,10 @@ beforeAll(async () => {
     validUntil: addMonths(Date.now(), 6),
   });
 });
-afterEach(() => queries.restore());
+afterEach(() => {
+  queries.restore();
+  logs.length = 0;
+});
 afterAll(remove);
 
 describe('the authorization server when its database cannot be reached', () => {
@@ -104,6 +107,7 @@ describe('the authorization server when its database cannot be reached', () => {
     expect(response.status).toBe(503);
     expect(response.headers['retry-after']).toBe('5');
     expect(response.text).toContain('Service momentanément indisponible');
+    expect(logs.some((line) => line.msg === 'base de données injoignable' && line.level === 50)).toBe(true);
   });
 
   it('still shows a genuine failure as the 500 page, not as a faulty request', async () => {

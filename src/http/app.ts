@@ -107,6 +107,10 @@ export function createApp({ config, db, logger, sessionStore, franceconnect, reg
     error instanceof StorageUnavailable ? logger.error({ err: error.cause }, 'base de données injoignable') : logger.warn({ error: error.message }, message);
   provider.on('authorization.error', refused('demande d’autorisation refusée'));
   provider.on('grant.error', refused('échange de jeton refusé'));
+  provider.on('userinfo.error', refused('demande userinfo refusée'));
+  provider.on('revocation.error', refused('révocation de jeton refusée'));
+  provider.on('end_session.error', refused('demande de déconnexion refusée'));
+  provider.on('end_session_confirm.error', refused('confirmation de déconnexion refusée'));
   app.all('/oidc/auth', ...habilitationGuard(registry, issuer));
   app.use('/oidc', provider.callback());
 
