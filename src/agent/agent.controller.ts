@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import { titleOf } from '../catalogue/catalogue.js';
 import type { Database } from '../db/schema.js';
 import { displayData, frenchDate } from '../gateway/data-display.js';
 import type { Gateway } from '../gateway/gateway.service.js';
@@ -67,7 +68,13 @@ export function agentController({ db, proconnect, gateway, journal, publicUrl }:
       withdrawnOn: row.withdrawn_at === null ? undefined : frenchDate(new Date(row.withdrawn_at).toISOString()),
       elements:
         opened.state === 'valid'
-          ? opened.document.elements.map((element) => ({ ...element, rows: displayData(element.donnees), obtenu: frenchDate(element.obtenu_le) }))
+          ? opened.document.elements.map((element) => ({
+              ...element,
+              // Justificatifs issued before items had a third-person title still say « Votre … »: agents read today's name.
+              libelle: titleOf(element.scope, element.libelle),
+              rows: displayData(element.donnees),
+              obtenu: frenchDate(element.obtenu_le),
+            }))
           : [],
     };
   };

@@ -105,15 +105,18 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     try {
       await next();
     } catch (caught) {
-      // oidc-provider saves its session after its error handling: a failure there would reach Koa's plain-text 500.
+      // oidc-provider saves its session again after its error handling: a failure there would reach Koa's plain-text answer.
       if (!isDatabaseUnavailable(caught)) throw caught;
       const error = caught instanceof StorageUnavailable ? caught : new StorageUnavailable(caught);
-      ctx.remove('location');
       ctx.status = error.statusCode;
       if (ctx.accepts('json', 'html') === 'html') options.renderError(ctx, error.error, error.error_description);
       else ctx.body = { error: error.error, error_description: error.error_description };
     }
-    if (ctx.status === 503) ctx.set('retry-after', String(RETRY_AFTER_SECONDS));
+    if (ctx.status === 503) {
+      // A redirect decided before the failure must not leave with the error page.
+      ctx.remove('location');
+      ctx.set('retry-after', String(RETRY_AFTER_SECONDS));
+    }
   });
   return provider;
 }

@@ -35,8 +35,9 @@ export function parseExtraInputs(body: Record<string, unknown>, needed: Set<stri
   if (needed.has('eleve')) {
     const nom = field('eleve_nom', z.string().min(1).max(100), true, 'Saisissez le nom de naissance de l’élève.');
     const prenoms = field('eleve_prenoms', z.string().min(1).max(200), true, 'Saisissez les prénoms de l’élève.');
-    const sexe = field('eleve_sexe', z.enum(['F', 'M'], 'Choisissez le sexe de l’élève.'), true, 'Choisissez le sexe de l’élève.');
+    // In the form's order: the error summary lists the errors as they come.
     const dateNaissance = field('eleve_date_naissance', birthDate, true, 'Saisissez la date de naissance. Exemple : 05/10/2012');
+    const sexe = field('eleve_sexe', z.enum(['F', 'M'], 'Choisissez le sexe de l’élève.'), true, 'Choisissez le sexe de l’élève.');
     const anneeScolaire = field('annee_scolaire', schoolYear, true, 'Choisissez l’année scolaire.');
     if (nom && prenoms && sexe && dateNaissance && anneeScolaire) {
       inputs.eleve = { nomNaissance: nom.toUpperCase(), prenoms: prenoms.split(/\s+/), sexe, dateNaissance, anneeScolaire };

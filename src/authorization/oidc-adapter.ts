@@ -18,7 +18,8 @@ export class StorageUnavailable extends errors.OIDCProviderError {
     super(503, 'temporarily_unavailable', { cause });
     this.expose = true;
     this.allow_redirect = false;
-    this.error_description = 'service momentanément indisponible, réessayez dans quelques instants';
+    // OAuth error descriptions are ASCII only (RFC 6749 §5.2); this one also goes into WWW-Authenticate headers.
+    this.error_description = 'storage temporarily unavailable, retry shortly';
   }
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { APIS } from './apis.js';
-import { apiOf, CATALOGUE_SCOPES, extraInputsFor, groupByProducer } from './catalogue.js';
+import { apiOf, CATALOGUE_SCOPES, extraInputsFor, groupByProducer, titleOf } from './catalogue.js';
 import { SCOPES } from './scopes.js';
 
 describe('catalogue', () => {
@@ -21,6 +21,9 @@ describe('catalogue', () => {
       expect(entry.title).toMatch(/^[A-ZÉ]/);
       expect(entry.title).not.toMatch(/\b(votre|vos|vous|si)\b/i);
     }
+    // What an older justificatif says gives way to today's name, and stays for a scope the catalogue dropped.
+    expect(titleOf('cnaf_quotient_familial', 'Votre quotient familial')).toBe('Quotient familial');
+    expect(titleOf('scope_retire', 'Ancien libellé')).toBe('Ancien libellé');
   });
 
   it('covers every API of the issue, each with at least one scope', () => {

@@ -9,6 +9,9 @@ export const CATALOGUE_SCOPES: readonly string[] = SCOPES.map((entry) => entry.s
 
 export const isCatalogueScope = (scope: string): boolean => byScope.has(scope);
 
+/** An item's name for a third party; `fallback` (what a document says) for a scope the catalogue no longer has. */
+export const titleOf = (scope: string, fallback: string): string => byScope.get(scope)?.title ?? fallback;
+
 export function apiOf(entry: CatalogueScope): CatalogueApi {
   const api = byApi.get(entry.api);
   if (api === undefined) throw new Error(`API inconnue dans le catalogue : ${entry.api}`);

@@ -234,8 +234,8 @@ describeInChromium('citizen and agent journeys in Chromium, axe-clean at 1280 an
           ['identifiant_france_travail', /^Saisissez l’identifiant de votre compte France Travail\. Exemple : jean\.dupont$/],
           ['eleve_nom', /^Saisissez le nom de naissance de l’élève\.$/],
           ['eleve_prenoms', /^Saisissez les prénoms de l’élève\.$/],
-          ['eleve_sexe', /^Choisissez le sexe de l’élève\.$/],
           ['eleve_date_naissance', /^Saisissez la date de naissance\./],
+          ['eleve_sexe', /^Choisissez le sexe de l’élève\.$/],
         ]);
         await page.locator('#identifiant_france_travail').fill('angela.dubois');
         await page.locator('#eleve_nom').fill('Dubois');

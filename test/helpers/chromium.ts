@@ -290,12 +290,17 @@ export async function expectErrorsAnnounced(page: Page, expected: Array<[field: 
         };
       }),
       invalid: Array.from(document.querySelectorAll('[aria-invalid="true"]')).map((element) => element.id),
+      // Each link's control comes after the previous one's in the page: the summary follows the form's order.
+      inFormOrder: Array.from(summary?.querySelectorAll('a') ?? [])
+        .map((link) => document.getElementById((link.getAttribute('href') ?? '').replace(/^#/, '')))
+        .every((control, index, controls) => index === 0 || (control !== null && ((controls[index - 1]?.compareDocumentPosition(control) ?? 0) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0)),
     };
   });
   expect(found.title, `titre : ${where}`).toMatch(/^Erreur – /);
   expect(found.summary, `résumé des erreurs (role="alert") avec un id : ${where}`).not.toBe('');
   expect(found.focused, `le focus est sur le résumé des erreurs : ${where}`).toBe(found.summary);
   expect(found.links.map((link) => link.field), `liens du résumé : ${where}`).toEqual(expected.map(([field]) => field));
+  expect(found.inFormOrder, `le résumé suit l’ordre du formulaire : ${where}`).toBe(true);
   for (const [index, [field, message]] of expected.entries()) {
     const link = found.links[index];
     expect(link?.text, `message du lien vers #${field}`).toMatch(message);
