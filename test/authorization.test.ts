@@ -214,6 +214,33 @@ describe('what the service provider may not do', () => {
     }
   });
 
+  it('offers no way around the habilitation check: no pushed authorization request, no request_uri', async () => {
+    const { secret: revokedSecret, habilitation } = await registerServiceProvider('sp-poussee');
+    await registry.revokeHabilitation(habilitation.id);
+    // A pushed request carries its redirect URI in the body: /oidc/auth would then only see client_id and request_uri.
+    const pushed = await fetch(`${issuer}/request`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`sp-poussee:${revokedSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ client_id: 'sp-poussee', redirect_uri: `${SP_ORIGIN}/callback`, response_type: 'code', scope: 'openid', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' }),
+    });
+    expect(pushed.status).toBe(404);
+    // Nor does a request that leaves out its redirect URI, or names one that is not registered, get past the check.
+    for (const redirect of [undefined, 'https://ailleurs.example/callback']) {
+      const url = new URL(`${issuer}/auth`);
+      url.search = new URLSearchParams({ client_id: 'sp-poussee', response_type: 'code', scope: 'openid', ...(redirect === undefined ? {} : { redirect_uri: redirect }) }).toString();
+      const response = await fetch(url, { redirect: 'manual' });
+      expect(response.status).toBe(403);
+      const body = await response.text();
+      expect(textOf(body)).toContain('Erreur DEMANDE-003');
+      expect(body).not.toContain('ailleurs.example');
+    }
+    const doc = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    expect(doc.pushed_authorization_request_endpoint).toBeUndefined();
+    expect(doc.request_uri_parameter_supported).not.toBe(true);
+    // Access tokens are Bearer tokens: the data API does not check DPoP proofs, so none is offered.
+    expect(doc.dpop_signing_alg_values_supported).toBeUndefined();
+  });
+
   it('an unknown client or an unregistered redirect URI is a French page, never a redirect', async () => {
     const unknown = new URL(`${issuer}/auth`);
     unknown.search = new URLSearchParams({ client_id: 'inconnu', redirect_uri: `${SP_ORIGIN}/callback`, response_type: 'code', scope: 'openid', state: 'x' }).toString();

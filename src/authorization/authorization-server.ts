@@ -73,6 +73,11 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     features: {
       devInteractions: { enabled: false },
       resourceIndicators: { enabled: false },
+      // Both on by default. A pushed request carries its redirect URI in its body, so /oidc/auth would see no
+      // redirect_uri and the habilitation guard would let a service without a habilitation in force start a sign-in.
+      // DPoP-bound tokens would be taken as Bearer tokens by the data API, which checks no proof.
+      pushedAuthorizationRequests: { enabled: false },
+      dPoP: { enabled: false },
       // A client may revoke its own tokens only.
       revocation: { enabled: true, allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId },
       introspection: { enabled: false },

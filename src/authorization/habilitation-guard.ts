@@ -3,9 +3,10 @@ import { AppError } from '../http/errors.js';
 import type { Registry } from '../registry/registry.service.js';
 
 /**
- * In front of /oidc/auth: a known service provider, on a registered redirect URI, without a habilitation in force
- * gets a French page, not a redirect. Unknown clients and unregistered URIs go on to oidc-provider, which refuses
- * them with a page too. A POST is checked, then handed over as the equivalent GET (oidc-provider reads raw bodies).
+ * In front of /oidc/auth: a known service provider without a habilitation in force gets a French page, never a
+ * redirect, whatever else its request says; the page offers the way back only to a registered redirect URI. Unknown
+ * clients go on to oidc-provider, which refuses them with a page too. A POST is checked, then handed over as the
+ * equivalent GET (oidc-provider reads raw bodies).
  */
 export function habilitationGuard(registry: Registry, issuer: string): RequestHandler[] {
   const check: RequestHandler = async (req, _res, next) => {
@@ -15,19 +16,19 @@ export function habilitationGuard(registry: Registry, issuer: string): RequestHa
       req.method = 'GET';
     }
     const { client_id: clientId, redirect_uri: redirectUri, state } = params;
-    if (typeof clientId !== 'string' || typeof redirectUri !== 'string') return next();
+    if (typeof clientId !== 'string') return next();
     const sp = await registry.findServiceProvider(clientId);
-    if (sp === undefined || !(JSON.parse(sp.redirect_uris) as string[]).includes(redirectUri)) return next();
-    if ((await registry.activeHabilitation(clientId)) !== undefined) return next();
-    // The redirect URI is registered, so the way back can tell the service why nothing happened.
+    // An unknown client is oidc-provider's to refuse, with its own page.
+    if (sp === undefined || (await registry.activeHabilitation(clientId)) !== undefined) return next();
+    const reason = `habilitation expirée ou révoquée pour ${clientId}`;
+    // Without a registered redirect URI, there is no verified way back to offer: the page stands alone.
+    if (typeof redirectUri !== 'string' || !(JSON.parse(sp.redirect_uris) as string[]).includes(redirectUri)) throw new AppError('DEMANDE-003', reason, { view: { sp: sp.organisation_name } });
     const back = new URL(redirectUri);
     back.searchParams.set('error', 'unauthorized_client');
     back.searchParams.set('error_description', 'pas d’habilitation en vigueur');
     if (typeof state === 'string') back.searchParams.set('state', state);
     back.searchParams.set('iss', issuer);
-    throw new AppError('DEMANDE-003', `habilitation expirée ou révoquée pour ${clientId}`, {
-      view: { sp: sp.organisation_name, back: { label: `Revenir sur le site de ${sp.organisation_name}`, href: back.href } },
-    });
+    throw new AppError('DEMANDE-003', reason, { view: { sp: sp.organisation_name, back: { label: `Revenir sur le site de ${sp.organisation_name}`, href: back.href } } });
   };
   return [express.urlencoded({ extended: false, limit: '16kb' }), check];
 }

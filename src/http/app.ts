@@ -112,7 +112,6 @@ export function createApp({ config, db, logger, sessionStore, franceconnect, reg
   provider.on('end_session.error', refused('demande de déconnexion refusée'));
   provider.on('end_session_confirm.error', refused('confirmation de déconnexion refusée'));
   provider.on('end_session_success.error', refused('fin de déconnexion refusée'));
-  provider.on('pushed_authorization_request.error', refused('demande d’autorisation poussée refusée'));
   app.all('/oidc/auth', ...habilitationGuard(registry, issuer));
   app.use('/oidc', provider.callback());
 
