@@ -115,6 +115,36 @@ describe('agents of the demo organisation', () => {
     expect(journal.body).toContain('<code>agent.view</code>');
     expect(journal.body).toContain('<code>consent.transmitted</code>');
     expect(journal.body).not.toContain('<code>agent.denied</code>');
+    // Citizens appear under a pseudonym of this organisation's, never under their portal-wide subject.
+    expect(journal.body).toMatch(/<td>usager [0-9A-F]{8}<\/td>/);
+    expect(journal.body).not.toContain('citizen:');
+  });
+
+  it('an agent removed, or given a lesser role, loses that access at once, without waiting for the session to end', async () => {
+    const reader = await signInAsAgent('agent.cantine');
+    expect((await reader.browser.visit(`${stack.portalUrl}/agents/justificatifs`)).status).toBe(200);
+    const admin = await signInAsAgent('admin.cantine');
+    const team = await admin.browser.visit(`${stack.portalUrl}/agents/equipe`);
+    const { id } = await db.selectFrom('agent').select('id').where('email', '=', 'camille.martin@exempleville.fr').executeTakeFirstOrThrow();
+    const removal = formWithAction(team.body, `/agents/equipe/${id}/retrait`);
+    await admin.browser.visit(new URL(removal.action, stack.portalUrl), { form: removal.fields });
+
+    const refused = await reader.browser.visit(`${stack.portalUrl}/agents/justificatifs/${reference}`);
+    expect(refused.url.pathname).toBe('/agents/connexion');
+    expect(textOf(refused.body)).toContain('Votre accès à l’espace agents a été retiré par un administrateur de votre organisation.');
+    expect(textOf(refused.body)).not.toContain('Angela');
+    expect((await reader.browser.visit(`${stack.portalUrl}/agents/justificatifs`)).url.pathname).toBe('/agents/connexion');
+
+    // Back in the team for the other tests; and an administrator made a reader stops managing the team.
+    const form = formWithAction((await admin.browser.visit(`${stack.portalUrl}/agents/equipe`)).body, '/agents/equipe');
+    await admin.browser.visit(`${stack.portalUrl}/agents/equipe`, { form: { ...form.fields, email: 'camille.martin@exempleville.fr', role: 'lecteur' } });
+    await db.updateTable('agent').set({ role: 'lecteur' }).where('email', '=', 'sophie.bernard@exempleville.fr').execute();
+    try {
+      expect((await admin.browser.visit(`${stack.portalUrl}/agents/equipe`)).status).toBe(403);
+      expect((await admin.browser.visit(`${stack.portalUrl}/agents/justificatifs`)).status).toBe(200);
+    } finally {
+      await db.updateTable('agent').set({ role: 'administrateur' }).where('email', '=', 'sophie.bernard@exempleville.fr').execute();
+    }
   });
 });
 

@@ -128,6 +128,24 @@ describe('the whole flow', () => {
     expect(consent.chain.some((step) => step.pathname.endsWith('/authorize'))).toBe(false);
   });
 
+  it('signs in again with FranceConnect when the service asks prompt=login or max_age=0, and auth_time says when', async () => {
+    const browser = new TestBrowser();
+    const first = await sp.authorizationUrl(SCOPES);
+    await decide(browser, await reachConsentPage(browser, first.url, SP_ORIGIN), 'transmettre', SP_ORIGIN);
+    for (const extra of [{ prompt: 'login' }, { max_age: '0' }] as Array<Record<string, string>>) {
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      const before = Math.floor(Date.now() / 1000);
+      const again = await sp.authorizationUrl(SCOPES, extra);
+      const request = await browser.visit(again.url, {}, (next) => next.origin === SP_ORIGIN);
+      expect(request.body, JSON.stringify(extra)).toMatch(/action="\/demande\/[^/"]+\/franceconnect"/);
+      expect(request.body).not.toContain('>Voir les données qui seront transmises</button>');
+      const { callback } = await decide(browser, await reachConsentPage(browser, again.url, SP_ORIGIN), 'transmettre', SP_ORIGIN);
+      // With max_age, the ID token carries auth_time: the sign-in just made, not the portal's first one.
+      const authTime = (await sp.redeem(callback, again.checks)).claims()?.auth_time;
+      if ('max_age' in extra) expect(authTime).toBeGreaterThanOrEqual(before);
+    }
+  });
+
   it('gives another sub to another service provider for the same citizen', async () => {
     const other = await registerServiceProvider('sp-mediatheque', ['cnaf_quotient_familial']);
     const otherSp = await serviceProviderClient(issuer, 'sp-mediatheque', { secret: other.secret ?? '', method: 'post' }, `${SP_ORIGIN}/callback`);

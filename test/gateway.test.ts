@@ -136,9 +136,35 @@ describe('preview', () => {
     const page = await preview(browser, consent, { identifiant_france_travail: 'angela.dubois' });
     expect(textOf(page.body)).toContain('1 120,40 €');
   });
+
+  it('shows nothing of a France Travail account that is not the citizen’s, whoever’s login they type', async () => {
+    const sp = await serviceProvider('sp-emploi-autre', ['pole_emploi_paiements', 'pole_emploi_contact']);
+    const browser = new TestBrowser();
+    const { url } = await sp.authorizationUrl('openid pole_emploi_paiements pole_emploi_contact');
+    // Angela, signed in with FranceConnect, types Léon's login.
+    const page = await preview(browser, await reachConsentPage(browser, url, SP_ORIGIN), { identifiant_france_travail: 'leon.roy' });
+    expect(page.status).toBe(200);
+    const text = textOf(page.body);
+    expect(text).toContain('Pas à votre nom');
+    expect(text).toContain('n’est pas à votre nom : nous ne l’affichons pas.');
+    for (const secret of ['742,15', 'leon.roy@exemple.fr', '0472000000']) expect(text).not.toContain(secret);
+  });
 });
 
 describe('the service provider data API', () => {
+  it('stops delivering at once when the service’s habilitation is revoked, even a justificatif consented to before', async () => {
+    const sp = await serviceProvider('sp-revoquee-apres', ['cnaf_quotient_familial']);
+    const { tokens } = await transmit(sp, 'openid cnaf_quotient_familial');
+    expect((await api('/api/v1/justificatif', tokens.access_token)).status).toBe(200);
+    const habilitation = await registry.activeHabilitation('sp-revoquee-apres');
+    await registry.revokeHabilitation(habilitation?.id ?? '');
+    for (const path of ['/api/v1/justificatif', '/v3/dss/quotient_familial/france_connect']) {
+      const refused = await api(path, tokens.access_token);
+      expect(refused.status).toBe(403);
+      expect(((await refused.json()) as { errors: Array<{ code: string; detail: string }> }).errors[0]).toMatchObject({ code: '00100', detail: expect.stringContaining('révoquée') });
+    }
+  });
+
   it('gives the justificatif with its signature, verifiable with the published JWKS, and refuses one altered byte', async () => {
     const { tokens } = await transmit(family, 'openid cnaf_quotient_familial cnaf_enfants');
     const response = await api('/api/v1/justificatif', tokens.access_token);

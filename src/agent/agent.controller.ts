@@ -13,6 +13,7 @@ import { regenerateSession } from '../http/session.js';
 import type { Journal } from '../journal/journal.js';
 import { countJustificatifs, findByReference, type JustificatifFilters, listJustificatifs, listProcedures, PAGE_SIZE } from './agent-justificatif.repository.js';
 import { deleteAgent, findAgent, findAuthorisations, insertAgent, listAgents, recordProConnectSub } from './agent.repository.js';
+import { actorForOrganisation } from './journal-actor.js';
 import type { ProConnectService } from './proconnect.service.js';
 
 export interface AgentDependencies {
@@ -21,6 +22,8 @@ export interface AgentDependencies {
   gateway: Gateway;
   journal: Journal;
   publicUrl: string;
+  /** Keys the pseudonyms under which administrators see citizens in their journal. */
+  pseudonymSecret: string;
 }
 
 const agentOf = (req: Request) => {
@@ -41,7 +44,7 @@ const filtersQuery = z.object({
 
 const teamForm = z.object({ email: z.email('Saisissez une adresse électronique. Exemple : prenom.nom@mairie.fr'), role: z.enum(['lecteur', 'administrateur'], 'Choisissez le rôle de l’agent : lecteur ou administrateur.') });
 
-export function agentController({ db, proconnect, gateway, journal, publicUrl }: AgentDependencies) {
+export function agentController({ db, proconnect, gateway, journal, publicUrl, pseudonymSecret }: AgentDependencies) {
   /** The organisation's justificatif by its number, or a 404 recorded as a refused access, whatever the reason. */
   const loadJustificatif = async (req: Request) => {
     const agent = agentOf(req);
@@ -82,7 +85,7 @@ export function agentController({ db, proconnect, gateway, journal, publicUrl }:
   return {
     showSignIn: ((req, res) => {
       if (req.session.agent !== undefined) return res.redirect(303, '/agents/justificatifs');
-      res.render('agents/connexion.njk', { signedOut: req.query.deconnexion === 'ok' });
+      res.render('agents/connexion.njk', { signedOut: req.query.deconnexion === 'ok', removed: req.query.acces === 'retire' });
     }) satisfies RequestHandler,
 
     startSignIn: (async (req, res) => {
@@ -209,7 +212,14 @@ export function agentController({ db, proconnect, gateway, journal, publicUrl }:
         .limit(50)
         .offset((page - 1) * 50)
         .execute();
-      res.render('agents/journal.njk', { entries: entries.map((entry) => ({ ...entry, when: new Date(entry.at).toLocaleString('fr-FR', { timeZone: 'Europe/Paris' }) })), page });
+      res.render('agents/journal.njk', {
+        entries: entries.map((entry) => ({
+          ...entry,
+          actor: actorForOrganisation(entry.actor, agent.organisationId, pseudonymSecret),
+          when: new Date(entry.at).toLocaleString('fr-FR', { timeZone: 'Europe/Paris' }),
+        })),
+        page,
+      });
     }) satisfies RequestHandler,
 
     notAdministrator: ((_req, res) => renderError(res, 'AGENT-002')) satisfies RequestHandler,

@@ -21,6 +21,10 @@ export const listAgents = (db: Kysely<Database>, organisationId: string) =>
 export const deleteAgent = (db: Kysely<Database>, organisationId: string, id: string) =>
   db.deleteFrom('agent').where('organisation_id', '=', organisationId).where('id', '=', id).executeTakeFirst();
 
+/** An agent as the organisation's list has it now: gone once removed. */
+export const findAgentById = (db: Kysely<Database>, organisationId: string, id: string) =>
+  db.selectFrom('agent').select(['id', 'role']).where('organisation_id', '=', organisationId).where('id', '=', id).executeTakeFirst();
+
 export const findAgent = (db: Kysely<Database>, organisationId: string, email: string) =>
   db.selectFrom('agent').selectAll().where('organisation_id', '=', organisationId).where('email', '=', email.toLowerCase()).executeTakeFirst();
 

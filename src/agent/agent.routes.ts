@@ -1,15 +1,33 @@
 import express, { type RequestHandler } from 'express';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
 import { requireCsrfToken } from '../http/csrf.js';
 import { renderError } from '../http/error-handler.js';
 import { formRateLimit } from '../http/form-rate-limit.js';
 import { type Route, routerFrom } from '../http/route-table.js';
 import { completeSignOut, type SignOutOptions, startSignOut } from '../oidc-client/sign-out.controller.js';
 import { type AgentDependencies, agentController } from './agent.controller.js';
+import { findAgentById } from './agent.repository.js';
 
 const formBody = express.urlencoded({ extended: false, limit: '8kb' });
 
-/** Signed-in agents only; others are sent to the agents' sign-in page. */
-export const requireAgent: RequestHandler = (req, res, next) => (req.session.agent === undefined ? res.redirect(303, '/agents/connexion') : next());
+/**
+ * Signed-in agents only; others are sent to the agents' sign-in page. The agent is read again from the organisation's
+ * list on each request: sessions roll on with activity, so an agent removed, or given another role, must be so at once.
+ */
+export const requireAgent =
+  (db: Kysely<Database>): RequestHandler =>
+  async (req, res, next) => {
+    const agent = req.session.agent;
+    if (agent === undefined) return res.redirect(303, '/agents/connexion');
+    const current = await findAgentById(db, agent.organisationId, agent.id);
+    if (current === undefined) {
+      delete req.session.agent;
+      return res.redirect(303, '/agents/connexion?acces=retire');
+    }
+    if (current.role !== agent.role) agent.role = current.role;
+    next();
+  };
 
 /** Administrators only: they manage the organisation's agents and read its part of the journal. */
 export const requireAdministrator: RequestHandler = (req, res, next) => (req.session.agent?.role === 'administrateur' ? next() : renderError(res, 'AGENT-002'));
@@ -18,7 +36,8 @@ export function agentRoutes(dependencies: AgentDependencies & { cookieName: stri
   const c = agentController(dependencies);
   const signOut: SignOutOptions = { service: dependencies.proconnect, idTokenOf: (req) => req.session.agent?.idToken, stateKey: 'agentSignOut', cookieName: dependencies.cookieName, home: '/agents/connexion' };
   const limit = formRateLimit(dependencies.formRateLimitPerMinute);
-  const admin = [requireAgent, requireAdministrator];
+  const agent = requireAgent(dependencies.db);
+  const admin = [agent, requireAdministrator];
   const routes: Route[] = [
     { method: 'get', path: '/agents', guards: [], handler: (_req, res) => res.redirect(303, '/agents/justificatifs') },
     { method: 'get', path: '/agents/connexion', guards: [], handler: c.showSignIn },
@@ -26,9 +45,9 @@ export function agentRoutes(dependencies: AgentDependencies & { cookieName: stri
     { method: 'get', path: '/agents/connexion/callback', guards: [limit], handler: c.completeSignIn },
     { method: 'post', path: '/agents/deconnexion', guards: [formBody, requireCsrfToken], handler: startSignOut(signOut) },
     { method: 'get', path: '/agents/deconnexion/callback', guards: [], handler: completeSignOut(signOut) },
-    { method: 'get', path: '/agents/justificatifs', guards: [requireAgent], handler: c.list },
-    { method: 'get', path: '/agents/justificatifs/:reference', guards: [requireAgent], handler: c.detail },
-    { method: 'get', path: '/agents/justificatifs/:reference/impression', guards: [requireAgent], handler: c.print },
+    { method: 'get', path: '/agents/justificatifs', guards: [agent], handler: c.list },
+    { method: 'get', path: '/agents/justificatifs/:reference', guards: [agent], handler: c.detail },
+    { method: 'get', path: '/agents/justificatifs/:reference/impression', guards: [agent], handler: c.print },
     { method: 'get', path: '/agents/equipe', guards: admin, handler: c.team },
     { method: 'post', path: '/agents/equipe', guards: [...admin, formBody, requireCsrfToken], handler: c.addTeamMember },
     { method: 'post', path: '/agents/equipe/:id/retrait', guards: [...admin, formBody, requireCsrfToken], handler: c.removeTeamMember },

@@ -57,14 +57,22 @@ export function interactionController({ provider, registry, db, franceconnect, g
     const values = { ...(req.body as Record<string, unknown> | undefined) };
     res.status(status).render('demande/lecture.njk', { request, steps: JOURNEY_STEPS, step: 1, needed: [...needed], errors, errorList: Object.entries(errors), values, schoolYearOptions: schoolYears().map((year) => [year, year]) });
   };
+  /** The service asks for a new sign-in (prompt=login) or one more recent than the portal's (max_age). */
+  const freshSignInAsked = (details: ReturnType<typeof interactionOf>) => details.prompt.name === 'login' && details.prompt.reasons.some((reason) => reason === 'login_prompt' || reason === 'max_age');
+
+  /** The sign-in oidc-provider records, dated when it happened on FranceConnect: auth_time and max_age rest on it. */
+  const loginResult = (citizen: { sub: string; signedInAt: number }) => ({
+    login: { accountId: citizen.sub, acr: 'eidas1', amr: ['fc'], ts: Math.floor(citizen.signedInAt / 1000) },
+  });
+
   /** GET /demande/:uid — before sign-in the request page; after, the consent page. */
   const show: RequestHandler = async (req, res) => {
     const details = interactionOf(res);
     const view = await requestView(registry, details);
     const citizen = req.session.citizen;
-    if (details.prompt.name === 'login' && citizen !== undefined) {
-      // Already signed in on the portal: no second FranceConnect round trip.
-      await provider.interactionFinished(req, res, { login: { accountId: citizen.sub, acr: 'eidas1', amr: ['fc'] } }, { mergeWithLastSubmission: false });
+    // Already signed in on the portal: no second FranceConnect round trip, unless the service asks otherwise.
+    if (details.prompt.name === 'login' && citizen !== undefined && !freshSignInAsked(details)) {
+      await provider.interactionFinished(req, res, loginResult(citizen), { mergeWithLastSubmission: false });
       return;
     }
     if (details.prompt.name === 'consent' && citizen?.sub === details.session?.accountId) {
@@ -76,7 +84,9 @@ export function interactionController({ provider, registry, db, franceconnect, g
 
   /** POST /demande/:uid/franceconnect — sign in, then come back into this request. */
   const signIn: RequestHandler = async (req, res) => {
-    const { url, pending } = await franceconnect.start(`/demande/${interactionOf(res).uid}/connexion`);
+    const details = interactionOf(res);
+    // FranceConnect is asked for a new sign-in too, or its own session would answer for the person at once.
+    const { url, pending } = await franceconnect.start(`/demande/${details.uid}/connexion`, { forceLogin: freshSignInAsked(details) });
     req.session.franceconnect = pending;
     res.redirect(303, url.href);
   };
@@ -85,7 +95,7 @@ export function interactionController({ provider, registry, db, franceconnect, g
   const completeLogin: RequestHandler = async (req, res) => {
     const citizen = req.session.citizen;
     if (citizen === undefined) throw new AppError('FC-003', 'retour dans la demande sans usager connecté');
-    await provider.interactionFinished(req, res, { login: { accountId: citizen.sub, acr: 'eidas1', amr: ['fc'] } }, { mergeWithLastSubmission: false });
+    await provider.interactionFinished(req, res, loginResult(citizen), { mergeWithLastSubmission: false });
   };
 
   /** POST /demande/:uid/apercu — fetches the items (or retries one source) and keeps them, encrypted, in the session. */

@@ -60,6 +60,11 @@ export function v3Answer(api: CatalogueApi, document: JustificatifDocument, scop
   return { status: 200, body: { data, links: {}, meta: { justificatif: document.id, emis_le: document.emis_le } } };
 }
 
+/** A revoked or expired habilitation stops delivery at once, even of a justificatif consented to before. */
+export const requireHabilitationInForce =
+  (inForce: (clientId: string) => Promise<boolean>): RequestHandler =>
+  async (_req, res, next) => ((await inForce(tokenOf(res).clientId)) ? next() : sendApiError(res, 403, API_ERRORS.habilitationEnded));
+
 export interface DataApiOptions {
   provider: Provider;
   gateway: Gateway;
@@ -68,10 +73,11 @@ export interface DataApiOptions {
   openapi: unknown;
   requestsPerMinute: number;
   withdrawnAt: (token: string) => Promise<number | undefined>;
+  habilitationInForce: (clientId: string) => Promise<boolean>;
 }
 
 /** The API service providers call with the access token they got: the signed justificatif, and v3 routes. */
-export function dataApiRoutes({ provider, gateway, journal, jwks, openapi, requestsPerMinute, withdrawnAt }: DataApiOptions) {
+export function dataApiRoutes({ provider, gateway, journal, jwks, openapi, requestsPerMinute, withdrawnAt, habilitationInForce }: DataApiOptions) {
   const recordFetch = (clientId: string, document: JustificatifDocument, route: string, status: number) =>
     journal.append({
       type: 'justificatif.fetched',
@@ -79,7 +85,7 @@ export function dataApiRoutes({ provider, gateway, journal, jwks, openapi, reque
       subject: `justificatif:${document.id}`,
       data: { route, status, procedure: document.destinataire.demarche, producers: [...new Set(document.elements.map((e) => e.producteur))] },
     });
-  const token = requireAccessToken(provider, withdrawnAt);
+  const token = [requireAccessToken(provider, withdrawnAt), requireHabilitationInForce(habilitationInForce)];
   const perClient = rateLimit({
     windowMs: 60_000,
     limit: requestsPerMinute,
@@ -115,8 +121,8 @@ export function dataApiRoutes({ provider, gateway, journal, jwks, openapi, reque
   const routes: Route[] = [
     { method: 'get', path: '/.well-known/jwks.json', guards: [], handler: (_req, res) => void res.set('cache-control', 'public, max-age=600').json(jwks) },
     { method: 'get', path: '/api/openapi.json', guards: [], handler: (_req, res) => void res.json(openapi) },
-    { method: 'get', path: '/api/v1/justificatif', guards: [token, perClient], handler: justificatif },
-    ...APIS.flatMap((api) => (api.franceConnectRoute === undefined ? [] : [{ method: 'get' as const, path: api.franceConnectRoute, guards: [token, perClient], handler: v3Route(api) }])),
+    { method: 'get', path: '/api/v1/justificatif', guards: [...token, perClient], handler: justificatif },
+    ...APIS.flatMap((api) => (api.franceConnectRoute === undefined ? [] : [{ method: 'get' as const, path: api.franceConnectRoute, guards: [...token, perClient], handler: v3Route(api) }])),
   ];
   const router = routerFrom(routes);
   // A server error on the data API counts against the gateway's availability in the public statistics.

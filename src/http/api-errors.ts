@@ -18,6 +18,7 @@ export const API_ERRORS = {
   missingToken: { code: '00101', title: 'Interdit', detail: 'Le jeton d’accès est absent ou mal formé : envoyez « Authorization: Bearer <jeton> ».' },
   invalidToken: { code: '00103', title: 'Jeton invalide', detail: 'Le jeton d’accès est inconnu, expiré ou révoqué.' },
   withdrawn: { code: '00410', title: 'Justificatif retiré', detail: 'La personne a retiré ces informations : elles ne sont plus disponibles. Demandez-lui ses justificatifs autrement.' },
+  habilitationEnded: { code: '00100', title: 'Privilèges insuffisants', detail: 'L’habilitation de ce service à recevoir ces informations a expiré ou a été révoquée.' },
   insufficientScope: { code: '00100', title: 'Privilèges insuffisants', detail: 'La personne n’a pas transmis ces informations à ce service.' },
   noJustificatif: { code: '00404', title: 'Justificatif introuvable', detail: 'Aucun justificatif n’est attaché à ce jeton.' },
   rateLimited: { code: '00429', title: 'Trop de requêtes', detail: 'Vous avez dépassé la limite de requêtes. Réessayez après le délai indiqué par Retry-After.' },

@@ -115,7 +115,18 @@ export function createApp({ config, db, logger, sessionStore, franceconnect, reg
   app.all('/oidc/auth', ...habilitationGuard(registry, issuer));
   app.use('/oidc', provider.callback());
 
-  app.use(dataApiRoutes({ provider, gateway, journal, jwks: publicJwks(signingKeys), openapi: openApiDocument(config.http.publicUrl), requestsPerMinute: config.apiRateLimitPerMinute, withdrawnAt: (token) => withdrawnAt(db, token) }));
+  app.use(
+    dataApiRoutes({
+      provider,
+      gateway,
+      journal,
+      jwks: publicJwks(signingKeys),
+      openapi: openApiDocument(config.http.publicUrl),
+      requestsPerMinute: config.apiRateLimitPerMinute,
+      withdrawnAt: (token) => withdrawnAt(db, token),
+      habilitationInForce: async (clientId) => (await registry.activeHabilitation(clientId)) !== undefined,
+    }),
+  );
   app.get('/api/documentation', (_req, res) =>
     res.render('api/documentation.njk', { scopes: CATALOGUE_SCOPES, v3Routes: APIS.flatMap((api) => api.franceConnectRoute ?? []) }),
   );
@@ -133,7 +144,7 @@ export function createApp({ config, db, logger, sessionStore, franceconnect, reg
   app.use(homeRoutes());
   app.use(interactionRoutes({ provider, registry, db, franceconnect, gateway, journal }, config.formRateLimitPerMinute));
   app.use(citizenSpaceRoutes({ db, cipher, withdraw: createWithdrawal({ db, provider, cipher, sign, journal }), pseudonymSecret: config.authorization.pairwiseSecret }));
-  app.use(agentRoutes({ db, proconnect, gateway, journal, publicUrl: config.http.publicUrl, cookieName: config.session.cookieName, formRateLimitPerMinute: config.formRateLimitPerMinute }));
+  app.use(agentRoutes({ db, proconnect, gateway, journal, publicUrl: config.http.publicUrl, cookieName: config.session.cookieName, formRateLimitPerMinute: config.formRateLimitPerMinute, pseudonymSecret: config.authorization.pairwiseSecret }));
   app.use(
     franceconnectRoutes({
       service: franceconnect,

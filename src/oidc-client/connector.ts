@@ -18,6 +18,8 @@ export interface SignInRequest {
   nonce: string;
   acrValues?: string;
   codeVerifier?: string;
+  /** Asks the provider for a new sign-in even over a session of its own. */
+  forceLogin?: boolean;
 }
 
 export interface SignInChecks {
@@ -96,6 +98,7 @@ export function createOidcConnector(settings: ConnectorSettings): OidcConnector 
         state: request.state,
         nonce: request.nonce,
         ...(request.acrValues === undefined ? {} : { acr_values: request.acrValues }),
+        ...(request.forceLogin === true ? { prompt: 'login' } : {}),
       };
       if (settings.usePkce && request.codeVerifier !== undefined) {
         params.code_challenge = await client.calculatePKCECodeChallenge(request.codeVerifier);

@@ -52,7 +52,8 @@ const callbackQuerySchema = z.object({
 });
 
 export interface SignInService<Identity> {
-  start(returnTo?: string): Promise<{ url: URL; pending: PendingSignIn }>;
+  /** `forceLogin`: a new sign-in at the provider, even over a session of its own there. */
+  start(returnTo?: string, options?: { forceLogin?: boolean }): Promise<{ url: URL; pending: PendingSignIn }>;
   complete(rawQuery: string, pending: PendingSignIn | undefined): Promise<{ identity: Identity; idToken: string }>;
   signOutUrl(idToken: string, state: string): Promise<URL>;
 }
@@ -68,7 +69,7 @@ export function createSignInService<Identity>(connector: OidcConnector, settings
   };
 
   return {
-    async start(returnTo = '/') {
+    async start(returnTo = '/', { forceLogin = false }: { forceLogin?: boolean } = {}) {
       if (!settings.returnTo.test(returnTo)) throw new Error(`adresse de retour refusée : ${returnTo}`);
       const pending: PendingSignIn = { state: randomToken(), nonce: randomToken(), returnTo, ...(settings.pkce ? { codeVerifier: randomToken() } : {}) };
       try {
@@ -79,6 +80,7 @@ export function createSignInService<Identity>(connector: OidcConnector, settings
           nonce: pending.nonce,
           acrValues: settings.acr?.values,
           codeVerifier: pending.codeVerifier,
+          forceLogin,
         });
         return { url, pending };
       } catch (error) {

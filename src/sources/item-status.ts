@@ -2,9 +2,10 @@ import type { ApiAnswer } from './api-particulier.client.js';
 
 /**
  * What became of one source: found, not found, unavailable (timeout, 429, 5xx, circuit open), the identity did not
- * let the producer find the person (400/422), an extra input is missing, or our own access failed (401/403).
+ * let the producer find the person (400/422), the file found from what the citizen typed is someone else's, an
+ * extra input is missing, or our own access failed (401/403).
  */
-export type ItemStatus = 'ok' | 'not_found' | 'unavailable' | 'invalid_input' | 'missing_input' | 'error';
+export type ItemStatus = 'ok' | 'not_found' | 'unavailable' | 'invalid_input' | 'not_holder' | 'missing_input' | 'error';
 
 export function statusOf(answer: ApiAnswer): ItemStatus {
   if (answer.kind !== 'answer') return 'unavailable';
@@ -24,6 +25,7 @@ export const STATUS_CODES: Record<ItemStatus, string> = {
   not_found: 'non_trouve',
   unavailable: 'indisponible',
   invalid_input: 'identite_non_reconnue',
+  not_holder: 'identite_non_reconnue',
   missing_input: 'information_manquante',
   error: 'erreur',
 };
@@ -48,6 +50,12 @@ export const STATUS_TEXTS: Record<ItemStatus, { badge: string; badgeType: 'succe
     badgeType: 'error',
     why: (producer) => `Les informations de votre compte FranceConnect ne permettent pas à ${producer} de vous retrouver.`,
     instead: (sp) => `Vous pourrez envoyer votre justificatif à ${sp} vous-même.`,
+  },
+  not_holder: {
+    badge: 'Pas à votre nom',
+    badgeType: 'error',
+    why: (producer) => `Le dossier que ${producer} a trouvé avec ce que vous avez saisi n’est pas à votre nom : nous ne l’affichons pas.`,
+    instead: (sp) => `Vérifiez ce que vous avez saisi, ou envoyez votre justificatif à ${sp} vous-même.`,
   },
   missing_input: {
     badge: 'Information manquante',

@@ -8,7 +8,24 @@ export interface ExtraInputs {
   eleve?: { nomNaissance: string; prenoms: string[]; sexe: 'F' | 'M'; dateNaissance: string; anneeScolaire: string };
 }
 
-export type SourceRequest = { route: string; params: QueryParams } | { missingInput: 'identifiant_france_travail' | 'eleve' };
+/** Whom a producer's file is about, as its answer names them. */
+export interface Holder {
+  familyName: string;
+  givenNames: string[];
+  birthdate: string;
+}
+
+/**
+ * For a route asked by an identifier the citizen typed (an INE, a France Travail login): the file it finds must be
+ * the citizen's own, or anyone could read someone else's by typing their identifier. `holder` reads whom the answer
+ * is about; `route` is where to read it when the route itself does not say (asked first, with the same parameters).
+ */
+export interface HolderCheck {
+  route?: string;
+  holder(data: Record<string, unknown>): Holder | undefined;
+}
+
+export type SourceRequest = { route: string; params: QueryParams; holderCheck?: HolderCheck } | { missingInput: 'identifiant_france_travail' | 'eleve' };
 
 /** How to ask one API Particulier API, from the identity pivot and the extra inputs. */
 export interface SourceDefinition {

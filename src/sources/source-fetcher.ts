@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { CitizenIdentity } from '../franceconnect/citizen-identity.js';
 import type { ApiParticulierClient } from './api-particulier.client.js';
 import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.js';
+import { isHolder } from './holder.js';
 import { type ItemStatus, sourceAnswered, statusOf } from './item-status.js';
 import type { ExtraInputs } from './source-definition.js';
 import { SOURCES } from './sources.js';
@@ -56,23 +57,36 @@ export function createSourceFetcher(
       log.warn({ api, requestId }, 'source coupée par le disjoncteur');
       return { api, status: 'unavailable', fetchedAt, requestId };
     }
-    const answer = await client.get({ ...request, recipient, requestId });
-    if (sourceAnswered(answer)) breaker.success();
-    else breaker.failure();
-    const status = statusOf(answer);
-    log.info({ api, requestId, status, http: answer.kind === 'answer' ? answer.status : answer.kind, attempts: answer.attempts, ms: Date.now() - fetchedAt }, 'source interrogée');
-    if (answer.kind !== 'answer') return { api, status, fetchedAt, requestId };
-    const data = status === 'ok' ? (answer.body as { data?: Record<string, unknown> }).data : undefined;
-    return {
-      api,
-      status: status === 'ok' && (typeof data !== 'object' || data === null) ? 'error' : status,
-      httpStatus: answer.status,
-      errorCode: errorCodeOf(answer.body),
-      data,
-      fetchedAt,
-      retryAfterSeconds: answer.retryAfterSeconds,
-      requestId,
+    const ask = async (route: string) => {
+      const answer = await client.get({ route, params: request.params, recipient, requestId });
+      if (sourceAnswered(answer)) breaker.success();
+      else breaker.failure();
+      const status = statusOf(answer);
+      log.info({ api, requestId, route, status, http: answer.kind === 'answer' ? answer.status : answer.kind, attempts: answer.attempts, ms: Date.now() - fetchedAt }, 'source interrogée');
+      const data = answer.kind === 'answer' && status === 'ok' ? (answer.body as { data?: unknown }).data : undefined;
+      return { answer, status: status === 'ok' && (typeof data !== 'object' || data === null) ? ('error' as const) : status, data: data as Record<string, unknown> | undefined };
     };
+    const belongsToCitizen = (data: Record<string, unknown> | undefined) => {
+      const holder = data === undefined ? undefined : request.holderCheck?.holder(data);
+      return holder !== undefined && isHolder(identity, holder);
+    };
+
+    // The holder is read first when the route itself does not name them: nothing of someone else's is fetched.
+    const checkRoute = request.holderCheck?.route;
+    if (checkRoute !== undefined) {
+      const check = await ask(checkRoute);
+      if (check.status !== 'ok') return { api, status: check.status, fetchedAt, requestId };
+      if (!belongsToCitizen(check.data)) return notHolder();
+    }
+    const { answer, status, data } = await ask(request.route);
+    if (answer.kind !== 'answer') return { api, status, fetchedAt, requestId };
+    if (status === 'ok' && request.holderCheck !== undefined && checkRoute === undefined && !belongsToCitizen(data)) return notHolder();
+    return { api, status, httpStatus: answer.status, errorCode: errorCodeOf(answer.body), data, fetchedAt, retryAfterSeconds: answer.retryAfterSeconds, requestId };
+
+    function notHolder(): SourceOutcome {
+      log.warn({ api, requestId }, 'dossier trouvé par un identifiant saisi, mais au nom d’une autre personne');
+      return { api, status: 'not_holder', fetchedAt, requestId };
+    }
   };
 
   return {

@@ -96,7 +96,7 @@ describe('sources against the sandbox', () => {
     const [mesri, cnous] = await fetcher.fetch(['statut_etudiant', 'etudiant_boursier'], identityOf('prenom_unique'), {}, RECIPIENT);
     expect(mesri?.status).toBe('ok');
     expect(cnous?.data).toMatchObject({ est_boursier: true });
-    const [byIne] = await fetcher.fetch(['etudiant_boursier'], identityOf('test'), { ine: '1234567890A' }, RECIPIENT);
+    const [byIne] = await fetcher.fetch(['etudiant_boursier'], identityOf('prenom_unique'), { ine: '1234567890A' }, RECIPIENT);
     expect(byIne?.status).toBe('ok');
     const [pupil] = await fetcher.fetch(['scolarites'], identityOf('test'), { eleve: { nomNaissance: 'NGUYEN', prenoms: ['Zoé', 'Inès'], sexe: 'F', dateNaissance: '2012-10-05', anneeScolaire: '2025-2026' } }, RECIPIENT);
     expect(pupil?.data).toMatchObject({ est_scolarise: true, echelon_bourse: 2 });
@@ -105,6 +105,21 @@ describe('sources against the sandbox', () => {
     const [statut, paiements] = await fetcher.fetch(['france_travail_statut', 'france_travail_indemnites'], identityOf('test'), { identifiantFranceTravail: 'angela.dubois' }, RECIPIENT);
     expect(statut?.data).toMatchObject({ inscription: { categorie: { code: 1 } } });
     expect((paiements?.data?.paiements as unknown[]).length).toBe(3);
+  });
+
+  it('never hands over a file found by an identifier the citizen typed when it is someone else’s', async () => {
+    const fetcher = fetcherFor(sandbox.origin);
+    // Angela types Léon's INE, then Léon types Angela's France Travail login: each file names its holder.
+    const [cnous, mesri] = await fetcher.fetch(['etudiant_boursier', 'statut_etudiant'], identityOf('test'), { ine: '1234567890A' }, RECIPIENT);
+    const [statut, paiements] = await fetcher.fetch(['france_travail_statut', 'france_travail_indemnites'], identityOf('prenom_unique'), { identifiantFranceTravail: 'angela.dubois' }, RECIPIENT);
+    for (const outcome of [cnous, mesri, statut, paiements]) {
+      expect(outcome).toMatchObject({ status: 'not_holder' });
+      expect(outcome?.data).toBeUndefined();
+    }
+    // The paiements answer does not name its holder: the statut answer is read first, and the paiements never asked.
+    expect(paiements?.httpStatus).toBeUndefined();
+    const [mesriOwn] = await fetcher.fetch(['statut_etudiant'], identityOf('prenom_unique'), { ine: '1234567890A' }, RECIPIENT);
+    expect(mesriOwn?.status).toBe('ok');
   });
 
   it('our own bad token or recipient is an error, not "not found"', async () => {

@@ -8,7 +8,7 @@ import type { Database } from '../db/schema.js';
 export const AVAILABILITY_TARGET = 0.95;
 
 const COUNTED = ['consent.transmitted', 'consent.refused', 'justificatif.fetched', 'source.fetched', 'api.error'] as const;
-const SOURCE_ANSWERED = new Set(['ok', 'not_found', 'invalid_input', 'missing_input']);
+const SOURCE_ANSWERED = new Set(['ok', 'not_found', 'invalid_input', 'not_holder', 'missing_input']);
 
 const monthOf = (at: number) => {
   const parts = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit' }).formatToParts(new Date(at));
