@@ -148,6 +148,25 @@ describe('agents of the demo organisation', () => {
   });
 });
 
+describe('the ProConnect account of an agent', () => {
+  it('is the first one to sign in with the address: another account with the same address is refused and recorded', async () => {
+    const camille = () => db.selectFrom('agent').select(['id', 'proconnect_sub']).where('email', '=', 'camille.martin@exempleville.fr').executeTakeFirstOrThrow();
+    await signInAsAgent('agent.cantine');
+    const { id, proconnect_sub: recorded } = await camille();
+    expect(recorded).toBeTruthy();
+    await db.updateTable('agent').set({ proconnect_sub: 'un-autre-compte' }).where('id', '=', id).execute();
+    try {
+      const { page } = await signInAsAgent('agent.cantine');
+      expect(page.status).toBe(403);
+      expect(textOf(page.body)).toContain('Erreur AGENT-003');
+      expect((await camille()).proconnect_sub).toBe('un-autre-compte');
+      expect((await entries('agent.denied')).at(-1)?.data).toContain('autre compte ProConnect');
+    } finally {
+      await db.updateTable('agent').set({ proconnect_sub: recorded }).where('id', '=', id).execute();
+    }
+  });
+});
+
 describe('isolation between organisations', () => {
   it('an agent of another organisation gets 404 by list, detail, print, guessed numbers and search, and each attempt is recorded', async () => {
     const { browser, page } = await signInAsAgent('agent.transport');

@@ -232,6 +232,13 @@ describe('what the service provider may not do', () => {
     }
   });
 
+  it('takes the authorization request as a form POST too', async () => {
+    const { url } = await sp.authorizationUrl(SCOPES);
+    const response = await fetch(`${issuer}/auth`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: url.searchParams.toString(), redirect: 'manual' });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toMatch(/^\/demande\//);
+  });
+
   it('offers no way around the habilitation check: no pushed authorization request, no request_uri', async () => {
     const { secret: revokedSecret, habilitation } = await registerServiceProvider('sp-poussee');
     await registry.revokeHabilitation(habilitation.id);

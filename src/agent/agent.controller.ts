@@ -105,7 +105,13 @@ export function agentController({ db, proconnect, gateway, journal, publicUrl, p
         await journal.append({ type: 'agent.denied', actor: `proconnect:${identity.sub}`, data: { email: identity.email, siret: identity.siret } });
         throw new AppError('AGENT-001', `agent non habilité : ${identity.email}`);
       }
-      if (chosen.proconnect_sub !== identity.sub) await recordProConnectSub(db, chosen.id, identity.sub);
+      // The first ProConnect account to sign in with an address is the agent's: another one with the same address
+      // (an identity provider that lets addresses be reused) is refused, not allowed to take the agent's place.
+      if (chosen.proconnect_sub !== null && chosen.proconnect_sub !== identity.sub) {
+        await journal.append({ type: 'agent.denied', actor: `proconnect:${identity.sub}`, organisationId: chosen.organisation_id, data: { email: identity.email, reason: 'autre compte ProConnect' } });
+        throw new AppError('AGENT-003', `compte ProConnect différent de celui enregistré pour ${identity.email}`);
+      }
+      if (chosen.proconnect_sub === null) await recordProConnectSub(db, chosen.id, identity.sub);
       await regenerateSession(req);
       req.session.agent = {
         id: chosen.id,

@@ -12,7 +12,8 @@ export function habilitationGuard(registry: Registry, issuer: string): RequestHa
   const check: RequestHandler = async (req, _res, next) => {
     const params = (req.method === 'POST' ? req.body : req.query) as Record<string, unknown>;
     if (req.method === 'POST') {
-      req.url = `/auth?${new URLSearchParams(params as Record<string, string>)}`;
+      // req.url is the whole path here (app.all, not a mount): /oidc/auth, which the provider's mount then strips.
+      req.url = `${req.path}?${new URLSearchParams(params as Record<string, string>)}`;
       req.method = 'GET';
     }
     const { client_id: clientId, redirect_uri: redirectUri, state } = params;

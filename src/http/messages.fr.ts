@@ -64,6 +64,14 @@ export const ERROR_MESSAGES = {
     help: ['Demandez à l’administrateur de votre organisation de vous ajouter, puis reconnectez-vous.', 'Votre tentative a été enregistrée.'],
     actions: ['home'],
   },
+  'AGENT-003': {
+    status: 403,
+    pageTitle: 'Accès non autorisé',
+    title: 'Ce compte ProConnect n’est pas celui enregistré pour votre adresse',
+    lead: 'Votre adresse électronique a déjà servi à se connecter avec un autre compte ProConnect.',
+    help: ['Si votre compte ProConnect a changé, demandez à l’administrateur de votre organisation de vous retirer puis de vous ajouter à nouveau.', 'Votre tentative a été enregistrée.'],
+    actions: ['home'],
+  },
   'AGENT-002': {
     status: 403,
     pageTitle: 'Réservé aux administrateurs',
