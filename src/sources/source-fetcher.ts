@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { CitizenIdentity } from '../franceconnect/citizen-identity.js';
-import type { ApiParticulierClient } from './api-particulier.client.js';
+import { type ApiAnswer, type ApiParticulierClient, queryString } from './api-particulier.client.js';
 import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.js';
 import { isHolder } from './holder.js';
 import { type ItemStatus, sourceAnswered, statusOf } from './item-status.js';
@@ -45,7 +45,8 @@ export function createSourceFetcher(
     return breaker;
   };
 
-  const fetchOne = async (api: string, identity: CitizenIdentity, inputs: ExtraInputs, recipient: string): Promise<SourceOutcome> => {
+  /** `asked`: the answers of one request's sources, by route and parameters, so that a route two of them need is asked once. */
+  const fetchOne = async (api: string, identity: CitizenIdentity, inputs: ExtraInputs, recipient: string, asked: Map<string, Promise<ApiAnswer>>): Promise<SourceOutcome> => {
     const requestId = randomUUID();
     const fetchedAt = Date.now();
     const source = SOURCES.get(api);
@@ -58,7 +59,10 @@ export function createSourceFetcher(
       return { api, status: 'unavailable', fetchedAt, requestId };
     }
     const ask = async (route: string) => {
-      const answer = await client.get({ route, params: request.params, recipient, requestId });
+      const key = `${route}?${queryString(request.params, recipient)}`;
+      const pending = asked.get(key) ?? client.get({ route, params: request.params, recipient, requestId });
+      asked.set(key, pending);
+      const answer = await pending;
       if (sourceAnswered(answer)) breaker.success();
       else breaker.failure();
       const status = statusOf(answer);
@@ -90,14 +94,17 @@ export function createSourceFetcher(
   };
 
   return {
-    fetch: (apis: string[], identity: CitizenIdentity, inputs: ExtraInputs, recipient: string) =>
-      Promise.all(
+    fetch: (apis: string[], identity: CitizenIdentity, inputs: ExtraInputs, recipient: string) => {
+      // France Travail's statut route is also the holder check of its paiements: asked together, it is asked once.
+      const asked = new Map<string, Promise<ApiAnswer>>();
+      return Promise.all(
         apis.map(async (api) => {
-          const outcome = await fetchOne(api, identity, inputs, recipient);
+          const outcome = await fetchOne(api, identity, inputs, recipient, asked);
           await onOutcome(outcome);
           return outcome;
         }),
-      ),
+      );
+    },
     breakerState: (api: string) => breakerOf(api).state,
   };
 }

@@ -107,6 +107,16 @@ describe('sources against the sandbox', () => {
     expect((paiements?.data?.paiements as unknown[]).length).toBe(3);
   });
 
+  it('asks France Travail’s statut once when it is both an item and the holder check of the paiements', async () => {
+    const routes: string[] = [];
+    const client = createApiParticulierClient({ baseUrl: sandbox.origin, token: TOKEN, timeoutMs: 1000, backoffMs: 10 });
+    const counting = { get: (request: Parameters<typeof client.get>[0]) => (routes.push(request.route), client.get(request)) };
+    const fetcher = createSourceFetcher(counting, { failureThreshold: 3, openMs: 30_000 }, createLogger('silent'));
+    const outcomes = await fetcher.fetch(['france_travail_statut', 'france_travail_indemnites'], identityOf('test'), { identifiantFranceTravail: 'angela.dubois' }, RECIPIENT);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['ok', 'ok']);
+    expect(routes.sort()).toEqual(['/v3/france_travail/indemnites/identifiant', '/v3/france_travail/statut/identifiant']);
+  });
+
   it('never hands over a file found by an identifier the citizen typed when it is someone else’s', async () => {
     const fetcher = fetcherFor(sandbox.origin);
     // Angela types Léon's INE, then Léon types Angela's France Travail login: each file names its holder.
