@@ -25,7 +25,7 @@ export const requireAgent =
       delete req.session.agent;
       return res.redirect(303, '/agents/connexion?acces=retire');
     }
-    if (current.role !== agent.role) agent.role = current.role;
+    agent.role = current.role;
     next();
   };
 

@@ -48,17 +48,22 @@ export function chromiumSteps(stack: Stack) {
   const fcOrigin = new URL(stack.fcIssuer).origin;
   const pcOrigin = new URL(stack.config.proconnect.issuer).origin;
 
-  /** The request page → local FranceConnect → consent page. */
-  async function signInFromRequest(journey: Journey, login = 'test') {
+  /** The page's FranceConnect or ProConnect button → the local provider's form, checked as `step` → back at `back`. */
+  async function signInThrough(journey: Journey, providerOrigin: string, step: string, login: string, back: string) {
     const { page } = journey;
-    await journey.check('demande');
     await page.locator('button.fr-connect').click();
-    await page.waitForURL(`${fcOrigin}/**`);
-    await journey.check('franceconnect');
+    await page.waitForURL(`${providerOrigin}/**`);
+    await journey.check(step);
     await page.locator('#login').fill(login);
     await page.locator('#password').fill('123');
     await page.getByRole('button', { name: 'Se connecter' }).click();
-    await page.waitForURL(`${stack.portalUrl}/demande/**`);
+    await page.waitForURL(back);
+  }
+
+  /** The request page → local FranceConnect → consent page. */
+  async function signInFromRequest(journey: Journey, login = 'test') {
+    await journey.check('demande');
+    await signInThrough(journey, fcOrigin, 'franceconnect', login, `${stack.portalUrl}/demande/**`);
     await journey.check('consentement');
   }
 
@@ -93,16 +98,9 @@ export function chromiumSteps(stack: Stack) {
 
     /** Agents' sign-in page → local ProConnect → the agents' list. */
     async signInAgent(journey: Journey, login: string) {
-      const { page } = journey;
-      await page.goto(`${stack.portalUrl}/agents/connexion`);
+      await journey.page.goto(`${stack.portalUrl}/agents/connexion`);
       await journey.check('connexion');
-      await page.locator('button.fr-connect').click();
-      await page.waitForURL(`${pcOrigin}/**`);
-      await journey.check('proconnect');
-      await page.locator('#login').fill(login);
-      await page.locator('#password').fill('123');
-      await page.getByRole('button', { name: 'Se connecter' }).click();
-      await page.waitForURL(`${stack.portalUrl}/agents/justificatifs`);
+      await signInThrough(journey, pcOrigin, 'proconnect', login, `${stack.portalUrl}/agents/justificatifs`);
     },
 
     /**
