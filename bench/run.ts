@@ -13,7 +13,6 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import express from 'express';
 import Provider from 'oidc-provider';
-import * as oidc from 'openid-client';
 import { openDatabase } from '../src/db/database.js';
 import { addMonths } from '../src/registry/habilitation.js';
 import { createRegistry } from '../src/registry/registry.service.js';

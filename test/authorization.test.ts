@@ -7,7 +7,7 @@ import type { Database } from '../src/db/schema.js';
 import { addMonths } from '../src/registry/habilitation.js';
 import { createRegistry, type Registry } from '../src/registry/registry.service.js';
 import { TestBrowser } from './helpers/browser.js';
-import { formWithAction, textOf, titleOf } from './helpers/html.js';
+import { textOf, titleOf } from './helpers/html.js';
 import { consentForm, decide, reachConsentPage, serviceProviderClient, type TestServiceProvider } from './helpers/service-provider.js';
 import { type Stack, startStack } from './helpers/stack.js';
 

@@ -121,6 +121,7 @@ describe('operator CLI', () => {
                 client_secret: 'un-secret-de-developpement-assez-long-0001',
                 display_name: 'Agglomération',
                 procedure_name: 'Tarif solidaire',
+                // biome-ignore lint/suspicious/noTemplateCurlyInString: the seed file's own placeholder, replaced when it is applied
                 redirect_uris: ['${DEMO_SP_URL}/callback'],
                 habilitations: [{ id: 'hab-transport', scopes: ['complementaire_sante_solidaire'], purpose: 'Accorder le tarif solidaire.', legal_basis: 'Délibération', legal_reference: 'Code des transports', retention_days: 30, valid_for_months: 12 }],
               },

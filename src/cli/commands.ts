@@ -4,7 +4,7 @@ import { CATALOGUE_SCOPES } from '../catalogue/catalogue.js';
 import { SCOPES } from '../catalogue/scopes.js';
 import { habilitationStatus, STATUS_LABELS } from '../registry/habilitation.js';
 import { type Registry, RegistryError } from '../registry/registry.service.js';
-import { type Journal, verifyJournal } from '../journal/journal.js';
+import type { Journal, verifyJournal } from '../journal/journal.js';
 import { applySeed } from '../registry/seed.js';
 
 export interface CliContext {

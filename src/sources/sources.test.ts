@@ -61,7 +61,7 @@ describe('sources against the sandbox', () => {
     expect(angela).toMatchObject({ status: 'ok', httpStatus: 200 });
     expect(angela?.data).toMatchObject({ quotient_familial: { fournisseur: 'CNAF', valeur: 620 } });
     expect((await fetchQf('ne_a_l_etranger'))?.data).toMatchObject({ quotient_familial: { fournisseur: 'MSA' } });
-    expect(((await fetchQf('ne_en_corse'))?.data?.enfants as unknown[]).length).toBe(3);
+    expect((await fetchQf('ne_en_corse'))?.data?.enfants).toHaveLength(3);
     for (const login of ['jour_inconnu', 'jour_et_mois_inconnus', 'nom_compose_nom_usage']) expect((await fetchQf(login))?.status).toBe('ok');
   });
 
@@ -104,13 +104,18 @@ describe('sources against the sandbox', () => {
     expect(missing?.status).toBe('missing_input');
     const [statut, paiements] = await fetcher.fetch(['france_travail_statut', 'france_travail_indemnites'], identityOf('test'), { identifiantFranceTravail: 'angela.dubois' }, RECIPIENT);
     expect(statut?.data).toMatchObject({ inscription: { categorie: { code: 1 } } });
-    expect((paiements?.data?.paiements as unknown[]).length).toBe(3);
+    expect(paiements?.data?.paiements).toHaveLength(3);
   });
 
   it('asks France Travail’s statut once when it is both an item and the holder check of the paiements', async () => {
     const routes: string[] = [];
     const client = createApiParticulierClient({ baseUrl: sandbox.origin, token: TOKEN, timeoutMs: 1000, backoffMs: 10 });
-    const counting = { get: (request: Parameters<typeof client.get>[0]) => (routes.push(request.route), client.get(request)) };
+    const counting = {
+      get: (request: Parameters<typeof client.get>[0]) => {
+        routes.push(request.route);
+        return client.get(request);
+      },
+    };
     const fetcher = createSourceFetcher(counting, { failureThreshold: 3, openMs: 30_000 }, createLogger('silent'));
     const outcomes = await fetcher.fetch(['france_travail_statut', 'france_travail_indemnites'], identityOf('test'), { identifiantFranceTravail: 'angela.dubois' }, RECIPIENT);
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['ok', 'ok']);

@@ -182,6 +182,7 @@ function describeFocus(selector: string | undefined): FocusStop | undefined {
   }
   const region = element.closest('.fr-skiplinks') ? 'accès rapide' : element.closest('header') ? 'en-tête' : element.closest('main') ? 'contenu' : element.closest('footer') ? 'pied de page' : 'ailleurs';
   return {
+    // biome-ignore lint/performance/useDomNodeTextContent: the text as a person sees it on screen, laid out, is what is checked
     text: (element.innerText || element.getAttribute('aria-label') || element.getAttribute('title') || element.id).trim().replace(/\s+/g, ' '),
     matches: selector !== undefined && element.matches(selector),
     outline: styles.some(drawn),
@@ -269,7 +270,7 @@ export async function expectErrorsAnnounced(page: Page, expected: Array<[field: 
       (ids ?? '')
         .split(/\s+/)
         .map((id) => document.getElementById(id))
-        .filter((element): element is HTMLElement => element !== null && element.classList.contains('fr-messages-group'));
+        .filter((element): element is HTMLElement => element?.classList.contains('fr-messages-group') === true);
     return {
       title: document.title,
       focused: document.activeElement?.id ?? '',
