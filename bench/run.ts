@@ -17,9 +17,9 @@ import { openDatabase } from '../src/db/database.js';
 import { addMonths } from '../src/registry/habilitation.js';
 import { createRegistry } from '../src/registry/registry.service.js';
 import { TestBrowser } from '../test/helpers/browser.js';
-import { formWithAction, formsOf } from '../test/helpers/html.js';
-import { decide, reachConsentPage, serviceProviderClient, type TestServiceProvider } from '../test/helpers/service-provider.js';
 import { onPostgres } from '../test/helpers/database.js';
+import { formsOf, formWithAction } from '../test/helpers/html.js';
+import { decide, reachConsentPage, serviceProviderClient, type TestServiceProvider } from '../test/helpers/service-provider.js';
 import { startStack } from '../test/helpers/stack.js';
 
 const { values } = parseArgs({
@@ -52,9 +52,23 @@ async function http(name: string, url: string, headers: Record<string, string> =
     connections,
     duration,
     headers,
-    requests: rotate === undefined ? undefined : [{ setupRequest: (request) => ({ ...request, headers: { ...request.headers, authorization: `Bearer ${rotate[next++ % rotate.length]}` } }) }],
+    requests:
+      rotate === undefined
+        ? undefined
+        : [
+            {
+              setupRequest: (request) => ({ ...request, headers: { ...request.headers, authorization: `Bearer ${rotate[next++ % rotate.length]}` } }),
+            },
+          ],
   });
-  return { name, unit: 'req/s', rate: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, failures: result.non2xx + result.errors + result.timeouts };
+  return {
+    name,
+    unit: 'req/s',
+    rate: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    failures: result.non2xx + result.errors + result.timeouts,
+  };
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
@@ -103,7 +117,15 @@ async function bareProvider(): Promise<{ sp: TestServiceProvider; close: () => v
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const secret = randomBytes(32).toString('hex');
   const provider = new Provider(issuer, {
-    clients: [{ client_id: 'ancre', client_secret: secret, redirect_uris: [`${SP_ORIGIN}/callback`], grant_types: ['authorization_code'], response_types: ['code'] }],
+    clients: [
+      {
+        client_id: 'ancre',
+        client_secret: secret,
+        redirect_uris: [`${SP_ORIGIN}/callback`],
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+      },
+    ],
     cookies: { keys: [randomBytes(32).toString('hex')] },
     pkce: { required: () => true },
     features: { devInteractions: { enabled: true } },
@@ -119,8 +141,22 @@ async function main() {
   const db = openDatabase(stack.config.database);
   const registry = createRegistry(db, { allowLocalHttp: true });
   await registry.createOrganisation({ siret: '13000999900017', name: 'Banc d’essai' });
-  const { clientSecret } = await registry.createServiceProvider({ siret: '13000999900017', clientId: 'sp-banc', displayName: 'Banc d’essai', procedureName: 'Mesure', redirectUris: [`${SP_ORIGIN}/callback`] });
-  await registry.grantHabilitation({ clientId: 'sp-banc', scopes: ['cnaf_quotient_familial', 'cnaf_enfants'], purpose: 'Mesurer les performances du portail.', legalBasis: 'Banc d’essai', legalReference: 'aucune', retentionDays: 1, validUntil: addMonths(Date.now(), 1) });
+  const { clientSecret } = await registry.createServiceProvider({
+    siret: '13000999900017',
+    clientId: 'sp-banc',
+    displayName: 'Banc d’essai',
+    procedureName: 'Mesure',
+    redirectUris: [`${SP_ORIGIN}/callback`],
+  });
+  await registry.grantHabilitation({
+    clientId: 'sp-banc',
+    scopes: ['cnaf_quotient_familial', 'cnaf_enfants'],
+    purpose: 'Mesurer les performances du portail.',
+    legalBasis: 'Banc d’essai',
+    legalReference: 'aucune',
+    retentionDays: 1,
+    validUntil: addMonths(Date.now(), 1),
+  });
   const sp = await serviceProviderClient(stack.config.authorization.issuer, 'sp-banc', { secret: clientSecret ?? '' }, `${SP_ORIGIN}/callback`);
 
   /** (e) One virtual citizen: authorize → FranceConnect → consent → preview → transmit → token → data API. */
@@ -151,7 +187,9 @@ async function main() {
   const consentPage = await reachConsentPage(citizen, consentUrl, SP_ORIGIN);
   rows.push(await http('(d) page de consentement, usager connecté', consentPage.url.href, { cookie: citizen.cookieHeaderFor(consentPage.url) }));
 
-  rows.push(await flows(`(e) parcours complets, ${concurrency} usagers à la fois`, async () => void (await portalFlow()), concurrency, { seconds: duration }));
+  rows.push(
+    await flows(`(e) parcours complets, ${concurrency} usagers à la fois`, async () => void (await portalFlow()), concurrency, { seconds: duration }),
+  );
 
   const anchor = await bareProvider();
   const anchorFlow = async () => {
@@ -160,7 +198,11 @@ async function main() {
     let page = await browser.visit(url, {}, (next) => next.origin === SP_ORIGIN);
     for (let step = 0; step < 3 && page.chain.at(-1)?.origin !== SP_ORIGIN; step += 1) {
       const form = formsOf(page.body).find((f) => f.method === 'post') ?? formWithAction(page.body, /interaction/);
-      page = await browser.visit(new URL(form.action, page.url), { form: { ...form.fields, login: 'usager', password: 'x' } }, (next) => next.origin === SP_ORIGIN);
+      page = await browser.visit(
+        new URL(form.action, page.url),
+        { form: { ...form.fields, login: 'usager', password: 'x' } },
+        (next) => next.origin === SP_ORIGIN,
+      );
     }
     await anchor.sp.redeem(page.chain.at(-1) as URL, checks);
   };
@@ -179,19 +221,31 @@ async function main() {
   const reference = rows[0]?.rate ?? 1;
   const portalFlows = rows.find((r) => r.name.startsWith('(e)'))?.rate ?? 0;
   const anchorFlows = rows.find((r) => r.name.startsWith('(f)'))?.rate ?? 1;
-  const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'inconnu', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, database: onPostgres ? 'PostgreSQL' : 'SQLite' };
+  const machine = {
+    cpus: os.cpus().length,
+    cpu: os.cpus()[0]?.model ?? 'inconnu',
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    database: onPostgres ? 'PostgreSQL' : 'SQLite',
+  };
   const lines = [
     `Machine : ${machine.cpus} cœurs (${machine.cpu}), ${machine.memoryGiB} Gio, Node ${machine.node}, ${machine.database} ; ${duration} s par mesure, ${connections} connexions, ${concurrency} usagers virtuels.`,
     '',
     '| mesure | débit | p50 (ms) | p99 (ms) | rapport à (a) | échecs |',
     '| --- | --- | --- | --- | --- | --- |',
-    ...rows.map((r) => `| ${r.name} | ${r.rate.toFixed(1)} ${r.unit} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${(r.rate / reference).toFixed(3)} | ${r.failures} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.name} | ${r.rate.toFixed(1)} ${r.unit} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${(r.rate / reference).toFixed(3)} | ${r.failures} |`,
+    ),
     '',
     `(e) / (f) = ${(portalFlows / anchorFlows).toFixed(2)} (objectif ≥ 0,6). Mémoire : RSS ${(rssBefore / 2 ** 20).toFixed(0)} Mio avant, ${(rssAfter / 2 ** 20).toFixed(0)} Mio après ${memoryRun.failures === 0 ? memoryFlows : `${memoryFlows} (dont ${memoryRun.failures} échecs)`} parcours complets : ${((rssAfter - rssBefore) / 2 ** 20).toFixed(0)} Mio de plus (objectif < 50) ; tas JavaScript ${(heapBefore / 2 ** 20).toFixed(0)} → ${(heapAfter / 2 ** 20).toFixed(0)} Mio.`,
   ];
   console.log(`\n${lines.join('\n')}`);
   const file = `bench/results/${new Date().toISOString().slice(0, 10)}${onPostgres ? '-postgresql' : ''}.json`;
-  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, options: { duration, connections, concurrency }, rows, ratioFlows: portalFlows / anchorFlows, memory: { flows: memoryFlows, rssBefore, rssAfter, heapBefore, heapAfter, failures: memoryRun.failures }, table: lines }, null, 2)}\n`);
+  writeFileSync(
+    file,
+    `${JSON.stringify({ date: new Date().toISOString(), machine, options: { duration, connections, concurrency }, rows, ratioFlows: portalFlows / anchorFlows, memory: { flows: memoryFlows, rssBefore, rssAfter, heapBefore, heapAfter, failures: memoryRun.failures }, table: lines }, null, 2)}\n`,
+  );
   console.log(`\nRésultats écrits dans ${file}`);
   await db.destroy();
   await stack.stop();

@@ -1,33 +1,33 @@
 import type { Express } from 'express';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import type { Database } from './db/schema.js';
+import { createProConnectService } from './agent/proconnect.service.js';
+import { purgeExpiredOidcPayloads } from './authorization/oidc-adapter.js';
+import { loadSigningKeys } from './authorization/signing-keys.js';
 import type { Config } from './config/config.js';
 import { lockUntilCommit, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
-import { createDataCipher } from './gateway/data-encryption.js';
+import type { Database } from './db/schema.js';
 import { DatabaseSessionStore } from './db/session-store.js';
+import { createDemoServiceProvider } from './dev/demo-sp/demo-sp.js';
 import { loadClients, parseClient } from './dev/franceconnect/clients.js';
 import { createLocalFranceConnect } from './dev/franceconnect/local-franceconnect.js';
 import { loadPersonas } from './dev/franceconnect/personas.js';
-import { createFranceConnectService } from './franceconnect/franceconnect.service.js';
-import { createApp } from './http/app.js';
-import { type OpenPort, openPort } from './http/listen.js';
-import { createOidcConnector } from './oidc-client/connector.js';
-import { purgeExpiredOidcPayloads } from './authorization/oidc-adapter.js';
-import { loadSigningKeys } from './authorization/signing-keys.js';
-import { createDemoServiceProvider } from './dev/demo-sp/demo-sp.js';
+import { createLocalProConnect, loadAgents } from './dev/proconnect/local-proconnect.js';
 import { createSandbox } from './dev/sandbox/sandbox.js';
+import { createFranceConnectService } from './franceconnect/franceconnect.service.js';
+import { createDataCipher } from './gateway/data-encryption.js';
 import { createGateway } from './gateway/gateway.service.js';
 import { createJustificatifSigner, createJustificatifVerifier } from './gateway/justificatif-signer.js';
-import { createJournal } from './journal/journal.js';
 import { purgeExpiredJustificatifs } from './gateway/retention.js';
-import { createProConnectService } from './agent/proconnect.service.js';
-import { createLocalProConnect, loadAgents } from './dev/proconnect/local-proconnect.js';
-import { createApiParticulierClient } from './sources/api-particulier.client.js';
-import { createSourceFetcher } from './sources/source-fetcher.js';
+import { createApp } from './http/app.js';
+import { type OpenPort, openPort } from './http/listen.js';
+import { createJournal } from './journal/journal.js';
+import { createOidcConnector } from './oidc-client/connector.js';
 import { createRegistry } from './registry/registry.service.js';
 import { applySeed } from './registry/seed.js';
+import { createApiParticulierClient } from './sources/api-particulier.client.js';
+import { createSourceFetcher } from './sources/source-fetcher.js';
 
 export interface RunningServices {
   portal: OpenPort;
@@ -49,14 +49,14 @@ export async function startServices(
   logger: Logger,
   ports: { portal?: OpenPort; franceconnect?: OpenPort; proconnect?: OpenPort; sandbox?: OpenPort; demoServiceProvider?: OpenPort } = {},
 ): Promise<RunningServices> {
-  const franceconnect = config.localUpstreams.enabled
-    ? await startLocalFranceConnect(config, logger, ports.franceconnect)
-    : undefined;
+  const franceconnect = config.localUpstreams.enabled ? await startLocalFranceConnect(config, logger, ports.franceconnect) : undefined;
 
   const sandbox = config.localUpstreams.enabled ? await startSandbox(config, logger, ports.sandbox) : undefined;
   const proconnect = config.localUpstreams.enabled ? await startLocalProConnect(config, logger, ports.proconnect) : undefined;
 
-  const db = openDatabase(config.database, (error) => logger.warn({ err: error }, 'connexion à la base de données perdue ; une nouvelle sera ouverte'));
+  const db = openDatabase(config.database, (error) =>
+    logger.warn({ err: error }, 'connexion à la base de données perdue ; une nouvelle sera ouverte'),
+  );
   const applied = await migrateToLatest(db);
   if (applied.length > 0) logger.info({ migrations: applied }, 'migrations appliquées');
 
@@ -137,7 +137,10 @@ export async function composeApp(config: Config, db: Kysely<Database>, logger: L
     // Nodes starting together apply the seed one after the other, each seeing what the previous one wrote.
     const seeded = await db.transaction().execute(async (trx) => {
       await lockUntilCommit(trx, 'seed');
-      return applySeed(createRegistry(trx, registryOptions), seedFile, { DEMO_SP_URL: config.demoServiceProvider.url, PUBLIC_URL: config.http.publicUrl });
+      return applySeed(createRegistry(trx, registryOptions), seedFile, {
+        DEMO_SP_URL: config.demoServiceProvider.url,
+        PUBLIC_URL: config.http.publicUrl,
+      });
     });
     logger.info({ file: seedFile, serviceProviders: seeded.serviceProviders }, 'fichier d’amorçage appliqué');
   }
@@ -148,7 +151,9 @@ export async function composeApp(config: Config, db: Kysely<Database>, logger: L
   const cipher = createDataCipher(Buffer.from(config.dataEncryptionKey, 'base64url'));
   const sessionStore = new DatabaseSessionStore(db, cipher);
   const purge = () =>
-    Promise.all([sessionStore.purgeExpired(), purgeExpiredOidcPayloads(db)]).catch((error) => logger.error({ err: error }, 'purge des données expirées impossible'));
+    Promise.all([sessionStore.purgeExpired(), purgeExpiredOidcPayloads(db)]).catch((error) =>
+      logger.error({ err: error }, 'purge des données expirées impossible'),
+    );
   await purge();
   const sessionTimer = setInterval(purge, SESSION_PURGE_INTERVAL_MS).unref();
   const retention = () =>
@@ -196,11 +201,20 @@ export async function composeApp(config: Config, db: Kysely<Database>, logger: L
       pairwiseSecret: config.authorization.pairwiseSecret,
       portalUrl: config.http.publicUrl,
       fetcher: createSourceFetcher(
-        createApiParticulierClient({ baseUrl: config.sources.apiParticulierUrl, token: config.sources.apiParticulierToken, timeoutMs: config.sources.timeoutMs }),
+        createApiParticulierClient({
+          baseUrl: config.sources.apiParticulierUrl,
+          token: config.sources.apiParticulierToken,
+          timeoutMs: config.sources.timeoutMs,
+        }),
         { failureThreshold: 5, openMs: 30_000 },
         logger.child({ component: 'sources' }),
         (outcome) =>
-          journal.append({ type: 'source.fetched', actor: 'system', subject: `source:${outcome.api}`, data: { status: outcome.status, http: outcome.httpStatus ?? null, requestId: outcome.requestId } }),
+          journal.append({
+            type: 'source.fetched',
+            actor: 'system',
+            subject: `source:${outcome.api}`,
+            data: { status: outcome.status, http: outcome.httpStatus ?? null, requestId: outcome.requestId },
+          }),
       ),
     }),
     journal,

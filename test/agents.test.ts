@@ -42,7 +42,13 @@ beforeAll(async () => {
   // A justificatif for the second organisation (Val-Fictif), through its seeded habilitation.
   await db
     .insertInto('justificatif')
-    .values({ ...(await db.selectFrom('justificatif').selectAll().where('reference', '=', reference).executeTakeFirstOrThrow()), id: 'autre-organisation', client_id: 'demo-transport-val-fictif', reference: 'PP-2026-VALF-0001', consent_id: (await db.selectFrom('consent').select('id').executeTakeFirstOrThrow()).id })
+    .values({
+      ...(await db.selectFrom('justificatif').selectAll().where('reference', '=', reference).executeTakeFirstOrThrow()),
+      id: 'autre-organisation',
+      client_id: 'demo-transport-val-fictif',
+      reference: 'PP-2026-VALF-0001',
+      consent_id: (await db.selectFrom('consent').select('id').executeTakeFirstOrThrow()).id,
+    })
     .execute();
   referenceOfB = 'PP-2026-VALF-0001';
 });
@@ -56,7 +62,7 @@ describe('agents of the demo organisation', () => {
     const { browser, page } = await signInAsAgent('agent.cantine');
     expect(page.url.pathname).toBe('/agents/justificatifs');
     expect(titleOf(page.body)).toBe('Justificatifs reçus – Espace agents – Passerelle Particulier');
-    expect(textOf(page.body)).toContain('Camille MARTIN, Mairie d\'Exempleville');
+    expect(textOf(page.body)).toContain("Camille MARTIN, Mairie d'Exempleville");
     expect(page.body).toContain(`data-reference="${reference}"`);
     expect(page.body).not.toContain(referenceOfB);
     expect(textOf(page.body)).not.toContain('Angela');
@@ -104,12 +110,18 @@ describe('agents of the demo organisation', () => {
     const invalid = await browser.visit(`${stack.portalUrl}/agents/equipe`, { form: { ...form.fields, email: 'pas-une-adresse', role: 'lecteur' } });
     expect(invalid.status).toBe(400);
     // A role outside the list (only a tampered form sends one) is announced on its field too, in French.
-    const tampered = await browser.visit(`${stack.portalUrl}/agents/equipe`, { form: { ...form.fields, email: 'nouvel.agent@exempleville.fr', role: 'chef' } });
+    const tampered = await browser.visit(`${stack.portalUrl}/agents/equipe`, {
+      form: { ...form.fields, email: 'nouvel.agent@exempleville.fr', role: 'chef' },
+    });
     expect(tampered.status).toBe(400);
     expect(tampered.body).toContain('<a href="#role">Choisissez le rôle de l’agent : lecteur ou administrateur.</a>');
-    expect(tampered.body).toMatch(/<select class="fr-select fr-select--error" id="role" name="role" aria-invalid="true" aria-describedby="role-messages">/);
+    expect(tampered.body).toMatch(
+      /<select class="fr-select fr-select--error" id="role" name="role" aria-invalid="true" aria-describedby="role-messages">/,
+    );
     expect(textOf(tampered.body)).not.toContain('nouvel.agent@exempleville.fr');
-    const added = await browser.visit(`${stack.portalUrl}/agents/equipe`, { form: { ...form.fields, email: 'nouvel.agent@exempleville.fr', role: 'lecteur' } });
+    const added = await browser.visit(`${stack.portalUrl}/agents/equipe`, {
+      form: { ...form.fields, email: 'nouvel.agent@exempleville.fr', role: 'lecteur' },
+    });
     expect(textOf(added.body)).toContain('nouvel.agent@exempleville.fr');
     const journal = await browser.visit(`${stack.portalUrl}/agents/journal`);
     expect(journal.body).toContain('<code>agent.view</code>');
@@ -137,7 +149,9 @@ describe('agents of the demo organisation', () => {
 
     // Back in the team for the other tests; and an administrator made a reader stops managing the team.
     const form = formWithAction((await admin.browser.visit(`${stack.portalUrl}/agents/equipe`)).body, '/agents/equipe');
-    await admin.browser.visit(`${stack.portalUrl}/agents/equipe`, { form: { ...form.fields, email: 'camille.martin@exempleville.fr', role: 'lecteur' } });
+    await admin.browser.visit(`${stack.portalUrl}/agents/equipe`, {
+      form: { ...form.fields, email: 'camille.martin@exempleville.fr', role: 'lecteur' },
+    });
     await db.updateTable('agent').set({ role: 'lecteur' }).where('email', '=', 'sophie.bernard@exempleville.fr').execute();
     try {
       expect((await admin.browser.visit(`${stack.portalUrl}/agents/equipe`)).status).toBe(403);
@@ -150,7 +164,8 @@ describe('agents of the demo organisation', () => {
 
 describe('the ProConnect account of an agent', () => {
   it('is the first one to sign in with the address: another account with the same address is refused and recorded', async () => {
-    const camille = () => db.selectFrom('agent').select(['id', 'proconnect_sub']).where('email', '=', 'camille.martin@exempleville.fr').executeTakeFirstOrThrow();
+    const camille = () =>
+      db.selectFrom('agent').select(['id', 'proconnect_sub']).where('email', '=', 'camille.martin@exempleville.fr').executeTakeFirstOrThrow();
     await signInAsAgent('agent.cantine');
     const { id, proconnect_sub: recorded } = await camille();
     expect(recorded).toBeTruthy();
@@ -173,7 +188,12 @@ describe('isolation between organisations', () => {
     expect(page.body).not.toContain(reference);
     expect(page.body).toContain(`data-reference="${referenceOfB}"`);
     const before = (await entries('agent.foreign_access')).length;
-    for (const path of [`/agents/justificatifs/${reference}`, `/agents/justificatifs/${reference}/impression`, `/agents/justificatifs/${reference.toLowerCase()}`, '/agents/justificatifs/PP-2026-ZZZZ-ZZZZ']) {
+    for (const path of [
+      `/agents/justificatifs/${reference}`,
+      `/agents/justificatifs/${reference}/impression`,
+      `/agents/justificatifs/${reference.toLowerCase()}`,
+      '/agents/justificatifs/PP-2026-ZZZZ-ZZZZ',
+    ]) {
       const response = await browser.visit(`${stack.portalUrl}${path}`);
       expect(response.status).toBe(404);
       expect(textOf(response.body)).not.toContain('Angela');
@@ -187,7 +207,10 @@ describe('isolation between organisations', () => {
     const { page } = await signInAsAgent('agent.inconnu');
     expect(page.status).toBe(403);
     expect(textOf(page.body)).toContain('Vous n’êtes pas habilité(e) à utiliser l’espace agents');
-    expect(JSON.parse((await entries('agent.denied')).at(-1)?.data ?? '{}')).toEqual({ email: 'lucas.petit@commune-voisine.fr', siret: '21999999900036' });
+    expect(JSON.parse((await entries('agent.denied')).at(-1)?.data ?? '{}')).toEqual({
+      email: 'lucas.petit@commune-voisine.fr',
+      siret: '21999999900036',
+    });
   });
 
   it('the agents’ pages require a signed-in agent', async () => {
@@ -201,7 +224,7 @@ describe('verification, retention and the journal', () => {
     const browser = new TestBrowser();
     const valid = await browser.visit(`${stack.portalUrl}/verifier?numero=${reference.toLowerCase()}`);
     expect(textOf(valid.body)).toContain('Ce justificatif est authentique.');
-    expect(textOf(valid.body)).toContain('pour Mairie d\'Exempleville (démarche : Tarif de la cantine scolaire)');
+    expect(textOf(valid.body)).toContain("pour Mairie d'Exempleville (démarche : Tarif de la cantine scolaire)");
     expect(textOf(valid.body)).not.toMatch(/Angela|DUBOIS|620/);
     expect((await browser.visit(`${stack.portalUrl}/verifier?numero=PP-2026-ZZZZ-ZZZZ`)).status).toBe(404);
     const malformed = await browser.visit(`${stack.portalUrl}/verifier?numero=123`);
@@ -210,19 +233,30 @@ describe('verification, retention and the journal', () => {
 
     const altered = await transmitThroughDemoSp('ne_en_corse');
     const row = await db.selectFrom('justificatif').select('content_hash').where('reference', '=', altered).executeTakeFirstOrThrow();
-    await db.updateTable('justificatif').set({ content_hash: (row.content_hash ?? '').replace(/^./, (c) => (c === 'a' ? 'b' : 'a')) }).where('reference', '=', altered).execute();
+    await db
+      .updateTable('justificatif')
+      .set({ content_hash: (row.content_hash ?? '').replace(/^./, (c) => (c === 'a' ? 'b' : 'a')) })
+      .where('reference', '=', altered)
+      .execute();
     expect(textOf((await browser.visit(`${stack.portalUrl}/verifier?numero=${altered}`)).body)).toContain('Ce justificatif a été modifié.');
   });
 
   it('the purge erases data past retention, keeps a tombstone, and agents see it expired', async () => {
     const expiring = await transmitThroughDemoSp('jour_inconnu');
-    await db.updateTable('justificatif').set({ retention_until: Date.now() - 1000 }).where('reference', '=', expiring).execute();
+    await db
+      .updateTable('justificatif')
+      .set({ retention_until: Date.now() - 1000 })
+      .where('reference', '=', expiring)
+      .execute();
     expect(await purgeExpiredJustificatifs(db, createJournal(db))).toBe(1);
     const tombstone = await db.selectFrom('justificatif').selectAll().where('reference', '=', expiring).executeTakeFirstOrThrow();
     expect(tombstone).toMatchObject({ sealed: null, citizen_name_sealed: null });
     expect(tombstone.content_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(tombstone.purged_at).toBeGreaterThan(0);
-    expect(JSON.parse((await entries('justificatif.purged')).at(-1)?.data ?? '{}')).toMatchObject({ reference: expiring, contentHash: tombstone.content_hash });
+    expect(JSON.parse((await entries('justificatif.purged')).at(-1)?.data ?? '{}')).toMatchObject({
+      reference: expiring,
+      contentHash: tombstone.content_hash,
+    });
     const { browser } = await signInAsAgent('agent.cantine');
     const list = await browser.visit(`${stack.portalUrl}/agents/justificatifs?statut=expire`);
     expect(list.body).toContain(`data-reference="${expiring}"`);
@@ -235,7 +269,11 @@ describe('verification, retention and the journal', () => {
     expect(result.brokenAt).toBeUndefined();
     expect(result.entries).toBeGreaterThan(10);
     const victim = (await entries('agent.view'))[0];
-    await db.updateTable('journal_entry').set({ actor: 'agent:quelqu-un-d-autre' }).where('seq', '=', victim?.seq ?? 0).execute();
+    await db
+      .updateTable('journal_entry')
+      .set({ actor: 'agent:quelqu-un-d-autre' })
+      .where('seq', '=', victim?.seq ?? 0)
+      .execute();
     expect(await verifyJournal(db)).toMatchObject({ brokenAt: victim?.seq, reason: 'contenu modifié' });
   });
 });

@@ -44,7 +44,8 @@ async function registerServiceProvider(clientId: string, scopes = ['cnaf_quotien
   return { secret: created.clientSecret, habilitation };
 }
 
-const consentRows = (clientId: string) => db.selectFrom('consent').selectAll().where('client_id', '=', clientId).orderBy('decided_at', 'desc').execute();
+const consentRows = (clientId: string) =>
+  db.selectFrom('consent').selectAll().where('client_id', '=', clientId).orderBy('decided_at', 'desc').execute();
 
 beforeAll(async () => {
   stack = await startStack();
@@ -66,8 +67,12 @@ describe('discovery', () => {
     expect(doc.issuer).toBe(issuer);
     expect(doc.code_challenge_methods_supported).toEqual(['S256']);
     expect(doc.response_types_supported).toEqual(['code']);
-    expect(doc.scopes_supported).toEqual(expect.arrayContaining(['openid', 'cnaf_quotient_familial', 'cnous_statut_boursier', 'pole_emploi_paiements']));
-    expect(doc.token_endpoint_auth_methods_supported).toEqual(expect.arrayContaining(['client_secret_basic', 'client_secret_post', 'private_key_jwt']));
+    expect(doc.scopes_supported).toEqual(
+      expect.arrayContaining(['openid', 'cnaf_quotient_familial', 'cnous_statut_boursier', 'pole_emploi_paiements']),
+    );
+    expect(doc.token_endpoint_auth_methods_supported).toEqual(
+      expect.arrayContaining(['client_secret_basic', 'client_secret_post', 'private_key_jwt']),
+    );
     expect(doc.subject_types_supported).toEqual(['pairwise']);
   });
 });
@@ -207,14 +212,23 @@ describe('what the service provider may not do', () => {
   });
 
   it('PKCE is required', async () => {
-    const url = oidc.buildAuthorizationUrl(sp.config, { redirect_uri: sp.redirectUri, scope: SCOPES, state: 'etat-sans-pkce', nonce: oidc.randomNonce() });
+    const url = oidc.buildAuthorizationUrl(sp.config, {
+      redirect_uri: sp.redirectUri,
+      scope: SCOPES,
+      state: 'etat-sans-pkce',
+      nonce: oidc.randomNonce(),
+    });
     const page = await new TestBrowser().visit(url, {}, (next) => next.origin === SP_ORIGIN);
     expect(page.chain.at(-1)?.searchParams.get('error')).toBe('invalid_request');
   });
 
   it('an expired or revoked habilitation ends on a French page with a verified way back, never a redirect', async () => {
     const expired = await registerServiceProvider('sp-expiree');
-    await db.updateTable('habilitation').set({ valid_until: Date.now() - 1000 }).where('id', '=', expired.habilitation.id).execute();
+    await db
+      .updateTable('habilitation')
+      .set({ valid_until: Date.now() - 1000 })
+      .where('id', '=', expired.habilitation.id)
+      .execute();
     const revoked = await registerServiceProvider('sp-revoquee');
     await registry.revokeHabilitation(revoked.habilitation.id);
     for (const clientId of ['sp-expiree', 'sp-revoquee']) {
@@ -234,7 +248,12 @@ describe('what the service provider may not do', () => {
 
   it('takes the authorization request as a form POST too', async () => {
     const { url } = await sp.authorizationUrl(SCOPES);
-    const response = await fetch(`${issuer}/auth`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: url.searchParams.toString(), redirect: 'manual' });
+    const response = await fetch(`${issuer}/auth`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: url.searchParams.toString(),
+      redirect: 'manual',
+    });
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toMatch(/^\/demande\//);
   });
@@ -245,14 +264,29 @@ describe('what the service provider may not do', () => {
     // A pushed request carries its redirect URI in the body: /oidc/auth would then only see client_id and request_uri.
     const pushed = await fetch(`${issuer}/request`, {
       method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from(`sp-poussee:${revokedSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ client_id: 'sp-poussee', redirect_uri: `${SP_ORIGIN}/callback`, response_type: 'code', scope: 'openid', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' }),
+      headers: {
+        authorization: `Basic ${Buffer.from(`sp-poussee:${revokedSecret}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({
+        client_id: 'sp-poussee',
+        redirect_uri: `${SP_ORIGIN}/callback`,
+        response_type: 'code',
+        scope: 'openid',
+        code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+        code_challenge_method: 'S256',
+      }),
     });
     expect(pushed.status).toBe(404);
     // Nor does a request that leaves out its redirect URI, or names one that is not registered, get past the check.
     for (const redirect of [undefined, 'https://ailleurs.example/callback']) {
       const url = new URL(`${issuer}/auth`);
-      url.search = new URLSearchParams({ client_id: 'sp-poussee', response_type: 'code', scope: 'openid', ...(redirect === undefined ? {} : { redirect_uri: redirect }) }).toString();
+      url.search = new URLSearchParams({
+        client_id: 'sp-poussee',
+        response_type: 'code',
+        scope: 'openid',
+        ...(redirect === undefined ? {} : { redirect_uri: redirect }),
+      }).toString();
       const response = await fetch(url, { redirect: 'manual' });
       expect(response.status).toBe(403);
       const body = await response.text();
@@ -268,7 +302,13 @@ describe('what the service provider may not do', () => {
 
   it('an unknown client or an unregistered redirect URI is a French page, never a redirect', async () => {
     const unknown = new URL(`${issuer}/auth`);
-    unknown.search = new URLSearchParams({ client_id: 'inconnu', redirect_uri: `${SP_ORIGIN}/callback`, response_type: 'code', scope: 'openid', state: 'x' }).toString();
+    unknown.search = new URLSearchParams({
+      client_id: 'inconnu',
+      redirect_uri: `${SP_ORIGIN}/callback`,
+      response_type: 'code',
+      scope: 'openid',
+      state: 'x',
+    }).toString();
     const foreign = (await sp.authorizationUrl(SCOPES, { redirect_uri: 'https://ailleurs.example/callback' })).url;
     for (const url of [unknown, foreign]) {
       const response = await fetch(url, { redirect: 'manual' });

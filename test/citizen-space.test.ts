@@ -27,7 +27,11 @@ async function transmit(browser: TestBrowser, login = 'test') {
   const { callback, end } = await decide(browser, consent, 'transmettre', SP_ORIGIN);
   const tokens = await sp.redeem(callback, checks);
   const reference = /data-testid="consent-id">([^<]+)</.exec(end.body)?.[1];
-  const row = await db.selectFrom('justificatif').selectAll().where('consent_id', '=', reference ?? '').executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('justificatif')
+    .selectAll()
+    .where('consent_id', '=', reference ?? '')
+    .executeTakeFirstOrThrow();
   return { tokens, reference: row.reference ?? '', justificatifId: row.id };
 }
 
@@ -50,8 +54,22 @@ beforeAll(async () => {
   stack = await startStack();
   db = openDatabase(stack.config.database);
   const registry = createRegistry(db, { allowLocalHttp: true });
-  const { clientSecret } = await registry.createServiceProvider({ siret: EXEMPLEVILLE, clientId: 'sp-periscolaire', displayName: 'Mairie d’Exempleville', procedureName: 'Accueil périscolaire', redirectUris: [`${SP_ORIGIN}/callback`] });
-  await registry.grantHabilitation({ clientId: 'sp-periscolaire', scopes: ['cnaf_quotient_familial'], purpose: 'Calculer le tarif de l’accueil périscolaire.', legalBasis: 'Délibération municipale', legalReference: 'CRPA, article L114-8', retentionDays: 90, validUntil: addMonths(Date.now(), 6) });
+  const { clientSecret } = await registry.createServiceProvider({
+    siret: EXEMPLEVILLE,
+    clientId: 'sp-periscolaire',
+    displayName: 'Mairie d’Exempleville',
+    procedureName: 'Accueil périscolaire',
+    redirectUris: [`${SP_ORIGIN}/callback`],
+  });
+  await registry.grantHabilitation({
+    clientId: 'sp-periscolaire',
+    scopes: ['cnaf_quotient_familial'],
+    purpose: 'Calculer le tarif de l’accueil périscolaire.',
+    legalBasis: 'Délibération municipale',
+    legalReference: 'CRPA, article L114-8',
+    retentionDays: 90,
+    validUntil: addMonths(Date.now(), 6),
+  });
   sp = await serviceProviderClient(stack.config.authorization.issuer, 'sp-periscolaire', { secret: clientSecret ?? '' }, `${SP_ORIGIN}/callback`);
 });
 afterAll(async () => {
@@ -83,7 +101,7 @@ describe('my shares', () => {
     expect(titleOf(page.body)).toBe('Mes transmissions – Passerelle Particulier');
     const text = textOf(page.body);
     expect(text.indexOf('Transmise')).toBeLessThan(text.indexOf('Refusée'));
-    expect(text).toContain('Mairie d\'Exempleville – Accueil périscolaire');
+    expect(text).toContain("Mairie d'Exempleville – Accueil périscolaire");
     expect(page.body).toContain(`data-reference="${shared.reference}"`);
   });
 
@@ -95,7 +113,10 @@ describe('my shares', () => {
     expect(text).toContain('Quotient familial (Caisse d’allocations familiales (CAF) ou Mutualité sociale agricole (MSA)) : transmise');
     const log = /<table data-testid="historique">[\s\S]*?<\/table>/.exec(page.body)?.[0] ?? '';
     expect(textOf(log)).toContain('Logiciel de la démarche « Accueil périscolaire » a reçu vos informations');
-    const agents = [...textOf(log).matchAll(/Agent n° ([0-9A-F]{4}), Mairie d'Exempleville a (consulté|imprimé) le justificatif/g)].map((m) => [m[1], m[2]]);
+    const agents = [...textOf(log).matchAll(/Agent n° ([0-9A-F]{4}), Mairie d'Exempleville a (consulté|imprimé) le justificatif/g)].map((m) => [
+      m[1],
+      m[2],
+    ]);
     expect(agents).toHaveLength(3);
     const [admin, printer, viewer] = agents;
     expect(printer?.[0]).toBe(viewer?.[0]);
@@ -110,13 +131,22 @@ describe('my shares', () => {
     const { recu, signature } = JSON.parse(download.body) as { recu: Record<string, unknown>; signature: string };
     const jwks = createLocalJWKSet((await (await fetch(`${stack.portalUrl}/.well-known/jwks.json`)).json()) as JSONWebKeySet);
     const { payload } = await jwtVerify(signature, jwks, { issuer: stack.portalUrl, typ: 'receipt+jwt' });
-    expect(payload).toMatchObject({ recu_id: shared.reference, type: 'transmission', destinataire: { siret: EXEMPLEVILLE, client_id: 'sp-periscolaire' }, retrait: { adresse: `${stack.portalUrl}/mon-espace/transmissions/${shared.reference}` } });
+    expect(payload).toMatchObject({
+      recu_id: shared.reference,
+      type: 'transmission',
+      destinataire: { siret: EXEMPLEVILLE, client_id: 'sp-periscolaire' },
+      retrait: { adresse: `${stack.portalUrl}/mon-espace/transmissions/${shared.reference}` },
+    });
     expect(recu.recu_id).toBe(shared.reference);
-    const justificatif = (await (await api('/api/v1/justificatif', shared.tokens.access_token)).json()) as { justificatif: { elements: Array<{ donnees: unknown }> } };
+    const justificatif = (await (await api('/api/v1/justificatif', shared.tokens.access_token)).json()) as {
+      justificatif: { elements: Array<{ donnees: unknown }> };
+    };
     const expected = `sha256:${createHash('sha256').update(canonicalJson(justificatif.justificatif.elements[0]?.donnees)).digest('hex')}`;
     expect((payload.elements as Array<{ empreinte_valeur: string }>)[0]?.empreinte_valeur).toBe(expected);
     const [header, claims, sig] = signature.split('.');
-    const altered = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(claims ?? '', 'base64url').toString()), finalite: 'Autre chose' })).toString('base64url');
+    const altered = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(claims ?? '', 'base64url').toString()), finalite: 'Autre chose' }),
+    ).toString('base64url');
     await expect(jwtVerify(`${header}.${altered}.${sig}`, jwks)).rejects.toThrow();
   });
 
@@ -130,9 +160,13 @@ describe('my shares', () => {
       expect((await other.visit(`${stack.portalUrl}/mon-espace/transmissions/${shared.reference}${suffix}`)).status).toBe(404);
     }
     const form = formWithAction(list.body, '/deconnexion');
-    const post = await other.visit(`${stack.portalUrl}/mon-espace/transmissions/${shared.reference}/retrait`, { form: { _csrf: form.fields._csrf ?? '' } });
+    const post = await other.visit(`${stack.portalUrl}/mon-espace/transmissions/${shared.reference}/retrait`, {
+      form: { _csrf: form.fields._csrf ?? '' },
+    });
     expect(post.status).toBe(404);
-    expect((await db.selectFrom('justificatif').select('withdrawn_at').where('id', '=', shared.justificatifId).executeTakeFirstOrThrow()).withdrawn_at).toBeNull();
+    expect(
+      (await db.selectFrom('justificatif').select('withdrawn_at').where('id', '=', shared.justificatifId).executeTakeFirstOrThrow()).withdrawn_at,
+    ).toBeNull();
   });
 });
 
@@ -141,7 +175,7 @@ describe('withdrawal', () => {
     const browser = new TestBrowser();
     const shared = await transmit(browser, 'nom_compose_nom_usage');
     const confirm = await browser.visit(`${stack.portalUrl}/mon-espace/transmissions/${shared.reference}/retrait`);
-    expect(textOf(confirm.body)).toContain('Retirer vos informations transmises à Mairie d\'Exempleville ?');
+    expect(textOf(confirm.body)).toContain("Retirer vos informations transmises à Mairie d'Exempleville ?");
     const form = formWithAction(confirm.body, /\/retrait$/);
     expect(confirm.body).toContain('>Oui, retirer mes informations</button>');
     expect(confirm.body).toContain('>Non, revenir</a>');
@@ -163,13 +197,22 @@ describe('withdrawal', () => {
     const agentPage = await agentLooksAt(shared.reference);
     expect(textOf(agentPage.body)).toContain('Retiré par l’usager');
     expect(textOf(agentPage.body)).not.toContain('GARNIER');
-    expect(textOf((await new TestBrowser().visit(`${stack.portalUrl}/verifier?numero=${shared.reference}`)).body)).toContain('la personne l’a retiré');
+    expect(textOf((await new TestBrowser().visit(`${stack.portalUrl}/verifier?numero=${shared.reference}`)).body)).toContain(
+      'la personne l’a retiré',
+    );
 
-    const erasure = JSON.parse((await browser.visit(`${stack.portalUrl}/mon-espace/transmissions/${shared.reference}/recu-effacement.json`)).body) as { signature: string };
+    const erasure = JSON.parse(
+      (await browser.visit(`${stack.portalUrl}/mon-espace/transmissions/${shared.reference}/recu-effacement.json`)).body,
+    ) as { signature: string };
     const jwks = createLocalJWKSet((await (await fetch(`${stack.portalUrl}/.well-known/jwks.json`)).json()) as JSONWebKeySet);
     const { payload } = await jwtVerify(erasure.signature, jwks, { issuer: stack.portalUrl, typ: 'receipt+jwt' });
     expect(payload).toMatchObject({ type: 'effacement', recu_transmission: shared.reference });
-    const withdrawn = await db.selectFrom('journal_entry').select('data').where('type', '=', 'justificatif.withdrawn').where('subject', '=', `justificatif:${shared.justificatifId}`).executeTakeFirstOrThrow();
+    const withdrawn = await db
+      .selectFrom('journal_entry')
+      .select('data')
+      .where('type', '=', 'justificatif.withdrawn')
+      .where('subject', '=', `justificatif:${shared.justificatifId}`)
+      .executeTakeFirstOrThrow();
     expect(JSON.parse(withdrawn.data)).toMatchObject({ reference: shared.reference, tokensRevoked: 1 });
     expect(textOf((await browser.visit(`${stack.portalUrl}/mon-espace`)).body)).toContain('Retirée');
   });

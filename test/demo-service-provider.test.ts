@@ -16,7 +16,7 @@ async function journey(decision: 'transmettre' | 'refuser') {
   const home = await browser.visit(stack.demoSpUrl);
   expect(textOf(home.body)).toContain('Tarif de la cantine scolaire');
   const consent = await reachConsentPage(browser, new URL('/connexion', stack.demoSpUrl), stack.demoSpUrl);
-  expect(textOf(consent.body)).toContain('Mairie d\'Exempleville');
+  expect(textOf(consent.body)).toContain("Mairie d'Exempleville");
   const { callback } = await decide(browser, consent, decision, stack.demoSpUrl);
   return browser.visit(callback);
 }
@@ -49,7 +49,11 @@ describe('demo service provider (Mairie d’Exempleville, seeded from seed/devel
   });
 
   it('shows per-item statuses when the sandbox has the source down', async () => {
-    await fetch(`${stack.sandboxUrl}/_sandbox/pannes/quotient_familial`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"status":503}' });
+    await fetch(`${stack.sandboxUrl}/_sandbox/pannes/quotient_familial`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: '{"status":503}',
+    });
     try {
       const page = await journey('transmettre');
       expect(textOf(page.body)).toContain('Votre quotient familial n’a pas pu être obtenu');

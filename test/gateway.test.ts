@@ -19,7 +19,13 @@ let db: Kysely<Database>;
 let registry: Registry;
 
 async function serviceProvider(clientId: string, scopes: string[]): Promise<TestServiceProvider> {
-  const { clientSecret } = await registry.createServiceProvider({ siret: SIRET, clientId, displayName: 'Ville de Testbourg', procedureName: 'Aides municipales', redirectUris: [`${SP_ORIGIN}/callback`] });
+  const { clientSecret } = await registry.createServiceProvider({
+    siret: SIRET,
+    clientId,
+    displayName: 'Ville de Testbourg',
+    procedureName: 'Aides municipales',
+    redirectUris: [`${SP_ORIGIN}/callback`],
+  });
   await registry.grantHabilitation({
     clientId,
     scopes,
@@ -46,7 +52,12 @@ const api = (path: string, accessToken?: string, accept = 'application/json') =>
   fetch(`${stack.portalUrl}${path}`, { headers: { accept, ...(accessToken === undefined ? {} : { authorization: `Bearer ${accessToken}` }) } });
 
 const setFault = (apiName: string, status?: number) =>
-  fetch(`${stack.sandboxUrl}/_sandbox/pannes/${apiName}`, status === undefined ? { method: 'DELETE' } : { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status }) });
+  fetch(
+    `${stack.sandboxUrl}/_sandbox/pannes/${apiName}`,
+    status === undefined
+      ? { method: 'DELETE' }
+      : { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status }) },
+  );
 
 let family: TestServiceProvider;
 let qfOnly: TestServiceProvider;
@@ -110,7 +121,9 @@ describe('preview', () => {
     const link = /href="(\/demande\/[^"]+\/continuer)"/.exec(end.body)?.[1] ?? '';
     const callback = (await browser.visit(new URL(link, end.url), {}, (next) => next.origin === SP_ORIGIN)).chain.at(-1) as URL;
     const tokens = await family.redeem(callback, checks);
-    const body = (await (await api('/api/v1/justificatif', tokens.access_token)).json()) as { justificatif: { elements: Array<{ scope: string; statut: string; explication: string | null; donnees: unknown }> } };
+    const body = (await (await api('/api/v1/justificatif', tokens.access_token)).json()) as {
+      justificatif: { elements: Array<{ scope: string; statut: string; explication: string | null; donnees: unknown }> };
+    };
     expect(body.justificatif.elements.map((e) => [e.scope, e.statut])).toEqual([
       ['cnaf_quotient_familial', 'disponible'],
       ['complementaire_sante_solidaire', 'indisponible'],
@@ -161,7 +174,10 @@ describe('the service provider data API', () => {
     for (const path of ['/api/v1/justificatif', '/v3/dss/quotient_familial/france_connect']) {
       const refused = await api(path, tokens.access_token);
       expect(refused.status).toBe(403);
-      expect(((await refused.json()) as { errors: Array<{ code: string; detail: string }> }).errors[0]).toMatchObject({ code: '00100', detail: expect.stringContaining('révoquée') });
+      expect(((await refused.json()) as { errors: Array<{ code: string; detail: string }> }).errors[0]).toMatchObject({
+        code: '00100',
+        detail: expect.stringContaining('révoquée'),
+      });
     }
   });
 
@@ -194,7 +210,10 @@ describe('the service provider data API', () => {
 
   it('never lets a field of a scope not granted leave the gateway', async () => {
     const { tokens } = await transmit(qfOnly, 'openid cnaf_quotient_familial');
-    const body = (await (await api('/api/v1/justificatif', tokens.access_token)).json()) as { justificatif: { elements: Array<{ donnees: Record<string, unknown> }> }; signature: string };
+    const body = (await (await api('/api/v1/justificatif', tokens.access_token)).json()) as {
+      justificatif: { elements: Array<{ donnees: Record<string, unknown> }> };
+      signature: string;
+    };
     expect(body.justificatif.elements).toHaveLength(1);
     expect(Object.keys(body.justificatif.elements[0]?.donnees ?? {})).toEqual(['quotient_familial']);
     for (const hidden of ['enfants', 'allocataires', 'adresse', 'Lucie', 'LILAS']) expect(JSON.stringify(body)).not.toContain(hidden);
@@ -213,14 +232,27 @@ describe('the service provider data API', () => {
     expect(c2s.data).toEqual({ est_beneficiaire: true, avec_participation: false, date_debut_droit: '2026-02-01' });
     const cnous = await api('/v3/cnous/etudiant_boursier/france_connect', tokens.access_token);
     expect(cnous.status).toBe(403);
-    expect(await cnous.json()).toEqual({ errors: [{ code: '00100', title: 'Privilèges insuffisants', detail: 'La personne n’a pas transmis ces informations à ce service.', source: null, meta: {} }] });
+    expect(await cnous.json()).toEqual({
+      errors: [
+        {
+          code: '00100',
+          title: 'Privilèges insuffisants',
+          detail: 'La personne n’a pas transmis ces informations à ce service.',
+          source: null,
+          meta: {},
+        },
+      ],
+    });
   });
 
   it('answers errors in v3 form when the producer had no file (404) or did not answer (504)', async () => {
     const { tokens } = await transmit(family, 'openid cnaf_quotient_familial complementaire_sante_solidaire', 'jour_inconnu');
     const notFound = await api('/v3/dss/complementaire_sante_solidaire/france_connect', tokens.access_token);
     expect(notFound.status).toBe(404);
-    expect(((await notFound.json()) as { errors: Array<{ code: string; detail: string }> }).errors[0]).toMatchObject({ code: '37003', detail: 'L’Assurance Maladie ne trouve pas de dossier à votre nom.' });
+    expect(((await notFound.json()) as { errors: Array<{ code: string; detail: string }> }).errors[0]).toMatchObject({
+      code: '37003',
+      detail: 'L’Assurance Maladie ne trouve pas de dossier à votre nom.',
+    });
     expect((await api('/v3/dss/quotient_familial/france_connect', tokens.access_token)).status).toBe(200);
     const down = (await transmit(qfOnly, 'openid cnaf_quotient_familial', 'ne_en_corse_du_sud')).tokens;
     expect((await api('/v3/dss/quotient_familial/france_connect', down.access_token)).status).toBe(504);
@@ -250,7 +282,14 @@ describe('the service provider data API', () => {
     expect(((await unknown.json()) as { errors: Array<{ code: string }> }).errors[0]?.code).toBe('00404');
     const openapi = (await (await api('/api/openapi.json')).json()) as { openapi: string; paths: Record<string, unknown> };
     expect(openapi.openapi).toBe('3.1.0');
-    expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/api/v1/justificatif', '/v3/dss/quotient_familial/france_connect', '/v3/cnous/etudiant_boursier/france_connect', '/v3/mesri/statut_etudiant/france_connect']));
+    expect(Object.keys(openapi.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/justificatif',
+        '/v3/dss/quotient_familial/france_connect',
+        '/v3/cnous/etudiant_boursier/france_connect',
+        '/v3/mesri/statut_etudiant/france_connect',
+      ]),
+    );
     const docs = await fetch(`${stack.portalUrl}/api/documentation`);
     expect(docs.status).toBe(200);
     expect(textOf(await docs.text())).toContain('GET /v3/dss/complementaire_sante_solidaire/france_connect');
@@ -285,7 +324,10 @@ async function qfOnlyRevoke(accessToken: string) {
   const rotated = await registry.rotateSecret(client.client_id);
   const response = await fetch(`${stack.config.authorization.issuer}/token/revocation`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`sp-quotient:${rotated}`).toString('base64')}` },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from(`sp-quotient:${rotated}`).toString('base64')}`,
+    },
     body: new URLSearchParams({ token: accessToken, token_type_hint: 'access_token' }),
   });
   expect(response.status).toBe(200);

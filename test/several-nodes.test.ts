@@ -27,7 +27,9 @@ const PLAN: Array<{ step: string; node: NodeName; request: RegExp }> = [
 const SP_ORIGIN = 'http://localhost:4996';
 
 async function journalVerify(databaseUrl: string): Promise<string> {
-  const { stdout } = await promisify(execFile)('npm', ['run', '-s', 'cli', '--', 'journal', 'verify'], { env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' } });
+  const { stdout } = await promisify(execFile)('npm', ['run', '-s', 'cli', '--', 'journal', 'verify'], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' },
+  });
   return stdout.trim();
 }
 
@@ -68,14 +70,19 @@ describe.skipIf(!onPostgres)('two portal nodes on one PostgreSQL, behind a balan
     for (const { step, node, request } of PLAN) {
       const landed = cluster.served.filter((served) => request.test(`${served.method} ${served.path}`));
       expect(landed.length, step).toBeGreaterThan(0);
-      expect(landed.map((served) => [served.node, served.status < 400]), step).toEqual(landed.map(() => [node, true]));
+      expect(
+        landed.map((served) => [served.node, served.status < 400]),
+        step,
+      ).toEqual(landed.map(() => [node, true]));
     }
     const byNode = (name: NodeName) => cluster.served.filter((served) => served.node === name).length;
     expect(byNode('A')).toBeGreaterThan(5);
     expect(byNode('B')).toBeGreaterThan(5);
     expect(cluster.served.filter((served) => served.status >= 500)).toEqual([]);
     const journaled = await db.selectFrom('journal_entry').select('type').execute();
-    expect(journaled.map((entry) => entry.type)).toEqual(expect.arrayContaining(['consent.transmitted', 'justificatif.fetched', 'agent.signed_in', 'agent.view']));
+    expect(journaled.map((entry) => entry.type)).toEqual(
+      expect.arrayContaining(['consent.transmitted', 'justificatif.fetched', 'agent.signed_in', 'agent.view']),
+    );
   });
 
   it('keeps the journal one valid chain while both nodes write to it at once', async () => {
@@ -101,14 +108,19 @@ describe.skipIf(!onPostgres)('two portal nodes on one PostgreSQL, behind a balan
     const citizen = new TestBrowser();
     const { callback } = await decide(citizen, await reachConsentPage(citizen, url, SP_ORIGIN), 'transmettre', SP_ORIGIN);
     const { access_token: accessToken } = await sp.redeem(callback, checks);
-    const before = await db.selectFrom('journal_entry').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+    const before = await db
+      .selectFrom('journal_entry')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .executeTakeFirstOrThrow();
 
     // Straight to each node, no balancer: 2 × 60 requests in flight together, each appending to the journal.
     const PER_NODE = 60;
     const statuses = await Promise.all(
       (['A', 'B'] as const).flatMap((node) =>
         Array.from({ length: PER_NODE }, () =>
-          fetch(`${cluster.nodes[node]}/api/v1/justificatif`, { headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' } }).then(async (response) => {
+          fetch(`${cluster.nodes[node]}/api/v1/justificatif`, {
+            headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
+          }).then(async (response) => {
             await response.arrayBuffer();
             return response.status;
           }),
@@ -117,7 +129,10 @@ describe.skipIf(!onPostgres)('two portal nodes on one PostgreSQL, behind a balan
     );
     expect(statuses.filter((status) => status !== 200)).toEqual([]);
 
-    const after = await db.selectFrom('journal_entry').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+    const after = await db
+      .selectFrom('journal_entry')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .executeTakeFirstOrThrow();
     expect(Number(after.count) - Number(before.count)).toBe(2 * PER_NODE);
     expect(await journalVerify(cluster.databaseUrl)).toBe(`Journal intègre : ${after.count} entrée(s), chaînage et empreintes vérifiés.`);
   });
@@ -184,7 +199,11 @@ describe.skipIf(!onPostgres)('when the database goes away during traffic', () =>
     const restoredAt = Date.now();
     // Nothing restarts the nodes: their pools open new connections on their own.
     await until(async () => (await readiness()).every((status) => status === 200), 'readyz de nouveau à 200');
-    await until(() => succeeded().filter((result) => result.endedAt > restoredAt).length >= 4, 'des parcours réussis après le retour de la base', 30_000);
+    await until(
+      () => succeeded().filter((result) => result.endedAt > restoredAt).length >= 4,
+      'des parcours réussis après le retour de la base',
+      30_000,
+    );
     running = false;
     await Promise.all(workers);
 
@@ -201,7 +220,10 @@ describe.skipIf(!onPostgres)('when the database goes away during traffic', () =>
     const stored = new Set(justificatifs.map((row) => row.id));
     for (const { id } of succeeded()) expect(stored.has(String(id)), `justificatif ${id}`).toBe(true);
     // And nothing is half-written: each transmitted consent has exactly one justificatif and one journal entry.
-    const transmitted = consents.filter((consent) => consent.decision === 'transmitted').map((consent) => consent.id).sort();
+    const transmitted = consents
+      .filter((consent) => consent.decision === 'transmitted')
+      .map((consent) => consent.id)
+      .sort();
     expect(justificatifs.map((row) => row.consent_id).sort()).toEqual(transmitted);
     expect(journaled.map((entry) => entry.subject?.replace(/^consent:/, '')).sort()).toEqual(transmitted);
     expect(transmitted.length).toBeGreaterThanOrEqual(succeeded().length);

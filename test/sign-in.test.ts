@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/database.js';
 import { createDataCipher } from '../src/gateway/data-encryption.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestBrowser, type Page } from './helpers/browser.js';
+import { type Page, TestBrowser } from './helpers/browser.js';
 import { formWithAction, textOf, titleOf } from './helpers/html.js';
 import { confirmFranceConnectLogout, openFranceConnectLogin, signIn, signOut, submitFranceConnectLogin } from './helpers/journeys.js';
 import { closedPort, type Stack, startStack } from './helpers/stack.js';
@@ -64,7 +64,9 @@ describe('FranceConnect sign-in (ES256, the default)', () => {
     expect((await sessionRows(stack)).some((row) => row.stored.includes('DUBOIS') || row.stored.includes('citizen'))).toBe(false);
 
     const out = await signOut(browser, stack.portalUrl);
-    expect(out.chain.some((url) => url.pathname === '/api/v2/session/end' && url.searchParams.has('id_token_hint') && url.searchParams.has('state'))).toBe(true);
+    expect(
+      out.chain.some((url) => url.pathname === '/api/v2/session/end' && url.searchParams.has('id_token_hint') && url.searchParams.has('state')),
+    ).toBe(true);
     expect(out.url.pathname).toBe('/');
     expect(textOf(out.body)).toContain('Vous êtes déconnecté(e)');
     expect(out.body).toContain('class="fr-connect"');
@@ -116,11 +118,21 @@ describe('FranceConnect sign-in (ES256, the default)', () => {
   });
 
   it('refuses an eIDAS level below eidas1', async () => {
-    expectErrorPage(await signIn(new TestBrowser(), stack.portalUrl, 'acr_insuffisant'), 502, 'FC-006', 'La connexion avec FranceConnect n’a pas marché');
+    expectErrorPage(
+      await signIn(new TestBrowser(), stack.portalUrl, 'acr_insuffisant'),
+      502,
+      'FC-006',
+      'La connexion avec FranceConnect n’a pas marché',
+    );
   });
 
   it('explains a userinfo failure at FranceConnect', async () => {
-    expectErrorPage(await signIn(new TestBrowser(), stack.portalUrl, 'userinfo_erreur'), 502, 'FC-007', 'La connexion avec FranceConnect n’a pas marché');
+    expectErrorPage(
+      await signIn(new TestBrowser(), stack.portalUrl, 'userinfo_erreur'),
+      502,
+      'FC-007',
+      'La connexion avec FranceConnect n’a pas marché',
+    );
   });
 
   it('gives up on a slow token endpoint after its timeout', async () => {
@@ -219,7 +231,14 @@ describe('what the logs keep', () => {
     expect(logs).toContain('"path":"/connexion/franceconnect/callback"');
     expect(logs).toContain('usager connecté avec FranceConnect');
     expect(logs).toMatch(/"reqId":"[0-9a-f-]{36}"|"req":\{"id":"[0-9a-f-]{36}"/);
-    for (const secret of [callback.searchParams.get('code'), callback.searchParams.get('state'), browser.cookieValue('127.0.0.1', stack.config.session.cookieName), 'Angela', 'DUBOIS', '1962-08-24']) {
+    for (const secret of [
+      callback.searchParams.get('code'),
+      callback.searchParams.get('state'),
+      browser.cookieValue('127.0.0.1', stack.config.session.cookieName),
+      'Angela',
+      'DUBOIS',
+      '1962-08-24',
+    ]) {
       expect(secret).toBeTruthy();
       expect(logs).not.toContain(secret);
     }
@@ -232,7 +251,24 @@ describe('another personas file', () => {
   beforeAll(async () => {
     directory = mkdtempSync(join(tmpdir(), 'personas-'));
     const file = join(directory, 'personas.json');
-    writeFileSync(file, JSON.stringify({ personas: [{ login: 'maison', password: 'secret', description: 'Identité d’une équipe', given_name: 'Inès', family_name: 'MARCHAND', gender: 'female', birthdate: '1999-03-04', birthplace: '33063', birthcountry: '99100' }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        personas: [
+          {
+            login: 'maison',
+            password: 'secret',
+            description: 'Identité d’une équipe',
+            given_name: 'Inès',
+            family_name: 'MARCHAND',
+            gender: 'female',
+            birthdate: '1999-03-04',
+            birthplace: '33063',
+            birthcountry: '99100',
+          },
+        ],
+      }),
+    );
     stack = await startStack({ FC_PERSONAS_FILE: file });
   });
   afterAll(async () => {

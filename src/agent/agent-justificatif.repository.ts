@@ -21,7 +21,10 @@ const ofOrganisation = (db: Kysely<Database>, organisationId: string, filters: J
   if (filters.status === 'expire') query = query.where('justificatif.purged_at', 'is not', null);
   if (filters.status === 'retire') query = query.where('justificatif.withdrawn_at', 'is not', null);
   if (filters.status === 'complet' || filters.status === 'partiel') {
-    query = query.where('justificatif.purged_at', 'is', null).where('justificatif.withdrawn_at', 'is', null).where('justificatif.complete', '=', filters.status === 'complet' ? 1 : 0);
+    query = query
+      .where('justificatif.purged_at', 'is', null)
+      .where('justificatif.withdrawn_at', 'is', null)
+      .where('justificatif.complete', '=', filters.status === 'complet' ? 1 : 0);
   }
   return query;
 };
@@ -29,17 +32,38 @@ const ofOrganisation = (db: Kysely<Database>, organisationId: string, filters: J
 /** One page of an organisation's justificatifs, newest first: only its own, whatever the filters. */
 export const listJustificatifs = (db: Kysely<Database>, organisationId: string, filters: JustificatifFilters, page: number) =>
   ofOrganisation(db, organisationId, filters)
-    .select(['justificatif.id', 'justificatif.reference', 'justificatif.issued_at', 'justificatif.retention_until', 'justificatif.complete', 'justificatif.purged_at', 'justificatif.withdrawn_at', 'service_provider.procedure_name'])
+    .select([
+      'justificatif.id',
+      'justificatif.reference',
+      'justificatif.issued_at',
+      'justificatif.retention_until',
+      'justificatif.complete',
+      'justificatif.purged_at',
+      'justificatif.withdrawn_at',
+      'service_provider.procedure_name',
+    ])
     .orderBy('justificatif.issued_at', 'desc')
     .limit(PAGE_SIZE)
     .offset((page - 1) * PAGE_SIZE)
     .execute();
 
 export const countJustificatifs = async (db: Kysely<Database>, organisationId: string, filters: JustificatifFilters) =>
-  Number((await ofOrganisation(db, organisationId, filters).select((eb) => eb.fn.countAll().as('count')).executeTakeFirstOrThrow()).count);
+  Number(
+    (
+      await ofOrganisation(db, organisationId, filters)
+        .select((eb) => eb.fn.countAll().as('count'))
+        .executeTakeFirstOrThrow()
+    ).count,
+  );
 
 export const listProcedures = (db: Kysely<Database>, organisationId: string) =>
-  db.selectFrom('service_provider').select('procedure_name').distinct().where('organisation_id', '=', organisationId).orderBy('procedure_name').execute();
+  db
+    .selectFrom('service_provider')
+    .select('procedure_name')
+    .distinct()
+    .where('organisation_id', '=', organisationId)
+    .orderBy('procedure_name')
+    .execute();
 
 /** A justificatif by its printed number, with the organisation it was issued to. */
 export const findByReference = (db: Kysely<Database>, reference: string) =>

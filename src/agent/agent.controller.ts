@@ -11,8 +11,15 @@ import { renderError } from '../http/error-handler.js';
 import { AppError } from '../http/errors.js';
 import { regenerateSession } from '../http/session.js';
 import type { Journal } from '../journal/journal.js';
-import { countJustificatifs, findByReference, type JustificatifFilters, listJustificatifs, listProcedures, PAGE_SIZE } from './agent-justificatif.repository.js';
 import { deleteAgent, findAgent, findAuthorisations, insertAgent, listAgents, recordProConnectSub } from './agent.repository.js';
+import {
+  countJustificatifs,
+  findByReference,
+  type JustificatifFilters,
+  listJustificatifs,
+  listProcedures,
+  PAGE_SIZE,
+} from './agent-justificatif.repository.js';
 import { actorForOrganisation } from './journal-actor.js';
 import type { ProConnectService } from './proconnect.service.js';
 
@@ -42,7 +49,10 @@ const filtersQuery = z.object({
   page: z.coerce.number().int().min(1).max(10_000).catch(1),
 });
 
-const teamForm = z.object({ email: z.email('Saisissez une adresse électronique. Exemple : prenom.nom@mairie.fr'), role: z.enum(['lecteur', 'administrateur'], 'Choisissez le rôle de l’agent : lecteur ou administrateur.') });
+const teamForm = z.object({
+  email: z.email('Saisissez une adresse électronique. Exemple : prenom.nom@mairie.fr'),
+  role: z.enum(['lecteur', 'administrateur'], 'Choisissez le rôle de l’agent : lecteur ou administrateur.'),
+});
 
 export function agentController({ db, proconnect, gateway, journal, publicUrl, pseudonymSecret }: AgentDependencies) {
   /** The organisation's justificatif by its number, or a 404 recorded as a refused access, whatever the reason. */
@@ -51,7 +61,13 @@ export function agentController({ db, proconnect, gateway, journal, publicUrl, p
     const reference = normaliseReference(String(req.params.reference));
     const row = await findByReference(db, reference);
     if (row === undefined || row.organisation_id !== agent.organisationId) {
-      await journal.append({ type: 'agent.foreign_access', actor: actorOf(req), organisationId: agent.organisationId, subject: `reference:${reference}`, data: { path: req.path } });
+      await journal.append({
+        type: 'agent.foreign_access',
+        actor: actorOf(req),
+        organisationId: agent.organisationId,
+        subject: `reference:${reference}`,
+        data: { path: req.path },
+      });
       throw new AppError('HTTP-404', `justificatif ${reference} hors de l’organisation ou inconnu`);
     }
     return row;
@@ -108,7 +124,12 @@ export function agentController({ db, proconnect, gateway, journal, publicUrl, p
       // The first ProConnect account to sign in with an address is the agent's: another one with the same address
       // (an identity provider that lets addresses be reused) is refused, not allowed to take the agent's place.
       if (chosen.proconnect_sub !== null && chosen.proconnect_sub !== identity.sub) {
-        await journal.append({ type: 'agent.denied', actor: `proconnect:${identity.sub}`, organisationId: chosen.organisation_id, data: { email: identity.email, reason: 'autre compte ProConnect' } });
+        await journal.append({
+          type: 'agent.denied',
+          actor: `proconnect:${identity.sub}`,
+          organisationId: chosen.organisation_id,
+          data: { email: identity.email, reason: 'autre compte ProConnect' },
+        });
         throw new AppError('AGENT-003', `compte ProConnect différent de celui enregistré pour ${identity.email}`);
       }
       if (chosen.proconnect_sub === null) await recordProConnectSub(db, chosen.id, identity.sub);
@@ -123,7 +144,12 @@ export function agentController({ db, proconnect, gateway, journal, publicUrl, p
         role: chosen.role,
         idToken,
       };
-      await journal.append({ type: 'agent.signed_in', actor: `agent:${chosen.id}`, organisationId: chosen.organisation_id, data: { role: chosen.role } });
+      await journal.append({
+        type: 'agent.signed_in',
+        actor: `agent:${chosen.id}`,
+        organisationId: chosen.organisation_id,
+        data: { role: chosen.role },
+      });
       res.redirect(303, pending?.returnTo ?? '/agents/justificatifs');
     }) satisfies RequestHandler,
 
@@ -138,14 +164,22 @@ export function agentController({ db, proconnect, gateway, journal, publicUrl, p
         status: query.statut,
       };
       const searched = Object.values(filters).some((value) => value !== undefined);
-      if (searched) await journal.append({ type: 'agent.search', actor: actorOf(req), organisationId: agent.organisationId, data: { filters: { ...req.query } } });
+      if (searched)
+        await journal.append({
+          type: 'agent.search',
+          actor: actorOf(req),
+          organisationId: agent.organisationId,
+          data: { filters: { ...req.query } },
+        });
       const [rows, total, procedures] = await Promise.all([
         listJustificatifs(db, agent.organisationId, filters, query.page),
         countJustificatifs(db, agent.organisationId, filters),
         listProcedures(db, agent.organisationId),
       ]);
       const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-      const params = new URLSearchParams(Object.entries(req.query).filter(([key, value]) => key !== 'page' && typeof value === 'string' && value !== '') as Array<[string, string]>);
+      const params = new URLSearchParams(
+        Object.entries(req.query).filter(([key, value]) => key !== 'page' && typeof value === 'string' && value !== '') as Array<[string, string]>,
+      );
       res.render('agents/justificatifs.njk', {
         rows: rows.map((row) => ({
           ...row,
@@ -165,15 +199,34 @@ export function agentController({ db, proconnect, gateway, journal, publicUrl, p
     detail: (async (req, res) => {
       const view = await detailView(req);
       const agent = agentOf(req);
-      await journal.append({ type: 'agent.view', actor: actorOf(req), organisationId: agent.organisationId, subject: `justificatif:${view.row.id}`, data: { reference: view.reference } });
-      res.render('agents/justificatif.njk', { ...view, viewedAt: new Date().toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long', timeStyle: 'short' }) });
+      await journal.append({
+        type: 'agent.view',
+        actor: actorOf(req),
+        organisationId: agent.organisationId,
+        subject: `justificatif:${view.row.id}`,
+        data: { reference: view.reference },
+      });
+      res.render('agents/justificatif.njk', {
+        ...view,
+        viewedAt: new Date().toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long', timeStyle: 'short' }),
+      });
     }) satisfies RequestHandler,
 
     print: (async (req, res) => {
       const view = await detailView(req);
       const agent = agentOf(req);
-      await journal.append({ type: 'agent.print', actor: actorOf(req), organisationId: agent.organisationId, subject: `justificatif:${view.row.id}`, data: { reference: view.reference } });
-      res.render('agents/impression.njk', { ...view, printedAt: new Date().toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long', timeStyle: 'short' }), verifyUrl: `${publicUrl}/verifier` });
+      await journal.append({
+        type: 'agent.print',
+        actor: actorOf(req),
+        organisationId: agent.organisationId,
+        subject: `justificatif:${view.row.id}`,
+        data: { reference: view.reference },
+      });
+      res.render('agents/impression.njk', {
+        ...view,
+        printedAt: new Date().toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long', timeStyle: 'short' }),
+        verifyUrl: `${publicUrl}/verifier`,
+      });
     }) satisfies RequestHandler,
 
     team: (async (req, res) => {
@@ -191,8 +244,21 @@ export function agentController({ db, proconnect, gateway, journal, publicUrl, p
       }
       if ((await findAgent(db, agent.organisationId, form.data.email)) === undefined) {
         const id = randomUUID();
-        await insertAgent(db, { id, email: form.data.email.toLowerCase(), organisation_id: agent.organisationId, role: form.data.role, proconnect_sub: null, created_at: Date.now() });
-        await journal.append({ type: 'operator.action', actor: actorOf(req), organisationId: agent.organisationId, subject: `agent:${id}`, data: { action: 'agent ajouté', role: form.data.role } });
+        await insertAgent(db, {
+          id,
+          email: form.data.email.toLowerCase(),
+          organisation_id: agent.organisationId,
+          role: form.data.role,
+          proconnect_sub: null,
+          created_at: Date.now(),
+        });
+        await journal.append({
+          type: 'operator.action',
+          actor: actorOf(req),
+          organisationId: agent.organisationId,
+          subject: `agent:${id}`,
+          data: { action: 'agent ajouté', role: form.data.role },
+        });
       }
       res.redirect(303, '/agents/equipe');
     }) satisfies RequestHandler,
@@ -202,7 +268,14 @@ export function agentController({ db, proconnect, gateway, journal, publicUrl, p
       const id = String(req.params.id);
       if (id === agent.id) throw new AppError('HTTP-400', 'un administrateur ne se retire pas lui-même');
       const result = await deleteAgent(db, agent.organisationId, id);
-      if (Number(result.numDeletedRows) > 0) await journal.append({ type: 'operator.action', actor: actorOf(req), organisationId: agent.organisationId, subject: `agent:${id}`, data: { action: 'agent retiré' } });
+      if (Number(result.numDeletedRows) > 0)
+        await journal.append({
+          type: 'operator.action',
+          actor: actorOf(req),
+          organisationId: agent.organisationId,
+          subject: `agent:${id}`,
+          data: { action: 'agent retiré' },
+        });
       res.redirect(303, '/agents/equipe');
     }) satisfies RequestHandler,
 

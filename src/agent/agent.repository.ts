@@ -13,7 +13,8 @@ export const findAuthorisations = (db: Kysely<Database>, email: string) =>
 
 export const insertAgent = (db: Kysely<Database>, row: AgentTable) => db.insertInto('agent').values(row).execute();
 
-export const recordProConnectSub = (db: Kysely<Database>, id: string, sub: string) => db.updateTable('agent').set({ proconnect_sub: sub }).where('id', '=', id).execute();
+export const recordProConnectSub = (db: Kysely<Database>, id: string, sub: string) =>
+  db.updateTable('agent').set({ proconnect_sub: sub }).where('id', '=', id).execute();
 
 export const listAgents = (db: Kysely<Database>, organisationId: string) =>
   db.selectFrom('agent').selectAll().where('organisation_id', '=', organisationId).orderBy('email').execute();

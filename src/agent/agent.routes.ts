@@ -30,11 +30,18 @@ export const requireAgent =
   };
 
 /** Administrators only: they manage the organisation's agents and read its part of the journal. */
-export const requireAdministrator: RequestHandler = (req, res, next) => (req.session.agent?.role === 'administrateur' ? next() : renderError(res, 'AGENT-002'));
+export const requireAdministrator: RequestHandler = (req, res, next) =>
+  req.session.agent?.role === 'administrateur' ? next() : renderError(res, 'AGENT-002');
 
 export function agentRoutes(dependencies: AgentDependencies & { cookieName: string; formRateLimitPerMinute: number }) {
   const c = agentController(dependencies);
-  const signOut: SignOutOptions = { service: dependencies.proconnect, idTokenOf: (req) => req.session.agent?.idToken, stateKey: 'agentSignOut', cookieName: dependencies.cookieName, home: '/agents/connexion' };
+  const signOut: SignOutOptions = {
+    service: dependencies.proconnect,
+    idTokenOf: (req) => req.session.agent?.idToken,
+    stateKey: 'agentSignOut',
+    cookieName: dependencies.cookieName,
+    home: '/agents/connexion',
+  };
   const limit = formRateLimit(dependencies.formRateLimitPerMinute);
   const agent = requireAgent(dependencies.db);
   const admin = [agent, requireAdministrator];

@@ -7,6 +7,10 @@ import { createHmac } from 'node:crypto';
  */
 export function actorForOrganisation(actor: string, organisationId: string, secret: string): string {
   if (!actor.startsWith('citizen:')) return actor;
-  const pseudonym = createHmac('sha256', secret).update(`usager\n${organisationId}\n${actor.slice('citizen:'.length)}`).digest('hex').slice(0, 8).toUpperCase();
+  const pseudonym = createHmac('sha256', secret)
+    .update(`usager\n${organisationId}\n${actor.slice('citizen:'.length)}`)
+    .digest('hex')
+    .slice(0, 8)
+    .toUpperCase();
   return `usager ${pseudonym}`;
 }

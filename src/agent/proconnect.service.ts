@@ -21,7 +21,10 @@ export interface AgentIdentity {
 export type ProConnectService = SignInService<AgentIdentity>;
 
 /** ProConnect for agents: the same sign-in logic as FranceConnect, with PKCE and ProConnect's claims. */
-export function createProConnectService(connector: OidcConnector, settings: { redirectUri: string; postLogoutRedirectUri: string }): ProConnectService {
+export function createProConnectService(
+  connector: OidcConnector,
+  settings: { redirectUri: string; postLogoutRedirectUri: string },
+): ProConnectService {
   return createSignInService(connector, {
     ...settings,
     provider: 'ProConnect',
@@ -29,7 +32,15 @@ export function createProConnectService(connector: OidcConnector, settings: { re
     acr: undefined,
     pkce: true,
     returnTo: /^\/agents\/justificatifs$/,
-    codes: { cancelled: 'PC-001', stateMismatch: 'PC-002', expired: 'PC-003', unreachable: 'PC-004', refused: 'PC-005', acr: 'PC-006', upstreamError: 'PC-007' },
+    codes: {
+      cancelled: 'PC-001',
+      stateMismatch: 'PC-002',
+      expired: 'PC-003',
+      unreachable: 'PC-004',
+      refused: 'PC-005',
+      acr: 'PC-006',
+      upstreamError: 'PC-007',
+    },
     identity: (userinfo) => {
       const parsed = userinfoSchema.safeParse(userinfo);
       if (!parsed.success) return undefined;

@@ -2,7 +2,10 @@ import { z } from 'zod';
 import type { ExtraInputs } from '../sources/source-definition.js';
 
 /** What the consent page asks when the requested items need it, with a message that says how to fix it. */
-const identifiant = z.string().trim().regex(/^[A-Za-z0-9._-]{3,50}$/, 'Saisissez l’identifiant de votre compte France Travail. Exemple : jean.dupont');
+const identifiant = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9._-]{3,50}$/, 'Saisissez l’identifiant de votre compte France Travail. Exemple : jean.dupont');
 const ine = z
   .string()
   .trim()
@@ -12,7 +15,9 @@ const schoolYear = z
   .string()
   .regex(/^(\d{4})-(\d{4})$/, 'Choisissez l’année scolaire.')
   .refine((value) => Number(value.slice(5)) === Number(value.slice(0, 4)) + 1, 'Choisissez l’année scolaire.');
-const birthDate = z.iso.date('Saisissez la date de naissance. Exemple : 05/10/2012').refine((value) => Date.parse(value) < Date.now(), 'La date de naissance doit être passée.');
+const birthDate = z.iso
+  .date('Saisissez la date de naissance. Exemple : 05/10/2012')
+  .refine((value) => Date.parse(value) < Date.now(), 'La date de naissance doit être passée.');
 
 export type FieldErrors = Record<string, string>;
 
@@ -30,7 +35,13 @@ export function parseExtraInputs(body: Record<string, unknown>, needed: Set<stri
     if (!parsed.success) errors[name] = parsed.error.issues[0]?.message ?? message;
     return parsed.success ? parsed.data : undefined;
   };
-  if (needed.has('identifiant_france_travail')) inputs.identifiantFranceTravail = field('identifiant_france_travail', identifiant, true, 'Saisissez l’identifiant de votre compte France Travail. Exemple : jean.dupont');
+  if (needed.has('identifiant_france_travail'))
+    inputs.identifiantFranceTravail = field(
+      'identifiant_france_travail',
+      identifiant,
+      true,
+      'Saisissez l’identifiant de votre compte France Travail. Exemple : jean.dupont',
+    );
   if (needed.has('ine')) inputs.ine = field('ine', ine, false);
   if (needed.has('eleve')) {
     const nom = field('eleve_nom', z.string().min(1).max(100), true, 'Saisissez le nom de naissance de l’élève.');

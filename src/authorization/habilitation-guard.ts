@@ -23,13 +23,16 @@ export function habilitationGuard(registry: Registry, issuer: string): RequestHa
     if (sp === undefined || (await registry.activeHabilitation(clientId)) !== undefined) return next();
     const reason = `habilitation expirée ou révoquée pour ${clientId}`;
     // Without a registered redirect URI, there is no verified way back to offer: the page stands alone.
-    if (typeof redirectUri !== 'string' || !(JSON.parse(sp.redirect_uris) as string[]).includes(redirectUri)) throw new AppError('DEMANDE-003', reason, { view: { sp: sp.organisation_name } });
+    if (typeof redirectUri !== 'string' || !(JSON.parse(sp.redirect_uris) as string[]).includes(redirectUri))
+      throw new AppError('DEMANDE-003', reason, { view: { sp: sp.organisation_name } });
     const back = new URL(redirectUri);
     back.searchParams.set('error', 'unauthorized_client');
     back.searchParams.set('error_description', 'pas d’habilitation en vigueur');
     if (typeof state === 'string') back.searchParams.set('state', state);
     back.searchParams.set('iss', issuer);
-    throw new AppError('DEMANDE-003', reason, { view: { sp: sp.organisation_name, back: { label: `Revenir sur le site de ${sp.organisation_name}`, href: back.href } } });
+    throw new AppError('DEMANDE-003', reason, {
+      view: { sp: sp.organisation_name, back: { label: `Revenir sur le site de ${sp.organisation_name}`, href: back.href } },
+    });
   };
   return [express.urlencoded({ extended: false, limit: '16kb' }), check];
 }

@@ -5,14 +5,14 @@ import type Provider from 'oidc-provider';
 import { z } from 'zod';
 import { extraInputsFor } from '../catalogue/catalogue.js';
 import type { Database } from '../db/schema.js';
-import type { Gateway } from '../gateway/gateway.service.js';
-import type { Journal } from '../journal/journal.js';
-import { displayData } from '../gateway/data-display.js';
-import { previewItems } from '../gateway/preview.js';
-import { STATUS_TEXTS } from '../sources/item-status.js';
 import type { FranceConnectService } from '../franceconnect/franceconnect.service.js';
+import { displayData } from '../gateway/data-display.js';
+import type { Gateway } from '../gateway/gateway.service.js';
+import { previewItems } from '../gateway/preview.js';
 import { AppError } from '../http/errors.js';
+import type { Journal } from '../journal/journal.js';
 import type { Registry } from '../registry/registry.service.js';
+import { STATUS_TEXTS } from '../sources/item-status.js';
 import { insertConsent } from './consent.repository.js';
 import { type FieldErrors, parseExtraInputs, schoolYears } from './extra-inputs.js';
 import { interactionOf } from './interaction.guards.js';
@@ -31,7 +31,12 @@ export interface InteractionDependencies {
 export const JOURNEY_STEPS = [{ title: 'Lire la demande' }, { title: 'Vérifier vos données' }, { title: 'Confirmation' }];
 
 const decisionBody = z.object({ decision: z.enum(['transmettre', 'refuser']) });
-const retryBody = z.object({ source: z.string().regex(/^[a-z_]+$/).optional() });
+const retryBody = z.object({
+  source: z
+    .string()
+    .regex(/^[a-z_]+$/)
+    .optional(),
+});
 
 /** The preview page's data: items grouped by producer, each with its status in words and its value readably. */
 function previewView(request: RequestView, items: ReturnType<typeof previewItems>) {
@@ -52,13 +57,29 @@ function previewView(request: RequestView, items: ReturnType<typeof previewItems
 }
 
 export function interactionController({ provider, registry, db, franceconnect, gateway, journal }: InteractionDependencies) {
-  const renderReading = (req: Parameters<RequestHandler>[0], res: Parameters<RequestHandler>[1], request: RequestView, errors: FieldErrors = {}, status = 200) => {
+  const renderReading = (
+    req: Parameters<RequestHandler>[0],
+    res: Parameters<RequestHandler>[1],
+    request: RequestView,
+    errors: FieldErrors = {},
+    status = 200,
+  ) => {
     const needed = extraInputsFor(request.scopes);
     const values = { ...(req.body as Record<string, unknown> | undefined) };
-    res.status(status).render('demande/lecture.njk', { request, steps: JOURNEY_STEPS, step: 1, needed: [...needed], errors, errorList: Object.entries(errors), values, schoolYearOptions: schoolYears().map((year) => [year, year]) });
+    res.status(status).render('demande/lecture.njk', {
+      request,
+      steps: JOURNEY_STEPS,
+      step: 1,
+      needed: [...needed],
+      errors,
+      errorList: Object.entries(errors),
+      values,
+      schoolYearOptions: schoolYears().map((year) => [year, year]),
+    });
   };
   /** The service asks for a new sign-in (prompt=login) or one more recent than the portal's (max_age). */
-  const freshSignInAsked = (details: ReturnType<typeof interactionOf>) => details.prompt.name === 'login' && details.prompt.reasons.some((reason) => reason === 'login_prompt' || reason === 'max_age');
+  const freshSignInAsked = (details: ReturnType<typeof interactionOf>) =>
+    details.prompt.name === 'login' && details.prompt.reasons.some((reason) => reason === 'login_prompt' || reason === 'max_age');
 
   /** The sign-in oidc-provider records, dated when it happened on FranceConnect: auth_time and max_age rest on it. */
   const loginResult = (citizen: { sub: string; signedInAt: number }) => ({
@@ -124,7 +145,12 @@ export function interactionController({ provider, registry, db, franceconnect, g
     const preview = req.session.previews?.[details.uid];
     if (preview === undefined) return res.redirect(303, `/demande/${details.uid}`);
     const request = await requestView(registry, details);
-    res.render('demande/apercu.njk', { request, steps: JOURNEY_STEPS, step: 2, preview: previewView(request, previewItems(request.scopes, preview.outcomes)) });
+    res.render('demande/apercu.njk', {
+      request,
+      steps: JOURNEY_STEPS,
+      step: 2,
+      preview: previewView(request, previewItems(request.scopes, preview.outcomes)),
+    });
   };
 
   /** POST /demande/:uid/decision — the citizen's choice is recorded before anything goes back to the service. */
@@ -160,14 +186,24 @@ export function interactionController({ provider, registry, db, franceconnect, g
         });
         const citizen = req.session.citizen;
         const citizenName = citizen === undefined ? '' : `${citizen.givenName} ${citizen.familyName}`;
-        const issued = grantId === undefined || preview === undefined ? undefined : await gateway.issue({ request: view, consentId, grantId, accountId, citizenName, outcomes: preview.outcomes, db: trx });
+        const issued =
+          grantId === undefined || preview === undefined
+            ? undefined
+            : await gateway.issue({ request: view, consentId, grantId, accountId, citizenName, outcomes: preview.outcomes, db: trx });
         await journal.append(
           {
             type: `consent.${decision}`,
             actor: `citizen:${accountId}`,
             organisationId: view.organisationId,
             subject: `consent:${consentId}`,
-            data: { clientId: view.clientId, procedure: view.procedure, habilitationId: view.habilitationId, scopes: view.scopes, justificatifId: issued?.id ?? null, statuses: issued?.elements.map((e) => [e.scope, e.statut]) ?? [] },
+            data: {
+              clientId: view.clientId,
+              procedure: view.procedure,
+              habilitationId: view.habilitationId,
+              scopes: view.scopes,
+              justificatifId: issued?.id ?? null,
+              statuses: issued?.elements.map((e) => [e.scope, e.statut]) ?? [],
+            },
           },
           trx,
         );
@@ -197,14 +233,23 @@ export function interactionController({ provider, registry, db, franceconnect, g
       await provider.interactionFinished(req, res, { consent: { grantId: journey.grantId } }, { mergeWithLastSubmission: true });
       return;
     }
-    await provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'La personne a choisi de ne pas transmettre ses données.' });
+    await provider.interactionFinished(req, res, {
+      error: 'access_denied',
+      error_description: 'La personne a choisi de ne pas transmettre ses données.',
+    });
   };
 
   /** GET /demande/:uid/sans-connexion — "Envoyer mes justificatifs moi-même", before any sign-in. */
   const leaveWithoutSignIn: RequestHandler = async (req, res) => {
     const clientId = String(interactionOf(res).params.client_id);
     const sp = await registry.findServiceProvider(clientId);
-    await journal.append({ type: 'request.declined_before_sign_in', actor: 'citizen:anonyme', organisationId: sp?.organisation_id ?? null, subject: `sp:${clientId}`, data: { clientId } });
+    await journal.append({
+      type: 'request.declined_before_sign_in',
+      actor: 'citizen:anonyme',
+      organisationId: sp?.organisation_id ?? null,
+      subject: `sp:${clientId}`,
+      data: { clientId },
+    });
     await provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'La personne enverra ses justificatifs elle-même.' });
   };
 

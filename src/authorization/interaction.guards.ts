@@ -35,7 +35,8 @@ export const requirePrompt =
 /** The citizen signed in on the portal must be the one oidc-provider authenticated for this request. */
 export const requireSameCitizen: RequestHandler = (req, res, next) => {
   const citizen = req.session.citizen;
-  if (citizen === undefined || citizen.sub !== interactionOf(res).session?.accountId) throw stale('usager absent ou différent de celui de la demande');
+  if (citizen === undefined || citizen.sub !== interactionOf(res).session?.accountId)
+    throw stale('usager absent ou différent de celui de la demande');
   next();
 };
 

@@ -17,11 +17,31 @@ export function interactionRoutes(dependencies: InteractionDependencies, formRat
     { method: 'post', path: '/demande/:uid/franceconnect', guards: [postLimit, formBody, requireCsrfToken, interaction], handler: c.signIn },
     { method: 'get', path: '/demande/:uid/connexion', guards: [interaction], handler: c.completeLogin },
     { method: 'get', path: '/demande/:uid/sans-connexion', guards: [interaction, requirePrompt('login')], handler: c.leaveWithoutSignIn },
-    { method: 'post', path: '/demande/:uid/apercu', guards: [postLimit, formBody, requireCsrfToken, interaction, requirePrompt('consent'), requireSameCitizen], handler: c.fetchPreview },
+    {
+      method: 'post',
+      path: '/demande/:uid/apercu',
+      guards: [postLimit, formBody, requireCsrfToken, interaction, requirePrompt('consent'), requireSameCitizen],
+      handler: c.fetchPreview,
+    },
     { method: 'get', path: '/demande/:uid/apercu', guards: [interaction, requirePrompt('consent'), requireSameCitizen], handler: c.showPreview },
-    { method: 'post', path: '/demande/:uid/decision', guards: [postLimit, formBody, requireCsrfToken, interaction, requirePrompt('consent'), requireSameCitizen], handler: c.decide },
-    { method: 'get', path: '/demande/:uid/fin', guards: [interaction, requirePrompt('consent'), requireSameCitizen, requireDecision], handler: c.showEnd },
-    { method: 'get', path: '/demande/:uid/continuer', guards: [interaction, requirePrompt('consent'), requireSameCitizen, requireDecision], handler: c.continueToServiceProvider },
+    {
+      method: 'post',
+      path: '/demande/:uid/decision',
+      guards: [postLimit, formBody, requireCsrfToken, interaction, requirePrompt('consent'), requireSameCitizen],
+      handler: c.decide,
+    },
+    {
+      method: 'get',
+      path: '/demande/:uid/fin',
+      guards: [interaction, requirePrompt('consent'), requireSameCitizen, requireDecision],
+      handler: c.showEnd,
+    },
+    {
+      method: 'get',
+      path: '/demande/:uid/continuer',
+      guards: [interaction, requirePrompt('consent'), requireSameCitizen, requireDecision],
+      handler: c.continueToServiceProvider,
+    },
   ];
   return routerFrom(routes);
 }

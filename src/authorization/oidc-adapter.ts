@@ -45,7 +45,12 @@ function classifyFailures(adapter: Adapter): Adapter {
 export function databaseAdapterFactory(db: Kysely<Database>, loadClient: ClientLoader): (model: string) => Adapter {
   return (model: string): Adapter => {
     const row = (id: string) =>
-      db.selectFrom('oidc_payload').select(['payload', 'expires_at', 'consumed_at']).where('model', '=', model).where('id', '=', id).executeTakeFirst();
+      db
+        .selectFrom('oidc_payload')
+        .select(['payload', 'expires_at', 'consumed_at'])
+        .where('model', '=', model)
+        .where('id', '=', id)
+        .executeTakeFirst();
 
     const toPayload = (found: { payload: string; expires_at: number | null; consumed_at: number | null } | undefined) => {
       if (found === undefined || (found.expires_at !== null && found.expires_at <= Date.now())) return undefined;
@@ -67,7 +72,11 @@ export function databaseAdapterFactory(db: Kysely<Database>, loadClient: ClientL
         await db
           .insertInto('oidc_payload')
           .values(values)
-          .onConflict((oc) => oc.columns(['model', 'id']).doUpdateSet({ payload: values.payload, grant_id: values.grant_id, uid: values.uid, expires_at: values.expires_at }))
+          .onConflict((oc) =>
+            oc
+              .columns(['model', 'id'])
+              .doUpdateSet({ payload: values.payload, grant_id: values.grant_id, uid: values.uid, expires_at: values.expires_at }),
+          )
           .execute();
       },
       async find(id) {

@@ -29,7 +29,15 @@ describe('catalogue', () => {
   it('covers every API of the issue, each with at least one scope', () => {
     const apisWithScopes = new Set(SCOPES.map((entry) => entry.api));
     expect(APIS.map((api) => api.id).filter((id) => !apisWithScopes.has(id))).toEqual([]);
-    for (const scope of ['cnaf_quotient_familial', 'cnaf_allocataires', 'cnaf_enfants', 'cnaf_adresse', 'complementaire_sante_solidaire', 'cnous_statut_boursier', 'pole_emploi_paiements']) {
+    for (const scope of [
+      'cnaf_quotient_familial',
+      'cnaf_allocataires',
+      'cnaf_enfants',
+      'cnaf_adresse',
+      'complementaire_sante_solidaire',
+      'cnous_statut_boursier',
+      'pole_emploi_paiements',
+    ]) {
       expect(CATALOGUE_SCOPES).toContain(scope);
     }
   });
@@ -40,6 +48,9 @@ describe('catalogue', () => {
       ['cnaf_msa', ['cnaf_quotient_familial', 'cnaf_enfants']],
       ['cnous', ['cnous_statut_boursier']],
     ]);
-    expect([...extraInputsFor(['pole_emploi_paiements', 'men_statut_boursier', 'cnaf_enfants'])].sort()).toEqual(['eleve', 'identifiant_france_travail']);
+    expect([...extraInputsFor(['pole_emploi_paiements', 'men_statut_boursier', 'cnaf_enfants'])].sort()).toEqual([
+      'eleve',
+      'identifiant_france_travail',
+    ]);
   });
 });

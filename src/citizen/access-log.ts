@@ -9,7 +9,8 @@ const ACTIONS: Record<string, string> = {
 };
 
 /** A stable number per agent that tells agents apart without naming them; their organisation can say who it was. */
-export const agentNumber = (secret: string, agentId: string) => createHmac('sha256', secret).update(`agent\n${agentId}`).digest('hex').slice(0, 4).toUpperCase();
+export const agentNumber = (secret: string, agentId: string) =>
+  createHmac('sha256', secret).update(`agent\n${agentId}`).digest('hex').slice(0, 4).toUpperCase();
 
 /** Who received or looked at one justificatif, newest first, from the journal. */
 export async function accessLog(db: Kysely<Database>, justificatifId: string, procedure: string, secret: string) {

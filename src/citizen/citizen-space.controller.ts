@@ -40,7 +40,8 @@ export function citizenSpaceController({ db, cipher, withdraw, pseudonymSecret }
     if (share === undefined) throw new AppError('HTTP-404', 'transmission inconnue ou d’un autre usager');
     return share;
   };
-  const receiptsOf = (share: Share) => (share.receipt_sealed === null ? undefined : (JSON.parse(cipher.decrypt(share.receipt_sealed)) as { transmission: string; erasure?: string }));
+  const receiptsOf = (share: Share) =>
+    share.receipt_sealed === null ? undefined : (JSON.parse(cipher.decrypt(share.receipt_sealed)) as { transmission: string; erasure?: string });
   const download = (res: Parameters<RequestHandler>[1], name: string, jws: string) =>
     res
       .type('application/json')
@@ -73,7 +74,10 @@ export function citizenSpaceController({ db, cipher, withdraw, pseudonymSecret }
         date: date(share.decided_at),
         until: date(share.retention_until),
         withdrawnOn: date(share.withdrawn_at),
-        log: (await accessLog(db, share.justificatif_id ?? '', share.procedure_name, pseudonymSecret)).map((entry) => ({ ...entry, when: new Date(entry.at).toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long', timeStyle: 'short' }) })),
+        log: (await accessLog(db, share.justificatif_id ?? '', share.procedure_name, pseudonymSecret)).map((entry) => ({
+          ...entry,
+          when: new Date(entry.at).toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long', timeStyle: 'short' }),
+        })),
         hasErasure: receipts?.erasure !== undefined,
         withdrawn: req.query.retrait === 'ok',
       });
@@ -83,7 +87,11 @@ export function citizenSpaceController({ db, cipher, withdraw, pseudonymSecret }
       const share = await loadShare(req);
       const receipts = receiptsOf(share);
       if (receipts === undefined) throw new AppError('HTTP-404', 'pas de reçu');
-      res.render('mon-espace/recu.njk', { receipt: payloadOf<TransmissionReceipt>(receipts.transmission), date: date(share.decided_at), until: date(share.retention_until) });
+      res.render('mon-espace/recu.njk', {
+        receipt: payloadOf<TransmissionReceipt>(receipts.transmission),
+        date: date(share.decided_at),
+        until: date(share.retention_until),
+      });
     }) satisfies RequestHandler,
 
     signedReceipt: (async (req, res) => {

@@ -34,7 +34,8 @@ const shares = (db: Kysely<Database>, citizenSub: string) =>
 export const listShares = (db: Kysely<Database>, citizenSub: string) => shares(db, citizenSub).orderBy('consent.decided_at', 'desc').execute();
 
 /** One share by its receipt number, only if it is this citizen's. */
-export const findShare = (db: Kysely<Database>, citizenSub: string, reference: string) => shares(db, citizenSub).where('justificatif.reference', '=', reference).executeTakeFirst();
+export const findShare = (db: Kysely<Database>, citizenSub: string, reference: string) =>
+  shares(db, citizenSub).where('justificatif.reference', '=', reference).executeTakeFirst();
 
 export type Share = NonNullable<Awaited<ReturnType<typeof findShare>>>;
 

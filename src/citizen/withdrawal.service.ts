@@ -28,7 +28,10 @@ export function createWithdrawal(deps: { db: Kysely<Database>; provider: Provide
     await db.transaction().execute(async (trx) => {
       const tokens = await trx.selectFrom('oidc_payload').select('id').where('model', '=', 'AccessToken').where('grant_id', '=', grantId).execute();
       if (tokens.length > 0) {
-        await trx.insertInto('withdrawn_token').values(tokens.map((token) => ({ token_hash: sha256(token.id), justificatif_id: justificatifId, withdrawn_at: at }))).execute();
+        await trx
+          .insertInto('withdrawn_token')
+          .values(tokens.map((token) => ({ token_hash: sha256(token.id), justificatif_id: justificatifId, withdrawn_at: at })))
+          .execute();
       }
       await trx.deleteFrom('oidc_payload').where('grant_id', '=', grantId).execute();
       await trx.deleteFrom('oidc_payload').where('model', '=', 'Grant').where('id', '=', grantId).execute();
@@ -38,12 +41,22 @@ export function createWithdrawal(deps: { db: Kysely<Database>; provider: Provide
         .where('id', '=', justificatifId)
         .execute();
       await journal.append(
-        { type: 'justificatif.withdrawn', actor: `citizen:${citizenSub}`, organisationId: share.organisation_id, subject: `justificatif:${justificatifId}`, data: { reference: share.reference, tokensRevoked: tokens.length } },
+        {
+          type: 'justificatif.withdrawn',
+          actor: `citizen:${citizenSub}`,
+          organisationId: share.organisation_id,
+          subject: `justificatif:${justificatifId}`,
+          data: { reference: share.reference, tokensRevoked: tokens.length },
+        },
         trx,
       );
     });
     // oidc-provider may keep models in its own caches: its revocation API is called too, on the now-empty rows.
-    await Promise.all([provider.AccessToken.revokeByGrantId(grantId), provider.AuthorizationCode.revokeByGrantId(grantId), provider.RefreshToken.revokeByGrantId(grantId)]);
+    await Promise.all([
+      provider.AccessToken.revokeByGrantId(grantId),
+      provider.AuthorizationCode.revokeByGrantId(grantId),
+      provider.RefreshToken.revokeByGrantId(grantId),
+    ]);
     return { erasureReceipt: erasure, at };
   };
 }

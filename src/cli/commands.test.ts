@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { temporaryDatabase } from '../../test/helpers/database.js';
 import type { Database } from '../db/schema.js';
-import { verifyClientSecret } from '../registry/client-secret.js';
-import { addMonths } from '../registry/habilitation.js';
 import { purgeExpiredJustificatifs } from '../gateway/retention.js';
 import { createJournal, verifyJournal } from '../journal/journal.js';
+import { verifyClientSecret } from '../registry/client-secret.js';
+import { addMonths } from '../registry/habilitation.js';
 import { createRegistry } from '../registry/registry.service.js';
-import { temporaryDatabase } from '../../test/helpers/database.js';
 import { runCli } from './commands.js';
 
 let directory: string;
@@ -40,7 +40,10 @@ const inMonths = (months: number) => new Date(addMonths(Date.now(), months)).toI
 
 describe('operator CLI', () => {
   it('creates and lists organisations, refusing a wrong SIRET or a duplicate', async () => {
-    expect(await cli('organisation', 'create', '--siret', '21999999900010', '--name', "Mairie d'Exempleville")).toEqual({ code: 0, output: "Organisation créée : Mairie d'Exempleville (SIRET 21999999900010)" });
+    expect(await cli('organisation', 'create', '--siret', '21999999900010', '--name', "Mairie d'Exempleville")).toEqual({
+      code: 0,
+      output: "Organisation créée : Mairie d'Exempleville (SIRET 21999999900010)",
+    });
     const wrong = await cli('organisation', 'create', '--siret', '21999999900011', '--name', 'Autre');
     expect(wrong.code).toBe(2);
     expect(wrong.output).toContain('SIRET : invalide');
@@ -49,14 +52,29 @@ describe('operator CLI', () => {
   });
 
   it('creates a service provider, prints its secret once and stores only its hash', async () => {
-    const created = await cli('sp', 'create', '--siret', '21999999900010', '--name', 'Mairie', '--procedure', 'Cantine', '--redirect-uri', 'https://mairie.example/callback', '--redirect-uri', 'http://localhost:8080/callback', '--client-id', 'cantine');
+    const created = await cli(
+      'sp',
+      'create',
+      '--siret',
+      '21999999900010',
+      '--name',
+      'Mairie',
+      '--procedure',
+      'Cantine',
+      '--redirect-uri',
+      'https://mairie.example/callback',
+      '--redirect-uri',
+      'http://localhost:8080/callback',
+      '--client-id',
+      'cantine',
+    );
     expect(created.code).toBe(0);
     const secret = /Secret \(affiché une seule fois, conservez-le maintenant\) : (\S+)/.exec(created.output)?.[1] ?? '';
     expect(secret).toMatch(/^[\w-]{43}$/);
     const row = await db.selectFrom('service_provider').selectAll().where('client_id', '=', 'cantine').executeTakeFirstOrThrow();
     expect(row.secret_hash).not.toContain(secret);
     expect(verifyClientSecret(secret, row.secret_hash ?? '')).toBe(true);
-    expect((await cli('sp', 'list')).output).toContain('cantine  Mairie d\'Exempleville (21999999900010)  « Cantine »  client_secret_basic');
+    expect((await cli('sp', 'list')).output).toContain("cantine  Mairie d'Exempleville (21999999900010)  « Cantine »  client_secret_basic");
 
     const rotated = await cli('sp', 'rotate-secret', '--client-id', 'cantine');
     const newSecret = /: (\S+)$/.exec(rotated.output)?.[1] ?? '';
@@ -67,25 +85,53 @@ describe('operator CLI', () => {
 
   it('refuses service providers with bad redirect URIs, an unknown organisation or a private JWKS', async () => {
     const base = ['sp', 'create', '--siret', '21999999900010', '--name', 'Mairie', '--procedure', 'Cantine'];
-    expect((await cli(...base, '--redirect-uri', 'http://mairie.example/callback')).output).toContain('URI de redirection n° 1 : adresse https exacte');
+    expect((await cli(...base, '--redirect-uri', 'http://mairie.example/callback')).output).toContain(
+      'URI de redirection n° 1 : adresse https exacte',
+    );
     expect((await cli(...base, '--redirect-uri', 'https://mairie.example/callback#x')).code).toBe(2);
     expect((await cli(...base)).output).toContain('au moins une URI de redirection');
-    expect((await cli('sp', 'create', '--siret', '21999999900028', '--name', 'X Y', '--procedure', 'Z Z', '--redirect-uri', 'https://x.example/cb')).output).toContain('aucune organisation de SIRET 21999999900028');
+    expect(
+      (await cli('sp', 'create', '--siret', '21999999900028', '--name', 'X Y', '--procedure', 'Z Z', '--redirect-uri', 'https://x.example/cb'))
+        .output,
+    ).toContain('aucune organisation de SIRET 21999999900028');
     const privateJwks = join(directory, 'private.json');
     writeFileSync(privateJwks, JSON.stringify({ keys: [{ kty: 'EC', crv: 'P-256', x: 'a', y: 'b', d: 'secret' }] }));
     expect((await cli(...base, '--redirect-uri', 'https://x.example/cb', '--jwks-file', privateJwks)).output).toContain('que des clés publiques');
   });
 
   it('grants, lists, renews and revokes habilitations within 18 months', async () => {
-    const grant = ['habilitation', 'grant', '--client-id', 'cantine', '--purpose', 'Calculer le tarif de la cantine.', '--legal-basis', 'Délibération municipale', '--legal-reference', 'CRPA L114-8', '--retention-days', '365'];
-    expect((await cli(...grant, '--scopes', 'cnaf_quotient_familial inconnu', '--valid-until', inMonths(12))).output).toContain('scope hors catalogue : inconnu');
-    expect((await cli(...grant, '--scopes', 'cnaf_quotient_familial', '--valid-until', inMonths(19))).output).toContain('fin de validité : validité de 18 mois au plus');
-    expect((await cli(...grant, '--scopes', 'cnaf_quotient_familial', '--valid-until', '01/02/2027')).output).toContain('date attendue au format AAAA-MM-JJ');
-    expect((await cli(...grant, '--scopes', 'cnaf_quotient_familial', '--valid-until', inMonths(12), '--retention-days', 'un an')).output).toContain('nombre entier attendu');
+    const grant = [
+      'habilitation',
+      'grant',
+      '--client-id',
+      'cantine',
+      '--purpose',
+      'Calculer le tarif de la cantine.',
+      '--legal-basis',
+      'Délibération municipale',
+      '--legal-reference',
+      'CRPA L114-8',
+      '--retention-days',
+      '365',
+    ];
+    expect((await cli(...grant, '--scopes', 'cnaf_quotient_familial inconnu', '--valid-until', inMonths(12))).output).toContain(
+      'scope hors catalogue : inconnu',
+    );
+    expect((await cli(...grant, '--scopes', 'cnaf_quotient_familial', '--valid-until', inMonths(19))).output).toContain(
+      'fin de validité : validité de 18 mois au plus',
+    );
+    expect((await cli(...grant, '--scopes', 'cnaf_quotient_familial', '--valid-until', '01/02/2027')).output).toContain(
+      'date attendue au format AAAA-MM-JJ',
+    );
+    expect((await cli(...grant, '--scopes', 'cnaf_quotient_familial', '--valid-until', inMonths(12), '--retention-days', 'un an')).output).toContain(
+      'nombre entier attendu',
+    );
 
     const granted = await cli(...grant, '--scopes', 'cnaf_quotient_familial cnaf_enfants', '--valid-until', inMonths(6), '--id', 'hab-cantine');
     expect(granted).toEqual({ code: 0, output: `Habilitation hab-cantine accordée à cantine jusqu’au ${inMonths(6)}` });
-    expect((await cli(...grant, '--scopes', 'cnaf_quotient_familial', '--valid-until', inMonths(6))).output).toContain('a déjà l’habilitation hab-cantine en cours');
+    expect((await cli(...grant, '--scopes', 'cnaf_quotient_familial', '--valid-until', inMonths(6))).output).toContain(
+      'a déjà l’habilitation hab-cantine en cours',
+    );
     expect((await cli('habilitation', 'list', '--client-id', 'cantine')).output).toContain('hab-cantine  cantine  active');
 
     expect((await cli('habilitation', 'renew', '--id', 'hab-cantine', '--valid-until', inMonths(19))).output).toContain('18 mois au plus');
@@ -123,7 +169,17 @@ describe('operator CLI', () => {
                 procedure_name: 'Tarif solidaire',
                 // biome-ignore lint/suspicious/noTemplateCurlyInString: the seed file's own placeholder, replaced when it is applied
                 redirect_uris: ['${DEMO_SP_URL}/callback'],
-                habilitations: [{ id: 'hab-transport', scopes: ['complementaire_sante_solidaire'], purpose: 'Accorder le tarif solidaire.', legal_basis: 'Délibération', legal_reference: 'Code des transports', retention_days: 30, valid_for_months: 12 }],
+                habilitations: [
+                  {
+                    id: 'hab-transport',
+                    scopes: ['complementaire_sante_solidaire'],
+                    purpose: 'Accorder le tarif solidaire.',
+                    legal_basis: 'Délibération',
+                    legal_reference: 'Code des transports',
+                    retention_days: 30,
+                    valid_for_months: 12,
+                  },
+                ],
               },
             ],
           },
@@ -132,7 +188,9 @@ describe('operator CLI', () => {
     );
     expect((await cli('seed', '--file', file)).output).toContain('1 fournisseur(s) de service');
     expect((await cli('seed', '--file', file)).code).toBe(0);
-    expect(await db.selectFrom('service_provider').select('redirect_uris').where('client_id', '=', 'transport').execute()).toEqual([{ redirect_uris: '["http://localhost:3004/callback"]' }]);
+    expect(await db.selectFrom('service_provider').select('redirect_uris').where('client_id', '=', 'transport').execute()).toEqual([
+      { redirect_uris: '["http://localhost:3004/callback"]' },
+    ]);
     expect(await db.selectFrom('habilitation').select('id').where('client_id', '=', 'transport').execute()).toHaveLength(1);
     writeFileSync(file, '{"organisations": [{"siret": "1"}]}');
     const bad = await cli('seed', '--file', file);
@@ -142,13 +200,26 @@ describe('operator CLI', () => {
 
   it('records operator actions in the journal, and verifies the chain', async () => {
     const actions = await db.selectFrom('journal_entry').select(['type', 'data']).where('type', '=', 'operator.action').execute();
-    expect(actions.map((a) => JSON.parse(a.data).command)).toEqual(expect.arrayContaining(['organisation create', 'sp create', 'sp rotate-secret', 'habilitation grant', 'habilitation renew', 'habilitation revoke', 'seed']));
+    expect(actions.map((a) => JSON.parse(a.data).command)).toEqual(
+      expect.arrayContaining([
+        'organisation create',
+        'sp create',
+        'sp rotate-secret',
+        'habilitation grant',
+        'habilitation renew',
+        'habilitation revoke',
+        'seed',
+      ]),
+    );
     expect(actions.some((a) => JSON.parse(a.data).command.endsWith('list'))).toBe(false);
     const intact = await cli('journal', 'verify');
     expect(intact.code).toBe(0);
     expect(intact.output).toMatch(/^Journal intègre : \d+ entrée\(s\)/);
     await db.updateTable('journal_entry').set({ actor: 'quelqu’un' }).where('seq', '=', 2).execute();
-    expect(await cli('journal', 'verify')).toEqual({ code: 1, output: 'Journal rompu à l’entrée n° 2 : contenu modifié. 1 entrée(s) vérifiée(s) avant elle.' });
+    expect(await cli('journal', 'verify')).toEqual({
+      code: 1,
+      output: 'Journal rompu à l’entrée n° 2 : contenu modifié. 1 entrée(s) vérifiée(s) avant elle.',
+    });
   });
 
   it('runs as npm run cli against DATABASE_URL', async () => {

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CATALOGUE_SCOPES } from '../catalogue/catalogue.js';
 import { SCOPES } from '../catalogue/scopes.js';
+import type { Journal, verifyJournal } from '../journal/journal.js';
 import { habilitationStatus, STATUS_LABELS } from '../registry/habilitation.js';
 import { type Registry, RegistryError } from '../registry/registry.service.js';
-import type { Journal, verifyJournal } from '../journal/journal.js';
 import { applySeed } from '../registry/seed.js';
 
 export interface CliContext {
@@ -71,7 +71,8 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   'sp create': {
-    usage: 'sp create --siret <SIRET> --name <nom affiché> --procedure <démarche> --redirect-uri <uri> [--redirect-uri <uri>…] [--post-logout-uri <uri>…] [--client-id <id>] [--jwks-file <fichier>]',
+    usage:
+      'sp create --siret <SIRET> --name <nom affiché> --procedure <démarche> --redirect-uri <uri> [--redirect-uri <uri>…] [--post-logout-uri <uri>…] [--client-id <id>] [--jwks-file <fichier>]',
     options: {
       siret: { type: 'string' },
       name: { type: 'string' },
@@ -107,7 +108,10 @@ const COMMANDS: Record<string, Command> = {
     async run(_values, { registry, out }) {
       const sps = await registry.listServiceProviders();
       if (sps.length === 0) out('Aucun fournisseur de service.');
-      for (const sp of sps) out(`${sp.client_id}  ${sp.organisation_name} (${sp.organisation_siret})  « ${sp.procedure_name} »  ${sp.auth_method}  ${JSON.parse(sp.redirect_uris).join(' ')}`);
+      for (const sp of sps)
+        out(
+          `${sp.client_id}  ${sp.organisation_name} (${sp.organisation_siret})  « ${sp.procedure_name} »  ${sp.auth_method}  ${JSON.parse(sp.redirect_uris).join(' ')}`,
+        );
     },
   },
   'sp rotate-secret': {
@@ -135,7 +139,9 @@ const COMMANDS: Record<string, Command> = {
       const habilitation = await registry.grantHabilitation({
         id: values.id as string | undefined,
         clientId: required(values, 'client-id'),
-        scopes: required(values, 'scopes').split(/[\s,]+/).filter(Boolean),
+        scopes: required(values, 'scopes')
+          .split(/[\s,]+/)
+          .filter(Boolean),
         purpose: required(values, 'purpose'),
         legalBasis: required(values, 'legal-basis'),
         legalReference: required(values, 'legal-reference'),
@@ -150,7 +156,10 @@ const COMMANDS: Record<string, Command> = {
     options: { id: { type: 'string' }, 'valid-until': { type: 'string' } },
     async run(values, { registry, out }) {
       const until = values['valid-until'];
-      const renewed = await registry.renewHabilitation(required(values, 'id'), typeof until === 'string' ? endOfDay(until, 'valid-until') : undefined);
+      const renewed = await registry.renewHabilitation(
+        required(values, 'id'),
+        typeof until === 'string' ? endOfDay(until, 'valid-until') : undefined,
+      );
       out(`Habilitation ${renewed.id} valable jusqu’au ${day(renewed.valid_until)}`);
     },
   },
@@ -170,7 +179,9 @@ const COMMANDS: Record<string, Command> = {
       const list = await registry.listHabilitations(values['client-id'] as string | undefined);
       if (list.length === 0) out('Aucune habilitation.');
       for (const h of list) {
-        out(`${h.id}  ${h.client_id}  ${STATUS_LABELS[habilitationStatus(h)]}  du ${day(h.valid_from)} au ${day(h.valid_until)}  ${JSON.parse(h.scopes).join(' ')}`);
+        out(
+          `${h.id}  ${h.client_id}  ${STATUS_LABELS[habilitationStatus(h)]}  du ${day(h.valid_from)} au ${day(h.valid_until)}  ${JSON.parse(h.scopes).join(' ')}`,
+        );
       }
     },
   },
@@ -180,7 +191,11 @@ const COMMANDS: Record<string, Command> = {
     readOnly: true,
     async run(_values, { purgeRetention, out }) {
       const count = await purgeRetention();
-      out(count === 0 ? 'Aucun justificatif arrivé à échéance.' : `${count} justificatif(s) arrivé(s) à échéance effacé(s) ; leur trace reste au journal.`);
+      out(
+        count === 0
+          ? 'Aucun justificatif arrivé à échéance.'
+          : `${count} justificatif(s) arrivé(s) à échéance effacé(s) ; leur trace reste au journal.`,
+      );
     },
   },
   'agent add': {

@@ -66,7 +66,16 @@ describe('configuration', () => {
   });
 
   it('refuses production without secrets, with development secrets, or with local upstreams, naming the variable', () => {
-    const { SESSION_SECRET: _s, FC_CLIENT_SECRET: _c, OIDC_PAIRWISE_SECRET: _p, OIDC_JWKS: _j, API_PARTICULIER_TOKEN: _t, DATA_ENCRYPTION_KEY: _k, PC_CLIENT_SECRET: _pc, ...withoutSecrets } = production;
+    const {
+      SESSION_SECRET: _s,
+      FC_CLIENT_SECRET: _c,
+      OIDC_PAIRWISE_SECRET: _p,
+      OIDC_JWKS: _j,
+      API_PARTICULIER_TOKEN: _t,
+      DATA_ENCRYPTION_KEY: _k,
+      PC_CLIENT_SECRET: _pc,
+      ...withoutSecrets
+    } = production;
     expect(problemsOf(withoutSecrets)).toEqual([
       'SESSION_SECRET : obligatoire en production',
       'FC_CLIENT_SECRET : obligatoire en production',

@@ -93,7 +93,12 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     env: env.NODE_ENV,
     http: { host: env.HOST, port: env.PORT, publicUrl, trustProxy: env.TRUST_PROXY },
     log: { level: env.LOG_LEVEL },
-    database: { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE, statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS, connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS },
+    database: {
+      url: env.DATABASE_URL,
+      poolSize: env.DATABASE_POOL_SIZE,
+      statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+      connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
+    },
     session: {
       secret: sessionSecret,
       idleMinutes: env.SESSION_IDLE_MINUTES,
@@ -174,7 +179,9 @@ function parseJwks(text: string | undefined): Config['authorization']['jwks'] {
 
 function productionProblems(env: Env): string[] {
   const problems: string[] = [];
-  const requireSecret = (name: 'SESSION_SECRET' | 'FC_CLIENT_SECRET' | 'OIDC_PAIRWISE_SECRET' | 'API_PARTICULIER_TOKEN' | 'DATA_ENCRYPTION_KEY' | 'PC_CLIENT_SECRET') => {
+  const requireSecret = (
+    name: 'SESSION_SECRET' | 'FC_CLIENT_SECRET' | 'OIDC_PAIRWISE_SECRET' | 'API_PARTICULIER_TOKEN' | 'DATA_ENCRYPTION_KEY' | 'PC_CLIENT_SECRET',
+  ) => {
     const value = env[name];
     if (value === undefined) problems.push(`${name} : obligatoire en production`);
     else if (value === DEV_SECRETS[name] || /dev-only|change-?me|secret-de-dev/i.test(value)) {
@@ -187,7 +194,8 @@ function productionProblems(env: Env): string[] {
   requireSecret('API_PARTICULIER_TOKEN');
   requireSecret('DATA_ENCRYPTION_KEY');
   requireSecret('PC_CLIENT_SECRET');
-  if (isLocalUrl(env.PC_ISSUER) || !env.PC_ISSUER.startsWith('https://')) problems.push('PC_ISSUER : ProConnect local ou non https refusé en production');
+  if (isLocalUrl(env.PC_ISSUER) || !env.PC_ISSUER.startsWith('https://'))
+    problems.push('PC_ISSUER : ProConnect local ou non https refusé en production');
   if (isLocalUrl(env.API_PARTICULIER_URL) || !env.API_PARTICULIER_URL.startsWith('https://')) {
     problems.push('API_PARTICULIER_URL : bac à sable local ou adresse non https refusés en production');
   }
@@ -214,4 +222,3 @@ function deepFreeze<T extends object>(value: T): Readonly<T> {
   }
   return Object.freeze(value);
 }
-

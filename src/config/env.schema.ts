@@ -28,23 +28,52 @@ export const envSchema = z.object({
   PORT: port.default(3000).describe('Port d’écoute du portail'),
   PUBLIC_URL: httpUrl.optional().describe('Adresse publique du portail (défaut http://localhost:PORT)'),
   TRUST_PROXY: z.coerce.number().int().min(0).default(0).describe('Nombre de proxys de confiance devant le portail'),
-  LOG_LEVEL: z
-    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-    .default('info')
-    .describe('Niveau des journaux techniques (pino)'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Niveau des journaux techniques (pino)'),
   DATABASE_URL: z
     .string()
     .min(1)
     .default('file:./data/passerelle.sqlite')
     .describe('Base de données : file:chemin (SQLite, un seul nœud) ou postgres://… (PostgreSQL 15 ou plus, plusieurs nœuds)'),
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(POSTGRES_DEFAULTS.poolSize).describe('PostgreSQL : connexions ouvertes au plus par nœud'),
-  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(POSTGRES_DEFAULTS.statementTimeoutMs).describe('PostgreSQL : durée maximale d’une requête SQL (statement_timeout)'),
-  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(POSTGRES_DEFAULTS.connectTimeoutMs).describe('PostgreSQL : délai maximal pour obtenir une connexion ; au-delà, la requête échoue proprement'),
-  SESSION_SECRET: z.string().min(32).optional().describe('Secret de signature des cookies de session, 32 caractères au moins ; obligatoire en production, valeur factice en développement'),
-  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30).describe('Durée d’inactivité avant expiration de la session'),
+  DATABASE_POOL_SIZE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(200)
+    .default(POSTGRES_DEFAULTS.poolSize)
+    .describe('PostgreSQL : connexions ouvertes au plus par nœud'),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(600_000)
+    .default(POSTGRES_DEFAULTS.statementTimeoutMs)
+    .describe('PostgreSQL : durée maximale d’une requête SQL (statement_timeout)'),
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(60_000)
+    .default(POSTGRES_DEFAULTS.connectTimeoutMs)
+    .describe('PostgreSQL : délai maximal pour obtenir une connexion ; au-delà, la requête échoue proprement'),
+  SESSION_SECRET: z
+    .string()
+    .min(32)
+    .optional()
+    .describe('Secret de signature des cookies de session, 32 caractères au moins ; obligatoire en production, valeur factice en développement'),
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30)
+    .describe('Durée d’inactivité avant expiration de la session'),
   FC_ISSUER: httpUrl.default('http://localhost:3001/api/v2').describe('Émetteur FranceConnect (issuer, avec /api/v2)'),
   FC_CLIENT_ID: z.string().min(1).default('passerelle-particulier-dev').describe('Identifiant client FranceConnect du portail'),
-  FC_CLIENT_SECRET: z.string().min(32).optional().describe('Secret client FranceConnect du portail ; obligatoire en production, valeur factice en développement'),
+  FC_CLIENT_SECRET: z
+    .string()
+    .min(32)
+    .optional()
+    .describe('Secret client FranceConnect du portail ; obligatoire en production, valeur factice en développement'),
   FC_SIGNING_ALG: z.enum(['ES256', 'RS256', 'HS256']).default('ES256').describe('Algorithme de signature de l’ID token et du userinfo'),
   FC_REDIRECT_URI: httpUrl.optional().describe('URI de retour FranceConnect (défaut PUBLIC_URL/connexion/franceconnect/callback)'),
   FC_POST_LOGOUT_REDIRECT_URI: httpUrl.optional().describe('URI de retour après déconnexion (défaut PUBLIC_URL/deconnexion/callback)'),
@@ -62,18 +91,44 @@ export const envSchema = z.object({
   OIDC_JWKS: z
     .string()
     .optional()
-    .describe('Clés privées de signature du serveur d’autorisation (JWKS JSON) ; obligatoire en production, générées et gardées en base en développement'),
-  SEED_FILE: z.string().min(1).optional().describe('Fichier d’amorçage des organisations, fournisseurs de service et habilitations (défaut seed/development.json hors production)'),
+    .describe(
+      'Clés privées de signature du serveur d’autorisation (JWKS JSON) ; obligatoire en production, générées et gardées en base en développement',
+    ),
+  SEED_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Fichier d’amorçage des organisations, fournisseurs de service et habilitations (défaut seed/development.json hors production)'),
   DEMO_SP_URL: httpUrl.default('http://localhost:3004').describe('Adresse du fournisseur de service de démonstration (local)'),
   DEMO_SP_CLIENT_ID: z.string().min(1).default('demo-cantine-exempleville').describe('client_id du fournisseur de service de démonstration'),
-  DEMO_SP_CLIENT_SECRET: z.string().min(32).optional().describe('Secret du fournisseur de service de démonstration (valeur du fichier d’amorçage par défaut)'),
+  DEMO_SP_CLIENT_SECRET: z
+    .string()
+    .min(32)
+    .optional()
+    .describe('Secret du fournisseur de service de démonstration (valeur du fichier d’amorçage par défaut)'),
   PC_ISSUER: httpUrl.default('http://localhost:3002/api/v2').describe('Émetteur ProConnect pour les agents (issuer)'),
   PC_CLIENT_ID: z.string().min(1).default('passerelle-particulier-agents-dev').describe('Identifiant client ProConnect de l’espace agents'),
   PC_CLIENT_SECRET: z.string().min(32).optional().describe('Secret client ProConnect ; obligatoire en production, valeur factice en développement'),
   PC_AGENTS_FILE: z.string().min(1).optional().describe('Fichier JSON des agents du ProConnect local (défaut src/dev/proconnect/agents.json)'),
-  FORM_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(300).describe('Formulaires envoyés par minute et par adresse IP (connexions, décisions) avant la page « Trop de demandes »'),
-  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200).describe('Requêtes par minute et par fournisseur de service sur l’API de données'),
-  RETENTION_PURGE_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60).describe('Fréquence de la purge des justificatifs arrivés à échéance'),
+  FORM_RATE_LIMIT_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(300)
+    .describe('Formulaires envoyés par minute et par adresse IP (connexions, décisions) avant la page « Trop de demandes »'),
+  API_RATE_LIMIT_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(1200)
+    .describe('Requêtes par minute et par fournisseur de service sur l’API de données'),
+  RETENTION_PURGE_INTERVAL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(60)
+    .describe('Fréquence de la purge des justificatifs arrivés à échéance'),
   API_PARTICULIER_URL: httpUrl.default('http://localhost:3003').describe('Adresse d’API Particulier (routes v3) ; le bac à sable local par défaut'),
   API_PARTICULIER_TOKEN: z.string().min(16).optional().describe('Jeton (Bearer) du portail auprès d’API Particulier ; obligatoire en production'),
   SOURCE_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(5000).describe('Délai maximal d’une source de données'),
@@ -82,8 +137,16 @@ export const envSchema = z.object({
     .regex(/^[A-Za-z0-9_-]{43}$/, '32 octets en base64url (43 caractères)')
     .optional()
     .describe('Clé AES-256 (base64url) des données chiffrées en base : sessions, justificatifs ; obligatoire en production'),
-  LOCAL_UPSTREAMS: booleanFlag.optional().describe('Démarrer les services locaux de développement (défaut : oui hors production) ; le FranceConnect local écoute sur le port de FC_ISSUER'),
-  FC_PERSONAS_FILE: z.string().min(1).optional().describe('Fichier JSON des identités du FranceConnect local (défaut src/dev/franceconnect/personas.json)'),
+  LOCAL_UPSTREAMS: booleanFlag
+    .optional()
+    .describe(
+      'Démarrer les services locaux de développement (défaut : oui hors production) ; le FranceConnect local écoute sur le port de FC_ISSUER',
+    ),
+  FC_PERSONAS_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Fichier JSON des identités du FranceConnect local (défaut src/dev/franceconnect/personas.json)'),
   FC_MOCK_CLIENTS_FILE: z.string().min(1).optional().describe('Fichier JSON de clients supplémentaires du FranceConnect local'),
   FC_MOCK_SUB_SECRET: z.string().min(16).optional().describe('Secret de calcul des sub du FranceConnect local (valeur factice par défaut)'),
   FC_MOCK_SLOW_TOKEN_MS: z.coerce.number().int().min(0).max(120_000).default(10_000).describe('Attente du jeton pour l’identité « jeton_lent »'),

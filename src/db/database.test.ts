@@ -17,12 +17,30 @@ describe(`the database layer (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
   it('gives back the same integers, timestamps, flags and JSON text on both dialects', async () => {
     const { db } = database;
     const at = Date.UTC(2026, 10, 23, 12, 30, 15, 123);
-    await db.insertInto('journal_entry').values({ seq: 2 ** 40, at, type: 'operator.action', actor: 'opérateur', data: '{"ville":"Évry-Courcouronnes","emoji":"✅"}', prev_hash: '0', hash: '1' }).execute();
-    const row = await db.selectFrom('journal_entry').selectAll().where('seq', '=', 2 ** 40).executeTakeFirstOrThrow();
+    await db
+      .insertInto('journal_entry')
+      .values({
+        seq: 2 ** 40,
+        at,
+        type: 'operator.action',
+        actor: 'opérateur',
+        data: '{"ville":"Évry-Courcouronnes","emoji":"✅"}',
+        prev_hash: '0',
+        hash: '1',
+      })
+      .execute();
+    const row = await db
+      .selectFrom('journal_entry')
+      .selectAll()
+      .where('seq', '=', 2 ** 40)
+      .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ seq: 2 ** 40, at, actor: 'opérateur', organisation_id: null });
     expect(typeof row.at).toBe('number');
     expect(JSON.parse(row.data)).toEqual({ ville: 'Évry-Courcouronnes', emoji: '✅' });
-    const { count } = await db.selectFrom('journal_entry').select((eb) => eb.fn.countAll().as('count')).executeTakeFirstOrThrow();
+    const { count } = await db
+      .selectFrom('journal_entry')
+      .select((eb) => eb.fn.countAll().as('count'))
+      .executeTakeFirstOrThrow();
     expect(count).toBe(1);
     await db.deleteFrom('journal_entry').execute();
   });
@@ -52,7 +70,10 @@ describe(`the database layer (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
   it.runIf(onPostgres)('ends a statement past DATABASE_STATEMENT_TIMEOUT_MS, and calls it unavailable rather than a bug', async () => {
     const short = openDatabase({ url: database.url, statementTimeoutMs: 200 });
     try {
-      const error = await sql`select pg_sleep(2)`.execute(short).then(() => undefined, (failure: unknown) => failure);
+      const error = await sql`select pg_sleep(2)`.execute(short).then(
+        () => undefined,
+        (failure: unknown) => failure,
+      );
       expect(error).toMatchObject({ code: '57014' });
       expect(isDatabaseUnavailable(error)).toBe(true);
     } finally {
@@ -71,7 +92,9 @@ describe('isDatabaseUnavailable', () => {
     expect(isDatabaseUnavailable(coded('the database system is starting up', '57P03'))).toBe(true);
     expect(isDatabaseUnavailable(coded('connection failure', '08006'))).toBe(true);
     expect(isDatabaseUnavailable(coded('database is locked', 'SQLITE_BUSY'))).toBe(true);
-    expect(isDatabaseUnavailable(new Error('wrapped', { cause: new AggregateError([coded('connect ECONNREFUSED ::1:5432', 'ECONNREFUSED')]) }))).toBe(true);
+    expect(isDatabaseUnavailable(new Error('wrapped', { cause: new AggregateError([coded('connect ECONNREFUSED ::1:5432', 'ECONNREFUSED')]) }))).toBe(
+      true,
+    );
     expect(isDatabaseUnavailable(coded('duplicate key value violates unique constraint', '23505'))).toBe(false);
     expect(isDatabaseUnavailable(coded('UNIQUE constraint failed: consent.id', 'SQLITE_CONSTRAINT_PRIMARYKEY'))).toBe(false);
     expect(isDatabaseUnavailable(new TypeError('Cannot read properties of undefined'))).toBe(false);

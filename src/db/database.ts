@@ -89,9 +89,14 @@ function openSqlite(url: string): Kysely<Database> {
 }
 
 /** The database named by the URL, with the same Kysely interface on both dialects. */
-export function openDatabase(settings: string | (Partial<DatabaseSettings> & { url: string }), onConnectionError: (error: Error) => void = () => undefined): Kysely<Database> {
+export function openDatabase(
+  settings: string | (Partial<DatabaseSettings> & { url: string }),
+  onConnectionError: (error: Error) => void = () => undefined,
+): Kysely<Database> {
   const complete = typeof settings === 'string' ? { url: settings } : settings;
-  return databaseKind(complete.url) === 'postgres' ? openPostgres({ ...POSTGRES_DEFAULTS, ...complete }, onConnectionError) : openSqlite(complete.url);
+  return databaseKind(complete.url) === 'postgres'
+    ? openPostgres({ ...POSTGRES_DEFAULTS, ...complete }, onConnectionError)
+    : openSqlite(complete.url);
 }
 
 export const isPostgres = (db: Kysely<Database>): boolean => db.getExecutor().adapter instanceof PostgresAdapter;
@@ -111,7 +116,18 @@ export async function lockUntilCommit(trx: Kysely<Database>, lock: keyof typeof 
 
 // Connection exceptions (08…), the server shutting down or starting (57P01–57P03), a cancelled statement (57014,
 // statement_timeout) on PostgreSQL; a locked file on SQLite; and the socket errors of a server that went away.
-const UNAVAILABLE_CODES = new Set(['57P01', '57P02', '57P03', '57014', 'SQLITE_BUSY', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH']);
+const UNAVAILABLE_CODES = new Set([
+  '57P01',
+  '57P02',
+  '57P03',
+  '57014',
+  'SQLITE_BUSY',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+]);
 const UNAVAILABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|not queryable|Connection ended/i;
 
 /** Whether a failure means "the database cannot be reached now" (a 503 to retry later) rather than a bug. */

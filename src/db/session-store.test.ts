@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { SessionData } from 'express-session';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDataCipher } from '../gateway/data-encryption.js';
 import { temporaryDatabase } from '../../test/helpers/database.js';
+import { createDataCipher } from '../gateway/data-encryption.js';
 import { migrateToLatest } from './migrate.js';
 import type { Database } from './schema.js';
 import { DatabaseSessionStore } from './session-store.js';
@@ -15,7 +15,13 @@ let store: DatabaseSessionStore;
 beforeAll(async () => {
   const temporary = await temporaryDatabase();
   ({ db, remove } = temporary);
-  expect(temporary.applied).toEqual(['001-sessions', '002-registry-and-authorization', '003-justificatifs', '004-journal-and-agents', '005-citizen-space']);
+  expect(temporary.applied).toEqual([
+    '001-sessions',
+    '002-registry-and-authorization',
+    '003-justificatifs',
+    '004-journal-and-agents',
+    '005-citizen-space',
+  ]);
   expect(await migrateToLatest(db)).toEqual([]);
   store = new DatabaseSessionStore(db, createDataCipher(randomBytes(32)));
 });
@@ -24,7 +30,8 @@ afterAll(() => remove());
 const call = <T>(fn: (cb: (error: unknown, value?: T) => void) => void) =>
   new Promise<T | undefined>((resolve, reject) => fn((error, value) => (error ? reject(error) : resolve(value))));
 
-const sessionFor = (expires: Date, extra: Record<string, unknown> = {}) => ({ cookie: { expires, originalMaxAge: 60_000 }, ...extra }) as unknown as SessionData;
+const sessionFor = (expires: Date, extra: Record<string, unknown> = {}) =>
+  ({ cookie: { expires, originalMaxAge: 60_000 }, ...extra }) as unknown as SessionData;
 
 describe('database session store', () => {
   it('stores, reads back, replaces and destroys a session row', async () => {

@@ -7,7 +7,10 @@ export const userinfoSchema = z.object({
   family_name: z.string().min(1),
   birthdate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
   // The identity provider's date, where an unknown day or month is 00 (birthdate then says 01).
-  idp_birthdate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  idp_birthdate: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional(),
   gender: z.enum(['male', 'female']),
   birthplace: z.string().regex(/^(\d{5}|2[AB]\d{3})?$/),
   birthcountry: z.string().regex(/^99\d{3}$/),

@@ -2,9 +2,9 @@ import express from 'express';
 import { requireCsrfToken } from '../http/csrf.js';
 import { formRateLimit } from '../http/form-rate-limit.js';
 import { type Route, routerFrom } from '../http/route-table.js';
+import { completeSignOut, type SignOutOptions, startSignOut } from '../oidc-client/sign-out.controller.js';
 import type { FranceConnectService } from './franceconnect.service.js';
 import { completeSignIn, startSignIn } from './sign-in.controller.js';
-import { completeSignOut, type SignOutOptions, startSignOut } from '../oidc-client/sign-out.controller.js';
 
 export interface FranceConnectRoutesOptions {
   service: FranceConnectService;
@@ -19,7 +19,13 @@ const formBody = express.urlencoded({ extended: false, limit: '8kb' });
 export function franceconnectRoutes(options: FranceConnectRoutesOptions) {
   const { service } = options;
   const signInLimit = formRateLimit(options.formRateLimitPerMinute);
-  const signOut: SignOutOptions = { service, idTokenOf: (req) => req.session.citizen?.idToken, stateKey: 'signOut', cookieName: options.cookieName, home: '/' };
+  const signOut: SignOutOptions = {
+    service,
+    idTokenOf: (req) => req.session.citizen?.idToken,
+    stateKey: 'signOut',
+    cookieName: options.cookieName,
+    home: '/',
+  };
   const routes: Route[] = [
     { method: 'post', path: '/connexion/franceconnect', guards: [signInLimit, formBody, requireCsrfToken], handler: startSignIn(service) },
     { method: 'get', path: options.callbackPath, guards: [signInLimit], handler: completeSignIn(service) },

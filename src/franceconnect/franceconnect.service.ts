@@ -18,7 +18,15 @@ export function createFranceConnectService(connector: OidcConnector, settings: F
     acr: { values: 'eidas1', accepted: new Set(['eidas1', 'eidas2', 'eidas3']) },
     pkce: false,
     returnTo: /^\/(demande\/[\w-]+\/connexion|mon-espace)?$/,
-    codes: { cancelled: 'FC-001', stateMismatch: 'FC-002', expired: 'FC-003', unreachable: 'FC-004', refused: 'FC-005', acr: 'FC-006', upstreamError: 'FC-007' },
+    codes: {
+      cancelled: 'FC-001',
+      stateMismatch: 'FC-002',
+      expired: 'FC-003',
+      unreachable: 'FC-004',
+      refused: 'FC-005',
+      acr: 'FC-006',
+      upstreamError: 'FC-007',
+    },
     identity: (userinfo) => {
       const parsed = userinfoSchema.safeParse(userinfo);
       return parsed.success ? toCitizenIdentity(parsed.data) : undefined;

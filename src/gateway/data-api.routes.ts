@@ -63,7 +63,8 @@ export function v3Answer(api: CatalogueApi, document: JustificatifDocument, scop
 /** A revoked or expired habilitation stops delivery at once, even of a justificatif consented to before. */
 export const requireHabilitationInForce =
   (inForce: (clientId: string) => Promise<boolean>): RequestHandler =>
-  async (_req, res, next) => ((await inForce(tokenOf(res).clientId)) ? next() : sendApiError(res, 403, API_ERRORS.habilitationEnded));
+  async (_req, res, next) =>
+    (await inForce(tokenOf(res).clientId)) ? next() : sendApiError(res, 403, API_ERRORS.habilitationEnded);
 
 export interface DataApiOptions {
   provider: Provider;
@@ -115,14 +116,26 @@ export function dataApiRoutes({ provider, gateway, journal, jwks, openapi, reque
       if (found === undefined) return sendApiError(res, 404, API_ERRORS.noJustificatif);
       const answer = v3Answer(api, found.document, scopes);
       await recordFetch(clientId, found.document, req.path, answer.status);
-      res.status(answer.status).type(answer.status === 200 ? 'application/vnd.api+json' : 'application/json').send(JSON.stringify(answer.body));
+      res
+        .status(answer.status)
+        .type(answer.status === 200 ? 'application/vnd.api+json' : 'application/json')
+        .send(JSON.stringify(answer.body));
     };
 
   const routes: Route[] = [
-    { method: 'get', path: '/.well-known/jwks.json', guards: [], handler: (_req, res) => void res.set('cache-control', 'public, max-age=600').json(jwks) },
+    {
+      method: 'get',
+      path: '/.well-known/jwks.json',
+      guards: [],
+      handler: (_req, res) => void res.set('cache-control', 'public, max-age=600').json(jwks),
+    },
     { method: 'get', path: '/api/openapi.json', guards: [], handler: (_req, res) => void res.json(openapi) },
     { method: 'get', path: '/api/v1/justificatif', guards: [...token, perClient], handler: justificatif },
-    ...APIS.flatMap((api) => (api.franceConnectRoute === undefined ? [] : [{ method: 'get' as const, path: api.franceConnectRoute, guards: [...token, perClient], handler: v3Route(api) }])),
+    ...APIS.flatMap((api) =>
+      api.franceConnectRoute === undefined
+        ? []
+        : [{ method: 'get' as const, path: api.franceConnectRoute, guards: [...token, perClient], handler: v3Route(api) }],
+    ),
   ];
   const router = routerFrom(routes);
   // A server error on the data API counts against the gateway's availability in the public statistics.

@@ -59,19 +59,27 @@ function person(value: Record<string, unknown>): string {
 function lines(key: string, value: unknown): string[] {
   if (key === 'quotient_familial' && typeof value === 'object' && value !== null) {
     const qf = value as Record<string, unknown>;
-    return [`${String(qf.valeur)} (${MONTHS[Number(qf.mois) - 1] ?? ''} ${String(qf.annee)}, calculé par ${qf.fournisseur === 'MSA' ? 'la MSA' : 'la CAF'})`];
+    return [
+      `${String(qf.valeur)} (${MONTHS[Number(qf.mois) - 1] ?? ''} ${String(qf.annee)}, calculé par ${qf.fournisseur === 'MSA' ? 'la MSA' : 'la CAF'})`,
+    ];
   }
   if (Array.isArray(value)) {
     if (value.length === 0) return ['aucun'];
     return value.map((element) =>
-      typeof element === 'object' && element !== null && 'date_naissance' in element ? person(element as Record<string, unknown>) : lines(key, element).join(' ; '),
+      typeof element === 'object' && element !== null && 'date_naissance' in element
+        ? person(element as Record<string, unknown>)
+        : lines(key, element).join(' ; '),
     );
   }
   if (key === 'adresse' && typeof value === 'object' && value !== null) {
     return Object.values(value as Record<string, unknown>).filter((part) => typeof part === 'string' && part !== '') as string[];
   }
   if (typeof value === 'object' && value !== null) {
-    return [Object.entries(value as Record<string, unknown>).map(([k, v]) => `${humanize(k)} : ${typeof v === 'object' && v !== null ? lines(k, v).join(', ') : scalar(k, v)}`).join(' ; ')];
+    return [
+      Object.entries(value as Record<string, unknown>)
+        .map(([k, v]) => `${humanize(k)} : ${typeof v === 'object' && v !== null ? lines(k, v).join(', ') : scalar(k, v)}`)
+        .join(' ; '),
+    ];
   }
   return [scalar(key, value)];
 }

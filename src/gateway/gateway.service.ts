@@ -49,7 +49,13 @@ const documentOf = (jws: string): JustificatifDocument => {
 export function createGateway({ db, fetcher, cipher, sign, verifySignature, pairwiseSecret, portalUrl }: GatewayDependencies) {
   return {
     /** Fetches every API of the request, or only `only` (a retry), keeping the other outcomes. */
-    async preview(request: RequestView, identity: CitizenIdentity, inputs: ExtraInputs, previous: SourceOutcome[] = [], only?: string): Promise<SourceOutcome[]> {
+    async preview(
+      request: RequestView,
+      identity: CitizenIdentity,
+      inputs: ExtraInputs,
+      previous: SourceOutcome[] = [],
+      only?: string,
+    ): Promise<SourceOutcome[]> {
       const apis = apisFor(request.scopes).filter((api) => only === undefined || api === only);
       const fresh = await fetcher.fetch(apis, identity, inputs, request.organisationSiret);
       return apisFor(request.scopes).flatMap((api) => fresh.find((o) => o.api === api) ?? previous.filter((o) => o.api === api));
@@ -117,7 +123,12 @@ export function createGateway({ db, fetcher, cipher, sign, verifySignature, pair
         return { state: 'altered' };
       }
       if ((row.content_hash !== null && sha256(jws) !== row.content_hash) || !(await verifySignature(jws))) return { state: 'altered' };
-      return { state: 'valid', jws, document: documentOf(jws), citizenName: row.citizen_name_sealed === null ? '' : cipher.decrypt(row.citizen_name_sealed) };
+      return {
+        state: 'valid',
+        jws,
+        document: documentOf(jws),
+        citizenName: row.citizen_name_sealed === null ? '' : cipher.decrypt(row.citizen_name_sealed),
+      };
     },
   };
 }

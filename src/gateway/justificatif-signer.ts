@@ -26,7 +26,8 @@ export async function createJustificatifSigner(keys: PrivateJwks, issuer: string
       .setAudience(document.destinataire.client_id)
       .setSubject(document.sujet)
       .sign(key);
-  sign.receipt = (receipt: { recu_id: string; horodatage: string } & Record<string, unknown>) => signed(receipt, 'receipt+jwt', receipt.recu_id, Date.parse(receipt.horodatage)).sign(key);
+  sign.receipt = (receipt: { recu_id: string; horodatage: string } & Record<string, unknown>) =>
+    signed(receipt, 'receipt+jwt', receipt.recu_id, Date.parse(receipt.horodatage)).sign(key);
   return sign;
 }
 

@@ -1,7 +1,10 @@
 import { APIS } from '../catalogue/apis.js';
 import { SCOPES } from '../catalogue/scopes.js';
 
-const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Errors' } } } });
+const errorResponse = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Errors' } } },
+});
 
 /** The OpenAPI 3.1 description of the data API, built from the catalogue so that it lists every v3 route served. */
 export function openApiDocument(publicUrl: string) {
@@ -20,7 +23,10 @@ export function openApiDocument(publicUrl: string) {
                     .join(', ')}. Répond à partir du justificatif transmis, dans la forme v3.`,
                   security: [{ accessToken: [] }],
                   responses: {
-                    200: { description: 'Données transmises', content: { 'application/vnd.api+json': { schema: { $ref: '#/components/schemas/V3Answer' } } } },
+                    200: {
+                      description: 'Données transmises',
+                      content: { 'application/vnd.api+json': { schema: { $ref: '#/components/schemas/V3Answer' } } },
+                    },
                     401: errorResponse('Jeton absent, inconnu, expiré ou révoqué (00101, 00103)'),
                     403: errorResponse('Ces informations n’ont pas été transmises à ce service (00100)'),
                     404: errorResponse(`Dossier inexistant chez le producteur (${api.providerCode}003)`),
@@ -54,7 +60,13 @@ export function openApiDocument(publicUrl: string) {
               items: {
                 type: 'object',
                 required: ['code', 'title', 'detail'],
-                properties: { code: { type: 'string', pattern: '^\\d{5}$' }, title: { type: 'string' }, detail: { type: 'string' }, source: { type: ['object', 'null'] }, meta: { type: 'object' } },
+                properties: {
+                  code: { type: 'string', pattern: '^\\d{5}$' },
+                  title: { type: 'string' },
+                  detail: { type: 'string' },
+                  source: { type: ['object', 'null'] },
+                  meta: { type: 'object' },
+                },
               },
             },
           },
@@ -78,7 +90,15 @@ export function openApiDocument(publicUrl: string) {
           properties: {
             id: { type: 'string' },
             emis_le: { type: 'string', format: 'date-time' },
-            destinataire: { type: 'object', properties: { organisation: { type: 'string' }, siret: { type: 'string' }, client_id: { type: 'string' }, demarche: { type: 'string' } } },
+            destinataire: {
+              type: 'object',
+              properties: {
+                organisation: { type: 'string' },
+                siret: { type: 'string' },
+                client_id: { type: 'string' },
+                demarche: { type: 'string' },
+              },
+            },
             finalite: { type: 'string' },
             cadre_legal: { type: 'object', properties: { texte: { type: 'string' }, reference: { type: 'string' } } },
             conservation_jusqu_au: { type: 'string', format: 'date' },
@@ -86,20 +106,30 @@ export function openApiDocument(publicUrl: string) {
             elements: { type: 'array', items: { $ref: '#/components/schemas/Element' } },
           },
         },
-        V3Answer: { type: 'object', required: ['data', 'links', 'meta'], properties: { data: { type: 'object' }, links: { type: 'object' }, meta: { type: 'object' } } },
+        V3Answer: {
+          type: 'object',
+          required: ['data', 'links', 'meta'],
+          properties: { data: { type: 'object' }, links: { type: 'object' }, meta: { type: 'object' } },
+        },
       },
     },
     paths: {
       '/api/v1/justificatif': {
         get: {
           summary: 'Le justificatif transmis, signé',
-          description: 'Avec « Accept: application/jwt », la seule signature compacte (JWS ES256, typ justificatif+jwt), vérifiable avec /.well-known/jwks.json.',
+          description:
+            'Avec « Accept: application/jwt », la seule signature compacte (JWS ES256, typ justificatif+jwt), vérifiable avec /.well-known/jwks.json.',
           security: [{ accessToken: [] }],
           responses: {
             200: {
               description: 'Le justificatif et sa signature',
               content: {
-                'application/json': { schema: { type: 'object', properties: { justificatif: { $ref: '#/components/schemas/Justificatif' }, signature: { type: 'string' } } } },
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    properties: { justificatif: { $ref: '#/components/schemas/Justificatif' }, signature: { type: 'string' } },
+                  },
+                },
                 'application/jwt': { schema: { type: 'string' } },
               },
             },

@@ -10,7 +10,13 @@ export async function purgeExpiredJustificatifs(db: Kysely<Database>, journal: J
   const due = await db
     .selectFrom('justificatif')
     .innerJoin('service_provider', 'service_provider.client_id', 'justificatif.client_id')
-    .select(['justificatif.id', 'justificatif.reference', 'justificatif.content_hash', 'justificatif.retention_until', 'service_provider.organisation_id'])
+    .select([
+      'justificatif.id',
+      'justificatif.reference',
+      'justificatif.content_hash',
+      'justificatif.retention_until',
+      'service_provider.organisation_id',
+    ])
     .where('justificatif.retention_until', '<=', now)
     .where('justificatif.purged_at', 'is', null)
     .execute();
@@ -18,7 +24,13 @@ export async function purgeExpiredJustificatifs(db: Kysely<Database>, journal: J
     await db.transaction().execute(async (trx) => {
       await trx.updateTable('justificatif').set({ sealed: null, citizen_name_sealed: null, purged_at: now }).where('id', '=', row.id).execute();
       await journal.append(
-        { type: 'justificatif.purged', actor: 'system', organisationId: row.organisation_id, subject: `justificatif:${row.id}`, data: { reference: row.reference, contentHash: row.content_hash, retentionUntil: row.retention_until } },
+        {
+          type: 'justificatif.purged',
+          actor: 'system',
+          organisationId: row.organisation_id,
+          subject: `justificatif:${row.id}`,
+          data: { reference: row.reference, contentHash: row.content_hash, retentionUntil: row.retention_until },
+        },
         trx,
       );
     });

@@ -1,8 +1,8 @@
 import express from 'express';
 import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../config/config.js';
 import { temporaryDatabase } from '../../test/helpers/database.js';
+import { loadConfig } from '../config/config.js';
 import { composeApp } from '../server.js';
 import { errorHandler } from './error-handler.js';
 import { createLogger, httpLogger } from './logger.js';

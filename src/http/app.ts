@@ -1,41 +1,41 @@
+import type { Response } from 'express';
 import express, { type Express } from 'express';
 import type session from 'express-session';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import type { Response } from 'express';
+import { agentRoutes } from '../agent/agent.routes.js';
+import type { ProConnectService } from '../agent/proconnect.service.js';
 import { createAuthorizationServer } from '../authorization/authorization-server.js';
 import { clientLoaderFrom } from '../authorization/client-metadata.js';
 import { habilitationGuard } from '../authorization/habilitation-guard.js';
 import { interactionRoutes } from '../authorization/interaction.routes.js';
 import { StorageUnavailable } from '../authorization/oidc-adapter.js';
 import type { PrivateJwks } from '../authorization/signing-keys.js';
-import { agentRoutes } from '../agent/agent.routes.js';
-import type { ProConnectService } from '../agent/proconnect.service.js';
-import { CATALOGUE_SCOPES } from '../catalogue/catalogue.js';
 import { APIS } from '../catalogue/apis.js';
+import { CATALOGUE_SCOPES } from '../catalogue/catalogue.js';
 import { citizenSpaceRoutes } from '../citizen/citizen-space.routes.js';
 import { homeRoutes } from '../citizen/home.routes.js';
 import { createWithdrawal, withdrawnAt } from '../citizen/withdrawal.service.js';
-import type { DataCipher } from '../gateway/data-encryption.js';
-import type { JustificatifSigner } from '../gateway/justificatif-signer.js';
-import { dataApiRoutes } from '../gateway/data-api.routes.js';
-import { verificationRoutes } from '../gateway/verification.routes.js';
-import { statisticsRoutes } from '../statistics/statistics.routes.js';
-import type { Gateway } from '../gateway/gateway.service.js';
-import type { Journal } from '../journal/journal.js';
-import { publicJwks } from '../gateway/justificatif-signer.js';
-import { openApiDocument } from '../gateway/openapi.js';
-import { API_ERRORS, sendApiError } from './api-errors.js';
 import type { Config } from '../config/config.js';
 import type { Database } from '../db/schema.js';
 import { franceconnectRoutes } from '../franceconnect/franceconnect.routes.js';
 import type { FranceConnectService } from '../franceconnect/franceconnect.service.js';
+import { dataApiRoutes } from '../gateway/data-api.routes.js';
+import type { DataCipher } from '../gateway/data-encryption.js';
+import type { Gateway } from '../gateway/gateway.service.js';
+import type { JustificatifSigner } from '../gateway/justificatif-signer.js';
+import { publicJwks } from '../gateway/justificatif-signer.js';
+import { openApiDocument } from '../gateway/openapi.js';
+import { verificationRoutes } from '../gateway/verification.routes.js';
+import type { Journal } from '../journal/journal.js';
 import type { Registry } from '../registry/registry.service.js';
+import { statisticsRoutes } from '../statistics/statistics.routes.js';
+import { API_ERRORS, sendApiError } from './api-errors.js';
 import { exposeCsrfToken } from './csrf.js';
 import { errorHandler, errorView, notFound } from './error-handler.js';
-import type { ErrorCode } from './messages.fr.js';
 import { healthRoutes } from './health.routes.js';
 import { httpLogger } from './logger.js';
+import type { ErrorCode } from './messages.fr.js';
 import { securityHeaders } from './security.js';
 import { sessionMiddleware } from './session.js';
 import { useViews } from './views.js';
@@ -69,7 +69,20 @@ const OIDC_ERROR_PAGES: Partial<Record<string, ErrorCode>> = {
 };
 
 /** The portal as a function of its dependencies: nothing here reads the environment or listens. */
-export function createApp({ config, db, logger, sessionStore, franceconnect, registry, signingKeys, gateway, journal, proconnect, cipher, sign }: AppDependencies): Express {
+export function createApp({
+  config,
+  db,
+  logger,
+  sessionStore,
+  franceconnect,
+  registry,
+  signingKeys,
+  gateway,
+  journal,
+  proconnect,
+  cipher,
+  sign,
+}: AppDependencies): Express {
   const production = config.env === 'production';
   const formTargets = [new URL(config.franceconnect.issuer).origin, new URL(config.proconnect.issuer).origin];
   const app = express();
@@ -104,7 +117,9 @@ export function createApp({ config, db, logger, sessionStore, franceconnect, reg
   provider.on('server_error', (_ctx, error) => logger.error({ err: error }, 'erreur du serveur d’autorisation'));
   // A refused request is the client's doing (a warning); a database out of reach is ours to fix (an error).
   const refused = (message: string) => (_ctx: unknown, error: Error) =>
-    error instanceof StorageUnavailable ? logger.error({ err: error.cause }, 'base de données injoignable') : logger.warn({ error: error.message }, message);
+    error instanceof StorageUnavailable
+      ? logger.error({ err: error.cause }, 'base de données injoignable')
+      : logger.warn({ error: error.message }, message);
   provider.on('authorization.error', refused('demande d’autorisation refusée'));
   provider.on('grant.error', refused('échange de jeton refusé'));
   provider.on('userinfo.error', refused('demande userinfo refusée'));
@@ -143,8 +158,26 @@ export function createApp({ config, db, logger, sessionStore, franceconnect, reg
   });
   app.use(homeRoutes());
   app.use(interactionRoutes({ provider, registry, db, franceconnect, gateway, journal }, config.formRateLimitPerMinute));
-  app.use(citizenSpaceRoutes({ db, cipher, withdraw: createWithdrawal({ db, provider, cipher, sign, journal }), pseudonymSecret: config.authorization.pairwiseSecret }));
-  app.use(agentRoutes({ db, proconnect, gateway, journal, publicUrl: config.http.publicUrl, cookieName: config.session.cookieName, formRateLimitPerMinute: config.formRateLimitPerMinute, pseudonymSecret: config.authorization.pairwiseSecret }));
+  app.use(
+    citizenSpaceRoutes({
+      db,
+      cipher,
+      withdraw: createWithdrawal({ db, provider, cipher, sign, journal }),
+      pseudonymSecret: config.authorization.pairwiseSecret,
+    }),
+  );
+  app.use(
+    agentRoutes({
+      db,
+      proconnect,
+      gateway,
+      journal,
+      publicUrl: config.http.publicUrl,
+      cookieName: config.session.cookieName,
+      formRateLimitPerMinute: config.formRateLimitPerMinute,
+      pseudonymSecret: config.authorization.pairwiseSecret,
+    }),
+  );
   app.use(
     franceconnectRoutes({
       service: franceconnect,

@@ -1,5 +1,5 @@
-import type { RequestHandler } from 'express';
 import { csrfSync } from 'csrf-sync';
+import type { RequestHandler } from 'express';
 
 const { csrfSynchronisedProtection, generateToken } = csrfSync({
   getTokenFromRequest: (req) => (req.body as { _csrf?: unknown } | undefined)?._csrf as string | undefined,

@@ -9,7 +9,9 @@ export function errorView(code: ErrorCode, context: ErrorViewContext & { request
   const message = ERROR_MESSAGES[code];
   const fill = (text: string) => text.replaceAll('{sp}', context.sp ?? 'le service');
   const actions = message.actions.map((action) =>
-    action === 'retry-sign-in' && context.retryHref !== undefined ? { ...ACTION_LINKS[action], href: context.retryHref, method: 'get' } : ACTION_LINKS[action],
+    action === 'retry-sign-in' && context.retryHref !== undefined
+      ? { ...ACTION_LINKS[action], href: context.retryHref, method: 'get' }
+      : ACTION_LINKS[action],
   );
   return {
     ...message,
@@ -52,7 +54,8 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, next) => {
     req.log.error({ err: error }, 'erreur inattendue de l’API');
     return code === 'HTTP-503' ? sendApiError(res, 503, API_ERRORS.unavailable) : sendApiError(res, 500, API_ERRORS.internal);
   }
-  if (code === 'HTTP-500' || code === 'HTTP-503') req.log.error({ err: error, code }, code === 'HTTP-503' ? 'base de données injoignable' : 'erreur inattendue');
+  if (code === 'HTTP-500' || code === 'HTTP-503')
+    req.log.error({ err: error, code }, code === 'HTTP-503' ? 'base de données injoignable' : 'erreur inattendue');
   else {
     const reason = error instanceof AppError ? error.reason : String(error?.message ?? error);
     const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : undefined;

@@ -4,4 +4,10 @@ import { renderError } from './error-handler.js';
 
 /** Form posts (sign-ins, decisions) per IP address and minute; past it, the French "Trop de demandes" page. */
 export const formRateLimit = (perMinute: number): RequestHandler =>
-  rateLimit({ windowMs: 60_000, limit: perMinute, standardHeaders: 'draft-8', legacyHeaders: false, handler: (_req, res) => renderError(res, 'HTTP-429') });
+  rateLimit({
+    windowMs: 60_000,
+    limit: perMinute,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_req, res) => renderError(res, 'HTTP-429'),
+  });

@@ -18,7 +18,12 @@ type SignInFailureCode<P extends string> = `${P}-00${1 | 2 | 3 | 4 | 5 | 6 | 7}`
  * The seven ways a sign-in with `provider` can fail, as pages: same heading and way out, a different explanation.
  * FranceConnect's pages add that nothing was transmitted; `retry` is the action that starts the sign-in again.
  */
-function signInFailures<P extends string>(prefix: P, provider: string, retry: ErrorAction, citizen: boolean): Record<SignInFailureCode<P>, ErrorMessage> {
+function signInFailures<P extends string>(
+  prefix: P,
+  provider: string,
+  retry: ErrorAction,
+  citizen: boolean,
+): Record<SignInFailureCode<P>, ErrorMessage> {
   const reassure = citizen ? [NOTHING_SENT] : [];
   const failure = (status: number, help: string[]): ErrorMessage => ({
     status,
@@ -37,7 +42,10 @@ function signInFailures<P extends string>(prefix: P, provider: string, retry: Er
       help: reassure,
       actions: [retry, 'home'],
     },
-    [`${prefix}-002`]: failure(400, [`La réponse de ${provider} ne correspond pas à votre demande de connexion. Par sécurité, nous l’avons ignorée.`, 'Recommencez la connexion depuis cette page.']),
+    [`${prefix}-002`]: failure(400, [
+      `La réponse de ${provider} ne correspond pas à votre demande de connexion. Par sécurité, nous l’avons ignorée.`,
+      'Recommencez la connexion depuis cette page.',
+    ]),
     [`${prefix}-003`]: {
       status: 400,
       pageTitle: 'Session expirée',
@@ -47,8 +55,14 @@ function signInFailures<P extends string>(prefix: P, provider: string, retry: Er
       actions: [retry, 'home'],
     },
     [`${prefix}-004`]: failure(502, [`${provider} ne répond pas pour le moment.`, 'Réessayez dans quelques minutes.']),
-    [`${prefix}-005`]: failure(502, [`La réponse de ${provider} n’a pas pu être vérifiée. Par sécurité, nous l’avons refusée.`, 'Réessayez dans quelques minutes.']),
-    [`${prefix}-006`]: failure(502, ['Le niveau de sécurité de la connexion est insuffisant pour ce service.', `Réessayez avec un autre compte proposé par ${provider}.`]),
+    [`${prefix}-005`]: failure(502, [
+      `La réponse de ${provider} n’a pas pu être vérifiée. Par sécurité, nous l’avons refusée.`,
+      'Réessayez dans quelques minutes.',
+    ]),
+    [`${prefix}-006`]: failure(502, [
+      'Le niveau de sécurité de la connexion est insuffisant pour ce service.',
+      `Réessayez avec un autre compte proposé par ${provider}.`,
+    ]),
     [`${prefix}-007`]: failure(502, [`${provider} a signalé une erreur.`, 'Réessayez dans quelques minutes.']),
   } as Record<SignInFailureCode<P>, ErrorMessage>;
 }
@@ -69,7 +83,10 @@ export const ERROR_MESSAGES = {
     pageTitle: 'Accès non autorisé',
     title: 'Ce compte ProConnect n’est pas celui enregistré pour votre adresse',
     lead: 'Votre adresse électronique a déjà servi à se connecter avec un autre compte ProConnect.',
-    help: ['Si votre compte ProConnect a changé, demandez à l’administrateur de votre organisation de vous retirer puis de vous ajouter à nouveau.', 'Votre tentative a été enregistrée.'],
+    help: [
+      'Si votre compte ProConnect a changé, demandez à l’administrateur de votre organisation de vous retirer puis de vous ajouter à nouveau.',
+      'Votre tentative a été enregistrée.',
+    ],
     actions: ['home'],
   },
   'AGENT-002': {

@@ -1,5 +1,5 @@
-import * as client from 'openid-client';
 import { jwtVerify } from 'jose';
+import * as client from 'openid-client';
 
 export interface ConnectorSettings {
   issuer: string;
@@ -76,14 +76,20 @@ export function createOidcConnector(settings: ConnectorSettings): OidcConnector 
     return discovered;
   };
 
-  const verifySymmetric = (jwt: string) =>
-    jwtVerify(jwt, secretKey, { algorithms: ['HS256'], issuer: settings.issuer, audience: settings.clientId });
+  const verifySymmetric = (jwt: string) => jwtVerify(jwt, secretKey, { algorithms: ['HS256'], issuer: settings.issuer, audience: settings.clientId });
 
   const fetchUserinfo = async (config: client.Configuration, accessToken: string, sub: string) => {
     if (!symmetric) return (await client.fetchUserInfo(config, accessToken, sub)) as Record<string, unknown>;
     const endpoint = config.serverMetadata().userinfo_endpoint;
     if (endpoint === undefined) throw new Error('userinfo_endpoint absent de la découverte');
-    const response = await client.fetchProtectedResource(config, accessToken, new URL(endpoint), 'GET', undefined, new Headers({ accept: 'application/jwt' }));
+    const response = await client.fetchProtectedResource(
+      config,
+      accessToken,
+      new URL(endpoint),
+      'GET',
+      undefined,
+      new Headers({ accept: 'application/jwt' }),
+    );
     if (!response.ok) throw Object.assign(new Error(`userinfo a répondu ${response.status}`), { status: response.status });
     const { payload } = await verifySymmetric(await response.text());
     if (payload.sub !== sub) throw new Error('le sub du userinfo diffère de celui de l’ID token');
@@ -139,7 +145,11 @@ export function isUnreachable(error: unknown): boolean {
     if (current.name === 'TimeoutError' || current.name === 'AbortError') return true;
     if (current instanceof TypeError && current.message === 'fetch failed') return true;
     const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET'].includes(code)) return true;
+    if (
+      typeof code === 'string' &&
+      ['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET'].includes(code)
+    )
+      return true;
   }
   return false;
 }

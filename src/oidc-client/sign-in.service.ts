@@ -71,7 +71,12 @@ export function createSignInService<Identity>(connector: OidcConnector, settings
   return {
     async start(returnTo = '/', { forceLogin = false }: { forceLogin?: boolean } = {}) {
       if (!settings.returnTo.test(returnTo)) throw new Error(`adresse de retour refusée : ${returnTo}`);
-      const pending: PendingSignIn = { state: randomToken(), nonce: randomToken(), returnTo, ...(settings.pkce ? { codeVerifier: randomToken() } : {}) };
+      const pending: PendingSignIn = {
+        state: randomToken(),
+        nonce: randomToken(),
+        returnTo,
+        ...(settings.pkce ? { codeVerifier: randomToken() } : {}),
+      };
       try {
         const url = await connector.buildSignInUrl({
           redirectUri: settings.redirectUri,

@@ -6,7 +6,8 @@ export const insertHabilitation = (db: Kysely<Database>, row: HabilitationTable)
 export const updateHabilitation = (db: Kysely<Database>, id: string, changes: Updateable<HabilitationTable>) =>
   db.updateTable('habilitation').set(changes).where('id', '=', id).execute();
 
-export const findHabilitation = (db: Kysely<Database>, id: string) => db.selectFrom('habilitation').selectAll().where('id', '=', id).executeTakeFirst();
+export const findHabilitation = (db: Kysely<Database>, id: string) =>
+  db.selectFrom('habilitation').selectAll().where('id', '=', id).executeTakeFirst();
 
 /** Habilitations of a service provider, newest first. */
 export const listHabilitations = (db: Kysely<Database>, clientId?: string) => {

@@ -1,11 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import { deleteAgentByEmail, findAgent, insertAgent, listAgents } from '../agent/agent.repository.js';
 import { isCatalogueScope } from '../catalogue/catalogue.js';
 import type { Database, HabilitationTable } from '../db/schema.js';
 import { generateClientSecret, hashClientSecret } from './client-secret.js';
 import { addMonths, MAX_VALIDITY_MONTHS } from './habilitation.js';
-import { deleteAgentByEmail, findAgent, insertAgent, listAgents } from '../agent/agent.repository.js';
 import * as habilitations from './habilitation.repository.js';
 import * as organisations from './organisation.repository.js';
 import * as serviceProviders from './service-provider.repository.js';
@@ -27,13 +27,16 @@ const siret = z
 const text = (min: number, max: number) => z.string().trim().min(min, `${min} caractères au moins`).max(max, `${max} caractères au plus`);
 
 const redirectUri = (allowLocalHttp: boolean) =>
-  z.string().refine((value) => {
-    if (!URL.canParse(value)) return false;
-    const url = new URL(value);
-    if (url.hash !== '') return false;
-    if (url.protocol === 'https:') return true;
-    return allowLocalHttp && url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-  }, allowLocalHttp ? 'adresse https exacte (http seulement pour localhost), sans fragment' : 'adresse https exacte, sans fragment');
+  z.string().refine(
+    (value) => {
+      if (!URL.canParse(value)) return false;
+      const url = new URL(value);
+      if (url.hash !== '') return false;
+      if (url.protocol === 'https:') return true;
+      return allowLocalHttp && url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+    },
+    allowLocalHttp ? 'adresse https exacte (http seulement pour localhost), sans fragment' : 'adresse https exacte, sans fragment',
+  );
 
 const publicJwks = z.object({
   keys: z
@@ -57,7 +60,10 @@ const serviceProviderInput = (allowLocalHttp: boolean) =>
   z
     .object({
       siret,
-      clientId: z.string().regex(/^[a-z0-9][a-z0-9._-]{2,63}$/, '3 à 64 caractères : minuscules, chiffres, point, tiret').optional(),
+      clientId: z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9._-]{2,63}$/, '3 à 64 caractères : minuscules, chiffres, point, tiret')
+        .optional(),
       displayName: text(2, 200),
       procedureName: text(2, 200),
       redirectUris: z.array(redirectUri(allowLocalHttp)).min(1, 'au moins une URI de redirection'),
@@ -70,7 +76,10 @@ const serviceProviderInput = (allowLocalHttp: boolean) =>
 
 const habilitationInput = z
   .object({
-    id: z.string().regex(/^[a-z0-9][a-z0-9._-]{2,63}$/, '3 à 64 caractères : minuscules, chiffres, point, tiret').optional(),
+    id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9._-]{2,63}$/, '3 à 64 caractères : minuscules, chiffres, point, tiret')
+      .optional(),
     clientId: z.string().min(1),
     scopes,
     purpose: text(10, 500),
@@ -81,7 +90,10 @@ const habilitationInput = z
     validUntil: z.number().int(),
   })
   .refine((h) => h.validUntil > h.validFrom, { message: 'la fin de validité doit suivre le début', path: ['validUntil'] })
-  .refine((h) => h.validUntil <= addMonths(h.validFrom, MAX_VALIDITY_MONTHS), { message: `validité de ${MAX_VALIDITY_MONTHS} mois au plus`, path: ['validUntil'] });
+  .refine((h) => h.validUntil <= addMonths(h.validFrom, MAX_VALIDITY_MONTHS), {
+    message: `validité de ${MAX_VALIDITY_MONTHS} mois au plus`,
+    path: ['validUntil'],
+  });
 
 export type OrganisationInput = z.input<typeof organisationInput>;
 export type ServiceProviderInput = z.input<ReturnType<typeof serviceProviderInput>>;
@@ -117,7 +129,9 @@ function fieldName(path: PropertyKey[]): string {
 function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  throw new RegistryError(result.error.issues.map((issue) => (issue.path.length > 0 ? `${fieldName(issue.path)} : ${issue.message}` : issue.message)).join('\n'));
+  throw new RegistryError(
+    result.error.issues.map((issue) => (issue.path.length > 0 ? `${fieldName(issue.path)} : ${issue.message}` : issue.message)).join('\n'),
+  );
 }
 
 type ServiceProviderData = z.output<ReturnType<typeof serviceProviderInput>>;
@@ -218,7 +232,8 @@ export function createRegistry(db: Kysely<Database>, options: RegistryOptions) {
 
     async rotateSecret(clientId: string) {
       const sp = await requireServiceProvider(clientId);
-      if (sp.auth_method === 'private_key_jwt') throw new RegistryError(`${clientId} s’authentifie par clé (private_key_jwt) : pas de secret à renouveler`);
+      if (sp.auth_method === 'private_key_jwt')
+        throw new RegistryError(`${clientId} s’authentifie par clé (private_key_jwt) : pas de secret à renouveler`);
       const secret = generateClientSecret();
       await serviceProviders.updateServiceProvider(db, clientId, { secret_hash: hashClientSecret(secret), updated_at: now() });
       return secret;
@@ -270,7 +285,8 @@ export function createRegistry(db: Kysely<Database>, options: RegistryOptions) {
       const habilitation = await requireHabilitation(id);
       if (habilitation.revoked_at !== null) throw new RegistryError(`l’habilitation ${id} est révoquée : accordez-en une nouvelle`);
       if (validUntil <= now()) throw new RegistryError('la nouvelle fin de validité doit être dans le futur');
-      if (validUntil > addMonths(now(), MAX_VALIDITY_MONTHS)) throw new RegistryError(`un renouvellement va jusqu’à ${MAX_VALIDITY_MONTHS} mois au plus à partir d’aujourd’hui`);
+      if (validUntil > addMonths(now(), MAX_VALIDITY_MONTHS))
+        throw new RegistryError(`un renouvellement va jusqu’à ${MAX_VALIDITY_MONTHS} mois au plus à partir d’aujourd’hui`);
       await habilitations.updateHabilitation(db, id, { valid_until: validUntil });
       return { ...habilitation, valid_until: validUntil };
     },
@@ -287,14 +303,28 @@ export function createRegistry(db: Kysely<Database>, options: RegistryOptions) {
 
     /** Authorises an agent (by the e-mail of their ProConnect account) for an organisation; updates the role if known. */
     async addAgent(input: { siret: string; email: string; role: string }) {
-      const data = parse(z.object({ siret, email: z.email('adresse électronique invalide'), role: z.enum(['lecteur', 'administrateur'], 'rôle : lecteur ou administrateur') }), input);
+      const data = parse(
+        z.object({
+          siret,
+          email: z.email('adresse électronique invalide'),
+          role: z.enum(['lecteur', 'administrateur'], 'rôle : lecteur ou administrateur'),
+        }),
+        input,
+      );
       const organisation = await requireOrganisation(data.siret);
       const existing = await findAgent(db, organisation.id, data.email);
       if (existing !== undefined) {
         if (existing.role !== data.role) await db.updateTable('agent').set({ role: data.role }).where('id', '=', existing.id).execute();
         return { ...existing, role: data.role };
       }
-      const row = { id: randomUUID(), email: data.email.toLowerCase(), organisation_id: organisation.id, role: data.role, proconnect_sub: null, created_at: now() };
+      const row = {
+        id: randomUUID(),
+        email: data.email.toLowerCase(),
+        organisation_id: organisation.id,
+        role: data.role,
+        proconnect_sub: null,
+        created_at: now(),
+      };
       await insertAgent(db, row);
       return row;
     },

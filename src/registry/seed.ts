@@ -59,7 +59,9 @@ export async function applySeed(registry: Registry, path: string, variables: Rec
   }
   const parsed = seedSchema.safeParse(json);
   if (!parsed.success) {
-    throw new RegistryError(`fichier d’amorçage ${path} invalide : ${parsed.error.issues.map((i) => `${i.path.join('.')} : ${i.message}`).join('; ')}`);
+    throw new RegistryError(
+      `fichier d’amorçage ${path} invalide : ${parsed.error.issues.map((i) => `${i.path.join('.')} : ${i.message}`).join('; ')}`,
+    );
   }
   let count = 0;
   for (const organisation of parsed.data.organisations) {

@@ -66,7 +66,13 @@ export function createApiParticulierClient(settings: ApiParticulierSettings) {
       } catch {
         // A non-JSON answer (a proxy's HTML page) keeps its text; the status says what happened.
       }
-      return { kind: 'answer', status: response.status, body, retryAfterSeconds: retryAfterSeconds(response.headers.get('retry-after')), attempts: 1 };
+      return {
+        kind: 'answer',
+        status: response.status,
+        body,
+        retryAfterSeconds: retryAfterSeconds(response.headers.get('retry-after')),
+        attempts: 1,
+      };
     } catch (error) {
       const name = error instanceof Error ? error.name : '';
       return { kind: name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'network', attempts: 1 };

@@ -17,8 +17,16 @@ const citizen = (overrides: Partial<CitizenIdentity> = {}): CitizenIdentity => (
 
 describe('the holder of a file found by a typed identifier', () => {
   it('reads the identite block of France Travail, MESRI and CNOUS answers, and nothing from an answer without one', () => {
-    expect(holderFromIdentite({ identite: { nom_naissance: 'ROY', prenom: 'Léon', date_naissance: '2001-02-17' } })).toEqual({ familyName: 'ROY', givenNames: ['Léon'], birthdate: '2001-02-17' });
-    expect(holderFromIdentite({ identite: { nom: 'ROY', prenoms: ['Léon', 'Paul'], date_naissance: '2001-02-17' } })).toEqual({ familyName: 'ROY', givenNames: ['Léon', 'Paul'], birthdate: '2001-02-17' });
+    expect(holderFromIdentite({ identite: { nom_naissance: 'ROY', prenom: 'Léon', date_naissance: '2001-02-17' } })).toEqual({
+      familyName: 'ROY',
+      givenNames: ['Léon'],
+      birthdate: '2001-02-17',
+    });
+    expect(holderFromIdentite({ identite: { nom: 'ROY', prenoms: ['Léon', 'Paul'], date_naissance: '2001-02-17' } })).toEqual({
+      familyName: 'ROY',
+      givenNames: ['Léon', 'Paul'],
+      birthdate: '2001-02-17',
+    });
     expect(holderFromIdentite({ paiements: [] })).toBeUndefined();
     expect(holderFromIdentite({ identite: { nom: 'ROY', prenoms: [], date_naissance: '2001-02-17' } })).toBeUndefined();
   });

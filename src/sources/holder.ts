@@ -12,12 +12,21 @@ const normalised = (name: string) =>
 
 /** The `identite` block of an API Particulier v3 answer (MESRI and France Travail: nom_naissance and prenom; CNOUS: nom and prenoms). */
 export function holderFromIdentite(data: Record<string, unknown>): Holder | undefined {
-  const identite = data.identite as { nom_naissance?: unknown; nom?: unknown; prenom?: unknown; prenoms?: unknown; date_naissance?: unknown } | null | undefined;
+  const identite = data.identite as
+    | { nom_naissance?: unknown; nom?: unknown; prenom?: unknown; prenoms?: unknown; date_naissance?: unknown }
+    | null
+    | undefined;
   if (typeof identite !== 'object' || identite === null) return undefined;
   const familyName = identite.nom_naissance ?? identite.nom;
   const givenNames = Array.isArray(identite.prenoms) ? identite.prenoms : [identite.prenom];
   const birthdate = identite.date_naissance;
-  if (typeof familyName !== 'string' || typeof birthdate !== 'string' || !givenNames.every((name) => typeof name === 'string') || givenNames.length === 0) return undefined;
+  if (
+    typeof familyName !== 'string' ||
+    typeof birthdate !== 'string' ||
+    !givenNames.every((name) => typeof name === 'string') ||
+    givenNames.length === 0
+  )
+    return undefined;
   return { familyName, givenNames: givenNames as string[], birthdate };
 }
 
@@ -32,5 +41,7 @@ export function isHolder(identity: CitizenIdentity, holder: Holder): boolean {
   const [year, month, day] = (identity.idpBirthdate ?? identity.birthdate).split('-');
   const [holderYear, holderMonth, holderDay] = holder.birthdate.split('-');
   const sameBirthdate = year === holderYear && (month === '00' || month === holderMonth) && (month === '00' || day === '00' || day === holderDay);
-  return normalised(identity.familyName) === normalised(holder.familyName) && firstGivenName !== '' && givenNames.includes(firstGivenName) && sameBirthdate;
+  return (
+    normalised(identity.familyName) === normalised(holder.familyName) && firstGivenName !== '' && givenNames.includes(firstGivenName) && sameBirthdate
+  );
 }

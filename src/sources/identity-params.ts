@@ -19,7 +19,9 @@ export function birthDateParams(date: string): QueryParams {
 export function identityParams(identity: CitizenIdentity): QueryParams {
   return {
     nomNaissance: identity.familyName,
-    ...(identity.preferredUsername !== undefined && identity.preferredUsername !== identity.familyName ? { nomUsage: identity.preferredUsername } : {}),
+    ...(identity.preferredUsername !== undefined && identity.preferredUsername !== identity.familyName
+      ? { nomUsage: identity.preferredUsername }
+      : {}),
     prenoms: identity.givenName.split(' '),
     ...birthDateParams(identity.idpBirthdate ?? identity.birthdate),
     sexeEtatCivil: identity.gender === 'female' ? 'F' : 'M',

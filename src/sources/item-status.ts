@@ -31,7 +31,10 @@ export const STATUS_CODES: Record<ItemStatus, string> = {
 };
 
 /** What a citizen reads for each status: a badge, why, and what to do instead. */
-export const STATUS_TEXTS: Record<ItemStatus, { badge: string; badgeType: 'success' | 'info' | 'warning' | 'error'; why: (producer: string) => string; instead: (sp: string) => string }> = {
+export const STATUS_TEXTS: Record<
+  ItemStatus,
+  { badge: string; badgeType: 'success' | 'info' | 'warning' | 'error'; why: (producer: string) => string; instead: (sp: string) => string }
+> = {
   ok: { badge: 'Trouvée', badgeType: 'success', why: () => '', instead: () => '' },
   not_found: {
     badge: 'Non trouvée',

@@ -16,7 +16,9 @@ export function project(data: Json, fields: string[]): Json {
       result[key] = value;
     } else if (Array.isArray(value)) {
       const previous = Array.isArray(result[key]) ? (result[key] as Json[]) : value.map(() => ({}));
-      result[key] = value.map((element, index) => (isObject(element) && sub in element ? { ...previous[index], [sub]: element[sub] } : previous[index]));
+      result[key] = value.map((element, index) =>
+        isObject(element) && sub in element ? { ...previous[index], [sub]: element[sub] } : previous[index],
+      );
     } else if (isObject(value) && sub in value) {
       result[key] = { ...(isObject(result[key]) ? result[key] : {}), [sub]: value[sub] };
     }

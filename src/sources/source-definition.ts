@@ -25,7 +25,9 @@ export interface HolderCheck {
   holder(data: Record<string, unknown>): Holder | undefined;
 }
 
-export type SourceRequest = { route: string; params: QueryParams; holderCheck?: HolderCheck } | { missingInput: 'identifiant_france_travail' | 'eleve' };
+export type SourceRequest =
+  | { route: string; params: QueryParams; holderCheck?: HolderCheck }
+  | { missingInput: 'identifiant_france_travail' | 'eleve' };
 
 /** How to ask one API Particulier API, from the identity pivot and the extra inputs. */
 export interface SourceDefinition {

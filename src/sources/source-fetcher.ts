@@ -46,7 +46,13 @@ export function createSourceFetcher(
   };
 
   /** `asked`: the answers of one request's sources, by route and parameters, so that a route two of them need is asked once. */
-  const fetchOne = async (api: string, identity: CitizenIdentity, inputs: ExtraInputs, recipient: string, asked: Map<string, Promise<ApiAnswer>>): Promise<SourceOutcome> => {
+  const fetchOne = async (
+    api: string,
+    identity: CitizenIdentity,
+    inputs: ExtraInputs,
+    recipient: string,
+    asked: Map<string, Promise<ApiAnswer>>,
+  ): Promise<SourceOutcome> => {
     const requestId = randomUUID();
     const fetchedAt = Date.now();
     const source = SOURCES.get(api);
@@ -66,9 +72,24 @@ export function createSourceFetcher(
       if (sourceAnswered(answer)) breaker.success();
       else breaker.failure();
       const status = statusOf(answer);
-      log.info({ api, requestId, route, status, http: answer.kind === 'answer' ? answer.status : answer.kind, attempts: answer.attempts, ms: Date.now() - fetchedAt }, 'source interrogée');
+      log.info(
+        {
+          api,
+          requestId,
+          route,
+          status,
+          http: answer.kind === 'answer' ? answer.status : answer.kind,
+          attempts: answer.attempts,
+          ms: Date.now() - fetchedAt,
+        },
+        'source interrogée',
+      );
       const data = answer.kind === 'answer' && status === 'ok' ? (answer.body as { data?: unknown }).data : undefined;
-      return { answer, status: status === 'ok' && (typeof data !== 'object' || data === null) ? ('error' as const) : status, data: data as Record<string, unknown> | undefined };
+      return {
+        answer,
+        status: status === 'ok' && (typeof data !== 'object' || data === null) ? ('error' as const) : status,
+        data: data as Record<string, unknown> | undefined,
+      };
     };
     const belongsToCitizen = (data: Record<string, unknown> | undefined) => {
       const holder = data === undefined ? undefined : request.holderCheck?.holder(data);
@@ -85,7 +106,16 @@ export function createSourceFetcher(
     const { answer, status, data } = await ask(request.route);
     if (answer.kind !== 'answer') return { api, status, fetchedAt, requestId };
     if (status === 'ok' && request.holderCheck !== undefined && checkRoute === undefined && !belongsToCitizen(data)) return notHolder();
-    return { api, status, httpStatus: answer.status, errorCode: errorCodeOf(answer.body), data, fetchedAt, retryAfterSeconds: answer.retryAfterSeconds, requestId };
+    return {
+      api,
+      status,
+      httpStatus: answer.status,
+      errorCode: errorCodeOf(answer.body),
+      data,
+      fetchedAt,
+      retryAfterSeconds: answer.retryAfterSeconds,
+      requestId,
+    };
 
     function notHolder(): SourceOutcome {
       log.warn({ api, requestId }, 'dossier trouvé par un identifiant saisi, mais au nom d’une autre personne');

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPersonas, personaClaims } from '../dev/franceconnect/personas.js';
 import { createSandbox } from '../dev/sandbox/sandbox.js';
 import { type CitizenIdentity, toCitizenIdentity, userinfoSchema } from '../franceconnect/citizen-identity.js';
-import { createLogger } from '../http/logger.js';
 import { type OpenPort, openPort } from '../http/listen.js';
+import { createLogger } from '../http/logger.js';
 import { createApiParticulierClient, queryString } from './api-particulier.client.js';
 import { identityParams } from './identity-params.js';
 import { project } from './projection.js';
@@ -23,7 +23,11 @@ const identityOf = (login: string): CitizenIdentity => {
 let sandbox: OpenPort;
 let clock = 0;
 const fetcherFor = (baseUrl: string, timeoutMs = 1000) =>
-  createSourceFetcher(createApiParticulierClient({ baseUrl, token: TOKEN, timeoutMs, backoffMs: 10 }), { failureThreshold: 3, openMs: 30_000, now: () => clock }, createLogger('silent'));
+  createSourceFetcher(
+    createApiParticulierClient({ baseUrl, token: TOKEN, timeoutMs, backoffMs: 10 }),
+    { failureThreshold: 3, openMs: 30_000, now: () => clock },
+    createLogger('silent'),
+  );
 
 beforeAll(async () => {
   sandbox = await openPort('127.0.0.1', 0);
@@ -31,7 +35,8 @@ beforeAll(async () => {
 });
 afterAll(() => sandbox.close());
 
-const fetchQf = (login: string, fetcher = fetcherFor(sandbox.origin)) => fetcher.fetch(['quotient_familial'], identityOf(login), {}, RECIPIENT).then(([outcome]) => outcome);
+const fetchQf = (login: string, fetcher = fetcherFor(sandbox.origin)) =>
+  fetcher.fetch(['quotient_familial'], identityOf(login), {}, RECIPIENT).then(([outcome]) => outcome);
 
 describe('identity pivot as API Particulier parameters', () => {
   it('sends only what is known: no commune when born abroad, no day or month when unknown, usage name when it differs', () => {
@@ -51,7 +56,9 @@ describe('identity pivot as API Particulier parameters', () => {
     expect(identityParams(identityOf('jour_et_mois_inconnus'))).not.toHaveProperty('moisDateNaissance');
     expect(identityParams(identityOf('nom_compose_nom_usage'))).toMatchObject({ nomNaissance: 'GARNIER-DUVAL', nomUsage: 'MOREAU' });
     expect(identityParams(identityOf('ne_en_corse'))).toMatchObject({ codeCogInseeCommuneNaissance: '2B033' });
-    expect(queryString({ prenoms: ['Anaïs', 'Éloïse'], nomNaissance: "D'AUBIGNÉ" }, RECIPIENT)).toBe('prenoms%5B%5D=Ana%C3%AFs&prenoms%5B%5D=%C3%89lo%C3%AFse&nomNaissance=D%27AUBIGN%C3%89&recipient=21999999900010');
+    expect(queryString({ prenoms: ['Anaïs', 'Éloïse'], nomNaissance: "D'AUBIGNÉ" }, RECIPIENT)).toBe(
+      'prenoms%5B%5D=Ana%C3%AFs&prenoms%5B%5D=%C3%89lo%C3%AFse&nomNaissance=D%27AUBIGN%C3%89&recipient=21999999900010',
+    );
   });
 });
 
@@ -81,7 +88,12 @@ describe('sources against the sandbox', () => {
 
   it('a source slower than the timeout is unavailable, and the others still answer', async () => {
     const started = Date.now();
-    const outcomes = await fetcherFor(sandbox.origin, 500).fetch(['quotient_familial', 'complementaire_sante_solidaire'], identityOf('prenoms_multiples'), {}, RECIPIENT);
+    const outcomes = await fetcherFor(sandbox.origin, 500).fetch(
+      ['quotient_familial', 'complementaire_sante_solidaire'],
+      identityOf('prenoms_multiples'),
+      {},
+      RECIPIENT,
+    );
     expect(outcomes.map((o) => [o.api, o.status])).toEqual([
       ['quotient_familial', 'unavailable'],
       ['complementaire_sante_solidaire', 'not_found'],
@@ -98,11 +110,21 @@ describe('sources against the sandbox', () => {
     expect(cnous?.data).toMatchObject({ est_boursier: true });
     const [byIne] = await fetcher.fetch(['etudiant_boursier'], identityOf('prenom_unique'), { ine: '1234567890A' }, RECIPIENT);
     expect(byIne?.status).toBe('ok');
-    const [pupil] = await fetcher.fetch(['scolarites'], identityOf('test'), { eleve: { nomNaissance: 'NGUYEN', prenoms: ['Zoé', 'Inès'], sexe: 'F', dateNaissance: '2012-10-05', anneeScolaire: '2025-2026' } }, RECIPIENT);
+    const [pupil] = await fetcher.fetch(
+      ['scolarites'],
+      identityOf('test'),
+      { eleve: { nomNaissance: 'NGUYEN', prenoms: ['Zoé', 'Inès'], sexe: 'F', dateNaissance: '2012-10-05', anneeScolaire: '2025-2026' } },
+      RECIPIENT,
+    );
     expect(pupil?.data).toMatchObject({ est_scolarise: true, echelon_bourse: 2 });
     const [missing] = await fetcher.fetch(['scolarites'], identityOf('test'), {}, RECIPIENT);
     expect(missing?.status).toBe('missing_input');
-    const [statut, paiements] = await fetcher.fetch(['france_travail_statut', 'france_travail_indemnites'], identityOf('test'), { identifiantFranceTravail: 'angela.dubois' }, RECIPIENT);
+    const [statut, paiements] = await fetcher.fetch(
+      ['france_travail_statut', 'france_travail_indemnites'],
+      identityOf('test'),
+      { identifiantFranceTravail: 'angela.dubois' },
+      RECIPIENT,
+    );
     expect(statut?.data).toMatchObject({ inscription: { categorie: { code: 1 } } });
     expect(paiements?.data?.paiements).toHaveLength(3);
   });
@@ -117,7 +139,12 @@ describe('sources against the sandbox', () => {
       },
     };
     const fetcher = createSourceFetcher(counting, { failureThreshold: 3, openMs: 30_000 }, createLogger('silent'));
-    const outcomes = await fetcher.fetch(['france_travail_statut', 'france_travail_indemnites'], identityOf('test'), { identifiantFranceTravail: 'angela.dubois' }, RECIPIENT);
+    const outcomes = await fetcher.fetch(
+      ['france_travail_statut', 'france_travail_indemnites'],
+      identityOf('test'),
+      { identifiantFranceTravail: 'angela.dubois' },
+      RECIPIENT,
+    );
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['ok', 'ok']);
     expect(routes.sort()).toEqual(['/v3/france_travail/indemnites/identifiant', '/v3/france_travail/statut/identifiant']);
   });
@@ -126,7 +153,12 @@ describe('sources against the sandbox', () => {
     const fetcher = fetcherFor(sandbox.origin);
     // Angela types Léon's INE, then Léon types Angela's France Travail login: each file names its holder.
     const [cnous, mesri] = await fetcher.fetch(['etudiant_boursier', 'statut_etudiant'], identityOf('test'), { ine: '1234567890A' }, RECIPIENT);
-    const [statut, paiements] = await fetcher.fetch(['france_travail_statut', 'france_travail_indemnites'], identityOf('prenom_unique'), { identifiantFranceTravail: 'angela.dubois' }, RECIPIENT);
+    const [statut, paiements] = await fetcher.fetch(
+      ['france_travail_statut', 'france_travail_indemnites'],
+      identityOf('prenom_unique'),
+      { identifiantFranceTravail: 'angela.dubois' },
+      RECIPIENT,
+    );
     for (const outcome of [cnous, mesri, statut, paiements]) {
       expect(outcome).toMatchObject({ status: 'not_holder' });
       expect(outcome?.data).toBeUndefined();
@@ -138,14 +170,29 @@ describe('sources against the sandbox', () => {
   });
 
   it('our own bad token or recipient is an error, not "not found"', async () => {
-    const wrongToken = createSourceFetcher(createApiParticulierClient({ baseUrl: sandbox.origin, token: 'mauvais-jeton-0000000', timeoutMs: 1000 }), { failureThreshold: 3, openMs: 1000 }, createLogger('silent'));
-    expect((await wrongToken.fetch(['quotient_familial'], identityOf('test'), {}, RECIPIENT))[0]).toMatchObject({ status: 'error', httpStatus: 401, errorCode: '00101' });
-    expect((await fetcherFor(sandbox.origin).fetch(['quotient_familial'], identityOf('test'), {}, '12345678901234'))[0]).toMatchObject({ status: 'invalid_input', errorCode: '00210' });
+    const wrongToken = createSourceFetcher(
+      createApiParticulierClient({ baseUrl: sandbox.origin, token: 'mauvais-jeton-0000000', timeoutMs: 1000 }),
+      { failureThreshold: 3, openMs: 1000 },
+      createLogger('silent'),
+    );
+    expect((await wrongToken.fetch(['quotient_familial'], identityOf('test'), {}, RECIPIENT))[0]).toMatchObject({
+      status: 'error',
+      httpStatus: 401,
+      errorCode: '00101',
+    });
+    expect((await fetcherFor(sandbox.origin).fetch(['quotient_familial'], identityOf('test'), {}, '12345678901234'))[0]).toMatchObject({
+      status: 'invalid_input',
+      errorCode: '00210',
+    });
   });
 
   it('the circuit opens after repeated failures, answers at once while open, and closes after a good probe', async () => {
     const fetcher = fetcherFor(sandbox.origin);
-    await fetch(`${sandbox.origin}/_sandbox/pannes/quotient_familial`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"status":503}' });
+    await fetch(`${sandbox.origin}/_sandbox/pannes/quotient_familial`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: '{"status":503}',
+    });
     for (let i = 0; i < 3; i += 1) expect((await fetchQf('test', fetcher))?.httpStatus).toBe(503);
     expect(fetcher.breakerState('quotient_familial')).toBe('open');
     await fetch(`${sandbox.origin}/_sandbox/pannes/quotient_familial`, { method: 'DELETE' });
@@ -172,7 +219,12 @@ describe('another server at API_PARTICULIER_URL', () => {
     const [outcome] = await fetcherFor(`${other.origin}/api-particulier`).fetch(['quotient_familial'], identityOf('ne_en_corse'), {}, RECIPIENT);
     await other.close();
     expect(outcome?.status).toBe('ok');
-    expect(seen[0]?.query).toMatchObject({ nomNaissance: 'SANTUCCI', 'prenoms[]': 'Marie-Ange', recipient: RECIPIENT, codeCogInseeCommuneNaissance: '2B033' });
+    expect(seen[0]?.query).toMatchObject({
+      nomNaissance: 'SANTUCCI',
+      'prenoms[]': 'Marie-Ange',
+      recipient: RECIPIENT,
+      codeCogInseeCommuneNaissance: '2B033',
+    });
     expect(seen[0]?.headers.authorization).toBe(`Bearer ${TOKEN}`);
     expect(seen[0]?.headers['x-request-id']).toBe(outcome?.requestId);
   });
@@ -182,9 +234,14 @@ describe('projection', () => {
   it('keeps only granted fields, inside array elements too', () => {
     const data = { quotient_familial: { valeur: 620 }, enfants: [{ prenoms: 'Lucie' }], adresse: { ville: 'Paris' } };
     expect(project(data, ['quotient_familial'])).toEqual({ quotient_familial: { valeur: 620 } });
-    const admissions = { admissions: [{ date_debut: 'a', date_fin: 'b', est_inscrit: true, etablissement_etudes: { nom: 'x' } }], identite: { nom: 'ROY' } };
+    const admissions = {
+      admissions: [{ date_debut: 'a', date_fin: 'b', est_inscrit: true, etablissement_etudes: { nom: 'x' } }],
+      identite: { nom: 'ROY' },
+    };
     expect(project(admissions, ['admissions.date_debut', 'admissions.date_fin'])).toEqual({ admissions: [{ date_debut: 'a', date_fin: 'b' }] });
-    expect(project(admissions, ['admissions.date_debut', 'admissions.est_inscrit'])).toEqual({ admissions: [{ date_debut: 'a', est_inscrit: true }] });
+    expect(project(admissions, ['admissions.date_debut', 'admissions.est_inscrit'])).toEqual({
+      admissions: [{ date_debut: 'a', est_inscrit: true }],
+    });
     expect(project(admissions, ['inconnu'])).toEqual({});
   });
 });

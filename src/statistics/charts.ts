@@ -34,7 +34,14 @@ export function groupedBars(categories: string[], series: Array<{ name: string; 
     series.forEach((s, n) => {
       const value = s.values[index] ?? 0;
       const barHeight = (value / highest) * plot;
-      bars.push({ x: 40 + index * groupWidth + 6 + n * barWidth, y: top + plot - barHeight, width: barWidth - 2, height: barHeight, className: s.className, label: `${category} : ${s.name} ${value}` });
+      bars.push({
+        x: 40 + index * groupWidth + 6 + n * barWidth,
+        y: top + plot - barHeight,
+        width: barWidth - 2,
+        height: barHeight,
+        className: s.className,
+        label: `${category} : ${s.name} ${value}`,
+      });
     });
   });
   return {
@@ -42,7 +49,12 @@ export function groupedBars(categories: string[], series: Array<{ name: string; 
     height,
     bars,
     labels: [
-      ...categories.map((category, index) => ({ x: 40 + index * groupWidth + groupWidth / 2, y: height - 10, text: category, anchor: 'middle' as const })),
+      ...categories.map((category, index) => ({
+        x: 40 + index * groupWidth + groupWidth / 2,
+        y: height - 10,
+        text: category,
+        anchor: 'middle' as const,
+      })),
       { x: 34, y: top + 4, text: String(highest), anchor: 'end' as const },
       { x: 34, y: top + plot, text: '0', anchor: 'end' as const },
     ],
@@ -70,7 +82,12 @@ export function shareBars(items: Array<{ label: string; share: number | undefine
     bars,
     labels: items.flatMap((item, index) => [
       { x: left - 8, y: 8 + index * rowHeight + 13, text: item.label, anchor: 'end' as const },
-      { x: left + Math.max(0, (item.share ?? 0) * plot) + 6, y: 8 + index * rowHeight + 13, text: item.share === undefined ? '—' : `${(item.share * 100).toFixed(1)} %`, anchor: 'start' as const },
+      {
+        x: left + Math.max(0, (item.share ?? 0) * plot) + 6,
+        y: 8 + index * rowHeight + 13,
+        text: item.share === undefined ? '—' : `${(item.share * 100).toFixed(1)} %`,
+        anchor: 'start' as const,
+      },
     ]),
     ...(target === undefined ? {} : { line: { x: left + target * plot, label: `objectif ${Math.round(target * 100)} %` } }),
   };

@@ -23,10 +23,18 @@ export function statisticsRoutes(db: Kysely<Database>) {
         { name: 'refus', className: 'pp-bar--2', values: stats.months.map((m) => m.refusals) },
         { name: 'consultations par les services', className: 'pp-bar--3', values: stats.months.map((m) => m.fetches) },
       ]),
-      availability: shareBars(stats.months.map((m, i) => ({ label: labels[i] ?? m.month, share: m.availability })), AVAILABILITY_TARGET),
+      availability: shareBars(
+        stats.months.map((m, i) => ({ label: labels[i] ?? m.month, share: m.availability })),
+        AVAILABILITY_TARGET,
+      ),
       sources: shareBars(stats.sources.map((s) => ({ label: apiName(s.api), share: s.share }))),
       sourceRows: stats.sources.map((s) => ({ ...s, name: apiName(s.api), percent: percent(s.share) })),
-      monthRows: stats.months.map((m, i) => ({ ...m, label: labels[i], percent: percent(m.availability), meets: m.availability === undefined ? undefined : m.availability >= AVAILABILITY_TARGET })),
+      monthRows: stats.months.map((m, i) => ({
+        ...m,
+        label: labels[i],
+        percent: percent(m.availability),
+        meets: m.availability === undefined ? undefined : m.availability >= AVAILABILITY_TARGET,
+      })),
       computedAt: new Date(stats.computedAt).toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long', timeStyle: 'short' }),
       target: percent(AVAILABILITY_TARGET),
     });

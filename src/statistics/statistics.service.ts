@@ -44,7 +44,13 @@ const bump = <K>(map: Map<K, Record<string, number>>, key: K, field: string) => 
 /** Public statistics, computed from the journal alone (no personal data in them), over the last 12 months. */
 export async function computeStatistics(db: Kysely<Database>, now = Date.now()): Promise<Statistics> {
   const since = now - 366 * 24 * 60 * 60 * 1000;
-  const rows = await db.selectFrom('journal_entry').select(['type', 'at', 'data', 'subject']).where('type', 'in', [...COUNTED]).where('at', '>=', since).orderBy('seq').execute();
+  const rows = await db
+    .selectFrom('journal_entry')
+    .select(['type', 'at', 'data', 'subject'])
+    .where('type', 'in', [...COUNTED])
+    .where('at', '>=', since)
+    .orderBy('seq')
+    .execute();
   const months = new Map<string, Record<string, number>>();
   const producers = new Map<string, Record<string, number>>();
   const procedures = new Map<string, Record<string, number>>();
@@ -56,7 +62,8 @@ export async function computeStatistics(db: Kysely<Database>, now = Date.now()):
       const field = row.type === 'consent.transmitted' ? 'transmissions' : 'refusals';
       bump(months, month, field);
       if (data.procedure !== undefined) bump(procedures, data.procedure, field);
-      if (field === 'transmissions') for (const name of new Set((data.scopes ?? []).map((scope) => producerOfScope.get(scope) ?? scope))) bump(producers, name, field);
+      if (field === 'transmissions')
+        for (const name of new Set((data.scopes ?? []).map((scope) => producerOfScope.get(scope) ?? scope))) bump(producers, name, field);
     } else if (row.type === 'justificatif.fetched') {
       bump(months, month, 'fetches');
       bump(months, month, 'apiRequests');
@@ -83,9 +90,15 @@ export async function computeStatistics(db: Kysely<Database>, now = Date.now()):
         apiErrors: c.apiErrors ?? 0,
         availability: c.apiRequests ? 1 - (c.apiErrors ?? 0) / c.apiRequests : undefined,
       })),
-    byProducer: [...producers.entries()].map(([name, c]) => ({ name, transmissions: c.transmissions ?? 0, fetches: c.fetches ?? 0 })).sort((a, b) => b.transmissions - a.transmissions),
-    byProcedure: [...procedures.entries()].map(([name, c]) => ({ name, transmissions: c.transmissions ?? 0, refusals: c.refusals ?? 0, fetches: c.fetches ?? 0 })).sort((a, b) => b.transmissions - a.transmissions),
-    sources: [...sources.entries()].map(([api, c]) => ({ api, calls: c.calls ?? 0, answered: c.answered ?? 0, share: c.calls ? (c.answered ?? 0) / c.calls : undefined })).sort((a, b) => a.api.localeCompare(b.api)),
+    byProducer: [...producers.entries()]
+      .map(([name, c]) => ({ name, transmissions: c.transmissions ?? 0, fetches: c.fetches ?? 0 }))
+      .sort((a, b) => b.transmissions - a.transmissions),
+    byProcedure: [...procedures.entries()]
+      .map(([name, c]) => ({ name, transmissions: c.transmissions ?? 0, refusals: c.refusals ?? 0, fetches: c.fetches ?? 0 }))
+      .sort((a, b) => b.transmissions - a.transmissions),
+    sources: [...sources.entries()]
+      .map(([api, c]) => ({ api, calls: c.calls ?? 0, answered: c.answered ?? 0, share: c.calls ? (c.answered ?? 0) / c.calls : undefined }))
+      .sort((a, b) => a.api.localeCompare(b.api)),
     computedAt: now,
   };
 }

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../db/schema.js';
 import { temporaryDatabase } from '../../test/helpers/database.js';
+import type { Database } from '../db/schema.js';
 import { createJournal } from '../journal/journal.js';
 import { groupedBars, shareBars } from './charts.js';
 import { cachedStatistics, computeStatistics } from './statistics.service.js';
@@ -19,10 +19,24 @@ beforeAll(async () => {
   await consent('consent.transmitted', OCTOBER, 'Cantine', ['cnaf_quotient_familial', 'cnaf_enfants']);
   await consent('consent.refused', OCTOBER, 'Cantine', ['cnaf_quotient_familial']);
   await consent('consent.transmitted', NOVEMBER, 'Transports', ['complementaire_sante_solidaire']);
-  await journal.append({ type: 'justificatif.fetched', actor: 'sp:a', data: { procedure: 'Cantine', producers: ['Caisse d’allocations familiales (CAF) ou Mutualité sociale agricole (MSA)'], status: 200 } }, undefined, OCTOBER);
-  for (let i = 0; i < 9; i += 1) await journal.append({ type: 'justificatif.fetched', actor: 'sp:b', data: { procedure: 'Transports', producers: [], status: 200 } }, undefined, NOVEMBER);
+  await journal.append(
+    {
+      type: 'justificatif.fetched',
+      actor: 'sp:a',
+      data: { procedure: 'Cantine', producers: ['Caisse d’allocations familiales (CAF) ou Mutualité sociale agricole (MSA)'], status: 200 },
+    },
+    undefined,
+    OCTOBER,
+  );
+  for (let i = 0; i < 9; i += 1)
+    await journal.append(
+      { type: 'justificatif.fetched', actor: 'sp:b', data: { procedure: 'Transports', producers: [], status: 200 } },
+      undefined,
+      NOVEMBER,
+    );
   await journal.append({ type: 'api.error', actor: 'system', data: { route: '/api/v1/justificatif' } }, undefined, NOVEMBER);
-  for (const status of ['ok', 'not_found', 'unavailable', 'ok']) await journal.append({ type: 'source.fetched', actor: 'system', subject: 'source:quotient_familial', data: { status } }, undefined, NOVEMBER);
+  for (const status of ['ok', 'not_found', 'unavailable', 'ok'])
+    await journal.append({ type: 'source.fetched', actor: 'system', subject: 'source:quotient_familial', data: { status } }, undefined, NOVEMBER);
   await journal.append({ type: 'agent.view', actor: 'agent:1', data: {} }, undefined, NOVEMBER);
 });
 afterAll(() => remove());
@@ -55,7 +69,13 @@ describe('public statistics', () => {
   it('draws bars in proportion, and flags a month under the 95 % target', () => {
     const bars = groupedBars(['oct.', 'nov.'], [{ name: 'transmissions', className: 'a', values: [1, 2] }]);
     expect(bars.bars[1]?.height).toBeCloseTo(2 * (bars.bars[0]?.height ?? 0));
-    const shares = shareBars([{ label: 'oct.', share: 1 }, { label: 'nov.', share: 0.9 }], 0.95);
+    const shares = shareBars(
+      [
+        { label: 'oct.', share: 1 },
+        { label: 'nov.', share: 0.9 },
+      ],
+      0.95,
+    );
     expect(shares.bars.map((b) => b.className)).toEqual(['pp-bar--ok', 'pp-bar--alert']);
     expect(shares.line?.label).toBe('objectif 95 %');
   });

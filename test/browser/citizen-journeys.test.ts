@@ -6,7 +6,18 @@ import { openDatabase } from '../../src/db/database.js';
 import type { Database } from '../../src/db/schema.js';
 import { addMonths } from '../../src/registry/habilitation.js';
 import { createRegistry } from '../../src/registry/registry.service.js';
-import { clearScreenshots, dateInputFormat, describeInChromium, expectErrorsAnnounced, expectLogicalTabOrder, Journey, launchChromium, tabSequence, tabTo, WIDTHS } from '../helpers/chromium.js';
+import {
+  clearScreenshots,
+  dateInputFormat,
+  describeInChromium,
+  expectErrorsAnnounced,
+  expectLogicalTabOrder,
+  Journey,
+  launchChromium,
+  tabSequence,
+  tabTo,
+  WIDTHS,
+} from '../helpers/chromium.js';
 import { chromiumSteps } from '../helpers/journeys.js';
 import { serviceProviderClient, type TestServiceProvider } from '../helpers/service-provider.js';
 import { type Stack, startStack } from '../helpers/stack.js';
@@ -31,7 +42,13 @@ describeInChromium('citizen and agent journeys in Chromium, axe-clean at 1280 an
     db = openDatabase(stack.config.database);
     const registry = createRegistry(db, { allowLocalHttp: true });
     const redirectUri = 'http://localhost:4998/callback';
-    const { clientSecret } = await registry.createServiceProvider({ siret: SEEDED_SIRET, clientId: 'navigateur-saisies', displayName: 'Mairie d’Exempleville', procedureName: 'Aide aux familles', redirectUris: [redirectUri] });
+    const { clientSecret } = await registry.createServiceProvider({
+      siret: SEEDED_SIRET,
+      clientId: 'navigateur-saisies',
+      displayName: 'Mairie d’Exempleville',
+      procedureName: 'Aide aux familles',
+      redirectUris: [redirectUri],
+    });
     await registry.grantHabilitation({
       clientId: 'navigateur-saisies',
       scopes: ['pole_emploi_paiements', 'men_statut_boursier'],
@@ -41,7 +58,12 @@ describeInChromium('citizen and agent journeys in Chromium, axe-clean at 1280 an
       retentionDays: 30,
       validUntil: addMonths(Date.now(), 6),
     });
-    extraInputsService = await serviceProviderClient(stack.config.authorization.issuer, 'navigateur-saisies', { secret: clientSecret ?? '' }, redirectUri);
+    extraInputsService = await serviceProviderClient(
+      stack.config.authorization.issuer,
+      'navigateur-saisies',
+      { secret: clientSecret ?? '' },
+      redirectUri,
+    );
   }, 60_000);
 
   afterAll(async () => {
@@ -51,227 +73,269 @@ describeInChromium('citizen and agent journeys in Chromium, axe-clean at 1280 an
   });
 
   const setSourceDown = (down: boolean) =>
-    fetch(`${stack.sandboxUrl}/_sandbox/pannes/quotient_familial`, down ? { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"status":503}' } : { method: 'DELETE' });
+    fetch(
+      `${stack.sandboxUrl}/_sandbox/pannes/quotient_familial`,
+      down ? { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"status":503}' } : { method: 'DELETE' },
+    );
 
-  it('completes the consent journey with the keyboard only, focus always visible and in a logical order', async () => {
-    const journey = await Journey.open(browser, 'clavier', 1280, stack.portalUrl);
-    const { page } = journey;
-    await page.goto(stack.demoSpUrl);
-    await tabTo(page, /Calculer mon tarif/);
-    await page.keyboard.press('Enter');
-    await page.waitForURL(`${stack.portalUrl}/demande/**`);
-    await tabTo(page, /S’identifier avec FranceConnect|FranceConnect/);
-    await page.keyboard.press('Enter');
-    await page.waitForURL(`${steps.fcOrigin}/**`);
-    await tabTo(page, '#login');
-    await page.keyboard.type('test');
-    await page.keyboard.press('Tab');
-    await page.keyboard.type('123');
-    await page.keyboard.press('Enter');
-    await page.waitForURL(`${stack.portalUrl}/demande/**`);
-    expectLogicalTabOrder(await tabSequence(page), /^Voir les données qui seront transmises$/, `consentement (${page.url()})`);
-    await tabTo(page, /Voir les données qui seront transmises/);
-    const preview = page.waitForEvent('framenavigated');
-    await page.keyboard.press('Space');
-    await preview;
-    await page.getByRole('heading', { level: 1 }).waitFor();
-    expectLogicalTabOrder(await tabSequence(page), /^Transmettre mes données$/, `aperçu (${page.url()})`);
-    await tabTo(page, /Transmettre mes données/);
-    await page.keyboard.press('Space');
-    await page.waitForURL(/\/fin$/);
-    await tabTo(page, /Continuer sur le site/);
-    await page.keyboard.press('Enter');
-    await page.waitForURL(`${stack.demoSpUrl}/**`);
-    expect(await page.getByTestId('quotient-familial').textContent()).toMatch(/Votre quotient familial : \d+/);
-    expect(journey.problems).toEqual([]);
-    await journey.close();
-  }, JOURNEY_TIMEOUT);
+  it(
+    'completes the consent journey with the keyboard only, focus always visible and in a logical order',
+    async () => {
+      const journey = await Journey.open(browser, 'clavier', 1280, stack.portalUrl);
+      const { page } = journey;
+      await page.goto(stack.demoSpUrl);
+      await tabTo(page, /Calculer mon tarif/);
+      await page.keyboard.press('Enter');
+      await page.waitForURL(`${stack.portalUrl}/demande/**`);
+      await tabTo(page, /S’identifier avec FranceConnect|FranceConnect/);
+      await page.keyboard.press('Enter');
+      await page.waitForURL(`${steps.fcOrigin}/**`);
+      await tabTo(page, '#login');
+      await page.keyboard.type('test');
+      await page.keyboard.press('Tab');
+      await page.keyboard.type('123');
+      await page.keyboard.press('Enter');
+      await page.waitForURL(`${stack.portalUrl}/demande/**`);
+      expectLogicalTabOrder(await tabSequence(page), /^Voir les données qui seront transmises$/, `consentement (${page.url()})`);
+      await tabTo(page, /Voir les données qui seront transmises/);
+      const preview = page.waitForEvent('framenavigated');
+      await page.keyboard.press('Space');
+      await preview;
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      expectLogicalTabOrder(await tabSequence(page), /^Transmettre mes données$/, `aperçu (${page.url()})`);
+      await tabTo(page, /Transmettre mes données/);
+      await page.keyboard.press('Space');
+      await page.waitForURL(/\/fin$/);
+      await tabTo(page, /Continuer sur le site/);
+      await page.keyboard.press('Enter');
+      await page.waitForURL(`${stack.demoSpUrl}/**`);
+      expect(await page.getByTestId('quotient-familial').textContent()).toMatch(/Votre quotient familial : \d+/);
+      expect(journey.problems).toEqual([]);
+      await journey.close();
+    },
+    JOURNEY_TIMEOUT,
+  );
 
   for (const width of WIDTHS) {
     for (const javaScriptEnabled of [true, false]) {
       const mode = javaScriptEnabled ? 'with JavaScript' : 'with JavaScript disabled';
       const open = (name: string) => Journey.open(browser, name, width, stack.portalUrl, javaScriptEnabled);
 
-      it(`transmits the data, brings the citizen back to the service, then signs out through FranceConnect (${width} px, ${mode})`, async () => {
-        const journey = await open('transmission');
-        await steps.reachConsent(journey);
-        await steps.transmit(journey);
-        expect(await journey.page.getByTestId('quotient-familial').textContent()).toMatch(/Votre quotient familial : \d+/);
-        await steps.signOut(journey, 'citoyen');
-        expect(journey.problems).toEqual([]);
-        await journey.close();
-      }, JOURNEY_TIMEOUT);
-
-      it(`shows the share in the citizen space, with its receipt, withdraws it, and signs out on an audited FranceConnect logout page (${width} px, ${mode})`, async () => {
-        const journey = await open('mon-espace');
-        const { page } = journey;
-        await steps.reachConsent(journey);
-        await steps.transmit(journey);
-        await page.goto(`${stack.portalUrl}/mon-espace`);
-        await journey.check('liste');
-        await page.locator('.fr-card a').first().click();
-        await journey.check('transmission');
-        await page.getByRole('link', { name: /reçu/i }).first().click();
-        await journey.check('recu');
-        await page.goBack();
-        await page.getByRole('link', { name: 'Retirer mes informations' }).click();
-        await journey.check('retrait');
-        await page.getByRole('button', { name: 'Oui, retirer mes informations' }).click();
-        await page.waitForURL(/retrait=ok/);
-        await journey.check('retire');
-        expect(await page.locator('h1').textContent()).toContain('Retirée');
-        expect(await page.getByRole('status').textContent()).toContain('Vos informations ont été retirées le');
-        await steps.signOut(journey, 'citoyen', { audit: true });
-        expect(journey.problems).toEqual([]);
-        await journey.close();
-      }, JOURNEY_TIMEOUT);
-
-      it(`lets an agent find, open and print the justificatif, verify it, and sign out (${width} px, ${mode})`, async () => {
-        const citizen = await open('agent-prealable');
-        await steps.reachConsent(citizen);
-        await steps.transmit(citizen);
-        await citizen.close();
-
-        const journey = await open('agent');
-        const { page } = journey;
-        await steps.signInAgent(journey, 'agent.cantine');
-        await journey.check('justificatifs');
-        // The search's date fields read in French order, as the agents' hint and their habits expect.
-        expect(await dateInputFormat(page, 'du'), 'champ date : Chromium sans chromium-l10n (langue française) ?').toBe('jj/mm/aaaa');
-        await page.getByRole('link', { name: /Consulter/ }).first().click();
-        await journey.check('justificatif');
-        const reference = /PP-\d{4}-[0-9A-Z]{4}-[0-9A-Z]{4}/.exec((await page.locator('h1').textContent()) ?? '')?.[0];
-        expect(reference).toBeDefined();
-        await page.getByRole('link', { name: /Imprimer/ }).click();
-        await journey.check('impression');
-        expect(await page.getByTestId('reference').textContent()).toBe(reference);
-        await page.goto(`${stack.portalUrl}/verifier`);
-        await page.getByLabel(/Numéro du justificatif/).fill(reference ?? '');
-        await page.getByRole('button', { name: 'Vérifier' }).click();
-        await page.waitForURL(/numero=/);
-        await journey.check('verification');
-        expect(await page.getByRole('status').textContent()).toContain('Ce justificatif est authentique.');
-        await page.goto(`${stack.portalUrl}/statistiques`);
-        await journey.check('statistiques');
-        await steps.signOut(journey, 'agent');
-        expect(journey.problems).toEqual([]);
-        await journey.close();
-      }, JOURNEY_TIMEOUT);
-
-      it(`keeps the other pages clean: errors, administrators' pages, public pages, audited ProConnect logout page (${width} px, ${mode})`, async () => {
-        const journey = await open('autres-pages');
-        const { page } = journey;
-        await page.goto(`${stack.portalUrl}/page-qui-n-existe-pas`);
-        await journey.check('erreur-404');
-        expect(await page.locator('h1').textContent()).toContain('Page non trouvée');
-        await page.goto(`${stack.portalUrl}/verifier?numero=PP-2026-AAAA-BBBB`);
-        await journey.check('verification-inconnu');
-        // The result is announced to screen readers as soon as the page shows it.
-        expect(await page.getByRole('alert').textContent()).toContain('Nous ne trouvons pas ce justificatif.');
-        await page.goto(`${stack.portalUrl}/mon-espace`);
-        await journey.check('mon-espace-connexion');
-        await page.goto(`${stack.portalUrl}/api/documentation`);
-        await journey.check('documentation-api');
-
-        await steps.signInAgent(journey, 'admin.cantine');
-        await page.goto(`${stack.portalUrl}/agents/equipe`);
-        await journey.check('equipe');
-        await page.goto(`${stack.portalUrl}/agents/journal`);
-        await journey.check('journal');
-        await steps.signOut(journey, 'agent', { audit: true });
-        // 404 and 401 are these pages' intended statuses; no other failure is expected.
-        expect(journey.problems.filter((problem) => !/\b(404|401)\b/.test(problem))).toEqual([]);
-        await journey.close();
-      }, JOURNEY_TIMEOUT);
-
-      it(`refuses, and the service is told so (${width} px, ${mode})`, async () => {
-        const journey = await open('refus');
-        const { page } = journey;
-        await steps.reachConsent(journey);
-        await page.getByRole('button', { name: 'Ne pas transmettre' }).click();
-        await page.waitForURL(/\/fin$/);
-        await journey.check('fin');
-        await expect.poll(() => page.locator('main').textContent()).toMatch(/aucune information|n’avez pas transmis|refus/i);
-        await page.getByRole('link', { name: /Continuer sur le site/ }).click();
-        await page.waitForURL(`${stack.demoSpUrl}/**`);
-        await journey.check('fs-refus');
-        expect(journey.problems).toEqual([]);
-        await journey.close();
-      }, JOURNEY_TIMEOUT);
-
-      it(`with the source down, says so on the preview and the service offers another way (${width} px, ${mode})`, async () => {
-        await setSourceDown(true);
-        try {
-          const journey = await open('source-en-panne');
+      it(
+        `transmits the data, brings the citizen back to the service, then signs out through FranceConnect (${width} px, ${mode})`,
+        async () => {
+          const journey = await open('transmission');
           await steps.reachConsent(journey);
-          await journey.page.getByRole('button', { name: 'Voir les données qui seront transmises' }).click();
-          await journey.check('apercu');
-          expect(await journey.page.locator('main').textContent()).toMatch(/pas pu être obtenu|indisponible|ne répond pas/i);
-          await journey.page.getByRole('button', { name: /^Informer .* du résultat$/ }).click();
-          await journey.page.waitForURL(/\/fin$/);
-          await journey.check('fin');
-          await journey.page.getByRole('link', { name: /Continuer sur le site/ }).click();
-          await journey.page.waitForURL(`${stack.demoSpUrl}/**`);
-          await journey.check('fs-resultat');
-          expect(await journey.page.locator('main').textContent()).toContain('n’a pas pu être obtenu');
+          await steps.transmit(journey);
+          expect(await journey.page.getByTestId('quotient-familial').textContent()).toMatch(/Votre quotient familial : \d+/);
+          await steps.signOut(journey, 'citoyen');
           expect(journey.problems).toEqual([]);
           await journey.close();
-        } finally {
-          await setSourceDown(false);
-        }
-      }, JOURNEY_TIMEOUT);
+        },
+        JOURNEY_TIMEOUT,
+      );
 
-      it(`announces form errors the DSFR way: the consent page's extra inputs and the administrators' team form (${width} px, ${mode})`, async () => {
-        const citizen = await open('erreurs-saisies');
-        const { page } = citizen;
-        await page.goto((await extraInputsService.authorizationUrl('openid pole_emploi_paiements men_statut_boursier')).url.href);
-        await page.waitForURL(`${stack.portalUrl}/demande/**`);
-        await steps.signInFromRequest(citizen);
-        expect(await dateInputFormat(page, 'eleve_date_naissance'), 'champ date : Chromium sans chromium-l10n (langue française) ?').toBe('jj/mm/aaaa');
-        await page.getByRole('button', { name: 'Voir les données qui seront transmises' }).click();
-        await citizen.check('consentement-erreurs');
-        await expectErrorsAnnounced(page, [
-          ['identifiant_france_travail', /^Saisissez l’identifiant de votre compte France Travail\. Exemple : jean\.dupont$/],
-          ['eleve_nom', /^Saisissez le nom de naissance de l’élève\.$/],
-          ['eleve_prenoms', /^Saisissez les prénoms de l’élève\.$/],
-          ['eleve_date_naissance', /^Saisissez la date de naissance\./],
-          ['eleve_sexe', /^Choisissez le sexe de l’élève\.$/],
-        ]);
-        await page.locator('#identifiant_france_travail').fill('angela.dubois');
-        await page.locator('#eleve_nom').fill('Dubois');
-        await page.locator('#eleve_prenoms').fill('Lucie');
-        await page.getByText('Féminin', { exact: true }).click();
-        await page.locator('#eleve_date_naissance').fill('2011-03-14');
-        await page.getByRole('button', { name: 'Voir les données qui seront transmises' }).click();
-        await citizen.check('apercu');
-        expect(await page.title()).toMatch(/^Étape 2 sur 3 – /);
-        await citizen.close();
+      it(
+        `shows the share in the citizen space, with its receipt, withdraws it, and signs out on an audited FranceConnect logout page (${width} px, ${mode})`,
+        async () => {
+          const journey = await open('mon-espace');
+          const { page } = journey;
+          await steps.reachConsent(journey);
+          await steps.transmit(journey);
+          await page.goto(`${stack.portalUrl}/mon-espace`);
+          await journey.check('liste');
+          await page.locator('.fr-card a').first().click();
+          await journey.check('transmission');
+          await page.getByRole('link', { name: /reçu/i }).first().click();
+          await journey.check('recu');
+          await page.goBack();
+          await page.getByRole('link', { name: 'Retirer mes informations' }).click();
+          await journey.check('retrait');
+          await page.getByRole('button', { name: 'Oui, retirer mes informations' }).click();
+          await page.waitForURL(/retrait=ok/);
+          await journey.check('retire');
+          expect(await page.locator('h1').textContent()).toContain('Retirée');
+          expect(await page.getByRole('status').textContent()).toContain('Vos informations ont été retirées le');
+          await steps.signOut(journey, 'citoyen', { audit: true });
+          expect(journey.problems).toEqual([]);
+          await journey.close();
+        },
+        JOURNEY_TIMEOUT,
+      );
 
-        const admin = await open('erreurs-equipe');
-        const email = `agent.${width}.${javaScriptEnabled ? 'js' : 'sans-js'}@exempleville.fr`;
-        await steps.signInAgent(admin, 'admin.cantine');
-        await admin.page.goto(`${stack.portalUrl}/agents/equipe`);
-        await admin.check('equipe');
-        await admin.page.locator('#email').fill('camille.exempleville.fr');
-        await admin.page.getByRole('button', { name: 'Ajouter' }).click();
-        await admin.check('equipe-erreur');
-        await expectErrorsAnnounced(admin.page, [['email', /^Saisissez une adresse électronique\. Exemple : prenom\.nom@mairie\.fr$/]]);
-        await admin.page.locator('#email').fill(email);
-        await admin.page.getByRole('button', { name: 'Ajouter' }).click();
-        await admin.check('equipe-ajoute');
-        expect(await admin.page.title()).not.toMatch(/^Erreur/);
-        expect(await admin.page.locator('table').textContent()).toContain(email);
-        await admin.page.getByRole('button', { name: `Retirer ${email}` }).click();
-        await admin.page.waitForLoadState('load');
-        expect(await admin.page.locator('table').textContent()).not.toContain(email);
-        await admin.close();
+      it(
+        `lets an agent find, open and print the justificatif, verify it, and sign out (${width} px, ${mode})`,
+        async () => {
+          const citizen = await open('agent-prealable');
+          await steps.reachConsent(citizen);
+          await steps.transmit(citizen);
+          await citizen.close();
 
-        // Each form comes back once with 400 (the response, and Chromium's console line about it); nothing else may fail.
-        const problems = [...citizen.problems, ...admin.problems];
-        const rejected = problems.filter((problem) => problem.startsWith('400 ')).map((problem) => new URL(problem.slice(4)).pathname.replace(/^\/demande\/[^/]+/, '/demande/…'));
-        expect(rejected).toEqual(['/demande/…/apercu', '/agents/equipe']);
-        expect(problems.filter((problem) => !/\b400\b/.test(problem))).toEqual([]);
-      }, JOURNEY_TIMEOUT);
+          const journey = await open('agent');
+          const { page } = journey;
+          await steps.signInAgent(journey, 'agent.cantine');
+          await journey.check('justificatifs');
+          // The search's date fields read in French order, as the agents' hint and their habits expect.
+          expect(await dateInputFormat(page, 'du'), 'champ date : Chromium sans chromium-l10n (langue française) ?').toBe('jj/mm/aaaa');
+          await page
+            .getByRole('link', { name: /Consulter/ })
+            .first()
+            .click();
+          await journey.check('justificatif');
+          const reference = /PP-\d{4}-[0-9A-Z]{4}-[0-9A-Z]{4}/.exec((await page.locator('h1').textContent()) ?? '')?.[0];
+          expect(reference).toBeDefined();
+          await page.getByRole('link', { name: /Imprimer/ }).click();
+          await journey.check('impression');
+          expect(await page.getByTestId('reference').textContent()).toBe(reference);
+          await page.goto(`${stack.portalUrl}/verifier`);
+          await page.getByLabel(/Numéro du justificatif/).fill(reference ?? '');
+          await page.getByRole('button', { name: 'Vérifier' }).click();
+          await page.waitForURL(/numero=/);
+          await journey.check('verification');
+          expect(await page.getByRole('status').textContent()).toContain('Ce justificatif est authentique.');
+          await page.goto(`${stack.portalUrl}/statistiques`);
+          await journey.check('statistiques');
+          await steps.signOut(journey, 'agent');
+          expect(journey.problems).toEqual([]);
+          await journey.close();
+        },
+        JOURNEY_TIMEOUT,
+      );
+
+      it(
+        `keeps the other pages clean: errors, administrators' pages, public pages, audited ProConnect logout page (${width} px, ${mode})`,
+        async () => {
+          const journey = await open('autres-pages');
+          const { page } = journey;
+          await page.goto(`${stack.portalUrl}/page-qui-n-existe-pas`);
+          await journey.check('erreur-404');
+          expect(await page.locator('h1').textContent()).toContain('Page non trouvée');
+          await page.goto(`${stack.portalUrl}/verifier?numero=PP-2026-AAAA-BBBB`);
+          await journey.check('verification-inconnu');
+          // The result is announced to screen readers as soon as the page shows it.
+          expect(await page.getByRole('alert').textContent()).toContain('Nous ne trouvons pas ce justificatif.');
+          await page.goto(`${stack.portalUrl}/mon-espace`);
+          await journey.check('mon-espace-connexion');
+          await page.goto(`${stack.portalUrl}/api/documentation`);
+          await journey.check('documentation-api');
+
+          await steps.signInAgent(journey, 'admin.cantine');
+          await page.goto(`${stack.portalUrl}/agents/equipe`);
+          await journey.check('equipe');
+          await page.goto(`${stack.portalUrl}/agents/journal`);
+          await journey.check('journal');
+          await steps.signOut(journey, 'agent', { audit: true });
+          // 404 and 401 are these pages' intended statuses; no other failure is expected.
+          expect(journey.problems.filter((problem) => !/\b(404|401)\b/.test(problem))).toEqual([]);
+          await journey.close();
+        },
+        JOURNEY_TIMEOUT,
+      );
+
+      it(
+        `refuses, and the service is told so (${width} px, ${mode})`,
+        async () => {
+          const journey = await open('refus');
+          const { page } = journey;
+          await steps.reachConsent(journey);
+          await page.getByRole('button', { name: 'Ne pas transmettre' }).click();
+          await page.waitForURL(/\/fin$/);
+          await journey.check('fin');
+          await expect.poll(() => page.locator('main').textContent()).toMatch(/aucune information|n’avez pas transmis|refus/i);
+          await page.getByRole('link', { name: /Continuer sur le site/ }).click();
+          await page.waitForURL(`${stack.demoSpUrl}/**`);
+          await journey.check('fs-refus');
+          expect(journey.problems).toEqual([]);
+          await journey.close();
+        },
+        JOURNEY_TIMEOUT,
+      );
+
+      it(
+        `with the source down, says so on the preview and the service offers another way (${width} px, ${mode})`,
+        async () => {
+          await setSourceDown(true);
+          try {
+            const journey = await open('source-en-panne');
+            await steps.reachConsent(journey);
+            await journey.page.getByRole('button', { name: 'Voir les données qui seront transmises' }).click();
+            await journey.check('apercu');
+            expect(await journey.page.locator('main').textContent()).toMatch(/pas pu être obtenu|indisponible|ne répond pas/i);
+            await journey.page.getByRole('button', { name: /^Informer .* du résultat$/ }).click();
+            await journey.page.waitForURL(/\/fin$/);
+            await journey.check('fin');
+            await journey.page.getByRole('link', { name: /Continuer sur le site/ }).click();
+            await journey.page.waitForURL(`${stack.demoSpUrl}/**`);
+            await journey.check('fs-resultat');
+            expect(await journey.page.locator('main').textContent()).toContain('n’a pas pu être obtenu');
+            expect(journey.problems).toEqual([]);
+            await journey.close();
+          } finally {
+            await setSourceDown(false);
+          }
+        },
+        JOURNEY_TIMEOUT,
+      );
+
+      it(
+        `announces form errors the DSFR way: the consent page's extra inputs and the administrators' team form (${width} px, ${mode})`,
+        async () => {
+          const citizen = await open('erreurs-saisies');
+          const { page } = citizen;
+          await page.goto((await extraInputsService.authorizationUrl('openid pole_emploi_paiements men_statut_boursier')).url.href);
+          await page.waitForURL(`${stack.portalUrl}/demande/**`);
+          await steps.signInFromRequest(citizen);
+          expect(await dateInputFormat(page, 'eleve_date_naissance'), 'champ date : Chromium sans chromium-l10n (langue française) ?').toBe(
+            'jj/mm/aaaa',
+          );
+          await page.getByRole('button', { name: 'Voir les données qui seront transmises' }).click();
+          await citizen.check('consentement-erreurs');
+          await expectErrorsAnnounced(page, [
+            ['identifiant_france_travail', /^Saisissez l’identifiant de votre compte France Travail\. Exemple : jean\.dupont$/],
+            ['eleve_nom', /^Saisissez le nom de naissance de l’élève\.$/],
+            ['eleve_prenoms', /^Saisissez les prénoms de l’élève\.$/],
+            ['eleve_date_naissance', /^Saisissez la date de naissance\./],
+            ['eleve_sexe', /^Choisissez le sexe de l’élève\.$/],
+          ]);
+          await page.locator('#identifiant_france_travail').fill('angela.dubois');
+          await page.locator('#eleve_nom').fill('Dubois');
+          await page.locator('#eleve_prenoms').fill('Lucie');
+          await page.getByText('Féminin', { exact: true }).click();
+          await page.locator('#eleve_date_naissance').fill('2011-03-14');
+          await page.getByRole('button', { name: 'Voir les données qui seront transmises' }).click();
+          await citizen.check('apercu');
+          expect(await page.title()).toMatch(/^Étape 2 sur 3 – /);
+          await citizen.close();
+
+          const admin = await open('erreurs-equipe');
+          const email = `agent.${width}.${javaScriptEnabled ? 'js' : 'sans-js'}@exempleville.fr`;
+          await steps.signInAgent(admin, 'admin.cantine');
+          await admin.page.goto(`${stack.portalUrl}/agents/equipe`);
+          await admin.check('equipe');
+          await admin.page.locator('#email').fill('camille.exempleville.fr');
+          await admin.page.getByRole('button', { name: 'Ajouter' }).click();
+          await admin.check('equipe-erreur');
+          await expectErrorsAnnounced(admin.page, [['email', /^Saisissez une adresse électronique\. Exemple : prenom\.nom@mairie\.fr$/]]);
+          await admin.page.locator('#email').fill(email);
+          await admin.page.getByRole('button', { name: 'Ajouter' }).click();
+          await admin.check('equipe-ajoute');
+          expect(await admin.page.title()).not.toMatch(/^Erreur/);
+          expect(await admin.page.locator('table').textContent()).toContain(email);
+          await admin.page.getByRole('button', { name: `Retirer ${email}` }).click();
+          await admin.page.waitForLoadState('load');
+          expect(await admin.page.locator('table').textContent()).not.toContain(email);
+          await admin.close();
+
+          // Each form comes back once with 400 (the response, and Chromium's console line about it); nothing else may fail.
+          const problems = [...citizen.problems, ...admin.problems];
+          const rejected = problems
+            .filter((problem) => problem.startsWith('400 '))
+            .map((problem) => new URL(problem.slice(4)).pathname.replace(/^\/demande\/[^/]+/, '/demande/…'));
+          expect(rejected).toEqual(['/demande/…/apercu', '/agents/equipe']);
+          expect(problems.filter((problem) => !/\b400\b/.test(problem))).toEqual([]);
+        },
+        JOURNEY_TIMEOUT,
+      );
     }
   }
 });

@@ -76,7 +76,14 @@ export class Journey {
   static async open(browser: Browser, name: string, width: number, portalOrigin: string, javaScriptEnabled = true): Promise<Journey> {
     const context = await browser.newContext({ viewport: { width, height: 900 }, javaScriptEnabled, locale: 'fr-FR' });
     context.setDefaultTimeout(10_000);
-    return new Journey(javaScriptEnabled ? name : `${name}-sans-javascript`, width, context, await context.newPage(), portalOrigin, javaScriptEnabled);
+    return new Journey(
+      javaScriptEnabled ? name : `${name}-sans-javascript`,
+      width,
+      context,
+      await context.newPage(),
+      portalOrigin,
+      javaScriptEnabled,
+    );
   }
 
   async check(step: string): Promise<void> {
@@ -97,7 +104,10 @@ export class Journey {
         return Array.from(document.querySelectorAll<HTMLElement>('body *'))
           .filter((element) => element.getBoundingClientRect().right > limit + 1 && element.offsetParent !== null)
           .slice(0, 5)
-          .map((element) => `${element.tagName.toLowerCase()}.${Array.from(element.classList).join('.')} (${Math.round(element.getBoundingClientRect().right)} px)`);
+          .map(
+            (element) =>
+              `${element.tagName.toLowerCase()}.${Array.from(element.classList).join('.')} (${Math.round(element.getBoundingClientRect().right)} px)`,
+          );
       });
       expect(overflowing, `défilement horizontal : ${where}`).toEqual([]);
     }
@@ -180,7 +190,15 @@ function describeFocus(selector: string | undefined): FocusStop | undefined {
   for (let ancestor = element.parentElement, depth = 0; ancestor !== null && depth < 4; ancestor = ancestor.parentElement, depth += 1) {
     styles.push(getComputedStyle(ancestor));
   }
-  const region = element.closest('.fr-skiplinks') ? 'accès rapide' : element.closest('header') ? 'en-tête' : element.closest('main') ? 'contenu' : element.closest('footer') ? 'pied de page' : 'ailleurs';
+  const region = element.closest('.fr-skiplinks')
+    ? 'accès rapide'
+    : element.closest('header')
+      ? 'en-tête'
+      : element.closest('main')
+        ? 'contenu'
+        : element.closest('footer')
+          ? 'pied de page'
+          : 'ailleurs';
   return {
     // biome-ignore lint/performance/useDomNodeTextContent: the text as a person sees it on screen, laid out, is what is checked
     text: (element.innerText || element.getAttribute('aria-label') || element.getAttribute('title') || element.id).trim().replace(/\s+/g, ' '),
@@ -244,8 +262,10 @@ export function expectLogicalTabOrder(stops: FocusStop[], primaryAction: RegExp,
     const previous = stops[index - 1];
     if (previous === undefined) return;
     if (stop.rank <= previous.rank) problems.push(`${index + 1}. avant le précédent dans le document`);
-    if (REGIONS.indexOf(stop.region) < REGIONS.indexOf(previous.region)) problems.push(`${index + 1}. revient de « ${previous.region} » à « ${stop.region} »`);
-    if (stop.region === 'contenu' && previous.region === 'contenu' && stop.top < previous.top - SAME_ROW_PX) problems.push(`${index + 1}. remonte dans le contenu`);
+    if (REGIONS.indexOf(stop.region) < REGIONS.indexOf(previous.region))
+      problems.push(`${index + 1}. revient de « ${previous.region} » à « ${stop.region} »`);
+    if (stop.region === 'contenu' && previous.region === 'contenu' && stop.top < previous.top - SAME_ROW_PX)
+      problems.push(`${index + 1}. remonte dans le contenu`);
   });
   const primary = stops.findIndex((stop) => stop.region === 'contenu' && primaryAction.test(stop.text));
   const footer = stops.findIndex((stop) => stop.region === 'pied de page');
@@ -294,13 +314,20 @@ export async function expectErrorsAnnounced(page: Page, expected: Array<[field: 
       // Each link's control comes after the previous one's in the page: the summary follows the form's order.
       inFormOrder: Array.from(summary?.querySelectorAll('a') ?? [])
         .map((link) => document.getElementById((link.getAttribute('href') ?? '').replace(/^#/, '')))
-        .every((control, index, controls) => index === 0 || (control !== null && ((controls[index - 1]?.compareDocumentPosition(control) ?? 0) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0)),
+        .every(
+          (control, index, controls) =>
+            index === 0 ||
+            (control !== null && ((controls[index - 1]?.compareDocumentPosition(control) ?? 0) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0),
+        ),
     };
   });
   expect(found.title, `titre : ${where}`).toMatch(/^Erreur – /);
   expect(found.summary, `résumé des erreurs (role="alert") avec un id : ${where}`).not.toBe('');
   expect(found.focused, `le focus est sur le résumé des erreurs : ${where}`).toBe(found.summary);
-  expect(found.links.map((link) => link.field), `liens du résumé : ${where}`).toEqual(expected.map(([field]) => field));
+  expect(
+    found.links.map((link) => link.field),
+    `liens du résumé : ${where}`,
+  ).toEqual(expected.map(([field]) => field));
   expect(found.inFormOrder, `le résumé suit l’ordre du formulaire : ${where}`).toBe(true);
   for (const [index, [field, message]] of expected.entries()) {
     const link = found.links[index];
@@ -314,12 +341,18 @@ export async function expectErrorsAnnounced(page: Page, expected: Array<[field: 
       live: 'polite',
     });
   }
-  expect(found.invalid.every((id) => expected.some(([field]) => field === id)), `champ invalide absent du résumé : ${found.invalid.join(', ')}`).toBe(true);
+  expect(
+    found.invalid.every((id) => expected.some(([field]) => field === id)),
+    `champ invalide absent du résumé : ${found.invalid.join(', ')}`,
+  ).toBe(true);
 
   // Each link puts the focus on its field's control, where the person types or chooses.
   for (const [index, link] of found.links.entries()) {
     await page.locator(`#${found.summary} a`).nth(index).click();
     const focused = await page.evaluate(() => ({ id: document.activeElement?.id, tag: document.activeElement?.tagName }));
-    expect(focused, `le lien « ${link.text} » du résumé mène au champ : ${where}`).toEqual({ id: link.target, tag: expect.stringMatching(/^(INPUT|SELECT|TEXTAREA)$/) });
+    expect(focused, `le lien « ${link.text} » du résumé mène au champ : ${where}`).toEqual({
+      id: link.target,
+      tag: expect.stringMatching(/^(INPUT|SELECT|TEXTAREA)$/),
+    });
   }
 }

@@ -1,7 +1,7 @@
 import { request as forward, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect, createServer as createTcpServer, type Socket } from 'node:net';
 import { loadConfig } from '../../src/config/config.js';
-import { openPort, type OpenPort } from '../../src/http/listen.js';
+import { type OpenPort, openPort } from '../../src/http/listen.js';
 import { createLogger } from '../../src/http/logger.js';
 import { type RunningServices, startServices } from '../../src/server.js';
 import { createTestDatabase } from './database.js';
@@ -34,11 +34,15 @@ async function startBalancer(port: OpenPort, nodes: () => Record<NodeName, strin
     const target = new URL(path, nodes()[node]);
     // A connection per request: a kept-alive connection that the node closes just as a request leaves would read as a
     // node failure (ECONNRESET), which real balancers retry and this one would not.
-    const upstream = forward(target, { method, agent: false, headers: { ...incoming.headers, 'x-forwarded-for': incoming.socket.remoteAddress ?? '', 'x-forwarded-proto': 'http' } }, (answer) => {
-      served.push({ node, method, path: path.split('?')[0] ?? path, status: answer.statusCode ?? 0 });
-      outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(outgoing);
-    });
+    const upstream = forward(
+      target,
+      { method, agent: false, headers: { ...incoming.headers, 'x-forwarded-for': incoming.socket.remoteAddress ?? '', 'x-forwarded-proto': 'http' } },
+      (answer) => {
+        served.push({ node, method, path: path.split('?')[0] ?? path, status: answer.statusCode ?? 0 });
+        outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(outgoing);
+      },
+    );
     upstream.on('error', (error) => {
       served.push({ node, method, path, status: 502, error: String(error) });
       if (!outgoing.headersSent) outgoing.writeHead(502).end();

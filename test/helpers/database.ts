@@ -53,7 +53,13 @@ export async function createTestDatabase(): Promise<TestDatabaseLocation> {
 }
 
 /** A fresh database with the real migrations applied, and what removes it. */
-export async function temporaryDatabase(): Promise<{ db: Kysely<Database>; url: string; directory: string; applied: string[]; remove(): Promise<void> }> {
+export async function temporaryDatabase(): Promise<{
+  db: Kysely<Database>;
+  url: string;
+  directory: string;
+  applied: string[];
+  remove(): Promise<void>;
+}> {
   const location = await createTestDatabase();
   const db = openDatabase(location.url);
   const applied = await migrateToLatest(db);

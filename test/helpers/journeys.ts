@@ -1,5 +1,5 @@
 import type { Page as ChromiumPage } from 'playwright-core';
-import type { TestBrowser, Page } from './browser.js';
+import type { Page, TestBrowser } from './browser.js';
 import type { Journey } from './chromium.js';
 import { formWithAction } from './html.js';
 import type { Stack } from './stack.js';

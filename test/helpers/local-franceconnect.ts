@@ -4,7 +4,7 @@ import { type LocalClient, parseClient } from '../../src/dev/franceconnect/clien
 import { createLocalFranceConnect } from '../../src/dev/franceconnect/local-franceconnect.js';
 import { loadPersonas } from '../../src/dev/franceconnect/personas.js';
 import { openPort } from '../../src/http/listen.js';
-import { TestBrowser, type Page } from './browser.js';
+import { type Page, TestBrowser } from './browser.js';
 import { formWithAction } from './html.js';
 
 const RP = 'http://localhost:4999';
@@ -12,7 +12,13 @@ export const SECRET = 'secret-de-test-du-client-franceconnect-0123456789';
 
 /** Clients of the conformance tests: one per signing algorithm, one with few scopes. */
 export const CLIENTS = {
-  es256: parseClient({ client_id: 'rp-es256', client_secret: SECRET, redirect_uris: [`${RP}/callback`], post_logout_redirect_uris: [`${RP}/logout-callback`], signing_alg: 'ES256' }),
+  es256: parseClient({
+    client_id: 'rp-es256',
+    client_secret: SECRET,
+    redirect_uris: [`${RP}/callback`],
+    post_logout_redirect_uris: [`${RP}/logout-callback`],
+    signing_alg: 'ES256',
+  }),
   rs256: parseClient({ client_id: 'rp-rs256', client_secret: SECRET, redirect_uris: [`${RP}/callback`], signing_alg: 'RS256' }),
   hs256: parseClient({ client_id: 'rp-hs256', client_secret: SECRET, redirect_uris: [`${RP}/callback`], signing_alg: 'HS256' }),
   limited: parseClient({ client_id: 'rp-limited', client_secret: SECRET, redirect_uris: [`${RP}/callback`], scope: 'openid given_name family_name' }),
@@ -24,10 +30,17 @@ export interface LocalFc {
   issuer: string;
   authorizeUrl(params?: Record<string, string | undefined>): URL;
   /** Authorize, sign in as `login`, and return the page that redirects to the RP (not followed). */
-  signIn(params?: Record<string, string | undefined>, login?: string, browser?: TestBrowser): Promise<{ redirect: URL; page: Page; params: Record<string, string> }>;
+  signIn(
+    params?: Record<string, string | undefined>,
+    login?: string,
+    browser?: TestBrowser,
+  ): Promise<{ redirect: URL; page: Page; params: Record<string, string> }>;
   code(params?: Record<string, string | undefined>, login?: string): Promise<{ code: string; params: Record<string, string> }>;
   token(form: Record<string, string>, headers?: Record<string, string>): Promise<Response>;
-  tokens(params?: Record<string, string | undefined>, login?: string): Promise<{ access_token: string; id_token: string; params: Record<string, string> }>;
+  tokens(
+    params?: Record<string, string | undefined>,
+    login?: string,
+  ): Promise<{ access_token: string; id_token: string; params: Record<string, string> }>;
   close(): Promise<void>;
 }
 
@@ -89,11 +102,21 @@ export async function startLocalFc(slowTokenMs = 50): Promise<LocalFc> {
       return { code, params: merged };
     },
     token: (form, headers = {}) =>
-      fetch(`${issuer}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(form) }),
+      fetch(`${issuer}/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        body: new URLSearchParams(form),
+      }),
     async tokens(params = {}, login = 'test') {
       const { code, params: merged } = await fc.code(params, login);
       const client = Object.values(CLIENTS).find((c) => c.client_id === merged.client_id);
-      const response = await fc.token({ grant_type: 'authorization_code', code, redirect_uri: merged.redirect_uri ?? '', client_id: merged.client_id ?? '', client_secret: client?.client_secret ?? '' });
+      const response = await fc.token({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: merged.redirect_uri ?? '',
+        client_id: merged.client_id ?? '',
+        client_secret: client?.client_secret ?? '',
+      });
       if (response.status !== 200) throw new Error(`token ${response.status} ${await response.text()}`);
       return { ...((await response.json()) as { access_token: string; id_token: string }), params: merged };
     },
@@ -103,7 +126,13 @@ export async function startLocalFc(slowTokenMs = 50): Promise<LocalFc> {
 }
 
 export const tokenForm = (code: string, overrides: Record<string, string | undefined> = {}) => {
-  const form: Record<string, string> = { grant_type: 'authorization_code', code, redirect_uri: `${RP}/callback`, client_id: CLIENTS.es256.client_id, client_secret: SECRET };
+  const form: Record<string, string> = {
+    grant_type: 'authorization_code',
+    code,
+    redirect_uri: `${RP}/callback`,
+    client_id: CLIENTS.es256.client_id,
+    client_secret: SECRET,
+  };
   for (const [key, value] of Object.entries(overrides)) {
     if (value === undefined) delete form[key];
     else form[key] = value;

@@ -1,5 +1,5 @@
 import * as oidc from 'openid-client';
-import type { TestBrowser, Page } from './browser.js';
+import type { Page, TestBrowser } from './browser.js';
 import { formWithAction } from './html.js';
 import { submitFranceConnectLogin } from './journeys.js';
 
@@ -7,8 +7,14 @@ import { submitFranceConnectLogin } from './journeys.js';
 export interface TestServiceProvider {
   config: oidc.Configuration;
   redirectUri: string;
-  authorizationUrl(scope: string, extra?: Record<string, string>): Promise<{ url: URL; checks: { state: string; nonce: string; codeVerifier: string } }>;
-  redeem(callback: URL, checks: { state: string; nonce: string; codeVerifier: string }): Promise<oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers>;
+  authorizationUrl(
+    scope: string,
+    extra?: Record<string, string>,
+  ): Promise<{ url: URL; checks: { state: string; nonce: string; codeVerifier: string } }>;
+  redeem(
+    callback: URL,
+    checks: { state: string; nonce: string; codeVerifier: string },
+  ): Promise<oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers>;
 }
 
 export async function serviceProviderClient(
@@ -41,7 +47,12 @@ export async function serviceProviderClient(
       return { url, checks };
     },
     redeem: (callback, checks) =>
-      oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: checks.codeVerifier, expectedState: checks.state, expectedNonce: checks.nonce, idTokenExpected: true }),
+      oidc.authorizationCodeGrant(config, callback, {
+        pkceCodeVerifier: checks.codeVerifier,
+        expectedState: checks.state,
+        expectedNonce: checks.nonce,
+        idTokenExpected: true,
+      }),
   };
 }
 
@@ -73,7 +84,13 @@ export async function preview(browser: TestBrowser, consentPage: Page, inputs: R
  * The citizen's choice, then "Continuer sur …" until the service provider's callback. Transmitting goes through the
  * preview, as the pages require; refusing is done from the first step.
  */
-export async function decide(browser: TestBrowser, consentPage: Page, decision: 'transmettre' | 'refuser', spOrigin: string, inputs: Record<string, string> = {}): Promise<{ end: Page; callback: URL; previewPage?: Page }> {
+export async function decide(
+  browser: TestBrowser,
+  consentPage: Page,
+  decision: 'transmettre' | 'refuser',
+  spOrigin: string,
+  inputs: Record<string, string> = {},
+): Promise<{ end: Page; callback: URL; previewPage?: Page }> {
   let end: Page;
   let previewPage: Page | undefined;
   if (decision === 'transmettre') {

@@ -1,7 +1,7 @@
 import type { DestinationStream } from 'pino';
 import { type Config, loadConfig } from '../../src/config/config.js';
-import { createLogger } from '../../src/http/logger.js';
 import { openPort } from '../../src/http/listen.js';
+import { createLogger } from '../../src/http/logger.js';
 import { type RunningServices, startServices } from '../../src/server.js';
 import { createTestDatabase, type TestDatabaseLocation } from './database.js';
 
@@ -47,7 +47,13 @@ export async function startStack(env: Record<string, string> = {}, logs?: Destin
     ...env,
   };
   const config = loadConfig(environment);
-  const services = await startServices(config, createLogger(logs ? 'debug' : config.log.level, logs), { portal, franceconnect, proconnect, sandbox, demoServiceProvider });
+  const services = await startServices(config, createLogger(logs ? 'debug' : config.log.level, logs), {
+    portal,
+    franceconnect,
+    proconnect,
+    sandbox,
+    demoServiceProvider,
+  });
   if (services.franceconnect === undefined) await franceconnect.close();
   if (services.demoServiceProvider === undefined) await demoServiceProvider.close();
   if (services.sandbox === undefined) await sandbox.close();

@@ -68,15 +68,22 @@ export function createDemoServiceProvider(options: DemoServiceProviderOptions): 
     if (!response.ok) {
       const body = (await response.json().catch(() => undefined)) as { errors?: Array<{ code: string; detail: string }> } | undefined;
       const error = body?.errors?.[0];
-      throw new Error(error === undefined ? `le portail a répondu ${response.status}` : `${error.detail} (code ${error.code}, HTTP ${response.status})`);
+      throw new Error(
+        error === undefined ? `le portail a répondu ${response.status}` : `${error.detail} (code ${error.code}, HTTP ${response.status})`,
+      );
     }
     const { payload } = await jwtVerify(await response.text(), portalKeys, { issuer: portal, audience: options.clientId, typ: 'justificatif+jwt' });
-    return payload as unknown as { id: string; elements: Array<{ scope: string; libelle: string; statut: string; explication: string | null; donnees: Record<string, unknown> | null }> };
+    return payload as unknown as {
+      id: string;
+      elements: Array<{ scope: string; libelle: string; statut: string; explication: string | null; donnees: Record<string, unknown> | null }>;
+    };
   };
 
   const showJustificatif = async (res: express.Response, accessToken: string, context: { granted: string[]; sub: string | undefined }) => {
     const justificatif = await fetchJustificatif(accessToken);
-    const qf = justificatif.elements.find((element) => element.scope === 'cnaf_quotient_familial')?.donnees?.quotient_familial as { valeur?: number } | undefined;
+    const qf = justificatif.elements.find((element) => element.scope === 'cnaf_quotient_familial')?.donnees?.quotient_familial as
+      | { valeur?: number }
+      | undefined;
     res.render('dev/demo-sp/resultat.njk', { ...context, justificatif, quotientFamilial: qf?.valeur, accessToken, portal });
   };
 

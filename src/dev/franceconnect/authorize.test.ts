@@ -36,7 +36,9 @@ describe('discovery (assertions 1-10)', () => {
   it('3-10: closed key set, issuer with /api/v2, FranceConnect low values', async () => {
     const doc = (await (await fetch(`${fc.issuer}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
     const allowed = new Set(
-      'acr_values_supported authorization_endpoint authorization_response_iss_parameter_supported claim_types_supported claims_parameter_supported claims_supported code_challenge_methods_supported end_session_endpoint grant_types_supported id_token_signing_alg_values_supported issuer jwks_uri request_object_signing_alg_values_supported request_parameter_supported request_uri_parameter_supported response_modes_supported response_types_supported revocation_endpoint scopes_supported subject_types_supported token_endpoint token_endpoint_auth_methods_supported token_endpoint_auth_signing_alg_values_supported userinfo_endpoint userinfo_signing_alg_values_supported'.split(' '),
+      'acr_values_supported authorization_endpoint authorization_response_iss_parameter_supported claim_types_supported claims_parameter_supported claims_supported code_challenge_methods_supported end_session_endpoint grant_types_supported id_token_signing_alg_values_supported issuer jwks_uri request_object_signing_alg_values_supported request_parameter_supported request_uri_parameter_supported response_modes_supported response_types_supported revocation_endpoint scopes_supported subject_types_supported token_endpoint token_endpoint_auth_methods_supported token_endpoint_auth_signing_alg_values_supported userinfo_endpoint userinfo_signing_alg_values_supported'.split(
+        ' ',
+      ),
     );
     expect(Object.keys(doc).filter((key) => !allowed.has(key))).toEqual([]);
     expect(doc.issuer).toBe(fc.issuer);
@@ -59,7 +61,12 @@ describe('discovery (assertions 1-10)', () => {
       claims_parameter_supported: true,
       code_challenge_methods_supported: ['S256'],
     });
-    for (const absent of ['id_token_encryption_alg_values_supported', 'userinfo_encryption_alg_values_supported', 'backchannel_logout_supported', 'introspection_endpoint']) {
+    for (const absent of [
+      'id_token_encryption_alg_values_supported',
+      'userinfo_encryption_alg_values_supported',
+      'backchannel_logout_supported',
+      'introspection_endpoint',
+    ]) {
       expect(doc).not.toHaveProperty(absent);
     }
     expect(doc.scopes_supported).toEqual(expect.arrayContaining(['openid', 'profile', 'preferred_username', 'idp_birthdate']));
@@ -149,7 +156,13 @@ describe('authorize', () => {
   });
 
   it('A8 (21): an unknown or repeated parameter, PKCE included, is a 400 page Y030007', async () => {
-    for (const extra of [{ code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' }, { response_mode: 'query' }, { max_age: '0' }, { login_hint: 'x' }, { foo: 'bar' }]) {
+    for (const extra of [
+      { code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' },
+      { response_mode: 'query' },
+      { max_age: '0' },
+      { login_hint: 'x' },
+      { foo: 'bar' },
+    ]) {
       await expectErrorPage(fc.authorizeUrl(extra), 'Y030007');
     }
     const repeated = fc.authorizeUrl();
@@ -200,7 +213,13 @@ describe('authorize', () => {
 
   it('A15 (28): an unknown scope is silently dropped', async () => {
     const { code } = await fc.code({ scope: 'openid given_name inconnu' });
-    const response = await fc.token({ grant_type: 'authorization_code', code, redirect_uri: `${RP_ORIGIN}/callback`, client_id: CLIENTS.es256.client_id, client_secret: CLIENTS.es256.client_secret });
+    const response = await fc.token({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: `${RP_ORIGIN}/callback`,
+      client_id: CLIENTS.es256.client_id,
+      client_secret: CLIENTS.es256.client_secret,
+    });
     const body = (await response.json()) as { scope: string };
     expect(body.scope.split(' ').sort()).toEqual(['given_name', 'openid']);
   });
@@ -225,11 +244,17 @@ describe('authorize', () => {
   });
 
   it('A19 (32): eidas2 or eidas3 ends on an invalid_acr redirect naming the level, not a 400', async () => {
-    for (const [acr_values, got] of [['eidas2', 'eidas2'], ['eidas3', 'eidas3'], ['inconnu eidas3', 'eidas3']] as const) {
+    for (const [acr_values, got] of [
+      ['eidas2', 'eidas2'],
+      ['eidas3', 'eidas3'],
+      ['inconnu eidas3', 'eidas3'],
+    ] as const) {
       const state = hex();
       const redirect = await rpRedirect(fc.authorizeUrl({ acr_values, state }));
       expect(redirect.searchParams.get('error')).toBe('invalid_acr');
-      expect(redirect.searchParams.get('error_description')).toBe(`acr_value is not valid, should be equal one of these values, expected eidas1, got ${got}`);
+      expect(redirect.searchParams.get('error_description')).toBe(
+        `acr_value is not valid, should be equal one of these values, expected eidas1, got ${got}`,
+      );
       expect(redirect.searchParams.get('state')).toBe(state);
     }
   });

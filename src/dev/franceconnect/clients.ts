@@ -9,7 +9,11 @@ const clientSchema = z.object({
   post_logout_redirect_uris: z.array(z.url()).default([]),
   signing_alg: z.enum(['ES256', 'RS256', 'HS256']).default('ES256'),
   // Scopes this service provider is entitled to; others answer invalid_scope, as on the real platform.
-  scope: z.string().default('openid given_name family_name birthdate gender birthplace birthcountry preferred_username email profile birth identite_pivot idp_birthdate amr'),
+  scope: z
+    .string()
+    .default(
+      'openid given_name family_name birthdate gender birthplace birthcountry preferred_username email profile birth identite_pivot idp_birthdate amr',
+    ),
 });
 
 export type LocalClient = z.infer<typeof clientSchema>;

@@ -1,8 +1,7 @@
 /** FranceConnect's error codes (Y + scope + code) and the French messages of its error page. */
 export const FC_MESSAGES = {
   generic: 'Une erreur technique est survenue. Si le problème persiste, veuillez nous contacter.',
-  serviceProvider:
-    'Une erreur de communication avec le fournisseur de service est survenue. Veuillez réessayer ultérieurement.',
+  serviceProvider: 'Une erreur de communication avec le fournisseur de service est survenue. Veuillez réessayer ultérieurement.',
   retry: 'Une erreur s’est produite, veuillez réessayer ultérieurement.',
   notFound: 'La page demandée n’existe pas.',
 } as const;
@@ -47,9 +46,7 @@ const JSON_CODES: Array<[RegExp, string]> = [
 export function errorPageFor(error: string, description: string | undefined): FcErrorPage {
   const text = `${error} ${description ?? ''}`;
   const match = PAGE_CODES.find(([pattern]) => pattern.test(text));
-  return match
-    ? { status: 400, code: match[1], message: match[2] }
-    : { status: 400, code: 'Y040001', message: FC_MESSAGES.generic };
+  return match ? { status: 400, code: match[1], message: match[2] } : { status: 400, code: 'Y040001', message: FC_MESSAGES.generic };
 }
 
 export function jsonErrorCode(descriptionWithDetail: string): string {

@@ -3,7 +3,7 @@ import { errors } from 'oidc-provider';
 import { useViews } from '../../http/views.js';
 import type { LocalClient } from './clients.js';
 import { discoveryDocument } from './discovery.js';
-import { AUTHORIZE_PARAMS_ERROR, type FcErrorPage, FC_MESSAGES, fcErrorView, BAD_REQUEST_ERROR, NOT_FOUND_ERROR } from './fc-errors.js';
+import { AUTHORIZE_PARAMS_ERROR, BAD_REQUEST_ERROR, FC_MESSAGES, type FcErrorPage, fcErrorView, NOT_FOUND_ERROR } from './fc-errors.js';
 import { interactionRoutes } from './interactions.js';
 import { generateSigningKeys } from './keys.js';
 import type { Persona } from './personas.js';
@@ -40,7 +40,7 @@ export async function createLocalFranceConnect(options: LocalFranceConnectOption
   const checkParams =
     (violationOf: typeof authorizeViolation, page: FcErrorPage): RequestHandler =>
     (req, res, next) => {
-      const params = req.method === 'POST' ? (req.body as Record<string, unknown>) ?? {} : req.query;
+      const params = req.method === 'POST' ? ((req.body as Record<string, unknown>) ?? {}) : req.query;
       const violation = violationOf(params);
       if (violation === undefined) {
         // The real platform only checks that state is present; its documentation asks for 22 characters or more.
@@ -73,7 +73,12 @@ export async function createLocalFranceConnect(options: LocalFranceConnectOption
     next();
   };
   router.get('/authorize', checkParams(authorizeViolation, AUTHORIZE_PARAMS_ERROR), forwardAuthorize);
-  router.post('/authorize', express.urlencoded({ extended: false, limit: '16kb' }), checkParams(authorizeViolation, AUTHORIZE_PARAMS_ERROR), forwardAuthorize);
+  router.post(
+    '/authorize',
+    express.urlencoded({ extended: false, limit: '16kb' }),
+    checkParams(authorizeViolation, AUTHORIZE_PARAMS_ERROR),
+    forwardAuthorize,
+  );
   router.get('/session/end', checkParams(logoutViolation, BAD_REQUEST_ERROR));
   // FranceConnect's browser endpoints answer errors with its HTML page whatever the Accept header says.
   router.use(['/authorize', '/session/end'], (req, _res, next) => {
@@ -88,7 +93,11 @@ export async function createLocalFranceConnect(options: LocalFranceConnectOption
   app.use((_req, res) => showError(res, NOT_FOUND_ERROR));
   const handleError: ErrorRequestHandler = (error, _req, res, _next) => {
     if (error instanceof errors.SessionNotFound) {
-      return showError(res, { status: 400, code: 'Y190001', message: 'Votre session a expiré ou est invalide, fermez l’onglet de votre navigateur et reconnectez-vous.' });
+      return showError(res, {
+        status: 400,
+        code: 'Y190001',
+        message: 'Votre session a expiré ou est invalide, fermez l’onglet de votre navigateur et reconnectez-vous.',
+      });
     }
     const status = (error as { status?: unknown }).status;
     if (typeof status === 'number' && status >= 400 && status < 500) return showError(res, BAD_REQUEST_ERROR);

@@ -18,7 +18,13 @@ async function signedIn() {
     const { redirect, params: sent } = await fc.signIn({}, 'test', browser);
     return { code: redirect.searchParams.get('code') ?? '', params: sent };
   })();
-  const response = await fc.token({ grant_type: 'authorization_code', code, redirect_uri: params.redirect_uri ?? '', client_id: params.client_id ?? '', client_secret: 'secret-de-test-du-client-franceconnect-0123456789' });
+  const response = await fc.token({
+    grant_type: 'authorization_code',
+    code,
+    redirect_uri: params.redirect_uri ?? '',
+    client_id: params.client_id ?? '',
+    client_secret: 'secret-de-test-du-client-franceconnect-0123456789',
+  });
   const { id_token } = (await response.json()) as { id_token: string };
   return { browser, idToken: id_token };
 }
@@ -31,7 +37,11 @@ describe('logout', () => {
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toContain('text/html');
     const form = formWithAction(page.body, /\/session\/end\/confirm$/);
-    const done = await browser.visit(new URL(form.action, fc.issuer), { form: { ...form.fields, logout: 'yes' } }, (next) => next.origin === RP_ORIGIN);
+    const done = await browser.visit(
+      new URL(form.action, fc.issuer),
+      { form: { ...form.fields, logout: 'yes' } },
+      (next) => next.origin === RP_ORIGIN,
+    );
     const redirect = done.chain.at(-1) as URL;
     expect(done.status).toBe(303);
     expect(`${redirect.origin}${redirect.pathname}`).toBe(`${RP_ORIGIN}/logout-callback`);
@@ -61,7 +71,9 @@ describe('logout', () => {
 
   it('L6 (66): an unregistered post_logout_redirect_uri is an error page, never a redirect', async () => {
     const { idToken } = await signedIn();
-    const response = await fetch(sessionEnd({ id_token_hint: idToken, post_logout_redirect_uri: 'https://ailleurs.example/out' }), { redirect: 'manual' });
+    const response = await fetch(sessionEnd({ id_token_hint: idToken, post_logout_redirect_uri: 'https://ailleurs.example/out' }), {
+      redirect: 'manual',
+    });
     expect(response.status).toBe(400);
     expect(response.headers.get('location')).toBeNull();
     expect(textOf(await response.text())).toContain('Erreur Y04CFAEF');

@@ -42,7 +42,17 @@ describe('shipped personas', () => {
 });
 
 describe('persona file format', () => {
-  const valid = { login: 'a', password: 'b', description: 'c', given_name: 'Jean', family_name: 'NOM', gender: 'male', birthdate: '1990-01-01', birthplace: '75056', birthcountry: '99100' };
+  const valid = {
+    login: 'a',
+    password: 'b',
+    description: 'c',
+    given_name: 'Jean',
+    family_name: 'NOM',
+    gender: 'male',
+    birthdate: '1990-01-01',
+    birthplace: '75056',
+    birthcountry: '99100',
+  };
 
   it('rejects a birth in France without a commune, or abroad with one, and duplicate logins', () => {
     expect(() => parsePersonas({ personas: [{ ...valid, birthplace: '' }] }, 'x')).toThrow(/birthplace/);
@@ -53,6 +63,10 @@ describe('persona file format', () => {
 
   it('splits given names into given_name_array and keeps the identity provider birth date', () => {
     const [persona] = parsePersonas({ personas: [{ ...valid, given_name: 'Jean-Luc Marie', idp_birthdate: '1990-01-00' }] }, 'x');
-    expect(personaClaims(persona as NonNullable<typeof persona>)).toMatchObject({ given_name_array: ['Jean-Luc', 'Marie'], idp_birthdate: '1990-01-00', preferred_username: '' });
+    expect(personaClaims(persona as NonNullable<typeof persona>)).toMatchObject({
+      given_name_array: ['Jean-Luc', 'Marie'],
+      idp_birthdate: '1990-01-00',
+      preferred_username: '',
+    });
   });
 });

@@ -2,15 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 /** Faults a reserved persona triggers on purpose, for tests and demonstrations. */
-export const FAULTS = [
-  'access_denied',
-  'wrong_state',
-  'userinfo_error',
-  'slow_token',
-  'tampered_id_token',
-  'tampered_userinfo',
-  'weak_acr',
-] as const;
+export const FAULTS = ['access_denied', 'wrong_state', 'userinfo_error', 'slow_token', 'tampered_id_token', 'tampered_userinfo', 'weak_acr'] as const;
 export type Fault = (typeof FAULTS)[number];
 
 const cogCommune = z.string().regex(/^(\d{5}|2[AB]\d{3})?$/, 'code commune INSEE (5 caractères, 2A/2B pour la Corse) ou vide');
@@ -27,7 +19,10 @@ const personaSchema = z
     gender: z.enum(['female', 'male']),
     birthdate: z.iso.date(),
     // The identity provider's own value, where day or month may be 00 (FranceConnect's idp_birthdate claim).
-    idp_birthdate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+    idp_birthdate: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .optional(),
     birthplace: cogCommune,
     birthcountry: z.string().regex(/^99\d{3}$/, 'code pays INSEE 99XXX'),
     email: z.email().optional(),
@@ -39,10 +34,9 @@ const personaSchema = z
 
 export type Persona = z.infer<typeof personaSchema>;
 
-const personasFileSchema = z.object({ personas: z.array(personaSchema).min(1) }).refine(
-  (file) => new Set(file.personas.map((p) => p.login)).size === file.personas.length,
-  { message: 'chaque login doit être unique' },
-);
+const personasFileSchema = z
+  .object({ personas: z.array(personaSchema).min(1) })
+  .refine((file) => new Set(file.personas.map((p) => p.login)).size === file.personas.length, { message: 'chaque login doit être unique' });
 
 export function parsePersonas(json: unknown, origin: string): Persona[] {
   const parsed = personasFileSchema.safeParse(json);

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { LocalClient } from './clients.js';
 import { SCOPE_CLAIMS } from './discovery.js';
-import { errorPageFor, fcErrorView } from './fc-errors.js';
 import { installFaults } from './faults.js';
+import { errorPageFor, fcErrorView } from './fc-errors.js';
 import { installJsonErrorFormat } from './json-errors.js';
 import type { SigningKeys } from './keys.js';
 import { memoryAdapterFactory } from './memory-adapter.js';
@@ -49,7 +49,10 @@ export function createFranceConnectProvider(options: ProviderOptions): Provider 
     adapter: memoryAdapterFactory(),
     jwks: options.keys.privateJwks as Configuration['jwks'],
     // Named apart from the portal's own oidc-provider cookies: both live on host localhost, and ports do not separate cookies.
-    cookies: { keys: [randomBytes(32).toString('base64url')], names: { session: 'fc_session', interaction: 'fc_interaction', resume: 'fc_interaction_resume' } },
+    cookies: {
+      keys: [randomBytes(32).toString('base64url')],
+      names: { session: 'fc_session', interaction: 'fc_interaction', resume: 'fc_interaction_resume' },
+    },
     acrValues: ['eidas1'],
     claims: SCOPE_CLAIMS,
     scopes: Object.keys(SCOPE_CLAIMS),

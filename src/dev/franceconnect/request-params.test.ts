@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { authorizeViolation, logoutViolation, pickAcr } from './request-params.js';
 import { franceConnectSub } from './subject.js';
 
-const valid = { client_id: 'c', acr_values: 'eidas1', response_type: 'code', nonce: 'n'.repeat(22), state: 's', redirect_uri: 'http://localhost/cb', scope: 'openid' };
+const valid = {
+  client_id: 'c',
+  acr_values: 'eidas1',
+  response_type: 'code',
+  nonce: 'n'.repeat(22),
+  state: 's',
+  redirect_uri: 'http://localhost/cb',
+  scope: 'openid',
+};
 
 describe('authorize parameters', () => {
   it('accept the closed list and name the first violation', () => {
@@ -34,7 +42,17 @@ describe('acr', () => {
 });
 
 describe('sub', () => {
-  const persona = { login: 'x', password: 'y', description: 'z', given_name: 'Jean', family_name: 'NOM', gender: 'male' as const, birthdate: '1990-01-01', birthplace: '75056', birthcountry: '99100' };
+  const persona = {
+    login: 'x',
+    password: 'y',
+    description: 'z',
+    given_name: 'Jean',
+    family_name: 'NOM',
+    gender: 'male' as const,
+    birthdate: '1990-01-01',
+    birthplace: '75056',
+    birthcountry: '99100',
+  };
   it('is 64 hex characters and v1, deterministic per client and secret', () => {
     const sub = franceConnectSub(persona, 'client-a', 'secret');
     expect(sub).toMatch(/^[0-9a-f]{64}v1$/);

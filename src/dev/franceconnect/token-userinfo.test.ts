@@ -50,7 +50,9 @@ describe('token', () => {
     }
     const { id_token } = await fc.tokens({ client_id: CLIENTS.hs256.client_id });
     expect(decodeProtectedHeader(id_token).alg).toBe('HS256');
-    await expect(jwtVerify(id_token, new TextEncoder().encode(SECRET), { issuer: fc.issuer, audience: CLIENTS.hs256.client_id })).resolves.toBeDefined();
+    await expect(
+      jwtVerify(id_token, new TextEncoder().encode(SECRET), { issuer: fc.issuer, audience: CLIENTS.hs256.client_id }),
+    ).resolves.toBeDefined();
   });
 
   it('T4 (42): the ID token carries exactly FranceConnect claims, amr only when asked for', async () => {
@@ -77,27 +79,57 @@ describe('token', () => {
 
   it('T5 (43): a wrong secret is 401 invalid_client in FranceConnect format', async () => {
     const { code } = await fc.code();
-    await expectTokenError(await fc.token(tokenForm(code, { client_secret: 'wrong-client-secret' })), 401, 'invalid_client', 'client authentication failed (invalid secret provided)', 'Y0434A7B');
+    await expectTokenError(
+      await fc.token(tokenForm(code, { client_secret: 'wrong-client-secret' })),
+      401,
+      'invalid_client',
+      'client authentication failed (invalid secret provided)',
+      'Y0434A7B',
+    );
   });
 
   it('T6, T7 (44, 45): a missing or unknown code is refused', async () => {
     await expectTokenError(await fc.token(tokenForm('', {})), 400, 'invalid_request', "missing required parameter 'code' (undefined)", 'Y048017B');
-    await expectTokenError(await fc.token(tokenForm('inconnu'.padEnd(43, 'x'))), 400, 'invalid_grant', 'grant request is invalid (authorization code not found)', 'Y049E20B');
+    await expectTokenError(
+      await fc.token(tokenForm('inconnu'.padEnd(43, 'x'))),
+      400,
+      'invalid_grant',
+      'grant request is invalid (authorization code not found)',
+      'Y049E20B',
+    );
   });
 
   it('T8 (46): a replayed code is refused and revokes the tokens of the first exchange', async () => {
     const { code } = await fc.code();
     const first = (await (await fc.token(tokenForm(code))).json()) as { access_token: string };
     expect((await userinfo(first.access_token)).status).toBe(200);
-    await expectTokenError(await fc.token(tokenForm(code)), 400, 'invalid_grant', 'grant request is invalid (authorization code already consumed)', 'Y0416228');
+    await expectTokenError(
+      await fc.token(tokenForm(code)),
+      400,
+      'invalid_grant',
+      'grant request is invalid (authorization code already consumed)',
+      'Y0416228',
+    );
     expect((await userinfo(first.access_token)).status).toBe(401);
   });
 
   it('T9 (47): another redirect_uri, or another client, cannot redeem the code', async () => {
     const { code } = await fc.code();
-    await expectTokenError(await fc.token(tokenForm(code, { redirect_uri: `${RP_ORIGIN}/autre` })), 400, 'invalid_grant', 'grant request is invalid (authorization code redirect_uri mismatch)', 'Y04F8199');
+    await expectTokenError(
+      await fc.token(tokenForm(code, { redirect_uri: `${RP_ORIGIN}/autre` })),
+      400,
+      'invalid_grant',
+      'grant request is invalid (authorization code redirect_uri mismatch)',
+      'Y04F8199',
+    );
     const other = await fc.code();
-    await expectTokenError(await fc.token(tokenForm(other.code, { client_id: CLIENTS.rs256.client_id })), 400, 'invalid_grant', 'grant request is invalid (client mismatch)', 'Y047A2EA');
+    await expectTokenError(
+      await fc.token(tokenForm(other.code, { client_id: CLIENTS.rs256.client_id })),
+      400,
+      'invalid_grant',
+      'grant request is invalid (client mismatch)',
+      'Y047A2EA',
+    );
   });
 
   it('T10 (48): a missing secret or an unknown client is 401 invalid_client', async () => {
@@ -123,7 +155,13 @@ describe('token', () => {
 
   it('T13 (51): a code_verifier fails PKCE verification, since no challenge could be sent', async () => {
     const { code } = await fc.code();
-    await expectTokenError(await fc.token(tokenForm(code, { code_verifier: hex() })), 400, 'invalid_grant', 'grant request is invalid (PKCE verification failed)', 'Y0446550');
+    await expectTokenError(
+      await fc.token(tokenForm(code, { code_verifier: hex() })),
+      400,
+      'invalid_grant',
+      'grant request is invalid (PKCE verification failed)',
+      'Y0446550',
+    );
   });
 });
 
@@ -142,12 +180,27 @@ describe('userinfo', () => {
   });
 
   it('U3 (55): all identity scopes give exactly the 15 FranceConnect keys; sub equals the ID token sub', async () => {
-    const scope = 'openid profile gender birthdate birthcountry birthplace given_name family_name email preferred_username birth identite_pivot idp_birthdate';
+    const scope =
+      'openid profile gender birthdate birthcountry birthplace given_name family_name email preferred_username birth identite_pivot idp_birthdate';
     const { access_token, id_token } = await fc.tokens({ scope });
     const claims = payloadOf(await (await userinfo(access_token)).text());
-    expect(Object.keys(claims).sort()).toEqual(
-      ['aud', 'birthcountry', 'birthdate', 'birthplace', 'email', 'exp', 'family_name', 'gender', 'given_name', 'given_name_array', 'iat', 'idp_birthdate', 'iss', 'preferred_username', 'sub'],
-    );
+    expect(Object.keys(claims).sort()).toEqual([
+      'aud',
+      'birthcountry',
+      'birthdate',
+      'birthplace',
+      'email',
+      'exp',
+      'family_name',
+      'gender',
+      'given_name',
+      'given_name_array',
+      'iat',
+      'idp_birthdate',
+      'iss',
+      'preferred_username',
+      'sub',
+    ]);
     expect(claims).toMatchObject({
       sub: payloadOf(id_token).sub,
       given_name: 'Angela Claire Louise',
@@ -248,7 +301,13 @@ describe('lifetimes (the local platform runs in this process, so moving the cloc
     vi.useRealTimers();
     const { code } = await fc.code();
     moveClock(31);
-    await expectTokenError(await fc.token(tokenForm(code)), 400, 'invalid_grant', 'grant request is invalid (authorization code not found)', 'Y049E20B');
+    await expectTokenError(
+      await fc.token(tokenForm(code)),
+      400,
+      'invalid_grant',
+      'grant request is invalid (authorization code not found)',
+      'Y049E20B',
+    );
   });
 
   it('U4 (56): an access token is valid 60 seconds, then reads "not found"', async () => {

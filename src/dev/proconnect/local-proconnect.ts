@@ -24,7 +24,8 @@ export const DEFAULT_AGENTS_FILE = fileURLToPath(new URL('./agents.json', import
 
 export function loadAgents(path: string): ProConnectAgent[] {
   const parsed = z.object({ agents: z.array(agentSchema).min(1) }).safeParse(JSON.parse(readFileSync(path, 'utf8')));
-  if (!parsed.success) throw new Error(`Fichier d’agents ${path} invalide : ${parsed.error.issues.map((i) => `${i.path.join('.')} : ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(`Fichier d’agents ${path} invalide : ${parsed.error.issues.map((i) => `${i.path.join('.')} : ${i.message}`).join('; ')}`);
   return parsed.data.agents;
 }
 
@@ -34,7 +35,15 @@ export interface LocalProConnectOptions {
   agents: ProConnectAgent[];
 }
 
-const CLAIMS = { openid: ['sub'], email: ['email'], given_name: ['given_name'], usual_name: ['usual_name'], siret: ['siret'], uid: ['uid'], idp_id: ['idp_id'] };
+const CLAIMS = {
+  openid: ['sub'],
+  email: ['email'],
+  given_name: ['given_name'],
+  usual_name: ['usual_name'],
+  siret: ['siret'],
+  uid: ['uid'],
+  idp_id: ['idp_id'],
+};
 
 /** A local ProConnect for agents: ProConnect's claims, signed ID token and userinfo (ES256), PKCE accepted. */
 export async function createLocalProConnect(options: LocalProConnectOptions): Promise<Express> {
@@ -48,7 +57,10 @@ export async function createLocalProConnect(options: LocalProConnectOptions): Pr
   const configuration: Configuration = {
     adapter: memoryAdapterFactory(),
     jwks: keys.privateJwks as Configuration['jwks'],
-    cookies: { keys: [randomBytes(32).toString('base64url')], names: { session: 'pc_session', interaction: 'pc_interaction', resume: 'pc_interaction_resume' } },
+    cookies: {
+      keys: [randomBytes(32).toString('base64url')],
+      names: { session: 'pc_session', interaction: 'pc_interaction', resume: 'pc_interaction_resume' },
+    },
     clients: [
       {
         client_id: options.client.clientId,
@@ -107,7 +119,9 @@ export async function createLocalProConnect(options: LocalProConnectOptions): Pr
 
   const renderLogin = async (req: Request, res: Response, status: number, error?: string) => {
     const details = await provider.interactionDetails(req, res);
-    res.status(status).render('dev/proconnect/login.njk', { action: `${mountPath}/interaction/${details.uid}/login`, agents: [...agents.values()], error });
+    res
+      .status(status)
+      .render('dev/proconnect/login.njk', { action: `${mountPath}/interaction/${details.uid}/login`, agents: [...agents.values()], error });
   };
 
   const router = express.Router();
@@ -115,11 +129,17 @@ export async function createLocalProConnect(options: LocalProConnectOptions): Pr
   router.post('/interaction/:uid/login', express.urlencoded({ extended: false, limit: '4kb' }), async (req, res) => {
     const body = z.object({ login: z.string(), password: z.string() }).safeParse(req.body);
     const agent = body.success ? agents.get(body.data.login) : undefined;
-    if (!body.success || agent === undefined || agent.password !== body.data.password) return renderLogin(req, res, 401, 'Identifiant ou mot de passe incorrect.');
+    if (!body.success || agent === undefined || agent.password !== body.data.password)
+      return renderLogin(req, res, 401, 'Identifiant ou mot de passe incorrect.');
     const details = await provider.interactionDetails(req, res);
     const grant = new provider.Grant({ accountId: agent.uid, clientId: String(details.params.client_id) });
     grant.addOIDCScope(String(details.params.scope));
-    await provider.interactionFinished(req, res, { login: { accountId: agent.uid, acr: 'eidas1' }, consent: { grantId: await grant.save() } }, { mergeWithLastSubmission: false });
+    await provider.interactionFinished(
+      req,
+      res,
+      { login: { accountId: agent.uid, acr: 'eidas1' }, consent: { grantId: await grant.save() } },
+      { mergeWithLastSubmission: false },
+    );
   });
   router.use(provider.callback());
   app.use(mountPath, router);

@@ -35,7 +35,8 @@ export function loadCaseFiles(directory: string): CaseFile[] {
     .sort()
     .map((file) => {
       const parsed = caseFileSchema.safeParse(JSON.parse(readFileSync(join(directory, file), 'utf8')));
-      if (!parsed.success) throw new Error(`cas du bac à sable ${file} invalides : ${parsed.error.issues.map((i) => `${i.path.join('.')} : ${i.message}`).join('; ')}`);
+      if (!parsed.success)
+        throw new Error(`cas du bac à sable ${file} invalides : ${parsed.error.issues.map((i) => `${i.path.join('.')} : ${i.message}`).join('; ')}`);
       return { ...parsed.data, name: file.replace(/\.json$/, '') };
     });
 }
@@ -90,7 +91,8 @@ export function createSandbox(options: { token: string; casesDir?: string }): Ex
   });
   app.put('/_sandbox/pannes/:api', express.json(), (req, res) => {
     const body = faultBody.safeParse({ ...req.body, api: req.params.api });
-    if (!body.success || !files.some((file) => file.name === body.data.api)) return res.status(400).json({ error: 'api ou statut inconnu (502, 503, 504)' });
+    if (!body.success || !files.some((file) => file.name === body.data.api))
+      return res.status(400).json({ error: 'api ou statut inconnu (502, 503, 504)' });
     faults.set(body.data.api, body.data.status);
     res.status(204).end();
   });
@@ -110,12 +112,15 @@ export function createSandbox(options: { token: string; casesDir?: string }): Ex
       }
       const recipient = req.query.recipient;
       if (recipient === undefined) return apiError(res, 422, '00203', 'Entité non processable', 'Le paramètre recipient est obligatoire.');
-      if (typeof recipient !== 'string' || !isValidSiret(recipient)) return apiError(res, 422, '00210', 'Entité non processable', 'Le paramètre recipient n’est pas un numéro SIRET valide.');
+      if (typeof recipient !== 'string' || !isValidSiret(recipient))
+        return apiError(res, 422, '00210', 'Entité non processable', 'Le paramètre recipient n’est pas un numéro SIRET valide.');
       const fault = faults.get(file.name);
       const prefix = file.not_found.code.slice(0, 2);
       if (fault !== undefined) {
         const text = FAULT_TEXTS[fault] ?? FAULT_TEXTS[502];
-        return res.status(fault).json({ errors: [{ code: `${prefix}${text?.code}`, title: text?.title, detail: text?.detail, source: null, meta: { provider: file.provider } }] });
+        return res.status(fault).json({
+          errors: [{ code: `${prefix}${text?.code}`, title: text?.title, detail: text?.detail, source: null, meta: { provider: file.provider } }],
+        });
       }
       const match = byKey.get(matchingKey(req.query as Record<string, unknown>));
       if (match === undefined) {

@@ -16,4 +16,7 @@ const franceTravail = (api: string, route: string): SourceDefinition => ({
   },
 });
 
-export const FRANCE_TRAVAIL_SOURCES = [franceTravail('france_travail_statut', STATUT_ROUTE), franceTravail('france_travail_indemnites', '/v3/france_travail/indemnites/identifiant')];
+export const FRANCE_TRAVAIL_SOURCES = [
+  franceTravail('france_travail_statut', STATUT_ROUTE),
+  franceTravail('france_travail_indemnites', '/v3/france_travail/indemnites/identifiant'),
+];

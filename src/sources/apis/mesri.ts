@@ -7,7 +7,8 @@ export const MESRI_SOURCE: SourceDefinition = {
   api: 'statut_etudiant',
   request(identity, inputs): SourceRequest {
     // An INE is typed by the citizen: the file it finds must be theirs.
-    if (inputs.ine !== undefined) return { route: '/v3/mesri/statut_etudiant/ine', params: { ine: inputs.ine }, holderCheck: { holder: holderFromIdentite } };
+    if (inputs.ine !== undefined)
+      return { route: '/v3/mesri/statut_etudiant/ine', params: { ine: inputs.ine }, holderCheck: { holder: holderFromIdentite } };
     const { prenoms = [], nomUsage: _usage, ...params } = identityParams(identity);
     return { route: '/v3/mesri/statut_etudiant/identite', params: { ...params, prenoms: [String(prenoms[0])] } };
   },
