@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/database.js';
 import type { Database } from '../src/db/schema.js';
-import { purgeExpiredJustificatifs } from '../src/gateway/retention.js';
+import { purgeExpiredJustificatifs } from '../src/justificatif/retention.js';
 import { createJournal, verifyJournal } from '../src/journal/journal.js';
 import { type Page, TestBrowser } from './helpers/browser.js';
 import { formWithAction, textOf, titleOf } from './helpers/html.js';

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openDatabase } from '../src/db/database.js';
 import type { Database } from '../src/db/schema.js';
-import { createDataCipher } from '../src/gateway/data-encryption.js';
+import { createDataCipher } from '../src/crypto/data-cipher.js';
 import { addMonths } from '../src/registry/habilitation.js';
 import { createRegistry, type Registry } from '../src/registry/registry.service.js';
 import { TestBrowser } from './helpers/browser.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/database.js';
-import { createDataCipher } from '../src/gateway/data-encryption.js';
+import { createDataCipher } from '../src/crypto/data-cipher.js';
 import { type Page, TestBrowser } from './helpers/browser.js';
 import { formWithAction, textOf, titleOf } from './helpers/html.js';
 import { confirmFranceConnectLogout, openFranceConnectLogin, signIn, signOut, submitFranceConnectLogin } from './helpers/journeys.js';

@@ -4,14 +4,14 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { titleOf } from '../catalogue/catalogue.js';
 import type { Database } from '../db/schema.js';
-import { displayData, frenchDate } from '../gateway/data-display.js';
+import { displayData, frenchDate } from '../wording/values.fr.js';
 import type { Gateway } from '../gateway/gateway.service.js';
-import { normaliseReference } from '../gateway/reference.js';
+import { normaliseReference } from '../justificatif/reference.js';
 import { renderError } from '../http/error-handler.js';
 import { AppError } from '../http/errors.js';
 import { regenerateSession } from '../http/session.js';
 import type { Journal } from '../journal/journal.js';
-import { deleteAgent, findAgent, findAuthorisations, insertAgent, listAgents, recordProConnectSub } from './agent.repository.js';
+import { deleteAgent, findAgent, findAuthorisations, insertAgent, listAgents, recordProConnectSub } from '../registry/agent.repository.js';
 import {
   countJustificatifs,
   findByReference,

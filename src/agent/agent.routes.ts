@@ -7,7 +7,7 @@ import { formRateLimit } from '../http/form-rate-limit.js';
 import { type Route, routerFrom } from '../http/route-table.js';
 import { completeSignOut, type SignOutOptions, startSignOut } from '../oidc-client/sign-out.controller.js';
 import { type AgentDependencies, agentController } from './agent.controller.js';
-import { findAgentById } from './agent.repository.js';
+import { findAgentById } from '../registry/agent.repository.js';
 
 const formBody = express.urlencoded({ extended: false, limit: '8kb' });
 

@@ -7,7 +7,7 @@ import { RETRY_AFTER_SECONDS } from '../http/error-handler.js';
 import { verifyClientSecret } from '../registry/client-secret.js';
 import { type ClientLoader, databaseAdapterFactory, StorageUnavailable } from './oidc-adapter.js';
 import { pairwiseSubject } from './pairwise.js';
-import type { PrivateJwks } from './signing-keys.js';
+import type { PrivateJwks } from '../signing/signing-keys.js';
 
 export interface AuthorizationServerOptions {
   issuer: string;

@@ -1,12 +1,12 @@
 import type { Request, RequestHandler } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { frenchDate } from '../gateway/data-display.js';
-import type { DataCipher } from '../gateway/data-encryption.js';
-import { normaliseReference } from '../gateway/reference.js';
+import { frenchDate } from '../wording/values.fr.js';
+import type { DataCipher } from '../crypto/data-cipher.js';
+import { normaliseReference } from '../justificatif/reference.js';
 import { AppError } from '../http/errors.js';
 import { accessLog } from './access-log.js';
-import type { TransmissionReceipt } from './receipt.js';
+import type { TransmissionReceipt } from '../justificatif/receipt.js';
 import { findShare, listShares, type Share, statusOf } from './share.repository.js';
 import type { Withdraw } from './withdrawal.service.js';
 

@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type Provider from 'oidc-provider';
 import type { Database } from '../db/schema.js';
-import type { DataCipher } from '../gateway/data-encryption.js';
-import type { JustificatifSigner } from '../gateway/justificatif-signer.js';
+import type { DataCipher } from '../crypto/data-cipher.js';
+import type { JustificatifSigner } from '../signing/jws.js';
 import type { Journal } from '../journal/journal.js';
-import { erasureReceipt, type TransmissionReceipt } from './receipt.js';
+import { erasureReceipt, type TransmissionReceipt } from '../justificatif/receipt.js';
 import type { Share } from './share.repository.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');

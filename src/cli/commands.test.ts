@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { temporaryDatabase } from '../../test/helpers/database.js';
 import type { Database } from '../db/schema.js';
-import { purgeExpiredJustificatifs } from '../gateway/retention.js';
+import { purgeExpiredJustificatifs } from '../justificatif/retention.js';
 import { createJournal, verifyJournal } from '../journal/journal.js';
 import { verifyClientSecret } from '../registry/client-secret.js';
 import { addMonths } from '../registry/habilitation.js';

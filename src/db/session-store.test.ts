@@ -3,7 +3,7 @@ import type { SessionData } from 'express-session';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { temporaryDatabase } from '../../test/helpers/database.js';
-import { createDataCipher } from '../gateway/data-encryption.js';
+import { createDataCipher } from '../crypto/data-cipher.js';
 import { migrateToLatest } from './migrate.js';
 import type { Database } from './schema.js';
 import { DatabaseSessionStore } from './session-store.js';

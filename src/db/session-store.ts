@@ -1,6 +1,6 @@
 import session from 'express-session';
 import type { Kysely } from 'kysely';
-import type { DataCipher } from '../gateway/data-encryption.js';
+import type { DataCipher } from '../crypto/data-cipher.js';
 import type { Database } from './schema.js';
 
 type Callback = (error?: unknown) => void;

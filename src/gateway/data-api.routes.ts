@@ -7,7 +7,7 @@ import { API_ERRORS, sendApiError } from '../http/api-errors.js';
 import { type Route, routerFrom } from '../http/route-table.js';
 import type { Journal } from '../journal/journal.js';
 import type { Gateway } from './gateway.service.js';
-import type { JustificatifDocument } from './justificatif.js';
+import type { JustificatifDocument } from '../justificatif/document.js';
 
 interface TokenContext {
   clientId: string;

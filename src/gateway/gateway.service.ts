@@ -2,17 +2,17 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { pairwiseSubject } from '../authorization/pairwise.js';
 import type { RequestView } from '../authorization/request.view-model.js';
-import { transmissionReceipt } from '../citizen/receipt.js';
+import { transmissionReceipt } from '../justificatif/receipt.js';
 import type { Database, JustificatifTable } from '../db/schema.js';
 import type { CitizenIdentity } from '../franceconnect/citizen-identity.js';
 import type { ExtraInputs } from '../sources/source-definition.js';
 import type { SourceFetcher, SourceOutcome } from '../sources/source-fetcher.js';
-import type { DataCipher } from './data-encryption.js';
-import { buildJustificatif, type JustificatifDocument } from './justificatif.js';
-import { findJustificatifByGrant, insertJustificatif } from './justificatif.repository.js';
-import type { JustificatifSigner } from './justificatif-signer.js';
-import { apisFor, previewItems } from './preview.js';
-import { newReference } from './reference.js';
+import type { DataCipher } from '../crypto/data-cipher.js';
+import { buildJustificatif, type JustificatifDocument } from '../justificatif/document.js';
+import { findJustificatifByGrant, insertJustificatif } from '../justificatif/justificatif.repository.js';
+import type { JustificatifSigner } from '../signing/jws.js';
+import { apisFor, previewItems } from '../sources/items.js';
+import { newReference } from '../justificatif/reference.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

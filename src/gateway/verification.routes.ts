@@ -3,9 +3,9 @@ import type { Kysely } from 'kysely';
 import { findByReference } from '../agent/agent-justificatif.repository.js';
 import type { Database } from '../db/schema.js';
 import { type Route, routerFrom } from '../http/route-table.js';
-import { frenchDate } from './data-display.js';
+import { frenchDate } from '../wording/values.fr.js';
 import type { Gateway } from './gateway.service.js';
-import { normaliseReference, REFERENCE_PATTERN } from './reference.js';
+import { normaliseReference, REFERENCE_PATTERN } from '../justificatif/reference.js';
 
 /**
  * GET /verifier?numero=PP-…: anyone holding a printed justificatif learns whether it exists, is valid and unaltered,

@@ -1,4 +1,4 @@
-import { ERROR_MESSAGES, type ErrorCode } from './messages.fr.js';
+import { ERROR_MESSAGES, type ErrorCode } from '../wording/messages.fr.js';
 
 /** An error the person is shown: a stable code, its HTTP status, and its French page in the catalogue. */
 export class AppError extends Error {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IDToken } from 'openid-client';
 import { z } from 'zod';
 import { AppError } from '../http/errors.js';
-import type { ErrorCode } from '../http/messages.fr.js';
+import type { ErrorCode } from '../wording/messages.fr.js';
 import { isUnreachable, type OidcConnector, upstreamErrorStatus } from './connector.js';
 
 /** The error page shown for each way a sign-in can fail, per provider (FC-00x for FranceConnect, PC-00x for ProConnect). */

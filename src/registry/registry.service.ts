@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { deleteAgentByEmail, findAgent, insertAgent, listAgents } from '../agent/agent.repository.js';
+import { deleteAgentByEmail, findAgent, insertAgent, listAgents } from './agent.repository.js';
 import { isCatalogueScope } from '../catalogue/catalogue.js';
 import type { Database, HabilitationTable } from '../db/schema.js';
 import { generateClientSecret, hashClientSecret } from './client-secret.js';

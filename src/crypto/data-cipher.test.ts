@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createDataCipher } from './data-encryption.js';
+import { createDataCipher } from './data-cipher.js';
 
 describe('data encryption', () => {
   const cipher = createDataCipher(randomBytes(32));

@@ -1,9 +1,9 @@
 import { apiOf } from '../catalogue/catalogue.js';
 import { PRODUCERS } from '../catalogue/producers.js';
 import { SCOPES } from '../catalogue/scopes.js';
-import type { ItemStatus } from '../sources/item-status.js';
-import { project } from '../sources/projection.js';
-import type { SourceOutcome } from '../sources/source-fetcher.js';
+import type { ItemStatus } from './item-status.js';
+import { project } from './projection.js';
+import type { SourceOutcome } from './source-fetcher.js';
 
 export interface PreviewItem {
   scope: string;

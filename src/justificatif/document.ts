@@ -1,6 +1,6 @@
 import type { RequestView } from '../authorization/request.view-model.js';
 import { STATUS_CODES, STATUS_TEXTS } from '../sources/item-status.js';
-import type { PreviewItem } from './preview.js';
+import type { PreviewItem } from '../sources/items.js';
 
 /** The justificatif as service providers receive it; keys in French, as API Particulier's own answers. */
 export interface JustificatifDocument {

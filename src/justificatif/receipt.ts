@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { JustificatifDocument } from '../gateway/justificatif.js';
+import type { JustificatifDocument } from './document.js';
 import { canonicalJson } from '../journal/canonical-json.js';
 
 /**

@@ -1,6 +1,6 @@
 import { createLocalJWKSet, importJWK, type JWK, jwtVerify, SignJWT } from 'jose';
-import type { PrivateJwks } from '../authorization/signing-keys.js';
-import type { JustificatifDocument } from './justificatif.js';
+import type { PrivateJwks } from './signing-keys.js';
+import type { JustificatifDocument } from '../justificatif/document.js';
 
 /** The public half of our signing keys, for /.well-known/jwks.json. */
 export function publicJwks(keys: PrivateJwks): { keys: JWK[] } {
