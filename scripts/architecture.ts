@@ -66,7 +66,12 @@ export function readSources(base = join(root, 'src')): SourceFile[] {
       if (entry.isDirectory()) walk(path);
       else if (entry.name.endsWith('.ts')) {
         const inside = relative(base, path).split('/');
-        files.push({ path: relative(root, path), folder: inside.length > 1 ? (inside[0] ?? '.') : '.', text: readFileSync(path, 'utf8'), test: entry.name.endsWith('.test.ts') });
+        files.push({
+          path: relative(root, path),
+          folder: inside.length > 1 ? (inside[0] ?? '.') : '.',
+          text: readFileSync(path, 'utf8'),
+          test: entry.name.endsWith('.test.ts'),
+        });
       }
     }
   };
@@ -98,11 +103,27 @@ export function importsOf(file: SourceFile): Import[] {
   return found;
 }
 
-/** Tables named in Kysely calls or as qualified columns ('justificatif.id'). */
+/** Each table's columns, read from the database's type (src/db/schema.ts). */
+export function columnsByTable(schema = readFileSync(join(root, 'src/db/schema.ts'), 'utf8')): Map<string, Set<string>> {
+  const interfaces = new Map<string, Set<string>>();
+  for (const match of schema.matchAll(/export interface (\w+Table) \{([^}]*)\}/g)) {
+    interfaces.set(match[1] ?? '', new Set([...(match[2] ?? '').matchAll(/^\s*(\w+)\??:/gm)].map((column) => column[1] ?? '')));
+  }
+  const tables = new Map<string, Set<string>>();
+  for (const match of (/export interface Database \{([^}]*)\}/.exec(schema)?.[1] ?? '').matchAll(/(\w+): (\w+);/g)) {
+    tables.set(match[1] ?? '', interfaces.get(match[2] ?? '') ?? new Set());
+  }
+  return tables;
+}
+
+const COLUMNS = columnsByTable();
+const KYSELY_TABLE = /\.(?:selectFrom|insertInto|updateTable|deleteFrom|innerJoin|leftJoin|rightJoin|fullJoin|mergeInto)\(\s*'(\w+)/g;
+
+/** Tables named in Kysely calls or as qualified columns ('justificatif.reference'), not in words like 'justificatif.fetched'. */
 export function tablesOf(file: SourceFile): Set<string> {
   const tables = new Set<string>();
-  for (const match of file.text.matchAll(/\.(?:selectFrom|insertInto|updateTable|deleteFrom|innerJoin|leftJoin|rightJoin|fullJoin|mergeInto)\(\s*'(\w+)/g)) tables.add(match[1] ?? '');
-  for (const match of file.text.matchAll(/'(\w+)\.\w+(?: as \w+)?'/g)) if (match[1] !== undefined && match[1] in TABLE_OWNERS) tables.add(match[1]);
+  for (const match of file.text.matchAll(KYSELY_TABLE)) tables.add(match[1] ?? '');
+  for (const [, table = '', column = ''] of file.text.matchAll(/'(\w+)\.(\w+)(?: as \w+)?'/g)) if (COLUMNS.get(table)?.has(column)) tables.add(table);
   return tables;
 }
 
@@ -124,7 +145,9 @@ export function analyse(files = readSources()): Report {
       edges.set(key, (edges.get(key) ?? 0) + 1);
       const [floor, target] = [FLOORS[file.folder], FLOORS[imported.folder]];
       if (floor !== undefined && target !== undefined && target >= floor) {
-        violations.push(`${file.path} importe ${imported.target} : ${file.folder}/ (étage ${floor}) ne doit pas dépendre de ${imported.folder}/ (étage ${target})`);
+        violations.push(
+          `${file.path} importe ${imported.target} : ${file.folder}/ (étage ${floor}) ne doit pas dépendre de ${imported.folder}/ (étage ${target})`,
+        );
       }
       if (imported.folder === 'dev' && file.folder !== 'dev' && !imported.dynamic) {
         violations.push(`${file.path} importe ${imported.target} statiquement : dev/ ne se charge que par import() hors production`);
@@ -151,7 +174,8 @@ export function analyse(files = readSources()): Report {
     };
   });
   for (const folder of folders) {
-    if (folder.folder !== '.' && folder.files > 0 && folder.tests === 0) violations.push(`${folder.folder}/ n’a aucun test unitaire à côté de sa logique`);
+    if (folder.folder !== '.' && folder.files > 0 && folder.tests === 0)
+      violations.push(`${folder.folder}/ n’a aucun test unitaire à côté de sa logique`);
   }
   return { violations, folders, edges };
 }
@@ -163,6 +187,10 @@ if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === normaliz
   const total = [...report.edges.values()].reduce((sum, n) => sum + n, 0);
   console.log(`\nImports entre dossiers : ${total}, sur ${report.edges.size} paires de dossiers`);
   if (process.argv.includes('--edges')) for (const [edge, n] of [...report.edges].sort()) console.log(`  ${edge} ${n}`);
-  console.log(report.violations.length === 0 ? '\nAucune règle enfreinte.' : `\n${report.violations.length} règle(s) enfreinte(s) :\n- ${report.violations.join('\n- ')}`);
+  console.log(
+    report.violations.length === 0
+      ? '\nAucune règle enfreinte.'
+      : `\n${report.violations.length} règle(s) enfreinte(s) :\n- ${report.violations.join('\n- ')}`,
+  );
   process.exitCode = report.violations.length === 0 ? 0 : 1;
 }

@@ -3,29 +3,24 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { createProConnectService } from './agent/proconnect.service.js';
 import { purgeExpiredOidcPayloads } from './authorization/oidc-adapter.js';
-import { loadSigningKeys } from './signing/signing-keys.js';
 import type { Config } from './config/config.js';
+import { createDataCipher } from './crypto/data-cipher.js';
+import { createPseudonyms } from './crypto/pseudonyms.js';
 import { lockUntilCommit, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import type { Database } from './db/schema.js';
 import { DatabaseSessionStore } from './db/session-store.js';
-import { createDemoServiceProvider } from './dev/demo-sp/demo-sp.js';
-import { loadClients, parseClient } from './dev/franceconnect/clients.js';
-import { createLocalFranceConnect } from './dev/franceconnect/local-franceconnect.js';
-import { loadPersonas } from './dev/franceconnect/personas.js';
-import { createLocalProConnect, loadAgents } from './dev/proconnect/local-proconnect.js';
-import { createSandbox } from './dev/sandbox/sandbox.js';
 import { createFranceConnectService } from './franceconnect/franceconnect.service.js';
-import { createDataCipher } from './crypto/data-cipher.js';
 import { createGateway } from './gateway/gateway.service.js';
-import { createJustificatifSigner, createJustificatifVerifier } from './signing/jws.js';
-import { purgeExpiredJustificatifs } from './justificatif/retention.js';
-import { createApp } from './http/app.js';
 import { type OpenPort, openPort } from './http/listen.js';
 import { createJournal } from './journal/journal.js';
+import { purgeExpiredJustificatifs } from './justificatif/retention.js';
 import { createOidcConnector } from './oidc-client/connector.js';
+import { createPortal } from './portal.js';
 import { createRegistry } from './registry/registry.service.js';
 import { applySeed } from './registry/seed.js';
+import { createSigner, createVerifier } from './signing/jws.js';
+import { loadSigningKeys } from './signing/signing-keys.js';
 import { createApiParticulierClient } from './sources/api-particulier.client.js';
 import { createSourceFetcher } from './sources/source-fetcher.js';
 
@@ -49,10 +44,11 @@ export async function startServices(
   logger: Logger,
   ports: { portal?: OpenPort; franceconnect?: OpenPort; proconnect?: OpenPort; sandbox?: OpenPort; demoServiceProvider?: OpenPort } = {},
 ): Promise<RunningServices> {
-  const franceconnect = config.localUpstreams.enabled ? await startLocalFranceConnect(config, logger, ports.franceconnect) : undefined;
-
-  const sandbox = config.localUpstreams.enabled ? await startSandbox(config, logger, ports.sandbox) : undefined;
-  const proconnect = config.localUpstreams.enabled ? await startLocalProConnect(config, logger, ports.proconnect) : undefined;
+  // The local upstreams are development mocks: loaded only when asked, never part of production's code.
+  const local = config.localUpstreams.enabled ? await import('./dev/local-upstreams.js') : undefined;
+  const franceconnect = await local?.startLocalFranceConnect(config, logger, ports.franceconnect);
+  const sandbox = await local?.startSandbox(config, logger, ports.sandbox);
+  const proconnect = await local?.startLocalProConnect(config, logger, ports.proconnect);
 
   const db = openDatabase(config.database, (error) =>
     logger.warn({ err: error }, 'connexion à la base de données perdue ; une nouvelle sera ouverte'),
@@ -65,7 +61,7 @@ export async function startServices(
   portal.attach(app);
   logger.info({ url: config.http.publicUrl }, 'portail démarré');
 
-  const demoServiceProvider = config.localUpstreams.enabled ? await startDemoServiceProvider(config, logger, ports.demoServiceProvider) : undefined;
+  const demoServiceProvider = await local?.startDemoServiceProvider(config, logger, ports.demoServiceProvider);
 
   return {
     portal,
@@ -79,53 +75,6 @@ export async function startServices(
       await db.destroy();
     },
   };
-}
-
-async function startLocalFranceConnect(config: Config, logger: Logger, port: OpenPort | undefined): Promise<OpenPort> {
-  const settings = config.localUpstreams.franceconnect;
-  const fcLogger = logger.child({ upstream: 'franceconnect-local' });
-  const portalClient = parseClient({
-    client_id: config.franceconnect.clientId,
-    client_secret: config.franceconnect.clientSecret,
-    client_name: 'Passerelle Particulier',
-    redirect_uris: [config.franceconnect.redirectUri],
-    post_logout_redirect_uris: [config.franceconnect.postLogoutRedirectUri],
-    signing_alg: config.franceconnect.signingAlg,
-  });
-  const app = await createLocalFranceConnect({
-    issuer: config.franceconnect.issuer,
-    clients: [portalClient, ...(settings.clientsFile === undefined ? [] : loadClients(settings.clientsFile))],
-    personas: loadPersonas(settings.personasFile),
-    subSecret: settings.subSecret,
-    slowTokenMs: settings.slowTokenMs,
-    warn: (message) => fcLogger.warn(message),
-  });
-  const opened = port ?? (await openPort(config.http.host, settings.port));
-  opened.attach(app);
-  logger.info({ issuer: config.franceconnect.issuer }, 'FranceConnect local démarré');
-  return opened;
-}
-
-async function startDemoServiceProvider(config: Config, logger: Logger, port: OpenPort | undefined): Promise<OpenPort> {
-  const settings = config.demoServiceProvider;
-  const app = createDemoServiceProvider({
-    url: settings.url,
-    issuer: config.authorization.issuer,
-    clientId: settings.clientId,
-    clientSecret: settings.clientSecret,
-    log: logger.child({ upstream: 'fournisseur-de-service-demo' }),
-  });
-  const opened = port ?? (await openPort(config.http.host, settings.port));
-  opened.attach(app);
-  logger.info({ url: settings.url }, 'fournisseur de service de démonstration démarré');
-  return opened;
-}
-
-async function startSandbox(config: Config, logger: Logger, port: OpenPort | undefined): Promise<OpenPort> {
-  const opened = port ?? (await openPort(config.http.host, config.localUpstreams.sandboxPort));
-  opened.attach(createSandbox({ token: config.sources.apiParticulierToken }));
-  logger.info({ url: config.sources.apiParticulierUrl }, 'bac à sable API Particulier démarré');
-  return opened;
 }
 
 /** Builds the portal's app and its real adapters on an open, migrated database. */
@@ -146,7 +95,6 @@ export async function composeApp(config: Config, db: Kysely<Database>, logger: L
   }
   const signingKeys = await loadSigningKeys(db, config.authorization.jwks);
   const journal = createJournal(db);
-  const sign = await createJustificatifSigner(signingKeys, config.http.publicUrl);
 
   const cipher = createDataCipher(Buffer.from(config.dataEncryptionKey, 'base64url'));
   const sessionStore = new DatabaseSessionStore(db, cipher);
@@ -164,22 +112,45 @@ export async function composeApp(config: Config, db: Kysely<Database>, logger: L
   const retentionTimer = setInterval(retention, config.retention.purgeIntervalMinutes * 60 * 1000).unref();
   const purgeTimer = { stop: () => [sessionTimer, retentionTimer].forEach(clearInterval) };
 
-  const connector = createOidcConnector({
-    issuer: config.franceconnect.issuer,
-    clientId: config.franceconnect.clientId,
-    clientSecret: config.franceconnect.clientSecret,
-    signingAlg: config.franceconnect.signingAlg,
-    timeoutMs: config.franceconnect.timeoutMs,
-    usePkce: false,
-  });
-  const app = createApp({
+  const fetcher = createSourceFetcher(
+    createApiParticulierClient({
+      baseUrl: config.sources.apiParticulierUrl,
+      token: config.sources.apiParticulierToken,
+      timeoutMs: config.sources.timeoutMs,
+    }),
+    { failureThreshold: 5, openMs: 30_000 },
+    logger.child({ component: 'sources' }),
+    (outcome) =>
+      journal.append({
+        type: 'source.fetched',
+        actor: 'system',
+        subject: `source:${outcome.api}`,
+        data: { status: outcome.status, http: outcome.httpStatus ?? null, requestId: outcome.requestId },
+      }),
+  );
+  const app = createPortal({
     config,
     db,
     logger,
     sessionStore,
-    franceconnect: createFranceConnectService(connector, config.franceconnect),
     registry,
+    journal,
     signingKeys,
+    cipher,
+    sign: await createSigner(signingKeys, config.http.publicUrl),
+    verify: createVerifier(signingKeys, config.http.publicUrl),
+    pseudonyms: createPseudonyms(config.authorization.pairwiseSecret),
+    franceconnect: createFranceConnectService(
+      createOidcConnector({
+        issuer: config.franceconnect.issuer,
+        clientId: config.franceconnect.clientId,
+        clientSecret: config.franceconnect.clientSecret,
+        signingAlg: config.franceconnect.signingAlg,
+        timeoutMs: config.franceconnect.timeoutMs,
+        usePkce: false,
+      }),
+      config.franceconnect,
+    ),
     proconnect: createProConnectService(
       createOidcConnector({
         issuer: config.proconnect.issuer,
@@ -191,50 +162,7 @@ export async function composeApp(config: Config, db: Kysely<Database>, logger: L
       }),
       config.proconnect,
     ),
-    cipher,
-    sign,
-    gateway: createGateway({
-      db,
-      cipher,
-      sign,
-      verifySignature: createJustificatifVerifier(signingKeys, config.http.publicUrl),
-      pairwiseSecret: config.authorization.pairwiseSecret,
-      portalUrl: config.http.publicUrl,
-      fetcher: createSourceFetcher(
-        createApiParticulierClient({
-          baseUrl: config.sources.apiParticulierUrl,
-          token: config.sources.apiParticulierToken,
-          timeoutMs: config.sources.timeoutMs,
-        }),
-        { failureThreshold: 5, openMs: 30_000 },
-        logger.child({ component: 'sources' }),
-        (outcome) =>
-          journal.append({
-            type: 'source.fetched',
-            actor: 'system',
-            subject: `source:${outcome.api}`,
-            data: { status: outcome.status, http: outcome.httpStatus ?? null, requestId: outcome.requestId },
-          }),
-      ),
-    }),
-    journal,
+    gateway: createGateway({ fetcher }),
   });
   return { app, purgeTimer };
-}
-
-async function startLocalProConnect(config: Config, logger: Logger, port: OpenPort | undefined): Promise<OpenPort> {
-  const app = await createLocalProConnect({
-    issuer: config.proconnect.issuer,
-    client: {
-      clientId: config.proconnect.clientId,
-      clientSecret: config.proconnect.clientSecret,
-      redirectUri: config.proconnect.redirectUri,
-      postLogoutRedirectUri: config.proconnect.postLogoutRedirectUri,
-    },
-    agents: loadAgents(config.localUpstreams.agentsFile),
-  });
-  const opened = port ?? (await openPort(config.http.host, config.localUpstreams.proconnectPort));
-  opened.attach(app);
-  logger.info({ issuer: config.proconnect.issuer }, 'ProConnect local démarré');
-  return opened;
 }

@@ -1,9 +1,9 @@
 import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from 'jose';
 import type { Kysely } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createDataCipher } from '../src/crypto/data-cipher.js';
 import { openDatabase } from '../src/db/database.js';
 import type { Database } from '../src/db/schema.js';
-import { createDataCipher } from '../src/crypto/data-cipher.js';
 import { addMonths } from '../src/registry/habilitation.js';
 import { createRegistry, type Registry } from '../src/registry/registry.service.js';
 import { TestBrowser } from './helpers/browser.js';

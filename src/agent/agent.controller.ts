@@ -1,36 +1,21 @@
-import { randomUUID } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
-import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { titleOf } from '../catalogue/catalogue.js';
-import type { Database } from '../db/schema.js';
-import { displayData, frenchDate } from '../wording/values.fr.js';
-import type { Gateway } from '../gateway/gateway.service.js';
-import { normaliseReference } from '../justificatif/reference.js';
 import { renderError } from '../http/error-handler.js';
-import { AppError } from '../http/errors.js';
 import { regenerateSession } from '../http/session.js';
-import type { Journal } from '../journal/journal.js';
-import { deleteAgent, findAgent, findAuthorisations, insertAgent, listAgents, recordProConnectSub } from '../registry/agent.repository.js';
-import {
-  countJustificatifs,
-  findByReference,
-  type JustificatifFilters,
-  listJustificatifs,
-  listProcedures,
-  PAGE_SIZE,
-} from './agent-justificatif.repository.js';
-import { actorForOrganisation } from './journal-actor.js';
+import { LIST_PAGE_SIZE } from '../justificatif/justificatifs.js';
+import { normaliseReference } from '../justificatif/reference.js';
+import { frenchDate, frenchDateTime } from '../wording/dates.fr.js';
+import { JUSTIFICATIF_STATE_TEXTS } from '../wording/labels.fr.js';
+import { displayData } from '../wording/values.fr.js';
+import type { AgentSpace } from './agent-space.js';
+import { JOURNAL_PAGE_SIZE } from './agent-space.js';
 import type { ProConnectService } from './proconnect.service.js';
 
-export interface AgentDependencies {
-  db: Kysely<Database>;
+export interface AgentControllerDependencies {
+  space: AgentSpace;
   proconnect: ProConnectService;
-  gateway: Gateway;
-  journal: Journal;
   publicUrl: string;
-  /** Keys the pseudonyms under which administrators see citizens in their journal. */
-  pseudonymSecret: string;
 }
 
 const agentOf = (req: Request) => {
@@ -38,15 +23,15 @@ const agentOf = (req: Request) => {
   if (agent === undefined) throw new Error('agent absent malgré la garde');
   return agent;
 };
-const actorOf = (req: Request) => `agent:${agentOf(req).id}`;
 
-const day = z.iso.date().transform((value) => Date.parse(`${value}T00:00:00Z`));
-const filtersQuery = z.object({
-  du: day.optional().catch(undefined),
-  au: day.optional().catch(undefined),
+const STATES = Object.keys(JUSTIFICATIF_STATE_TEXTS) as Array<keyof typeof JUSTIFICATIF_STATE_TEXTS>;
+const page = z.coerce.number().int().min(1).max(10_000).catch(1);
+const listQuery = z.object({
+  du: z.iso.date().optional().catch(undefined),
+  au: z.iso.date().optional().catch(undefined),
   demarche: z.string().trim().min(1).max(200).optional().catch(undefined),
-  statut: z.enum(['complet', 'partiel', 'expire', 'retire']).optional().catch(undefined),
-  page: z.coerce.number().int().min(1).max(10_000).catch(1),
+  statut: z.enum(STATES).optional().catch(undefined),
+  page,
 });
 
 const teamForm = z.object({
@@ -54,37 +39,18 @@ const teamForm = z.object({
   role: z.enum(['lecteur', 'administrateur'], 'Choisissez le rôle de l’agent : lecteur ou administrateur.'),
 });
 
-export function agentController({ db, proconnect, gateway, journal, publicUrl, pseudonymSecret }: AgentDependencies) {
-  /** The organisation's justificatif by its number, or a 404 recorded as a refused access, whatever the reason. */
-  const loadJustificatif = async (req: Request) => {
-    const agent = agentOf(req);
-    const reference = normaliseReference(String(req.params.reference));
-    const row = await findByReference(db, reference);
-    if (row === undefined || row.organisation_id !== agent.organisationId) {
-      await journal.append({
-        type: 'agent.foreign_access',
-        actor: actorOf(req),
-        organisationId: agent.organisationId,
-        subject: `reference:${reference}`,
-        data: { path: req.path },
-      });
-      throw new AppError('HTTP-404', `justificatif ${reference} hors de l’organisation ou inconnu`);
-    }
-    return row;
-  };
-
-  const detailView = async (req: Request) => {
-    const row = await loadJustificatif(req);
-    const opened = await gateway.open(row);
+export function agentController({ space, proconnect, publicUrl }: AgentControllerDependencies) {
+  /** What the detail and print pages show of a justificatif read by an agent. */
+  const readingView = async (req: Request, reading: 'agent.view' | 'agent.print') => {
+    const { justificatif, procedure, opened } = await space.read(agentOf(req), normaliseReference(String(req.params.reference)), reading);
     return {
-      row,
       opened,
-      reference: row.reference,
-      procedure: row.procedure_name,
-      organisation: row.organisation_name,
-      issuedAt: frenchDate(new Date(row.issued_at).toISOString()),
-      retentionUntil: frenchDate(new Date(row.retention_until).toISOString()),
-      withdrawnOn: row.withdrawn_at === null ? undefined : frenchDate(new Date(row.withdrawn_at).toISOString()),
+      reference: justificatif.reference,
+      procedure,
+      organisation: agentOf(req).organisationName,
+      issuedAt: frenchDate(justificatif.issuedAt),
+      retentionUntil: frenchDate(justificatif.retentionUntil),
+      withdrawnOn: justificatif.withdrawnAt === null ? undefined : frenchDate(justificatif.withdrawnAt),
       elements:
         opened.state === 'valid'
           ? opened.document.elements.map((element) => ({
@@ -110,128 +76,55 @@ export function agentController({ db, proconnect, gateway, journal, publicUrl, p
       res.redirect(303, url.href);
     }) satisfies RequestHandler,
 
-    /** Back from ProConnect: only agents the operator authorised get in; any other attempt is recorded. */
+    /** Back from ProConnect: the space decides who gets in; the session starts anew for them. */
     completeSignIn: (async (req, res) => {
       const pending = req.session.proconnect;
       delete req.session.proconnect;
       const { identity, idToken } = await proconnect.complete(req.originalUrl.split('?')[1] ?? '', pending);
-      const authorisations = await findAuthorisations(db, identity.email);
-      const chosen = authorisations.find((a) => a.organisation_siret === identity.siret) ?? authorisations[0];
-      if (chosen === undefined) {
-        await journal.append({ type: 'agent.denied', actor: `proconnect:${identity.sub}`, data: { email: identity.email, siret: identity.siret } });
-        throw new AppError('AGENT-001', `agent non habilité : ${identity.email}`);
-      }
-      // The first ProConnect account to sign in with an address is the agent's: another one with the same address
-      // (an identity provider that lets addresses be reused) is refused, not allowed to take the agent's place.
-      if (chosen.proconnect_sub !== null && chosen.proconnect_sub !== identity.sub) {
-        await journal.append({
-          type: 'agent.denied',
-          actor: `proconnect:${identity.sub}`,
-          organisationId: chosen.organisation_id,
-          data: { email: identity.email, reason: 'autre compte ProConnect' },
-        });
-        throw new AppError('AGENT-003', `compte ProConnect différent de celui enregistré pour ${identity.email}`);
-      }
-      if (chosen.proconnect_sub === null) await recordProConnectSub(db, chosen.id, identity.sub);
+      const agent = await space.signIn(identity, idToken);
       await regenerateSession(req);
-      req.session.agent = {
-        id: chosen.id,
-        email: identity.email,
-        givenName: identity.givenName,
-        usualName: identity.usualName,
-        organisationId: chosen.organisation_id,
-        organisationName: chosen.organisation_name,
-        role: chosen.role,
-        idToken,
-      };
-      await journal.append({
-        type: 'agent.signed_in',
-        actor: `agent:${chosen.id}`,
-        organisationId: chosen.organisation_id,
-        data: { role: chosen.role },
-      });
+      req.session.agent = agent;
       res.redirect(303, pending?.returnTo ?? '/agents/justificatifs');
     }) satisfies RequestHandler,
 
-    /** The organisation's justificatifs, newest first; a filtered list is a search, and is recorded. */
+    /** The organisation's justificatifs, newest first, filtered as asked. */
     list: (async (req, res) => {
-      const agent = agentOf(req);
-      const query = filtersQuery.parse(req.query);
-      const filters: JustificatifFilters = {
-        from: query.du,
-        to: query.au === undefined ? undefined : query.au + 24 * 60 * 60 * 1000,
-        procedure: query.demarche,
-        status: query.statut,
-      };
-      const searched = Object.values(filters).some((value) => value !== undefined);
-      if (searched)
-        await journal.append({
-          type: 'agent.search',
-          actor: actorOf(req),
-          organisationId: agent.organisationId,
-          data: { filters: { ...req.query } },
-        });
-      const [rows, total, procedures] = await Promise.all([
-        listJustificatifs(db, agent.organisationId, filters, query.page),
-        countJustificatifs(db, agent.organisationId, filters),
-        listProcedures(db, agent.organisationId),
-      ]);
-      const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-      const params = new URLSearchParams(
-        Object.entries(req.query).filter(([key, value]) => key !== 'page' && typeof value === 'string' && value !== '') as Array<[string, string]>,
-      );
+      const { page: current, ...query } = listQuery.parse(req.query);
+      const { rows, total, procedures } = await space.list(agentOf(req), query, current);
+      const params = new URLSearchParams(Object.entries(query).filter((entry): entry is [string, string] => entry[1] !== undefined));
       res.render('agents/justificatifs.njk', {
-        rows: rows.map((row) => ({
-          ...row,
-          issued: frenchDate(new Date(row.issued_at).toISOString()),
-          retention: frenchDate(new Date(row.retention_until).toISOString()),
-          state: row.withdrawn_at !== null ? 'retire' : row.purged_at !== null ? 'expire' : row.complete === 1 ? 'complet' : 'partiel',
+        rows: rows.map(({ justificatif, procedure, state }) => ({
+          reference: justificatif.reference,
+          procedure_name: procedure,
+          issued: frenchDate(justificatif.issuedAt),
+          retention: frenchDate(justificatif.retentionUntil),
+          state,
+          stateText: JUSTIFICATIF_STATE_TEXTS[state],
         })),
+        states: Object.entries(JUSTIFICATIF_STATE_TEXTS).map(([value, text]) => ({ value, label: text.label })),
         total,
-        page: query.page,
-        pages,
-        pageLink: (page: number) => `/agents/justificatifs?${new URLSearchParams([...params, ['page', String(page)]])}`,
-        filters: { du: req.query.du ?? '', au: req.query.au ?? '', demarche: query.demarche ?? '', statut: query.statut ?? '' },
-        procedures: procedures.map((p) => p.procedure_name),
+        page: current,
+        pages: Math.max(1, Math.ceil(total / LIST_PAGE_SIZE)),
+        pageLink: (target: number) => `/agents/justificatifs?${new URLSearchParams([...params, ['page', String(target)]])}`,
+        filters: { du: query.du ?? '', au: query.au ?? '', demarche: query.demarche ?? '', statut: query.statut ?? '' },
+        procedures,
       });
     }) satisfies RequestHandler,
 
     detail: (async (req, res) => {
-      const view = await detailView(req);
-      const agent = agentOf(req);
-      await journal.append({
-        type: 'agent.view',
-        actor: actorOf(req),
-        organisationId: agent.organisationId,
-        subject: `justificatif:${view.row.id}`,
-        data: { reference: view.reference },
-      });
-      res.render('agents/justificatif.njk', {
-        ...view,
-        viewedAt: new Date().toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long', timeStyle: 'short' }),
-      });
+      res.render('agents/justificatif.njk', { ...(await readingView(req, 'agent.view')), viewedAt: frenchDateTime(Date.now()) });
     }) satisfies RequestHandler,
 
     print: (async (req, res) => {
-      const view = await detailView(req);
-      const agent = agentOf(req);
-      await journal.append({
-        type: 'agent.print',
-        actor: actorOf(req),
-        organisationId: agent.organisationId,
-        subject: `justificatif:${view.row.id}`,
-        data: { reference: view.reference },
-      });
       res.render('agents/impression.njk', {
-        ...view,
-        printedAt: new Date().toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long', timeStyle: 'short' }),
+        ...(await readingView(req, 'agent.print')),
+        printedAt: frenchDateTime(Date.now()),
         verifyUrl: `${publicUrl}/verifier`,
       });
     }) satisfies RequestHandler,
 
     team: (async (req, res) => {
-      const agent = agentOf(req);
-      res.render('agents/equipe.njk', { agents: await listAgents(db, agent.organisationId), errors: {}, values: {} });
+      res.render('agents/equipe.njk', { agents: await space.team(agentOf(req)), errors: {}, values: {} });
     }) satisfies RequestHandler,
 
     addTeamMember: (async (req, res) => {
@@ -239,65 +132,26 @@ export function agentController({ db, proconnect, gateway, journal, publicUrl, p
       const form = teamForm.safeParse(req.body);
       if (!form.success) {
         const errors = Object.fromEntries(form.error.issues.map((issue) => [String(issue.path[0]), issue.message]));
-        res.status(400).render('agents/equipe.njk', { agents: await listAgents(db, agent.organisationId), errors, values: req.body });
+        res.status(400).render('agents/equipe.njk', { agents: await space.team(agent), errors, values: req.body });
         return;
       }
-      if ((await findAgent(db, agent.organisationId, form.data.email)) === undefined) {
-        const id = randomUUID();
-        await insertAgent(db, {
-          id,
-          email: form.data.email.toLowerCase(),
-          organisation_id: agent.organisationId,
-          role: form.data.role,
-          proconnect_sub: null,
-          created_at: Date.now(),
-        });
-        await journal.append({
-          type: 'operator.action',
-          actor: actorOf(req),
-          organisationId: agent.organisationId,
-          subject: `agent:${id}`,
-          data: { action: 'agent ajouté', role: form.data.role },
-        });
-      }
+      await space.addMember(agent, form.data);
       res.redirect(303, '/agents/equipe');
     }) satisfies RequestHandler,
 
     removeTeamMember: (async (req, res) => {
-      const agent = agentOf(req);
-      const id = String(req.params.id);
-      if (id === agent.id) throw new AppError('HTTP-400', 'un administrateur ne se retire pas lui-même');
-      const result = await deleteAgent(db, agent.organisationId, id);
-      if (Number(result.numDeletedRows) > 0)
-        await journal.append({
-          type: 'operator.action',
-          actor: actorOf(req),
-          organisationId: agent.organisationId,
-          subject: `agent:${id}`,
-          data: { action: 'agent retiré' },
-        });
+      await space.removeMember(agentOf(req), String(req.params.id));
       res.redirect(303, '/agents/equipe');
     }) satisfies RequestHandler,
 
     /** The organisation's part of the journal, newest first. */
     journal: (async (req, res) => {
-      const agent = agentOf(req);
-      const page = z.coerce.number().int().min(1).max(10_000).catch(1).parse(req.query.page);
-      const entries = await db
-        .selectFrom('journal_entry')
-        .selectAll()
-        .where('organisation_id', '=', agent.organisationId)
-        .orderBy('seq', 'desc')
-        .limit(50)
-        .offset((page - 1) * 50)
-        .execute();
+      const current = page.parse(req.query.page);
+      const entries = await space.journal(agentOf(req), current);
       res.render('agents/journal.njk', {
-        entries: entries.map((entry) => ({
-          ...entry,
-          actor: actorForOrganisation(entry.actor, agent.organisationId, pseudonymSecret),
-          when: new Date(entry.at).toLocaleString('fr-FR', { timeZone: 'Europe/Paris' }),
-        })),
-        page,
+        entries: entries.map((entry) => ({ ...entry, when: frenchDateTime(entry.at) })),
+        page: current,
+        hasMore: entries.length === JOURNAL_PAGE_SIZE,
       });
     }) satisfies RequestHandler,
 

@@ -6,8 +6,8 @@ import { renderError } from '../http/error-handler.js';
 import { formRateLimit } from '../http/form-rate-limit.js';
 import { type Route, routerFrom } from '../http/route-table.js';
 import { completeSignOut, type SignOutOptions, startSignOut } from '../oidc-client/sign-out.controller.js';
-import { type AgentDependencies, agentController } from './agent.controller.js';
 import { findAgentById } from '../registry/agent.repository.js';
+import { type AgentControllerDependencies, agentController } from './agent.controller.js';
 
 const formBody = express.urlencoded({ extended: false, limit: '8kb' });
 
@@ -33,7 +33,9 @@ export const requireAgent =
 export const requireAdministrator: RequestHandler = (req, res, next) =>
   req.session.agent?.role === 'administrateur' ? next() : renderError(res, 'AGENT-002');
 
-export function agentRoutes(dependencies: AgentDependencies & { cookieName: string; formRateLimitPerMinute: number }) {
+export function agentRoutes(
+  dependencies: AgentControllerDependencies & { db: Kysely<Database>; cookieName: string; formRateLimitPerMinute: number },
+) {
   const c = agentController(dependencies);
   const signOut: SignOutOptions = {
     service: dependencies.proconnect,

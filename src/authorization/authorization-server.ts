@@ -1,13 +1,16 @@
+import type { Response } from 'express';
 import type { Kysely } from 'kysely';
+import type nunjucks from 'nunjucks';
 import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { Logger } from 'pino';
 import { CATALOGUE_SCOPES } from '../catalogue/catalogue.js';
 import { isDatabaseUnavailable } from '../db/database.js';
 import type { Database } from '../db/schema.js';
-import { RETRY_AFTER_SECONDS } from '../http/error-handler.js';
+import { errorView, RETRY_AFTER_SECONDS } from '../http/error-handler.js';
 import { verifyClientSecret } from '../registry/client-secret.js';
-import { type ClientLoader, databaseAdapterFactory, StorageUnavailable } from './oidc-adapter.js';
-import { pairwiseSubject } from './pairwise.js';
 import type { PrivateJwks } from '../signing/signing-keys.js';
+import type { ErrorCode } from '../wording/messages.fr.js';
+import { type ClientLoader, databaseAdapterFactory, StorageUnavailable } from './oidc-adapter.js';
 
 export interface AuthorizationServerOptions {
   issuer: string;
@@ -15,14 +18,23 @@ export interface AuthorizationServerOptions {
   loadClient: ClientLoader;
   keys: PrivateJwks;
   cookieKeys: string[];
-  pairwiseSecret: string;
+  /** The `sub` each service provider knows a citizen by. */
+  pairwiseSubject: (clientId: string, accountId: string) => string;
   secureCookies: boolean;
-  /**
-   * Renders oidc-provider's own error pages (unknown client, unregistered redirect URI…) as our French pages;
-   * `temporarily_unavailable` when the database cannot be reached.
-   */
-  renderError: (ctx: Omit<KoaContextWithOIDC, 'oidc'>, error: string, description: string | undefined) => void;
+  /** Behind a reverse proxy: the client's address and scheme come from its headers. */
+  trustProxy: boolean;
+  /** The portal's templates: oidc-provider's own error pages are ours, in French. */
+  views: nunjucks.Environment;
+  logger: Logger;
 }
+
+// oidc-provider's error codes that have their own page; any other means the service provider's request is wrong.
+const OIDC_ERROR_PAGES: Partial<Record<string, ErrorCode>> = {
+  invalid_client: 'DEMANDE-002',
+  invalid_redirect_uri: 'DEMANDE-002',
+  temporarily_unavailable: 'HTTP-503',
+  server_error: 'HTTP-500',
+};
 
 // Lifetimes in seconds, all explicit. The interaction and the session match the portal's 30 minutes of inactivity.
 export const TTL = {
@@ -42,6 +54,18 @@ export const INTERACTION_PATH = '/demande';
 
 /** oidc-provider as the authorization server toward service providers: code flow with PKCE only. */
 export function createAuthorizationServer(options: AuthorizationServerOptions): Provider {
+  /**
+   * Renders oidc-provider's own error pages (unknown client, unregistered redirect URI…) as our French pages;
+   * `temporarily_unavailable` when the database cannot be reached.
+   */
+  const renderError = (ctx: Omit<KoaContextWithOIDC, 'oidc'>, error: string) => {
+    const code = OIDC_ERROR_PAGES[error] ?? 'DEMANDE-004';
+    const res = ctx.res as Response;
+    const view = errorView(code, { requestId: String(res.req?.id ?? '') });
+    ctx.status = view.status;
+    ctx.type = 'html';
+    ctx.body = options.views.render('errors/error.njk', { ...view, cspNonce: res.locals?.cspNonce });
+  };
   const configuration: Configuration = {
     adapter: databaseAdapterFactory(options.db, options.loadClient),
     jwks: options.keys as Configuration['jwks'],
@@ -90,11 +114,9 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
       return grantId === undefined ? undefined : ctx.oidc.provider.Grant.find(grantId);
     },
     interactions: { url: (_ctx, interaction) => `${INTERACTION_PATH}/${interaction.uid}` },
-    pairwiseIdentifier: (_ctx, accountId, client) => pairwiseSubject(options.pairwiseSecret, client.clientId, accountId),
+    pairwiseIdentifier: (_ctx, accountId, client) => options.pairwiseSubject(client.clientId, accountId),
     findAccount: (_ctx, accountId) => ({ accountId, claims: () => ({ sub: accountId }) }),
-    renderError: (ctx, out) => {
-      options.renderError(ctx, String(out.error), out.error_description === undefined ? undefined : String(out.error_description));
-    },
+    renderError: (ctx, out) => renderError(ctx, String(out.error)),
     discovery: {
       claim_types_supported: ['normal'],
       ui_locales_supported: ['fr-FR'],
@@ -114,7 +136,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
       if (!isDatabaseUnavailable(caught)) throw caught;
       const error = caught instanceof StorageUnavailable ? caught : new StorageUnavailable(caught);
       ctx.status = error.statusCode;
-      if (ctx.accepts('json', 'html') === 'html') options.renderError(ctx, error.error, error.error_description);
+      if (ctx.accepts('json', 'html') === 'html') renderError(ctx, error.error);
       else ctx.body = { error: error.error, error_description: error.error_description };
     }
     if (ctx.status === 503) {
@@ -123,5 +145,20 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
       ctx.set('retry-after', String(RETRY_AFTER_SECONDS));
     }
   });
+  provider.proxy = options.trustProxy;
+  const { logger } = options;
+  provider.on('server_error', (_ctx, error) => logger.error({ err: error }, 'erreur du serveur d’autorisation'));
+  // A refused request is the client's doing (a warning); a database out of reach is ours to fix (an error).
+  const refused = (message: string) => (_ctx: unknown, error: Error) =>
+    error instanceof StorageUnavailable
+      ? logger.error({ err: error.cause }, 'base de données injoignable')
+      : logger.warn({ error: error.message }, message);
+  provider.on('authorization.error', refused('demande d’autorisation refusée'));
+  provider.on('grant.error', refused('échange de jeton refusé'));
+  provider.on('userinfo.error', refused('demande userinfo refusée'));
+  provider.on('revocation.error', refused('révocation de jeton refusée'));
+  provider.on('end_session.error', refused('demande de déconnexion refusée'));
+  provider.on('end_session_confirm.error', refused('confirmation de déconnexion refusée'));
+  provider.on('end_session_success.error', refused('fin de déconnexion refusée'));
   return provider;
 }

@@ -1,29 +1,25 @@
-import { randomUUID } from 'node:crypto';
-import type { RequestHandler } from 'express';
-import type { Kysely } from 'kysely';
+import type { Request, RequestHandler, Response } from 'express';
 import type Provider from 'oidc-provider';
 import { z } from 'zod';
 import { extraInputsFor } from '../catalogue/catalogue.js';
-import type { Database } from '../db/schema.js';
 import type { FranceConnectService } from '../franceconnect/franceconnect.service.js';
-import { displayData } from '../wording/values.fr.js';
 import type { Gateway } from '../gateway/gateway.service.js';
-import { previewItems } from '../sources/items.js';
 import { AppError } from '../http/errors.js';
 import type { Journal } from '../journal/journal.js';
+import type { DataRequest } from '../registry/data-request.js';
 import type { Registry } from '../registry/registry.service.js';
-import { STATUS_TEXTS } from '../sources/item-status.js';
-import { insertConsent } from '../transmission/consent.repository.js';
+import { requestedItems } from '../sources/items.js';
+import type { Transmissions } from '../transmission/transmission.js';
 import { type FieldErrors, parseExtraInputs, schoolYears } from './extra-inputs.js';
 import { interactionOf } from './interaction.guards.js';
-import { type RequestView, requestView } from './request.view-model.js';
+import { dataRequestOf, previewView, requestView } from './request.view-model.js';
 
 export interface InteractionDependencies {
   provider: Provider;
   registry: Registry;
-  db: Kysely<Database>;
   franceconnect: FranceConnectService;
   gateway: Gateway;
+  transmissions: Transmissions;
   journal: Journal;
 }
 
@@ -38,36 +34,19 @@ const retryBody = z.object({
     .optional(),
 });
 
-/** The preview page's data: items grouped by producer, each with its status in words and its value readably. */
-function previewView(request: RequestView, items: ReturnType<typeof previewItems>) {
-  const groups = request.groups.map((group) => ({
-    name: group.name,
-    items: items
-      .filter((item) => group.items.some((entry) => entry.scope === item.scope))
-      .map((item) => ({
-        ...item,
-        text: STATUS_TEXTS[item.status],
-        why: STATUS_TEXTS[item.status].why(item.producerShort),
-        instead: STATUS_TEXTS[item.status].instead(request.organisation),
-        rows: displayData(item.data),
-      })),
-  }));
-  const found = items.filter((item) => item.status === 'ok').length;
-  return { groups, found, total: items.length, missing: items.filter((item) => item.status !== 'ok') };
-}
+export function interactionController({ provider, registry, franceconnect, gateway, transmissions, journal }: InteractionDependencies) {
+  /** The request of this interaction and its page view; a request without a habilitation in force stops here. */
+  const requestOf = async (res: Response) => {
+    const details = interactionOf(res);
+    const request = await dataRequestOf(registry, details);
+    return { details, request, view: requestView(request, details.uid) };
+  };
 
-export function interactionController({ provider, registry, db, franceconnect, gateway, journal }: InteractionDependencies) {
-  const renderReading = (
-    req: Parameters<RequestHandler>[0],
-    res: Parameters<RequestHandler>[1],
-    request: RequestView,
-    errors: FieldErrors = {},
-    status = 200,
-  ) => {
+  const renderReading = (req: Request, res: Response, request: DataRequest, errors: FieldErrors = {}, status = 200) => {
     const needed = extraInputsFor(request.scopes);
     const values = { ...(req.body as Record<string, unknown> | undefined) };
     res.status(status).render('demande/lecture.njk', {
-      request,
+      request: requestView(request, interactionOf(res).uid),
       steps: JOURNEY_STEPS,
       step: 1,
       needed: [...needed],
@@ -88,8 +67,7 @@ export function interactionController({ provider, registry, db, franceconnect, g
 
   /** GET /demande/:uid — before sign-in the request page; after, the consent page. */
   const show: RequestHandler = async (req, res) => {
-    const details = interactionOf(res);
-    const view = await requestView(registry, details);
+    const { details, request, view } = await requestOf(res);
     const citizen = req.session.citizen;
     // Already signed in on the portal: no second FranceConnect round trip, unless the service asks otherwise.
     if (details.prompt.name === 'login' && citizen !== undefined && !freshSignInAsked(details)) {
@@ -97,7 +75,7 @@ export function interactionController({ provider, registry, db, franceconnect, g
       return;
     }
     if (details.prompt.name === 'consent' && citizen?.sub === details.session?.accountId) {
-      renderReading(req, res, view);
+      renderReading(req, res, request);
       return;
     }
     res.render('demande/demande.njk', { request: view });
@@ -121,8 +99,7 @@ export function interactionController({ provider, registry, db, franceconnect, g
 
   /** POST /demande/:uid/apercu — fetches the items (or retries one source) and keeps them, encrypted, in the session. */
   const fetchPreview: RequestHandler = async (req, res) => {
-    const details = interactionOf(res);
-    const request = await requestView(registry, details);
+    const { details, request } = await requestOf(res);
     const citizen = req.session.citizen;
     if (citizen === undefined) throw new AppError('FC-003', 'aperçu sans usager connecté');
     const retry = retryBody.safeParse(req.body);
@@ -144,12 +121,12 @@ export function interactionController({ provider, registry, db, franceconnect, g
     const details = interactionOf(res);
     const preview = req.session.previews?.[details.uid];
     if (preview === undefined) return res.redirect(303, `/demande/${details.uid}`);
-    const request = await requestView(registry, details);
+    const { request, view } = await requestOf(res);
     res.render('demande/apercu.njk', {
-      request,
+      request: view,
       steps: JOURNEY_STEPS,
       step: 2,
-      preview: previewView(request, previewItems(request.scopes, preview.outcomes)),
+      preview: previewView(view, requestedItems(request.scopes, preview.outcomes)),
     });
   };
 
@@ -163,53 +140,19 @@ export function interactionController({ provider, registry, db, franceconnect, g
     if (journeys[details.uid] === undefined) {
       // Nothing is transmitted that the citizen has not seen.
       if (body.data.decision === 'transmettre' && preview === undefined) return res.redirect(303, `/demande/${details.uid}`);
-      const view = await requestView(registry, details);
-      const accountId = String(details.session?.accountId);
-      const consentId = randomUUID();
-      let grantId: string | undefined;
-      if (body.data.decision === 'transmettre') {
-        const grant = new provider.Grant({ accountId, clientId: view.clientId });
-        grant.addOIDCScope(['openid', ...view.scopes].join(' '));
-        grantId = await grant.save();
-      }
-      const decision = grantId === undefined ? 'refused' : 'transmitted';
-      const justificatifId = await db.transaction().execute(async (trx) => {
-        await insertConsent(trx, {
-          id: consentId,
-          citizen_sub: accountId,
-          client_id: view.clientId,
-          habilitation_id: view.habilitationId,
-          scopes: JSON.stringify(view.scopes),
-          decision,
-          grant_id: grantId ?? null,
-          decided_at: Date.now(),
-        });
-        const citizen = req.session.citizen;
-        const citizenName = citizen === undefined ? '' : `${citizen.givenName} ${citizen.familyName}`;
-        const issued =
-          grantId === undefined || preview === undefined
-            ? undefined
-            : await gateway.issue({ request: view, consentId, grantId, accountId, citizenName, outcomes: preview.outcomes, db: trx });
-        await journal.append(
-          {
-            type: `consent.${decision}`,
-            actor: `citizen:${accountId}`,
-            organisationId: view.organisationId,
-            subject: `consent:${consentId}`,
-            data: {
-              clientId: view.clientId,
-              procedure: view.procedure,
-              habilitationId: view.habilitationId,
-              scopes: view.scopes,
-              justificatifId: issued?.id ?? null,
-              statuses: issued?.elements.map((e) => [e.scope, e.statut]) ?? [],
-            },
-          },
-          trx,
-        );
-        return issued?.id;
+      const { request } = await requestOf(res);
+      const citizen = req.session.citizen;
+      const decided = await transmissions.decide({
+        request,
+        citizen: { sub: String(details.session?.accountId), name: citizen === undefined ? '' : `${citizen.givenName} ${citizen.familyName}` },
+        outcomes: preview?.outcomes,
+        decision: body.data.decision === 'transmettre' ? 'transmitted' : 'refused',
       });
-      req.log.info({ event: `consent.${decision}`, consentId, justificatifId, clientId: view.clientId }, 'décision de l’usager enregistrée');
+      const { decision, consentId, grantId } = decided;
+      req.log.info(
+        { event: `consent.${decision}`, consentId, justificatifId: decided.justificatif?.id, clientId: request.clientId },
+        'décision de l’usager enregistrée',
+      );
       req.session.journeys = { ...journeys, [details.uid]: { decision, consentId, grantId } };
     }
     // Data fetched for the preview are dropped as soon as the choice is made.
@@ -221,7 +164,7 @@ export function interactionController({ provider, registry, db, franceconnect, g
   const showEnd: RequestHandler = async (req, res) => {
     const details = interactionOf(res);
     const journey = req.session.journeys?.[details.uid];
-    res.render('demande/fin.njk', { request: await requestView(registry, details), journey, steps: JOURNEY_STEPS, step: JOURNEY_STEPS.length });
+    res.render('demande/fin.njk', { request: (await requestOf(res)).view, journey, steps: JOURNEY_STEPS, step: JOURNEY_STEPS.length });
   };
 
   /** GET /demande/:uid/continuer — completes the authorization: a code, or access_denied. */

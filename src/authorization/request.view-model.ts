@@ -1,51 +1,67 @@
 import type { InteractionResults } from 'oidc-provider';
 import { groupByProducer } from '../catalogue/catalogue.js';
 import { AppError } from '../http/errors.js';
+import type { DataRequest } from '../registry/data-request.js';
 import type { Registry } from '../registry/registry.service.js';
+import { statusText } from '../sources/item-status.js';
+import type { RequestedItem } from '../sources/items.js';
+import { frenchDuration } from '../wording/dates.fr.js';
+import { displayData } from '../wording/values.fr.js';
 
 export type InteractionDetails = Awaited<ReturnType<import('oidc-provider').default['interactionDetails']>>;
 export type { InteractionResults };
 
-const formatSiret = (siret: string) => `${siret.slice(0, 3)} ${siret.slice(3, 6)} ${siret.slice(6, 9)} ${siret.slice(9)}`;
-
-export function retentionText(days: number): string {
-  if (days % 365 === 0) return days === 365 ? '1 an' : `${days / 365} ans`;
-  if (days % 30 === 0) return `${days / 30} mois`;
-  return days === 1 ? '1 jour' : `${days} jours`;
+/** The request an interaction carries, as the habilitation in force allows it; without one, the page says so. */
+export async function dataRequestOf(
+  registry: Pick<Registry, 'dataRequest' | 'findServiceProvider'>,
+  details: InteractionDetails,
+): Promise<DataRequest> {
+  const clientId = String(details.params.client_id);
+  const request = await registry.dataRequest(clientId, String(details.params.scope ?? '').split(' '));
+  if (request === undefined) {
+    const sp = await registry.findServiceProvider(clientId);
+    throw new AppError('DEMANDE-003', `pas d’habilitation en vigueur pour ${clientId}`, { view: { sp: sp?.organisation_name } });
+  }
+  return request;
 }
+
+const formatSiret = (siret: string) => `${siret.slice(0, 3)} ${siret.slice(3, 6)} ${siret.slice(6, 9)} ${siret.slice(9)}`;
 
 /**
  * Everything the request and consent pages say: who asks (from the SIRET registry, not free text), why, what
  * (grouped by producer), for how long. Only items of the habilitation in force are shown, whatever was asked.
  */
-export async function requestView(registry: Registry, details: InteractionDetails) {
-  const clientId = String(details.params.client_id);
-  const [sp, habilitation] = await Promise.all([registry.findServiceProvider(clientId), registry.activeHabilitation(clientId)]);
-  if (sp === undefined || habilitation === undefined) {
-    throw new AppError('DEMANDE-003', `pas d’habilitation en vigueur pour ${clientId}`, { view: { sp: sp?.organisation_name } });
-  }
-  const allowed = new Set(JSON.parse(habilitation.scopes) as string[]);
-  const scopes = String(details.params.scope ?? '')
-    .split(' ')
-    .filter((scope) => allowed.has(scope));
+export function requestView(request: DataRequest, uid: string) {
   return {
-    uid: details.uid,
-    clientId,
-    habilitationId: habilitation.id,
-    organisation: sp.organisation_name,
-    siret: formatSiret(sp.organisation_siret),
-    organisationSiret: sp.organisation_siret,
-    organisationId: sp.organisation_id,
-    retentionDays: habilitation.retention_days,
-    procedure: sp.procedure_name,
-    purpose: habilitation.purpose,
-    legalBasis: habilitation.legal_basis,
-    legalReference: habilitation.legal_reference,
-    legalReferenceUrl: /^https:\/\//.test(habilitation.legal_reference) ? habilitation.legal_reference : undefined,
-    retention: retentionText(habilitation.retention_days),
-    scopes,
-    groups: groupByProducer(scopes),
+    uid,
+    organisation: request.organisation.name,
+    siret: formatSiret(request.organisation.siret),
+    procedure: request.procedure,
+    purpose: request.purpose,
+    legalBasis: request.legalBasis,
+    legalReference: request.legalReference,
+    legalReferenceUrl: /^https:\/\//.test(request.legalReference) ? request.legalReference : undefined,
+    retention: frenchDuration(request.retentionDays),
+    groups: groupByProducer(request.scopes),
   };
 }
 
-export type RequestView = Awaited<ReturnType<typeof requestView>>;
+export type RequestView = ReturnType<typeof requestView>;
+
+/** The preview page's data: items grouped by producer, each with its status in words and its value readably. */
+export function previewView(request: RequestView, items: RequestedItem[]) {
+  const groups = request.groups.map((group) => ({
+    name: group.name,
+    items: items
+      .filter((item) => group.items.some((entry) => entry.scope === item.scope))
+      .map((item) => ({
+        ...item,
+        text: statusText(item.status),
+        why: statusText(item.status).why(item.producerShort),
+        instead: statusText(item.status).instead(request.organisation),
+        rows: displayData(item.data),
+      })),
+  }));
+  const found = items.filter((item) => item.status === 'ok').length;
+  return { groups, found, total: items.length, missing: items.filter((item) => item.status !== 'ok') };
+}

@@ -1,7 +1,7 @@
 import express, { type RequestHandler } from 'express';
 import { requireCsrfToken } from '../http/csrf.js';
 import { type Route, routerFrom } from '../http/route-table.js';
-import { type CitizenSpaceDependencies, citizenSpaceController } from './citizen-space.controller.js';
+import { type CitizenSpaceControllerDependencies, citizenSpaceController } from './citizen-space.controller.js';
 
 const formBody = express.urlencoded({ extended: false, limit: '4kb' });
 
@@ -15,7 +15,7 @@ const requireFreshCitizen: RequestHandler = (req, res, next) => {
   res.status(401).render('mon-espace/connexion.njk', { expired: citizen !== undefined });
 };
 
-export function citizenSpaceRoutes(dependencies: CitizenSpaceDependencies) {
+export function citizenSpaceRoutes(dependencies: CitizenSpaceControllerDependencies) {
   const c = citizenSpaceController(dependencies);
   const base = '/mon-espace/transmissions/:reference';
   const routes: Route[] = [

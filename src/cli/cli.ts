@@ -1,8 +1,8 @@
 import { ConfigError, loadConfig } from '../config/config.js';
 import { openDatabase } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
-import { purgeExpiredJustificatifs } from '../justificatif/retention.js';
 import { createJournal, verifyJournal } from '../journal/journal.js';
+import { purgeExpiredJustificatifs } from '../justificatif/retention.js';
 import { createRegistry } from '../registry/registry.service.js';
 import { runCli } from './commands.js';
 

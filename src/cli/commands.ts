@@ -3,9 +3,10 @@ import { parseArgs } from 'node:util';
 import { CATALOGUE_SCOPES } from '../catalogue/catalogue.js';
 import { SCOPES } from '../catalogue/scopes.js';
 import type { Journal, verifyJournal } from '../journal/journal.js';
-import { habilitationStatus, STATUS_LABELS } from '../registry/habilitation.js';
+import { habilitationStatus } from '../registry/habilitation.js';
 import { type Registry, RegistryError } from '../registry/registry.service.js';
 import { applySeed } from '../registry/seed.js';
+import { HABILITATION_STATUS_TEXTS } from '../wording/labels.fr.js';
 
 export interface CliContext {
   registry: Registry;
@@ -180,7 +181,7 @@ const COMMANDS: Record<string, Command> = {
       if (list.length === 0) out('Aucune habilitation.');
       for (const h of list) {
         out(
-          `${h.id}  ${h.client_id}  ${STATUS_LABELS[habilitationStatus(h)]}  du ${day(h.valid_from)} au ${day(h.valid_until)}  ${JSON.parse(h.scopes).join(' ')}`,
+          `${h.id}  ${h.client_id}  ${HABILITATION_STATUS_TEXTS[habilitationStatus(h)]}  du ${day(h.valid_from)} au ${day(h.valid_until)}  ${JSON.parse(h.scopes).join(' ')}`,
         );
       }
     },

@@ -6,8 +6,8 @@ import { SCOPES } from '../catalogue/scopes.js';
 import { API_ERRORS, sendApiError } from '../http/api-errors.js';
 import { type Route, routerFrom } from '../http/route-table.js';
 import type { Journal } from '../journal/journal.js';
-import type { Gateway } from './gateway.service.js';
 import type { JustificatifDocument } from '../justificatif/document.js';
+import type { Justificatifs } from '../justificatif/justificatifs.js';
 
 interface TokenContext {
   clientId: string;
@@ -68,17 +68,16 @@ export const requireHabilitationInForce =
 
 export interface DataApiOptions {
   provider: Provider;
-  gateway: Gateway;
+  justificatifs: Pick<Justificatifs, 'forServiceProvider' | 'withdrawnAt'>;
   journal: Journal;
   jwks: unknown;
   openapi: unknown;
   requestsPerMinute: number;
-  withdrawnAt: (token: string) => Promise<number | undefined>;
   habilitationInForce: (clientId: string) => Promise<boolean>;
 }
 
 /** The API service providers call with the access token they got: the signed justificatif, and v3 routes. */
-export function dataApiRoutes({ provider, gateway, journal, jwks, openapi, requestsPerMinute, withdrawnAt, habilitationInForce }: DataApiOptions) {
+export function dataApiRoutes({ provider, justificatifs, journal, jwks, openapi, requestsPerMinute, habilitationInForce }: DataApiOptions) {
   const recordFetch = (clientId: string, document: JustificatifDocument, route: string, status: number) =>
     journal.append({
       type: 'justificatif.fetched',
@@ -86,7 +85,7 @@ export function dataApiRoutes({ provider, gateway, journal, jwks, openapi, reque
       subject: `justificatif:${document.id}`,
       data: { route, status, procedure: document.destinataire.demarche, producers: [...new Set(document.elements.map((e) => e.producteur))] },
     });
-  const token = [requireAccessToken(provider, withdrawnAt), requireHabilitationInForce(habilitationInForce)];
+  const token = [requireAccessToken(provider, justificatifs.withdrawnAt), requireHabilitationInForce(habilitationInForce)];
   const perClient = rateLimit({
     windowMs: 60_000,
     limit: requestsPerMinute,
@@ -98,7 +97,7 @@ export function dataApiRoutes({ provider, gateway, journal, jwks, openapi, reque
 
   const justificatif: RequestHandler = async (req, res) => {
     const { clientId, grantId } = tokenOf(res);
-    const found = await gateway.find(grantId, clientId);
+    const found = await justificatifs.forServiceProvider(grantId, clientId);
     if (found === undefined) return sendApiError(res, 404, API_ERRORS.noJustificatif);
     await recordFetch(clientId, found.document, req.path, 200);
     if (req.accepts(['application/json', 'application/jwt']) === 'application/jwt') {
@@ -112,7 +111,7 @@ export function dataApiRoutes({ provider, gateway, journal, jwks, openapi, reque
     (api: CatalogueApi): RequestHandler =>
     async (req, res) => {
       const { clientId, grantId, scopes } = tokenOf(res);
-      const found = await gateway.find(grantId, clientId);
+      const found = await justificatifs.forServiceProvider(grantId, clientId);
       if (found === undefined) return sendApiError(res, 404, API_ERRORS.noJustificatif);
       const answer = v3Answer(api, found.document, scopes);
       await recordFetch(clientId, found.document, req.path, answer.status);

@@ -1,8 +1,8 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { isDatabaseUnavailable } from '../db/database.js';
+import { ACTION_LINKS, ERROR_MESSAGES, type ErrorCode } from '../wording/messages.fr.js';
 import { API_ERRORS, isApiPath, sendApiError } from './api-errors.js';
 import { AppError, type ErrorViewContext } from './errors.js';
-import { ACTION_LINKS, ERROR_MESSAGES, type ErrorCode } from '../wording/messages.fr.js';
 
 /** The error page's data: catalogue text with the service provider's name filled in, and its buttons. */
 export function errorView(code: ErrorCode, context: ErrorViewContext & { requestId?: string; retryHref?: string }) {

@@ -1,33 +1,5 @@
 import type { Request, RequestHandler } from 'express';
 import session from 'express-session';
-import type { CitizenIdentity } from '../franceconnect/citizen-identity.js';
-import type { PendingSignIn } from '../oidc-client/sign-in.service.js';
-import type { ExtraInputs } from '../sources/source-definition.js';
-import type { SourceOutcome } from '../sources/source-fetcher.js';
-
-declare module 'express-session' {
-  interface SessionData {
-    citizen: CitizenIdentity & { idToken: string; signedInAt: number };
-    franceconnect: PendingSignIn;
-    signOut: { state: string };
-    agent: {
-      id: string;
-      email: string;
-      givenName: string;
-      usualName: string;
-      organisationId: string;
-      organisationName: string;
-      role: 'lecteur' | 'administrateur';
-      idToken: string;
-    };
-    proconnect: PendingSignIn;
-    agentSignOut: { state: string };
-    /** Decisions taken on service providers' requests, by interaction uid, until the citizen goes back. */
-    journeys: Record<string, { decision: 'transmitted' | 'refused'; consentId: string; grantId?: string }>;
-    /** Data fetched for a preview, until the citizen decides (the store encrypts sessions). */
-    previews: Record<string, { outcomes: SourceOutcome[]; inputs: ExtraInputs }>;
-  }
-}
 
 export interface SessionSettings {
   secret: string;

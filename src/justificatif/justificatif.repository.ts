@@ -1,8 +1,104 @@
 import type { Kysely } from 'kysely';
-import type { Database, JustificatifTable } from '../db/schema.js';
+import type { Database, JustificatifTable, WithdrawnTokenTable } from '../db/schema.js';
+
+/** The only SQL on the justificatif and withdrawn_token tables: everything else goes through justificatifs.ts. */
 
 export const insertJustificatif = (db: Kysely<Database>, row: JustificatifTable) => db.insertInto('justificatif').values(row).execute();
 
 /** The justificatif an access token opens: the one issued with the token's grant, for that client only. */
-export const findJustificatifByGrant = (db: Kysely<Database>, grantId: string, clientId: string) =>
+export const findByGrant = (db: Kysely<Database>, grantId: string, clientId: string) =>
   db.selectFrom('justificatif').selectAll().where('grant_id', '=', grantId).where('client_id', '=', clientId).executeTakeFirst();
+
+export const findByReference = (db: Kysely<Database>, reference: string) =>
+  db.selectFrom('justificatif').selectAll().where('reference', '=', reference).executeTakeFirst();
+
+/** The justificatifs issued with these consents (a refusal has none). */
+export const listByConsents = (db: Kysely<Database>, consentIds: string[]) =>
+  consentIds.length === 0 ? Promise.resolve([]) : db.selectFrom('justificatif').selectAll().where('consent_id', 'in', consentIds).execute();
+
+export type AgentListState = 'complet' | 'partiel' | 'expire' | 'retire';
+
+export interface ListFilters {
+  /** The service providers whose justificatifs are listed: an organisation's, narrowed to a procedure. */
+  clientIds: string[];
+  from?: number;
+  to?: number;
+  state?: AgentListState;
+}
+
+const filtered = (db: Kysely<Database>, filters: ListFilters) => {
+  let query = db.selectFrom('justificatif').where('client_id', 'in', filters.clientIds.length === 0 ? [''] : filters.clientIds);
+  if (filters.from !== undefined) query = query.where('issued_at', '>=', filters.from);
+  if (filters.to !== undefined) query = query.where('issued_at', '<', filters.to);
+  if (filters.state === 'expire') query = query.where('purged_at', 'is not', null);
+  if (filters.state === 'retire') query = query.where('withdrawn_at', 'is not', null);
+  if (filters.state === 'complet' || filters.state === 'partiel') {
+    query = query
+      .where('purged_at', 'is', null)
+      .where('withdrawn_at', 'is', null)
+      .where('complete', '=', filters.state === 'complet' ? 1 : 0);
+  }
+  return query;
+};
+
+/** One page of justificatifs, newest first. */
+export const listPage = (db: Kysely<Database>, filters: ListFilters, page: number, pageSize: number) =>
+  filtered(db, filters)
+    .select(['id', 'client_id', 'reference', 'issued_at', 'retention_until', 'complete', 'purged_at', 'withdrawn_at'])
+    .orderBy('issued_at', 'desc')
+    .limit(pageSize)
+    .offset((page - 1) * pageSize)
+    .execute();
+
+export const count = async (db: Kysely<Database>, filters: ListFilters) =>
+  Number(
+    (
+      await filtered(db, filters)
+        .select((eb) => eb.fn.countAll().as('count'))
+        .executeTakeFirstOrThrow()
+    ).count,
+  );
+
+export const markWithdrawn = (db: Kysely<Database>, id: string, at: number, receiptSealed: string) =>
+  db
+    .updateTable('justificatif')
+    .set({ sealed: null, citizen_name_sealed: null, withdrawn_at: at, receipt_sealed: receiptSealed })
+    .where('id', '=', id)
+    .execute();
+
+export const listDueForPurge = (db: Kysely<Database>, now: number) =>
+  db
+    .selectFrom('justificatif')
+    .select(['id', 'client_id', 'reference', 'content_hash', 'retention_until'])
+    .where('retention_until', '<=', now)
+    .where('purged_at', 'is', null)
+    .execute();
+
+/** Erases the data of a justificatif past its date; the tombstone (ids, dates, hash of the signed content) stays. */
+export const markPurged = (db: Kysely<Database>, id: string, now: number) =>
+  db
+    .updateTable('justificatif')
+    .set({ sealed: null, citizen_name_sealed: null, purged_at: now })
+    .where('id', '=', id)
+    .where('purged_at', 'is', null)
+    .executeTakeFirst();
+
+export const insertWithdrawnTokens = (db: Kysely<Database>, rows: WithdrawnTokenTable[]) =>
+  rows.length === 0
+    ? Promise.resolve()
+    : db
+        .insertInto('withdrawn_token')
+        .values(rows)
+        .execute()
+        .then(() => undefined);
+
+export const findWithdrawnToken = (db: Kysely<Database>, tokenHash: string) =>
+  db.selectFrom('withdrawn_token').select('withdrawn_at').where('token_hash', '=', tokenHash).executeTakeFirst();
+
+/** The sealed parts of one justificatif and its grant, read only to open or withdraw it. */
+export const findSealed = (db: Kysely<Database>, id: string) =>
+  db
+    .selectFrom('justificatif')
+    .select(['grant_id', 'sealed', 'content_hash', 'citizen_name_sealed', 'receipt_sealed'])
+    .where('id', '=', id)
+    .executeTakeFirst();

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { JustificatifDocument } from './document.js';
 import { canonicalJson } from '../journal/canonical-json.js';
+import { claimsOf, payloadOf } from '../signing/jws.js';
+import type { JustificatifDocument } from './document.js';
 
 /**
  * The citizen's receipt, modelled on the Kantara consent receipt and ISO/IEC 27560: who received what, why, on
@@ -46,3 +47,26 @@ export function erasureReceipt(receipt: TransmissionReceipt, withdrawnAt: number
     effets: ['Jetons d’accès du service révoqués', 'Données du justificatif effacées de Passerelle Particulier', 'Le service ne peut plus les lire'],
   };
 }
+
+export type ErasureReceipt = ReturnType<typeof erasureReceipt>;
+
+/** A justificatif's signed receipts (JWS), as they are sealed together in its row: the transmission's, and the erasure's after a withdrawal. */
+export interface SignedReceipts {
+  transmission: string;
+  erasure?: string;
+}
+
+/** The sealed receipts' one decoder: refuses anything that is not the stored shape. */
+export function parseSignedReceipts(json: string): SignedReceipts {
+  const value = JSON.parse(json) as unknown;
+  if (typeof value !== 'object' || value === null) throw new Error('reçus mal formés');
+  const { transmission, erasure } = value as Record<string, unknown>;
+  if (typeof transmission !== 'string' || (erasure !== undefined && typeof erasure !== 'string')) throw new Error('reçus mal formés');
+  return erasure === undefined ? { transmission } : { transmission, erasure };
+}
+
+/** The transmission receipt a signed receipt carries. */
+export const transmissionReceiptOf = (jws: string): TransmissionReceipt => claimsOf(jws) as unknown as TransmissionReceipt;
+
+/** What a signed receipt carries, for people who download it: the receipt and its signature. */
+export const receiptFile = (jws: string) => JSON.stringify({ recu: payloadOf(jws), signature: jws }, null, 2);

@@ -22,10 +22,3 @@ export function addMonths(epochMs: number, months: number): number {
   date.setUTCDate(Math.min(day, lastDay));
   return date.getTime();
 }
-
-export const STATUS_LABELS: Record<HabilitationStatus, string> = {
-  active: 'active',
-  pending: 'à venir',
-  expired: 'expirée',
-  revoked: 'révoquée',
-};

@@ -9,4 +9,7 @@ export const findOrganisationBySiret = (db: Kysely<Database>, siret: string) =>
 export const renameOrganisation = (db: Kysely<Database>, id: string, name: string) =>
   db.updateTable('organisation').set({ name }).where('id', '=', id).execute();
 
+export const findOrganisation = (db: Kysely<Database>, id: string) =>
+  db.selectFrom('organisation').selectAll().where('id', '=', id).executeTakeFirst();
+
 export const listOrganisations = (db: Kysely<Database>) => db.selectFrom('organisation').selectAll().orderBy('name').execute();

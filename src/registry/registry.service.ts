@@ -1,10 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { deleteAgentByEmail, findAgent, insertAgent, listAgents } from './agent.repository.js';
 import { isCatalogueScope } from '../catalogue/catalogue.js';
 import type { Database, HabilitationTable } from '../db/schema.js';
+import { deleteAgentByEmail, findAgent, insertAgent, listAgents } from './agent.repository.js';
 import { generateClientSecret, hashClientSecret } from './client-secret.js';
+import { type DataRequest, dataRequestOf } from './data-request.js';
 import { addMonths, MAX_VALIDITY_MONTHS } from './habilitation.js';
 import * as habilitations from './habilitation.repository.js';
 import * as organisations from './organisation.repository.js';
@@ -195,6 +196,7 @@ export function createRegistry(db: Kysely<Database>, options: RegistryOptions) {
     },
 
     listOrganisations: () => organisations.listOrganisations(db),
+    findOrganisation: (id: string) => organisations.findOrganisation(db, id),
 
     /** Registers a service provider; the generated secret is returned once and only its hash is stored. */
     async createServiceProvider(input: ServiceProviderInput) {
@@ -229,6 +231,14 @@ export function createRegistry(db: Kysely<Database>, options: RegistryOptions) {
 
     listServiceProviders: () => serviceProviders.listServiceProviders(db),
     findServiceProvider: (clientId: string) => serviceProviders.findServiceProvider(db, clientId),
+    /** An organisation's service providers (its procedures). */
+    serviceProvidersOf: (organisationId: string) => serviceProviders.listServiceProvidersOf(db, organisationId),
+
+    /** What the service provider may ask now, or undefined without a habilitation in force. */
+    async dataRequest(clientId: string, askedScopes: string[]): Promise<DataRequest | undefined> {
+      const [sp, habilitation] = await Promise.all([serviceProviders.findServiceProvider(db, clientId), this.activeHabilitation(clientId)]);
+      return sp === undefined || habilitation === undefined ? undefined : dataRequestOf(sp, habilitation, askedScopes);
+    },
 
     async rotateSecret(clientId: string) {
       const sp = await requireServiceProvider(clientId);
@@ -300,6 +310,7 @@ export function createRegistry(db: Kysely<Database>, options: RegistryOptions) {
     },
 
     listHabilitations: (clientId?: string) => habilitations.listHabilitations(db, clientId),
+    findHabilitation: (id: string) => habilitations.findHabilitation(db, id),
 
     /** Authorises an agent (by the e-mail of their ProConnect account) for an organisation; updates the role if known. */
     async addAgent(input: { siret: string; email: string; role: string }) {

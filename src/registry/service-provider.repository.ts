@@ -25,4 +25,13 @@ export const listServiceProviders = (db: Kysely<Database>) =>
     .orderBy('service_provider.client_id')
     .execute();
 
+/** An organisation's service providers, by procedure name. */
+export const listServiceProvidersOf = (db: Kysely<Database>, organisationId: string) =>
+  db
+    .selectFrom('service_provider')
+    .select(['client_id', 'display_name', 'procedure_name'])
+    .where('organisation_id', '=', organisationId)
+    .orderBy('procedure_name')
+    .execute();
+
 export type ServiceProviderRow = NonNullable<Awaited<ReturnType<typeof findServiceProvider>>>;

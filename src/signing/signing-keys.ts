@@ -8,7 +8,7 @@ export interface PrivateJwks {
   keys: JWK[];
 }
 
-async function generate(alg: 'ES256' | 'RS256'): Promise<JWK> {
+export async function generateSigningKey(alg: 'ES256' | 'RS256'): Promise<JWK> {
   const pair = alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('rsa', { modulusLength: 2048 });
   const publicJwk = pair.publicKey.export({ format: 'jwk' }) as JWK;
   return { ...(pair.privateKey.export({ format: 'jwk' }) as JWK), kid: await calculateJwkThumbprint(publicJwk), alg, use: 'sig' };
@@ -26,7 +26,7 @@ export async function loadSigningKeys(db: Kysely<Database>, configured: PrivateJ
     await lockUntilCommit(trx, 'signingKeys');
     const stored = await trx.selectFrom('signing_key').select('private_jwk').orderBy('created_at').execute();
     if (stored.length > 0) return { keys: stored.map((row) => JSON.parse(row.private_jwk) as JWK) };
-    const keys = [await generate('ES256'), await generate('RS256')];
+    const keys = [await generateSigningKey('ES256'), await generateSigningKey('RS256')];
     const now = Date.now();
     await trx
       .insertInto('signing_key')

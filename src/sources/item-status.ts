@@ -1,3 +1,4 @@
+import { ITEM_STATUS_TEXTS, type ItemStatusText } from '../wording/labels.fr.js';
 import type { ApiAnswer } from './api-particulier.client.js';
 
 /**
@@ -19,61 +20,5 @@ export function statusOf(answer: ApiAnswer): ItemStatus {
 /** The service did answer (even "not found"): the circuit stays closed. */
 export const sourceAnswered = (answer: ApiAnswer) => answer.kind === 'answer' && answer.status < 500 && answer.status !== 429;
 
-/** The status as service providers read it in a justificatif. */
-export const STATUS_CODES: Record<ItemStatus, string> = {
-  ok: 'disponible',
-  not_found: 'non_trouve',
-  unavailable: 'indisponible',
-  invalid_input: 'identite_non_reconnue',
-  not_holder: 'identite_non_reconnue',
-  missing_input: 'information_manquante',
-  error: 'erreur',
-};
-
-/** What a citizen reads for each status: a badge, why, and what to do instead. */
-export const STATUS_TEXTS: Record<
-  ItemStatus,
-  { badge: string; badgeType: 'success' | 'info' | 'warning' | 'error'; why: (producer: string) => string; instead: (sp: string) => string }
-> = {
-  ok: { badge: 'Trouvée', badgeType: 'success', why: () => '', instead: () => '' },
-  not_found: {
-    badge: 'Non trouvée',
-    badgeType: 'info',
-    why: (producer) => `${capitalize(producer)} ne trouve pas de dossier à votre nom.`,
-    instead: (sp) => `Vous pourrez envoyer votre justificatif à ${sp} vous-même. Si c’est une erreur, contactez cet organisme.`,
-  },
-  unavailable: {
-    badge: 'Service indisponible',
-    badgeType: 'warning',
-    why: (producer) => `${capitalize(producer)} ne répond pas en ce moment.`,
-    instead: () => 'Vous pouvez réessayer dans quelques minutes, ou transmettre sans cette information.',
-  },
-  invalid_input: {
-    badge: 'Impossible à vérifier',
-    badgeType: 'error',
-    why: (producer) => `Les informations de votre compte FranceConnect ne permettent pas à ${producer} de vous retrouver.`,
-    instead: (sp) => `Vous pourrez envoyer votre justificatif à ${sp} vous-même.`,
-  },
-  not_holder: {
-    badge: 'Pas à votre nom',
-    badgeType: 'error',
-    why: (producer) => `Le dossier que ${producer} a trouvé avec ce que vous avez saisi n’est pas à votre nom : nous ne l’affichons pas.`,
-    instead: (sp) => `Vérifiez ce que vous avez saisi, ou envoyez votre justificatif à ${sp} vous-même.`,
-  },
-  missing_input: {
-    badge: 'Information manquante',
-    badgeType: 'info',
-    why: () => 'Il manque une information que vous seul(e) pouvez donner.',
-    instead: () => 'Revenez à la demande pour la compléter, ou transmettez sans cette information.',
-  },
-  error: {
-    badge: 'Impossible à vérifier',
-    badgeType: 'error',
-    why: () => 'Une erreur technique empêche de vérifier cette information.',
-    instead: (sp) => `Vous pourrez envoyer votre justificatif à ${sp} vous-même.`,
-  },
-};
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
+/** What a citizen reads for a status: every status has its words (the type checks it). */
+export const statusText = (status: ItemStatus): ItemStatusText => ITEM_STATUS_TEXTS[status];

@@ -5,7 +5,7 @@ import type { ItemStatus } from './item-status.js';
 import { project } from './projection.js';
 import type { SourceOutcome } from './source-fetcher.js';
 
-export interface PreviewItem {
+export interface RequestedItem {
   scope: string;
   label: string;
   title: string;
@@ -19,7 +19,7 @@ export interface PreviewItem {
 }
 
 /** One item per requested scope, with its source's status and its own fields only. */
-export function previewItems(scopes: string[], outcomes: SourceOutcome[]): PreviewItem[] {
+export function requestedItems(scopes: string[], outcomes: SourceOutcome[]): RequestedItem[] {
   return SCOPES.filter((entry) => scopes.includes(entry.scope)).map((entry) => {
     const api = apiOf(entry);
     const outcome = outcomes.find((o) => o.api === api.id);

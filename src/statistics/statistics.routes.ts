@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { APIS } from '../catalogue/apis.js';
 import type { Database } from '../db/schema.js';
 import { type Route, routerFrom } from '../http/route-table.js';
+import { frenchDateTime } from '../wording/dates.fr.js';
 import { groupedBars, monthLabel, shareBars } from './charts.js';
 import { AVAILABILITY_TARGET, cachedStatistics } from './statistics.service.js';
 
@@ -35,7 +36,7 @@ export function statisticsRoutes(db: Kysely<Database>) {
         percent: percent(m.availability),
         meets: m.availability === undefined ? undefined : m.availability >= AVAILABILITY_TARGET,
       })),
-      computedAt: new Date(stats.computedAt).toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long', timeStyle: 'short' }),
+      computedAt: frenchDateTime(stats.computedAt),
       target: percent(AVAILABILITY_TARGET),
     });
   };

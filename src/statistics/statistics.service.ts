@@ -3,6 +3,8 @@ import { apiOf } from '../catalogue/catalogue.js';
 import { PRODUCERS } from '../catalogue/producers.js';
 import { SCOPES } from '../catalogue/scopes.js';
 import type { Database } from '../db/schema.js';
+import { entriesOfTypesSince } from '../journal/journal-reader.js';
+import { parisDay } from '../wording/dates.fr.js';
 
 /** The gateway's promise in the terms of use: 95 % monthly availability. */
 export const AVAILABILITY_TARGET = 0.95;
@@ -10,10 +12,7 @@ export const AVAILABILITY_TARGET = 0.95;
 const COUNTED = ['consent.transmitted', 'consent.refused', 'justificatif.fetched', 'source.fetched', 'api.error'] as const;
 const SOURCE_ANSWERED = new Set(['ok', 'not_found', 'invalid_input', 'not_holder', 'missing_input']);
 
-const monthOf = (at: number) => {
-  const parts = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit' }).formatToParts(new Date(at));
-  return `${parts.find((p) => p.type === 'year')?.value}-${parts.find((p) => p.type === 'month')?.value}`;
-};
+const monthOf = (at: number) => parisDay(at).slice(0, 7);
 
 const producerOfScope = new Map(SCOPES.map((entry) => [entry.scope, PRODUCERS[apiOf(entry).producer].name]));
 
@@ -44,13 +43,7 @@ const bump = <K>(map: Map<K, Record<string, number>>, key: K, field: string) => 
 /** Public statistics, computed from the journal alone (no personal data in them), over the last 12 months. */
 export async function computeStatistics(db: Kysely<Database>, now = Date.now()): Promise<Statistics> {
   const since = now - 366 * 24 * 60 * 60 * 1000;
-  const rows = await db
-    .selectFrom('journal_entry')
-    .select(['type', 'at', 'data', 'subject'])
-    .where('type', 'in', [...COUNTED])
-    .where('at', '>=', since)
-    .orderBy('seq')
-    .execute();
+  const rows = await entriesOfTypesSince(db, COUNTED, since);
   const months = new Map<string, Record<string, number>>();
   const producers = new Map<string, Record<string, number>>();
   const procedures = new Map<string, Record<string, number>>();

@@ -1,10 +1,10 @@
+import { frenchDate, monthName } from './dates.fr.js';
+
 /** Data as a person reads them: French labels and dates, amounts, yes/no. Shared by the preview and the agents' pages. */
 export interface DisplayRow {
   label: string;
   lines: string[];
 }
-
-const MONTHS = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
 
 const LABELS: Record<string, string> = {
   quotient_familial: 'Quotient familial',
@@ -33,13 +33,6 @@ const LABELS: Record<string, string> = {
   parametres_calcul: 'Éléments du calcul',
 };
 
-export function frenchDate(iso: string): string {
-  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
-  if (match === null) return iso;
-  const [, year, month, day] = match;
-  return `${Number(day)} ${MONTHS[Number(month) - 1]} ${year}`;
-}
-
 const humanize = (key: string) => LABELS[key] ?? key.replaceAll('_', ' ').replace(/^./, (c) => c.toUpperCase());
 
 function scalar(key: string, value: unknown): string {
@@ -60,7 +53,7 @@ function lines(key: string, value: unknown): string[] {
   if (key === 'quotient_familial' && typeof value === 'object' && value !== null) {
     const qf = value as Record<string, unknown>;
     return [
-      `${String(qf.valeur)} (${MONTHS[Number(qf.mois) - 1] ?? ''} ${String(qf.annee)}, calculé par ${qf.fournisseur === 'MSA' ? 'la MSA' : 'la CAF'})`,
+      `${String(qf.valeur)} (${monthName(Number(qf.mois))} ${String(qf.annee)}, calculé par ${qf.fournisseur === 'MSA' ? 'la MSA' : 'la CAF'})`,
     ];
   }
   if (Array.isArray(value)) {

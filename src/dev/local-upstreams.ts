@@ -1,0 +1,79 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/config.js';
+import { type OpenPort, openPort } from '../http/listen.js';
+import { createDemoServiceProvider } from './demo-sp/demo-sp.js';
+import { loadClients, parseClient } from './franceconnect/clients.js';
+import { createLocalFranceConnect } from './franceconnect/local-franceconnect.js';
+import { loadPersonas } from './franceconnect/personas.js';
+import { createLocalProConnect, loadAgents } from './proconnect/local-proconnect.js';
+import { createSandbox } from './sandbox/sandbox.js';
+
+/**
+ * The local upstreams of development: FranceConnect, ProConnect, the API Particulier sandbox and the demo service
+ * provider. The composition root loads this module with import() outside production only, so that none of it is
+ * ever in the production graph. Ports may be opened by the caller beforehand (tests use port 0).
+ */
+
+export async function startLocalFranceConnect(config: Config, logger: Logger, port: OpenPort | undefined): Promise<OpenPort> {
+  const settings = config.localUpstreams.franceconnect;
+  const fcLogger = logger.child({ upstream: 'franceconnect-local' });
+  const portalClient = parseClient({
+    client_id: config.franceconnect.clientId,
+    client_secret: config.franceconnect.clientSecret,
+    client_name: 'Passerelle Particulier',
+    redirect_uris: [config.franceconnect.redirectUri],
+    post_logout_redirect_uris: [config.franceconnect.postLogoutRedirectUri],
+    signing_alg: config.franceconnect.signingAlg,
+  });
+  const app = await createLocalFranceConnect({
+    issuer: config.franceconnect.issuer,
+    clients: [portalClient, ...(settings.clientsFile === undefined ? [] : loadClients(settings.clientsFile))],
+    personas: loadPersonas(settings.personasFile),
+    subSecret: settings.subSecret,
+    slowTokenMs: settings.slowTokenMs,
+    warn: (message) => fcLogger.warn(message),
+  });
+  const opened = port ?? (await openPort(config.http.host, settings.port));
+  opened.attach(app);
+  logger.info({ issuer: config.franceconnect.issuer }, 'FranceConnect local démarré');
+  return opened;
+}
+
+export async function startLocalProConnect(config: Config, logger: Logger, port: OpenPort | undefined): Promise<OpenPort> {
+  const app = await createLocalProConnect({
+    issuer: config.proconnect.issuer,
+    client: {
+      clientId: config.proconnect.clientId,
+      clientSecret: config.proconnect.clientSecret,
+      redirectUri: config.proconnect.redirectUri,
+      postLogoutRedirectUri: config.proconnect.postLogoutRedirectUri,
+    },
+    agents: loadAgents(config.localUpstreams.agentsFile),
+  });
+  const opened = port ?? (await openPort(config.http.host, config.localUpstreams.proconnectPort));
+  opened.attach(app);
+  logger.info({ issuer: config.proconnect.issuer }, 'ProConnect local démarré');
+  return opened;
+}
+
+export async function startSandbox(config: Config, logger: Logger, port: OpenPort | undefined): Promise<OpenPort> {
+  const opened = port ?? (await openPort(config.http.host, config.localUpstreams.sandboxPort));
+  opened.attach(createSandbox({ token: config.sources.apiParticulierToken }));
+  logger.info({ url: config.sources.apiParticulierUrl }, 'bac à sable API Particulier démarré');
+  return opened;
+}
+
+export async function startDemoServiceProvider(config: Config, logger: Logger, port: OpenPort | undefined): Promise<OpenPort> {
+  const settings = config.demoServiceProvider;
+  const app = createDemoServiceProvider({
+    url: settings.url,
+    issuer: config.authorization.issuer,
+    clientId: settings.clientId,
+    clientSecret: settings.clientSecret,
+    log: logger.child({ upstream: 'fournisseur-de-service-demo' }),
+  });
+  const opened = port ?? (await openPort(config.http.host, settings.port));
+  opened.attach(app);
+  logger.info({ url: settings.url }, 'fournisseur de service de démonstration démarré');
+  return opened;
+}

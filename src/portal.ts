@@ -1,0 +1,174 @@
+import express, { type Express } from 'express';
+import type session from 'express-session';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { agentRoutes } from './agent/agent.routes.js';
+import { createAgentSpace } from './agent/agent-space.js';
+import type { ProConnectService } from './agent/proconnect.service.js';
+import { createAuthorizationServer } from './authorization/authorization-server.js';
+import { clientLoaderFrom } from './authorization/client-metadata.js';
+import { createGrants } from './authorization/grants.js';
+import { habilitationGuard } from './authorization/habilitation-guard.js';
+import { interactionRoutes } from './authorization/interaction.routes.js';
+import { APIS } from './catalogue/apis.js';
+import { CATALOGUE_SCOPES } from './catalogue/catalogue.js';
+import { createCitizenSpace } from './citizen/citizen-space.js';
+import { citizenSpaceRoutes } from './citizen/citizen-space.routes.js';
+import { homeRoutes } from './citizen/home.routes.js';
+import type { Config } from './config/config.js';
+import type { DataCipher } from './crypto/data-cipher.js';
+import type { Pseudonyms } from './crypto/pseudonyms.js';
+import type { Database } from './db/schema.js';
+import { franceconnectRoutes } from './franceconnect/franceconnect.routes.js';
+import type { FranceConnectService } from './franceconnect/franceconnect.service.js';
+import { dataApiRoutes } from './gateway/data-api.routes.js';
+import type { Gateway } from './gateway/gateway.service.js';
+import { openApiDocument } from './gateway/openapi.js';
+import { verificationRoutes } from './gateway/verification.routes.js';
+import { API_ERRORS, sendApiError } from './http/api-errors.js';
+import { exposeCsrfToken } from './http/csrf.js';
+import { errorHandler, notFound } from './http/error-handler.js';
+import { healthRoutes } from './http/health.routes.js';
+import { httpLogger } from './http/logger.js';
+import { securityHeaders } from './http/security.js';
+import { sessionMiddleware } from './http/session.js';
+import { useViews } from './http/views.js';
+import type { Journal } from './journal/journal.js';
+import { createJustificatifs } from './justificatif/justificatifs.js';
+import type { Registry } from './registry/registry.service.js';
+import { publicJwks, type Signer, type Verifier } from './signing/jws.js';
+import type { PrivateJwks } from './signing/signing-keys.js';
+import { statisticsRoutes } from './statistics/statistics.routes.js';
+import { createTransmissions } from './transmission/transmission.js';
+
+/** What the portal is made of, built by the composition root (server.ts) from the configuration. */
+export interface PortalDependencies {
+  config: Config;
+  db: Kysely<Database>;
+  logger: Logger;
+  sessionStore: session.Store;
+  registry: Registry;
+  journal: Journal;
+  signingKeys: PrivateJwks;
+  cipher: DataCipher;
+  sign: Signer;
+  verify: Verifier;
+  pseudonyms: Pseudonyms;
+  franceconnect: FranceConnectService;
+  proconnect: ProConnectService;
+  gateway: Gateway;
+}
+
+export const PORTAL_BRANDING = {
+  serviceName: 'Passerelle Particulier',
+  serviceTagline: 'Vos informations, transmises entre administrations',
+};
+
+/**
+ * The portal's HTTP side as a function of its parts: the authorization server and the services that depend on it,
+ * then every feature's routes, in the order requests meet them. Nothing here reads the environment or listens.
+ */
+export function createPortal(deps: PortalDependencies): Express {
+  const { config, db, logger, registry, journal, pseudonyms } = deps;
+  const production = config.env === 'production';
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.http.trustProxy);
+
+  app.use(httpLogger(logger));
+  app.use(securityHeaders({ production, formTargets: [new URL(config.franceconnect.issuer).origin, new URL(config.proconnect.issuer).origin] }));
+  // Templates are re-read on each request only in development, where they are being edited.
+  const views = useViews(app, PORTAL_BRANDING, { cache: config.env !== 'development' });
+  app.use(healthRoutes(db));
+
+  const provider = createAuthorizationServer({
+    issuer: config.authorization.issuer,
+    db,
+    loadClient: clientLoaderFrom(registry),
+    keys: deps.signingKeys,
+    cookieKeys: config.authorization.cookieKeys,
+    pairwiseSubject: pseudonyms.pairwiseSubject,
+    secureCookies: production,
+    trustProxy: config.http.trustProxy > 0,
+    views,
+    logger,
+  });
+  const grants = createGrants(provider);
+  const justificatifs = createJustificatifs({
+    db,
+    cipher: deps.cipher,
+    sign: deps.sign,
+    verify: deps.verify,
+    journal,
+    pairwiseSubject: pseudonyms.pairwiseSubject,
+    portalUrl: config.http.publicUrl,
+    grants,
+  });
+  const transmissions = createTransmissions({ db, grants, justificatifs, journal });
+
+  // Machines and anonymous readers: no session.
+  app.all('/oidc/auth', ...habilitationGuard(registry, config.authorization.issuer));
+  app.use('/oidc', provider.callback());
+  app.use(
+    dataApiRoutes({
+      provider,
+      justificatifs,
+      journal,
+      jwks: publicJwks(deps.signingKeys),
+      openapi: openApiDocument(config.http.publicUrl),
+      requestsPerMinute: config.apiRateLimitPerMinute,
+      habilitationInForce: async (clientId) => (await registry.activeHabilitation(clientId)) !== undefined,
+    }),
+  );
+  app.get('/api/documentation', (_req, res) =>
+    res.render('api/documentation.njk', { scopes: CATALOGUE_SCOPES, v3Routes: APIS.flatMap((api) => api.franceConnectRoute ?? []) }),
+  );
+  app.use(['/api', '/v3'], (_req, res) => sendApiError(res, 404, API_ERRORS.notFound));
+  app.use(verificationRoutes(justificatifs, registry));
+  app.use(statisticsRoutes(db));
+
+  // People: a session, CSRF tokens, the signed-in citizen or agent shown in the header.
+  app.use(sessionMiddleware(config.session, deps.sessionStore));
+  app.use(exposeCsrfToken, (req, res, next) => {
+    res.locals.citizen = req.session.citizen;
+    // Agent pages show the agent; citizen pages the citizen, even in a browser signed in as both.
+    res.locals.agent = req.path.startsWith('/agents') ? req.session.agent : undefined;
+    next();
+  });
+  app.use(homeRoutes());
+  app.use(
+    interactionRoutes(
+      { provider, registry, franceconnect: deps.franceconnect, gateway: deps.gateway, transmissions, journal },
+      config.formRateLimitPerMinute,
+    ),
+  );
+  app.use(
+    citizenSpaceRoutes({
+      space: createCitizenSpace({ db, transmissions, justificatifs, registry, agentNumber: pseudonyms.agentNumber }),
+      justificatifs,
+    }),
+  );
+  app.use(
+    agentRoutes({
+      db,
+      space: createAgentSpace({ db, registry, justificatifs, journal, citizenOfOrganisation: pseudonyms.citizenOfOrganisation }),
+      proconnect: deps.proconnect,
+      publicUrl: config.http.publicUrl,
+      cookieName: config.session.cookieName,
+      formRateLimitPerMinute: config.formRateLimitPerMinute,
+    }),
+  );
+  app.use(
+    franceconnectRoutes({
+      service: deps.franceconnect,
+      callbackPath: new URL(config.franceconnect.redirectUri).pathname,
+      postLogoutPath: new URL(config.franceconnect.postLogoutRedirectUri).pathname,
+      cookieName: config.session.cookieName,
+      formRateLimitPerMinute: config.formRateLimitPerMinute,
+    }),
+  );
+
+  app.use(notFound);
+  app.use(errorHandler);
+  return app;
+}

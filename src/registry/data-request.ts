@@ -1,0 +1,35 @@
+import type { HabilitationTable } from '../db/schema.js';
+import type { ServiceProviderRow } from './service-provider.repository.js';
+
+/**
+ * What a service provider asks of a citizen, as the habilitation in force allows it: who asks, for which procedure,
+ * why, on which legal basis, for how long, and which items. Plain data: pages turn it into words, the gateway fetches
+ * it, the transmission records it.
+ */
+export interface DataRequest {
+  clientId: string;
+  habilitationId: string;
+  organisation: { id: string; name: string; siret: string };
+  procedure: string;
+  purpose: string;
+  legalBasis: string;
+  legalReference: string;
+  retentionDays: number;
+  /** The scopes asked that the habilitation allows, in the order asked; any other is left out. */
+  scopes: string[];
+}
+
+export function dataRequestOf(sp: ServiceProviderRow, habilitation: HabilitationTable, askedScopes: string[]): DataRequest {
+  const allowed = new Set(JSON.parse(habilitation.scopes) as string[]);
+  return {
+    clientId: sp.client_id,
+    habilitationId: habilitation.id,
+    organisation: { id: sp.organisation_id, name: sp.organisation_name, siret: sp.organisation_siret },
+    procedure: sp.procedure_name,
+    purpose: habilitation.purpose,
+    legalBasis: habilitation.legal_basis,
+    legalReference: habilitation.legal_reference,
+    retentionDays: habilitation.retention_days,
+    scopes: [...new Set(askedScopes)].filter((scope) => allowed.has(scope)),
+  };
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { frenchDate, frenchDateTime, frenchDuration, monthName, parisDay } from './dates.fr.js';
+
+describe('French dates', () => {
+  it('reads a calendar date as it is written, without moving it across time zones', () => {
+    expect(frenchDate('2026-03-01')).toBe('1 mars 2026');
+    expect(frenchDate('1999-12-31')).toBe('31 décembre 1999');
+  });
+
+  it('dates an instant by the day it was in Paris, not in UTC', () => {
+    // 23:30 UTC on 31 December is already 1 January in Paris (UTC+1 in winter).
+    const lateEvening = Date.UTC(2026, 11, 31, 23, 30);
+    expect(parisDay(lateEvening)).toBe('2027-01-01');
+    expect(frenchDate(lateEvening)).toBe('1 janvier 2027');
+    expect(frenchDate(new Date(lateEvening).toISOString())).toBe('1 janvier 2027');
+  });
+
+  it('leaves what is not a date unchanged instead of inventing one', () => {
+    expect(frenchDate('non renseigné')).toBe('non renseigné');
+    expect(frenchDate('2026-13-45')).toBe('2026-13-45');
+  });
+
+  it('writes date and time in Paris time, summer time included', () => {
+    expect(frenchDateTime(Date.UTC(2026, 6, 14, 8, 5))).toBe('14 juillet 2026 à 10:05');
+    expect(frenchDateTime(Date.UTC(2026, 0, 14, 8, 5))).toBe('14 janvier 2026 à 09:05');
+  });
+
+  it('names months and durations as the pages say them', () => {
+    expect(monthName(9)).toBe('septembre');
+    expect(monthName(0)).toBe('');
+    expect([365, 730, 180, 45, 1].map(frenchDuration)).toEqual(['1 an', '2 ans', '6 mois', '45 jours', '1 jour']);
+  });
+});

@@ -1,0 +1,41 @@
+/**
+ * Dates and times as people in France read them, in Paris time whatever the server's zone: « 4 décembre 2026 »,
+ * « 4 décembre 2026 à 17:05 ». The one place where the product turns an instant into words.
+ */
+const TIME_ZONE = 'Europe/Paris';
+
+const MONTHS = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
+
+const longDateTime = new Intl.DateTimeFormat('fr-FR', { timeZone: TIME_ZONE, dateStyle: 'long', timeStyle: 'short' });
+const calendarParts = new Intl.DateTimeFormat('fr-FR', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/** The French name of a month, 1 to 12; empty for anything else. */
+export const monthName = (month: number): string => MONTHS[month - 1] ?? '';
+
+/** The day in Paris of an instant, as YYYY-MM-DD. */
+export function parisDay(epochMs: number): string {
+  const parts = Object.fromEntries(calendarParts.formatToParts(new Date(epochMs)).map((part) => [part.type, part.value]));
+  return `${parts.year}-${parts.month}-${parts.day}`;
+}
+
+/**
+ * « 4 décembre 2026 »: a calendar date written YYYY-MM-DD (as producers send them) is read as it is; an instant
+ * (epoch milliseconds, or an ISO date-time) is the day it was in Paris. Anything else is returned unchanged.
+ */
+export function frenchDate(value: number | string): string {
+  const day = typeof value === 'number' ? parisDay(value) : /^\d{4}-\d{2}-\d{2}T/.test(value) ? parisDay(Date.parse(value)) : value;
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (match === null || Number.isNaN(Date.parse(day))) return String(value);
+  const [, year, month, date] = match;
+  return `${Number(date)} ${monthName(Number(month))} ${year}`;
+}
+
+/** « 4 décembre 2026 à 17:05 », in Paris time. */
+export const frenchDateTime = (epochMs: number): string => longDateTime.format(new Date(epochMs));
+
+/** A retention period as the request page says it: « 1 an », « 3 ans », « 6 mois », « 45 jours ». */
+export function frenchDuration(days: number): string {
+  if (days % 365 === 0) return days === 365 ? '1 an' : `${days / 365} ans`;
+  if (days % 30 === 0) return `${days / 30} mois`;
+  return days === 1 ? '1 jour' : `${days} jours`;
+}
