@@ -2,12 +2,12 @@ import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type Provider from 'oidc-provider';
 import { APIS, type CatalogueApi } from '../catalogue/apis.js';
-import { SCOPES } from '../catalogue/scopes.js';
 import { API_ERRORS, sendApiError } from '../http/api-errors.js';
 import { type Route, routerFrom } from '../http/route-table.js';
 import type { Journal } from '../journal/journal.js';
 import type { JustificatifDocument } from '../justificatif/document.js';
 import type { Justificatifs } from '../justificatif/justificatifs.js';
+import { v3Answer } from './v3-answer.js';
 
 interface TokenContext {
   clientId: string;
@@ -37,28 +37,6 @@ export const requireAccessToken =
     res.locals.token = { clientId: accessToken.clientId, grantId: grant.jti, scopes: new Set(accessToken.scopes) } satisfies TokenContext;
     next();
   };
-
-/** v3 answer for one API from a justificatif: the API's granted items merged, or its error in v3 terms. */
-export function v3Answer(api: CatalogueApi, document: JustificatifDocument, scopes: Set<string>): { status: number; body: unknown } {
-  const entries = SCOPES.filter((entry) => entry.api === api.id && scopes.has(entry.scope));
-  const elements = document.elements.filter((element) => entries.some((entry) => entry.scope === element.scope));
-  if (elements.length === 0) return { status: 403, body: { errors: [{ ...API_ERRORS.insufficientScope, source: null, meta: {} }] } };
-  const failed = elements.find((element) => element.statut !== 'disponible');
-  if (failed !== undefined) {
-    const [status, sub, title] =
-      failed.statut === 'non_trouve'
-        ? [404, '003', 'Dossier inexistant']
-        : failed.statut === 'indisponible'
-          ? [504, '001', 'Fournisseur de données indisponible au moment de la transmission']
-          : failed.statut === 'identite_non_reconnue'
-            ? [422, '355', 'Identité non reconnue par le fournisseur']
-            : [502, '999', 'Erreur du fournisseur de données'];
-    const code = failed.statut === 'identite_non_reconnue' ? `00${sub}` : `${api.providerCode}${sub}`;
-    return { status, body: { errors: [{ code, title, detail: failed.explication ?? title, source: null, meta: { provider: failed.producteur } }] } };
-  }
-  const data = Object.assign({}, ...elements.map((element) => element.donnees ?? {}));
-  return { status: 200, body: { data, links: {}, meta: { justificatif: document.id, emis_le: document.emis_le } } };
-}
 
 /** A revoked or expired habilitation stops delivery at once, even of a justificatif consented to before. */
 export const requireHabilitationInForce =

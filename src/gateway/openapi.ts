@@ -1,5 +1,6 @@
 import { APIS } from '../catalogue/apis.js';
 import { SCOPES } from '../catalogue/scopes.js';
+import { ELEMENT_STATUSES } from '../justificatif/document.js';
 
 const errorResponse = (description: string) => ({
   description,
@@ -78,7 +79,7 @@ export function openApiDocument(publicUrl: string) {
             scope: { type: 'string' },
             libelle: { type: 'string', description: 'Le nom de l’information pour le service qui la lit, par exemple « Quotient familial »' },
             producteur: { type: 'string' },
-            statut: { enum: ['disponible', 'non_trouve', 'indisponible', 'identite_non_reconnue', 'information_manquante', 'erreur'] },
+            statut: { enum: [...new Set(Object.values(ELEMENT_STATUSES))] },
             explication: { type: ['string', 'null'] },
             donnees: { type: ['object', 'null'], description: 'Seulement les champs des scopes transmis, dans la forme API Particulier v3' },
             obtenu_le: { type: 'string', format: 'date-time' },

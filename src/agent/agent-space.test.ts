@@ -1,0 +1,136 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DomainWorld, domainWorld, QF_DOWN, QF_FOUND } from '../../test/helpers/domain.js';
+import { AppError } from '../http/errors.js';
+import type { DataRequest } from '../registry/data-request.js';
+import type { AgentSession } from './agent-session.js';
+import { type AgentSpace, createAgentSpace } from './agent-space.js';
+import type { AgentIdentity } from './proconnect.service.js';
+
+const BELLERIVE = '21999999900010';
+const PORTVILLE = '21333333300010';
+
+let world: DomainWorld;
+let space: AgentSpace;
+let portville: DataRequest;
+beforeAll(async () => {
+  world = await domainWorld();
+  portville = await world.serviceProvider({
+    clientId: 'creche-portville',
+    siret: PORTVILLE,
+    name: 'Mairie de Portville',
+    procedure: 'Inscription à la crèche',
+  });
+  space = createAgentSpace({
+    db: world.db,
+    registry: world.registry,
+    justificatifs: world.justificatifs,
+    journal: world.journal,
+    citizenOfOrganisation: world.pseudonyms.citizenOfOrganisation,
+  });
+  await world.registry.addAgent({ siret: BELLERIVE, email: 'claire.roux@bellerive.fr', role: 'administrateur' });
+  await world.registry.addAgent({ siret: BELLERIVE, email: 'hugo.petit@bellerive.fr', role: 'lecteur' });
+});
+afterAll(() => world.remove());
+
+const identity = (email: string, sub = `pc-${email}`, siret = BELLERIVE): AgentIdentity => ({
+  sub,
+  email,
+  givenName: 'Claire',
+  usualName: 'ROUX',
+  siret,
+});
+const entries = (type: string) => world.db.selectFrom('journal_entry').selectAll().where('type', '=', type).orderBy('seq').execute();
+const codeOf = async (promise: Promise<unknown>) => {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  return error instanceof AppError ? error.code : String(error);
+};
+const transmit = (request: DataRequest, outcomes = [QF_FOUND], sub = 'sub-lucie') =>
+  world.transmissions.decide({ request, citizen: { sub, name: 'Lucie FONTAINE' }, outcomes, decision: 'transmitted' });
+
+let claire: AgentSession;
+
+describe('signing in to the agents’ space', () => {
+  it('lets in an authorised address, records its ProConnect account and the sign-in', async () => {
+    claire = await space.signIn(identity('claire.roux@bellerive.fr'), 'id-token');
+    expect(claire).toMatchObject({
+      email: 'claire.roux@bellerive.fr',
+      organisationName: 'Mairie de Bellerive',
+      role: 'administrateur',
+      idToken: 'id-token',
+    });
+    expect((await entries('agent.signed_in')).at(-1)).toMatchObject({ actor: `agent:${claire.id}`, organisation_id: claire.organisationId });
+  });
+
+  it('refuses an address no one authorised (AGENT-001), and another ProConnect account on a known address (AGENT-003)', async () => {
+    expect(await codeOf(space.signIn(identity('inconnu@bellerive.fr'), 'id'))).toBe('AGENT-001');
+    expect(await codeOf(space.signIn(identity('claire.roux@bellerive.fr', 'pc-un-autre-compte'), 'id'))).toBe('AGENT-003');
+    expect((await entries('agent.denied')).map((e) => JSON.parse(e.data).email)).toEqual(['inconnu@bellerive.fr', 'claire.roux@bellerive.fr']);
+  });
+});
+
+describe('the organisation’s justificatifs', () => {
+  it('lists its own only, with their procedure and state, and records a search with its parsed filters', async () => {
+    const complete = await transmit(world.request);
+    const partial = await transmit(world.request, [QF_DOWN]);
+    const foreign = await transmit(portville);
+    const { rows, procedures } = await space.list(claire, {}, 1);
+    const references = rows.map((row) => row.justificatif.reference);
+    expect(references).toEqual(expect.arrayContaining([complete.justificatif?.reference, partial.justificatif?.reference]));
+    expect(references).not.toContain(foreign.justificatif?.reference);
+    expect(rows.find((row) => row.justificatif.reference === partial.justificatif?.reference)).toMatchObject({
+      procedure: 'Tarif de la cantine',
+      state: 'partiel',
+    });
+    expect(procedures).toEqual(['Tarif de la cantine']);
+    expect(await entries('agent.search')).toEqual([]);
+
+    const searched = await space.list(claire, { statut: 'partiel', du: '2026-01-01' }, 1);
+    expect(searched.rows.every((row) => row.state === 'partiel')).toBe(true);
+    expect(JSON.parse((await entries('agent.search')).at(-1)?.data ?? '{}')).toEqual({ filters: { statut: 'partiel', du: '2026-01-01' } });
+    expect((await space.list(claire, { demarche: 'Inscription à la crèche' }, 1)).total).toBe(0);
+  });
+
+  it('reads its own justificatif, opened and checked, and records the reading', async () => {
+    const { justificatif } = await transmit(world.request);
+    const read = await space.read(claire, justificatif?.reference ?? '', 'agent.print');
+    expect(read).toMatchObject({ procedure: 'Tarif de la cantine', opened: { state: 'valid', citizenName: 'Lucie FONTAINE' } });
+    expect((await entries('agent.print')).at(-1)).toMatchObject({ subject: `justificatif:${justificatif?.id}`, actor: `agent:${claire.id}` });
+  });
+
+  it('answers 404 for another organisation’s justificatif as for an unknown number, and records the attempt', async () => {
+    const { justificatif } = await transmit(portville);
+    const before = (await entries('agent.view')).length;
+    expect(await codeOf(space.read(claire, justificatif?.reference ?? '', 'agent.view'))).toBe('HTTP-404');
+    expect(await codeOf(space.read(claire, 'PP-2026-0000-0000', 'agent.view'))).toBe('HTTP-404');
+    expect((await entries('agent.view')).length).toBe(before);
+    expect((await entries('agent.foreign_access')).map((e) => e.subject)).toEqual([
+      `reference:${justificatif?.reference}`,
+      'reference:PP-2026-0000-0000',
+    ]);
+  });
+});
+
+describe('the administrators’ pages', () => {
+  it('shows citizens in the journal under the organisation’s own pseudonym', async () => {
+    await transmit(world.request, [QF_FOUND], 'sub-martin');
+    const journal = await space.journal(claire, 1);
+    const actors = journal.map((entry) => entry.actor);
+    expect(actors).toContain(`usager ${world.pseudonyms.citizenOfOrganisation(claire.organisationId, 'sub-martin')}`);
+    expect(actors.some((actor) => actor.includes('sub-martin'))).toBe(false);
+    expect(journal.every((entry) => entry.organisation_id === claire.organisationId)).toBe(true);
+  });
+
+  it('adds and removes team members, journaled, but an administrator never removes themself', async () => {
+    await space.addMember(claire, { email: 'Nadia.Benali@bellerive.fr', role: 'lecteur' });
+    await space.addMember(claire, { email: 'nadia.benali@bellerive.fr', role: 'administrateur' });
+    const nadia = (await space.team(claire)).filter((agent) => agent.email === 'nadia.benali@bellerive.fr');
+    expect(nadia.map((agent) => agent.role)).toEqual(['lecteur']);
+    await space.removeMember(claire, nadia[0]?.id ?? '');
+    expect((await space.team(claire)).map((agent) => agent.email)).not.toContain('nadia.benali@bellerive.fr');
+    expect((await entries('operator.action')).map((e) => JSON.parse(e.data).action)).toEqual(['agent ajouté', 'agent retiré']);
+    expect(await codeOf(space.removeMember(claire, claire.id))).toBe('HTTP-400');
+  });
+});

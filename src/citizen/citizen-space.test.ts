@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DomainWorld, domainWorld, QF_FOUND } from '../../test/helpers/domain.js';
+import { type CitizenSpace, createCitizenSpace } from './citizen-space.js';
+
+let world: DomainWorld;
+let space: CitizenSpace;
+beforeAll(async () => {
+  world = await domainWorld();
+  space = createCitizenSpace({
+    db: world.db,
+    transmissions: world.transmissions,
+    justificatifs: world.justificatifs,
+    registry: world.registry,
+    agentNumber: world.pseudonyms.agentNumber,
+  });
+});
+afterAll(() => world.remove());
+
+const decide = (sub: string, decision: 'transmitted' | 'refused') =>
+  world.transmissions.decide({ request: world.request, citizen: { sub, name: 'Lucie FONTAINE' }, outcomes: [QF_FOUND], decision });
+
+describe('Mon espace', () => {
+  it('lists the citizen’s transmissions and refusals, newest first, with whom they concerned', async () => {
+    const transmitted = await decide('sub-lucie', 'transmitted');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await decide('sub-lucie', 'refused');
+    await decide('sub-paul', 'transmitted');
+    const shares = await space.list('sub-lucie');
+    expect(shares.map((share) => share.status)).toEqual(['refused', 'active']);
+    expect(shares[1]).toMatchObject({
+      organisationName: 'Mairie de Bellerive',
+      procedureName: 'Tarif de la cantine',
+      purpose: 'Calculer le tarif de la cantine scolaire selon le quotient familial.',
+      reference: transmitted.justificatif?.reference,
+      scopes: ['cnaf_quotient_familial', 'cnaf_enfants'],
+    });
+    expect(shares[0]?.reference).toBeUndefined();
+  });
+
+  it('finds a transmission by its number only for its own citizen', async () => {
+    const { justificatif } = await decide('sub-lucie', 'transmitted');
+    const reference = justificatif?.reference ?? '';
+    expect((await space.find('sub-lucie', reference))?.reference).toBe(reference);
+    expect(await space.find('sub-paul', reference)).toBeUndefined();
+    expect(await space.find('sub-lucie', 'PP-2026-0000-0000')).toBeUndefined();
+  });
+
+  it('shows who received or looked at the data, agents by number only', async () => {
+    const { justificatif } = await decide('sub-lucie', 'transmitted');
+    const subject = `justificatif:${justificatif?.id}`;
+    await world.journal.append({
+      type: 'justificatif.fetched',
+      actor: 'sp:cantine-bellerive',
+      organisationId: world.request.organisation.id,
+      subject,
+    });
+    await world.journal.append({ type: 'agent.view', actor: 'agent:agent-42', organisationId: world.request.organisation.id, subject });
+    await world.journal.append({ type: 'agent.search', actor: 'agent:agent-42', organisationId: world.request.organisation.id, subject });
+    const share = await space.find('sub-lucie', justificatif?.reference ?? '');
+    if (share === undefined) throw new Error('introuvable');
+    const log = await space.accessLog(share);
+    expect(log.map(({ who, action }) => [who, action])).toEqual([
+      [`Agent n° ${world.pseudonyms.agentNumber('agent-42')}, Mairie de Bellerive`, 'a consulté le justificatif'],
+      ['Logiciel de la démarche « Tarif de la cantine »', 'a reçu vos informations'],
+    ]);
+    expect(JSON.stringify(log)).not.toContain('agent-42');
+  });
+
+  it('withdraws an active transmission, and leaves anything else as it is', async () => {
+    const { justificatif } = await decide('sub-lucie', 'transmitted');
+    const share = await space.find('sub-lucie', justificatif?.reference ?? '');
+    if (share === undefined) throw new Error('introuvable');
+    await space.withdraw(share);
+    const after = await space.find('sub-lucie', share.reference ?? '');
+    expect(after?.status).toBe('withdrawn');
+    await expect(space.withdraw(after ?? share)).resolves.toBeUndefined();
+  });
+});

@@ -1,0 +1,170 @@
+import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DomainWorld, domainWorld, QF_DOWN, QF_FOUND } from '../../test/helpers/domain.js';
+import { completenessOf } from './document.js';
+import { parseSignedReceipts } from './receipt.js';
+import { purgeExpiredJustificatifs } from './retention.js';
+
+let world: DomainWorld;
+beforeAll(async () => {
+  world = await domainWorld();
+});
+afterAll(() => world.remove());
+
+/** A justificatif as the portal issues one: through the citizen's decision (its consent row comes first). */
+const issue = async (outcomes = [QF_FOUND], citizenSub = 'sub-lucie') => {
+  const decided = await world.transmissions.decide({
+    request: world.request,
+    citizen: { sub: citizenSub, name: 'Lucie FONTAINE' },
+    outcomes,
+    decision: 'transmitted',
+  });
+  const found = decided.grantId === undefined ? undefined : await world.justificatifs.forServiceProvider(decided.grantId, world.request.clientId);
+  if (decided.justificatif === undefined || decided.grantId === undefined || found === undefined) throw new Error('justificatif non émis');
+  return { document: found.document, reference: decided.justificatif.reference, grantId: decided.grantId };
+};
+
+describe('issuing a justificatif', () => {
+  it('signs what the citizen saw, for the service provider only, under its own pairwise subject', async () => {
+    const { document, reference, grantId } = await issue();
+    expect(reference).toMatch(/^PP-\d{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    const found = await world.justificatifs.forServiceProvider(grantId, world.request.clientId);
+    expect(found?.document.id).toBe(document.id);
+    expect(found?.document.elements.map((e) => e.donnees)).toEqual([
+      { quotient_familial: QF_FOUND.data?.quotient_familial },
+      { enfants: QF_FOUND.data?.enfants },
+    ]);
+    expect(decodeProtectedHeader(found?.jws ?? '')).toMatchObject({ alg: 'ES256', typ: 'justificatif+jwt' });
+    expect(decodeJwt(found?.jws ?? '')).toMatchObject({
+      aud: world.request.clientId,
+      sub: world.pseudonyms.pairwiseSubject(world.request.clientId, 'sub-lucie'),
+    });
+    expect(document.destinataire).toEqual({
+      organisation: 'Mairie de Bellerive',
+      siret: '21999999900010',
+      client_id: 'cantine-bellerive',
+      demarche: 'Tarif de la cantine',
+    });
+    expect(document.elements.map((e) => [e.scope, e.statut])).toEqual([
+      ['cnaf_quotient_familial', 'disponible'],
+      ['cnaf_enfants', 'disponible'],
+    ]);
+    // Each item carries its own fields only: the address was fetched but not asked for.
+    expect(JSON.stringify(document)).not.toContain('Tilleuls');
+    expect(await world.justificatifs.forServiceProvider(grantId, 'autre-service')).toBeUndefined();
+  });
+
+  it('stores nothing readable: the data, the name and the receipts are sealed', async () => {
+    const { reference } = await issue();
+    const row = await world.db.selectFrom('justificatif').selectAll().where('reference', '=', reference).executeTakeFirstOrThrow();
+    for (const column of [row.sealed, row.citizen_name_sealed, row.receipt_sealed]) {
+      expect(column).toMatch(/^v1\./);
+      expect(column).not.toContain('FONTAINE');
+    }
+  });
+
+  it('says when a source did not answer, and counts what was obtained', async () => {
+    const { document, reference } = await issue([QF_DOWN]);
+    expect(document.elements.every((e) => e.statut === 'indisponible' && e.donnees === null && e.explication !== null)).toBe(true);
+    expect(completenessOf(document.elements)).toBe('none');
+    expect((await world.justificatifs.find(reference))?.complete).toBe(false);
+  });
+});
+
+describe('opening a justificatif for agents and /verifier', () => {
+  it('is valid as issued, with the citizen’s name', async () => {
+    const { reference } = await issue();
+    const justificatif = await world.justificatifs.find(reference);
+    if (justificatif === undefined) throw new Error('introuvable');
+    const opened = await world.justificatifs.open(justificatif);
+    expect(opened).toMatchObject({ state: 'valid', citizenName: 'Lucie FONTAINE' });
+  });
+
+  it('reads as altered when the stored content no longer matches its hash, or cannot be decrypted', async () => {
+    const first = await issue();
+    const second = await issue();
+    const swap = await world.db.selectFrom('justificatif').select('sealed').where('reference', '=', second.reference).executeTakeFirstOrThrow();
+    // Another justificatif's (valid, signed) content moved into this row: its hash does not match.
+    await world.db.updateTable('justificatif').set({ sealed: swap.sealed }).where('reference', '=', first.reference).execute();
+    const moved = await world.justificatifs.find(first.reference);
+    expect(moved && (await world.justificatifs.open(moved)).state).toBe('altered');
+    await world.db.updateTable('justificatif').set({ sealed: 'v1.AAAA.AAAA.AAAA' }).where('reference', '=', second.reference).execute();
+    const broken = await world.justificatifs.find(second.reference);
+    expect(broken && (await world.justificatifs.open(broken)).state).toBe('altered');
+  });
+
+  it('lists only the service providers asked for, newest first, filtered by state', async () => {
+    const partial = await issue([QF_DOWN]);
+    const all = await world.justificatifs.list({ clientIds: [world.request.clientId] }, 1);
+    expect(all.total).toBeGreaterThan(1);
+    expect(all.rows.map((row) => row.issuedAt)).toEqual([...all.rows.map((row) => row.issuedAt)].sort((a, b) => b - a));
+    const partials = await world.justificatifs.list({ clientIds: [world.request.clientId], state: 'partiel' }, 1);
+    expect(partials.rows.map((row) => row.reference)).toContain(partial.reference);
+    expect(partials.rows.every((row) => row.complete === false)).toBe(true);
+    expect((await world.justificatifs.list({ clientIds: ['autre-service'] }, 1)).total).toBe(0);
+    expect((await world.justificatifs.list({ clientIds: [] }, 1)).total).toBe(0);
+  });
+});
+
+describe('withdrawing a justificatif', () => {
+  it('revokes the grant’s tokens, erases the data, signs an erasure receipt and journals it, in one go', async () => {
+    const { reference, grantId } = await issue();
+    world.grants.grants.get(grantId)?.tokens.push('jeton-de-la-cantine');
+    const justificatif = await world.justificatifs.find(reference);
+    if (justificatif === undefined) throw new Error('introuvable');
+    const { at, erasureReceipt } = await world.justificatifs.withdraw(justificatif, world.request.organisation.id);
+
+    expect(world.grants.grants.has(grantId)).toBe(false);
+    expect(world.grants.revoked).toContain(grantId);
+    expect(await world.justificatifs.withdrawnAt('jeton-de-la-cantine')).toBe(at);
+    expect(await world.justificatifs.withdrawnAt('un-autre-jeton')).toBeUndefined();
+    expect(await world.justificatifs.forServiceProvider(grantId, world.request.clientId)).toBeUndefined();
+    const after = await world.justificatifs.find(reference);
+    expect(after).toMatchObject({ state: 'withdrawn', withdrawnAt: at });
+    expect(after && (await world.justificatifs.open(after))).toEqual({ state: 'withdrawn', at });
+    expect(decodeJwt(erasureReceipt)).toMatchObject({ type: 'effacement', recu_transmission: reference });
+    const receipts = after && (await world.justificatifs.receipts(after));
+    expect(receipts?.signed.erasure).toBe(erasureReceipt);
+    expect(receipts?.transmission.recu_id).toBe(reference);
+    const entry = await world.db
+      .selectFrom('journal_entry')
+      .selectAll()
+      .where('type', '=', 'justificatif.withdrawn')
+      .where('subject', '=', `justificatif:${justificatif.id}`)
+      .executeTakeFirst();
+    expect(JSON.parse(entry?.data ?? '{}')).toEqual({ reference, tokensRevoked: 1 });
+  });
+
+  it('refuses to withdraw twice', async () => {
+    const { reference } = await issue();
+    const justificatif = await world.justificatifs.find(reference);
+    if (justificatif === undefined) throw new Error('introuvable');
+    await world.justificatifs.withdraw(justificatif, null);
+    const again = await world.justificatifs.find(reference);
+    await expect(world.justificatifs.withdraw(again ?? justificatif, null)).rejects.toThrow();
+  });
+});
+
+describe('receipts', () => {
+  it('decode only the stored shape', () => {
+    expect(parseSignedReceipts('{"transmission":"a.b.c"}')).toEqual({ transmission: 'a.b.c' });
+    expect(parseSignedReceipts('{"transmission":"a.b.c","erasure":"d.e.f"}')).toEqual({ transmission: 'a.b.c', erasure: 'd.e.f' });
+    for (const bad of ['null', '[]', '{"transmission":1}', '{"transmission":"a","erasure":2}']) expect(() => parseSignedReceipts(bad)).toThrow();
+  });
+});
+
+describe('the retention purge', () => {
+  it('erases what is past its date once, keeps the tombstone, and journals each erasure', async () => {
+    const { reference } = await issue();
+    const later = Date.now() + 400 * 24 * 60 * 60 * 1000;
+    const purged = await purgeExpiredJustificatifs(world.db, world.journal, later);
+    expect(purged).toBeGreaterThan(0);
+    expect(await purgeExpiredJustificatifs(world.db, world.journal, later)).toBe(0);
+    const after = await world.justificatifs.find(reference);
+    expect(after).toMatchObject({ state: 'expired', reference });
+    expect(after && (await world.justificatifs.open(after))).toEqual({ state: 'expired' });
+    const row = await world.db.selectFrom('justificatif').selectAll().where('reference', '=', reference).executeTakeFirstOrThrow();
+    expect([row.sealed, row.citizen_name_sealed]).toEqual([null, null]);
+    expect(row.content_hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
