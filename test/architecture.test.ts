@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyse, FLOORS, importsOf, readSources, type SourceFile, TABLE_OWNERS, tablesOf } from '../scripts/architecture.js';
 
@@ -13,9 +14,12 @@ describe('the code’s structure', () => {
     expect(analyse().violations).toEqual([]);
   });
 
-  it('gives every folder of src/ a floor', () => {
+  it('gives every folder of src/ a floor, and the README’s map names each of them', () => {
     const folders = new Set(readSources().map((source) => source.folder));
     expect([...folders].filter((folder) => FLOORS[folder] === undefined)).toEqual([]);
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const map = readme.slice(readme.indexOf('## Organisation du code'));
+    expect(Object.keys(FLOORS).filter((folder) => folder !== '.' && !map.includes(`| ${FLOORS[folder]} | \`src/${folder}/\` |`))).toEqual([]);
   });
 
   it('would see an import that runs back up, a table read outside its owner, and a static import of dev/', () => {

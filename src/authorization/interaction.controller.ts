@@ -10,6 +10,7 @@ import type { DataRequest } from '../registry/data-request.js';
 import type { Registry } from '../registry/registry.service.js';
 import { requestedItems } from '../sources/items.js';
 import type { Transmissions } from '../transmission/transmission.js';
+import { JOURNEY_STEPS } from '../wording/labels.fr.js';
 import { type FieldErrors, parseExtraInputs, schoolYears } from './extra-inputs.js';
 import { interactionOf } from './interaction.guards.js';
 import { dataRequestOf, previewView, requestView } from './request.view-model.js';
@@ -22,9 +23,6 @@ export interface InteractionDependencies {
   transmissions: Transmissions;
   journal: Journal;
 }
-
-// Steps of the journey after sign-in, in order.
-export const JOURNEY_STEPS = [{ title: 'Lire la demande' }, { title: 'Vérifier vos données' }, { title: 'Confirmation' }];
 
 const decisionBody = z.object({ decision: z.enum(['transmettre', 'refuser']) });
 const retryBody = z.object({

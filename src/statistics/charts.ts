@@ -16,9 +16,6 @@ export interface Chart {
   line?: { x: number; label: string };
 }
 
-const MONTHS = ['janv.', 'févr.', 'mars', 'avr.', 'mai', 'juin', 'juil.', 'août', 'sept.', 'oct.', 'nov.', 'déc.'];
-export const monthLabel = (month: string) => `${MONTHS[Number(month.slice(5, 7)) - 1]} ${month.slice(0, 4)}`;
-
 /** Vertical bars, one group per category, one bar per series. */
 export function groupedBars(categories: string[], series: Array<{ name: string; className: string; values: number[] }>, max = 0): Chart {
   const width = 640;

@@ -3,8 +3,8 @@ import type { Kysely } from 'kysely';
 import { APIS } from '../catalogue/apis.js';
 import type { Database } from '../db/schema.js';
 import { type Route, routerFrom } from '../http/route-table.js';
-import { frenchDateTime } from '../wording/dates.fr.js';
-import { groupedBars, monthLabel, shareBars } from './charts.js';
+import { frenchDateTime, shortMonth } from '../wording/dates.fr.js';
+import { groupedBars, shareBars } from './charts.js';
 import { AVAILABILITY_TARGET, cachedStatistics } from './statistics.service.js';
 
 const percent = (share: number | undefined) => (share === undefined ? 'pas de données' : `${(share * 100).toFixed(1)} %`);
@@ -14,7 +14,7 @@ export function statisticsRoutes(db: Kysely<Database>) {
   const statistics = cachedStatistics(db);
   const show: RequestHandler = async (_req, res) => {
     const stats = await statistics();
-    const labels = stats.months.map((m) => monthLabel(m.month));
+    const labels = stats.months.map((m) => shortMonth(m.month));
     const apiName = (api: string) => APIS.find((a) => a.id === api)?.name ?? api;
     res.render('statistiques/statistiques.njk', {
       stats,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { frenchDate, frenchDateTime, frenchDuration, monthName, parisDay } from './dates.fr.js';
+import { frenchDate, frenchDateTime, frenchDuration, monthName, parisDay, shortMonth } from './dates.fr.js';
 
 describe('French dates', () => {
   it('reads a calendar date as it is written, without moving it across time zones', () => {
@@ -27,6 +27,8 @@ describe('French dates', () => {
 
   it('names months and durations as the pages say them', () => {
     expect(monthName(9)).toBe('septembre');
+    expect(shortMonth('2026-09')).toBe('sept. 2026');
+    expect(shortMonth('2027-02')).toBe('févr. 2027');
     expect(monthName(0)).toBe('');
     expect([365, 730, 180, 45, 1].map(frenchDuration)).toEqual(['1 an', '2 ans', '6 mois', '45 jours', '1 jour']);
   });

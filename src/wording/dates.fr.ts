@@ -12,6 +12,11 @@ const calendarParts = new Intl.DateTimeFormat('fr-FR', { timeZone: TIME_ZONE, ye
 /** The French name of a month, 1 to 12; empty for anything else. */
 export const monthName = (month: number): string => MONTHS[month - 1] ?? '';
 
+const SHORT_MONTHS = ['janv.', 'févr.', 'mars', 'avr.', 'mai', 'juin', 'juil.', 'août', 'sept.', 'oct.', 'nov.', 'déc.'];
+
+/** A month written YYYY-MM, as a chart's axis says it: « sept. 2026 ». */
+export const shortMonth = (month: string): string => `${SHORT_MONTHS[Number(month.slice(5, 7)) - 1] ?? month} ${month.slice(0, 4)}`;
+
 /** The day in Paris of an instant, as YYYY-MM-DD. */
 export function parisDay(epochMs: number): string {
   const parts = Object.fromEntries(calendarParts.formatToParts(new Date(epochMs)).map((part) => [part.type, part.value]));

@@ -55,6 +55,9 @@ export const ITEM_STATUS_TEXTS = {
   },
 } satisfies Record<string, ItemStatusText>;
 
+/** The steps of a request after sign-in, as the stepper names them. */
+export const JOURNEY_STEPS = [{ title: 'Lire la demande' }, { title: 'Vérifier vos données' }, { title: 'Confirmation' }];
+
 /** A transmission as its citizen reads it in Mon espace. */
 export const SHARE_STATUS_TEXTS = {
   active: { label: 'Transmise', badge: 'success' },
