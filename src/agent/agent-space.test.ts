@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DomainWorld, domainWorld, QF_DOWN, QF_FOUND } from '../../test/helpers/domain.js';
 import { AppError } from '../http/errors.js';
 import type { DataRequest } from '../registry/data-request.js';
+import { parisDay } from '../wording/dates.fr.js';
 import type { AgentSession } from './agent-session.js';
-import { type AgentSpace, createAgentSpace } from './agent-space.js';
+import { type AgentSpace, createAgentSpace, listStateOf } from './agent-space.js';
 import type { AgentIdentity } from './proconnect.service.js';
 
 const BELLERIVE = '21999999900010';
@@ -106,10 +107,40 @@ describe('the organisation’s justificatifs', () => {
     expect(await codeOf(space.read(claire, justificatif?.reference ?? '', 'agent.view'))).toBe('HTTP-404');
     expect(await codeOf(space.read(claire, 'PP-2026-0000-0000', 'agent.view'))).toBe('HTTP-404');
     expect((await entries('agent.view')).length).toBe(before);
-    expect((await entries('agent.foreign_access')).map((e) => e.subject)).toEqual([
-      `reference:${justificatif?.reference}`,
-      'reference:PP-2026-0000-0000',
+    expect((await entries('agent.foreign_access')).map((e) => [e.subject, JSON.parse(e.data).reading])).toEqual([
+      [`reference:${justificatif?.reference}`, 'agent.view'],
+      ['reference:PP-2026-0000-0000', 'agent.view'],
     ]);
+  });
+});
+
+describe('a justificatif’s state in the list', () => {
+  const base = {
+    id: 'j',
+    consentId: 'c',
+    clientId: 'sp',
+    citizenSub: 's',
+    reference: 'PP-2026-AAAA-BBBB',
+    issuedAt: 0,
+    retentionUntil: 0,
+    withdrawnAt: null,
+    purgedAt: null,
+  };
+  it('is complete only when every item was known to be obtained', () => {
+    expect(listStateOf({ ...base, state: 'active', complete: true })).toBe('complet');
+    expect(listStateOf({ ...base, state: 'active', complete: false })).toBe('partiel');
+    // Justificatifs issued before the portal recorded it: never claimed complete.
+    expect(listStateOf({ ...base, state: 'active', complete: undefined })).toBe('partiel');
+    expect(listStateOf({ ...base, state: 'withdrawn', complete: true, withdrawnAt: 1 })).toBe('retire');
+    expect(listStateOf({ ...base, state: 'expired', complete: true, purgedAt: 1 })).toBe('expire');
+  });
+
+  it('is found by the Paris day the list shows', async () => {
+    const { justificatif } = await transmit(world.request);
+    const found = await world.justificatifs.find(justificatif?.reference ?? '');
+    const day = parisDay(found?.issuedAt ?? 0);
+    const { rows } = await space.list(claire, { du: day, au: day }, 1);
+    expect(rows.map((row) => row.justificatif.reference)).toContain(justificatif?.reference);
   });
 });
 

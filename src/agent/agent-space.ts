@@ -7,10 +7,10 @@ import { entriesOfOrganisation } from '../journal/journal-reader.js';
 import type { AgentListState, Justificatif, Justificatifs, OpenedJustificatif } from '../justificatif/justificatifs.js';
 import { deleteAgent, findAgent, findAuthorisations, insertAgent, listAgents, recordProConnectSub } from '../registry/agent.repository.js';
 import type { Registry } from '../registry/registry.service.js';
+import { parisMidnight } from '../wording/dates.fr.js';
 import type { AgentSession } from './agent-session.js';
 import type { AgentIdentity } from './proconnect.service.js';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 export const JOURNAL_PAGE_SIZE = 50;
 
 /** A search of the organisation's justificatifs, as the agent typed it once validated. */
@@ -39,9 +39,9 @@ export const listStateOf = (justificatif: Justificatif): AgentListState =>
     ? 'retire'
     : justificatif.state === 'expired'
       ? 'expire'
-      : justificatif.complete === false
-        ? 'partiel'
-        : 'complet';
+      : justificatif.complete === true
+        ? 'complet'
+        : 'partiel';
 
 /**
  * The agents' space without HTTP: who may sign in, what an organisation's agents may find, read and print (each
@@ -98,8 +98,9 @@ export function createAgentSpace({ db, registry, justificatifs, journal, citizen
       const { rows, total } = await justificatifs.list(
         {
           clientIds: chosen.map((sp) => sp.client_id),
-          from: query.du === undefined ? undefined : Date.parse(`${query.du}T00:00:00Z`),
-          to: query.au === undefined ? undefined : Date.parse(`${query.au}T00:00:00Z`) + DAY_MS,
+          // Days as the list shows them: Paris days.
+          from: query.du === undefined ? undefined : parisMidnight(query.du),
+          to: query.au === undefined ? undefined : parisMidnight(query.au, 1),
           state: query.statut,
         },
         page,
@@ -123,7 +124,7 @@ export function createAgentSpace({ db, registry, justificatifs, journal, citizen
       agent: AgentSession,
       reference: string,
       reading: 'agent.view' | 'agent.print',
-    ): Promise<{ justificatif: Justificatif; procedure: string; opened: OpenedJustificatif }> {
+    ): Promise<{ justificatif: Justificatif; procedure: string; organisation: string; opened: OpenedJustificatif }> {
       const justificatif = await justificatifs.find(reference);
       const sp = justificatif === undefined ? undefined : await registry.findServiceProvider(justificatif.clientId);
       if (justificatif === undefined || sp?.organisation_id !== agent.organisationId) {
@@ -132,7 +133,7 @@ export function createAgentSpace({ db, registry, justificatifs, journal, citizen
           actor: actorOf(agent),
           organisationId: agent.organisationId,
           subject: `reference:${reference}`,
-          data: {},
+          data: { reading },
         });
         throw new AppError('HTTP-404', `justificatif ${reference} hors de l’organisation ou inconnu`);
       }
@@ -144,7 +145,7 @@ export function createAgentSpace({ db, registry, justificatifs, journal, citizen
         subject: `justificatif:${justificatif.id}`,
         data: { reference: justificatif.reference },
       });
-      return { justificatif, procedure: sp.procedure_name, opened };
+      return { justificatif, procedure: sp.procedure_name, organisation: sp.organisation_name, opened };
     },
 
     team: (agent: AgentSession) => listAgents(db, agent.organisationId),

@@ -42,12 +42,16 @@ const teamForm = z.object({
 export function agentController({ space, proconnect, publicUrl }: AgentControllerDependencies) {
   /** What the detail and print pages show of a justificatif read by an agent. */
   const readingView = async (req: Request, reading: 'agent.view' | 'agent.print') => {
-    const { justificatif, procedure, opened } = await space.read(agentOf(req), normaliseReference(String(req.params.reference)), reading);
+    const { justificatif, procedure, organisation, opened } = await space.read(
+      agentOf(req),
+      normaliseReference(String(req.params.reference)),
+      reading,
+    );
     return {
       opened,
       reference: justificatif.reference,
       procedure,
-      organisation: agentOf(req).organisationName,
+      organisation,
       issuedAt: frenchDate(justificatif.issuedAt),
       retentionUntil: frenchDate(justificatif.retentionUntil),
       withdrawnOn: justificatif.withdrawnAt === null ? undefined : frenchDate(justificatif.withdrawnAt),
@@ -149,7 +153,7 @@ export function agentController({ space, proconnect, publicUrl }: AgentControlle
       const current = page.parse(req.query.page);
       const entries = await space.journal(agentOf(req), current);
       res.render('agents/journal.njk', {
-        entries: entries.map((entry) => ({ ...entry, when: frenchDateTime(entry.at) })),
+        entries: entries.map((entry) => ({ ...entry, when: frenchDateTime(entry.at, { seconds: true }) })),
         page: current,
         hasMore: entries.length === JOURNAL_PAGE_SIZE,
       });

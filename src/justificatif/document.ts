@@ -2,6 +2,7 @@ import type { DataRequest } from '../registry/data-request.js';
 import { claimsOf } from '../signing/jws.js';
 import { type ItemStatus, statusText } from '../sources/item-status.js';
 import type { RequestedItem } from '../sources/items.js';
+import { parisDay } from '../wording/dates.fr.js';
 
 /** An item's status as service providers read it in a justificatif (and in the OpenAPI file). */
 export const ELEMENT_STATUSES = {
@@ -59,7 +60,8 @@ export function buildJustificatif(input: {
     },
     finalite: request.purpose,
     cadre_legal: { texte: request.legalBasis, reference: request.legalReference },
-    conservation_jusqu_au: new Date(input.issuedAt + request.retentionDays * DAY_MS).toISOString().slice(0, 10),
+    // The day the service must have erased the data by, as the citizen's pages say it: a Paris day.
+    conservation_jusqu_au: parisDay(input.issuedAt + request.retentionDays * DAY_MS),
     sujet: input.subject,
     elements: input.items.map((item) => ({
       scope: item.scope,

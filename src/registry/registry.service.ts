@@ -236,7 +236,10 @@ export function createRegistry(db: Kysely<Database>, options: RegistryOptions) {
 
     /** What the service provider may ask now, or undefined without a habilitation in force. */
     async dataRequest(clientId: string, askedScopes: string[]): Promise<DataRequest | undefined> {
-      const [sp, habilitation] = await Promise.all([serviceProviders.findServiceProvider(db, clientId), this.activeHabilitation(clientId)]);
+      const [sp, habilitation] = await Promise.all([
+        serviceProviders.findServiceProvider(db, clientId),
+        habilitations.findActiveHabilitation(db, clientId, now()),
+      ]);
       return sp === undefined || habilitation === undefined ? undefined : dataRequestOf(sp, habilitation, askedScopes);
     },
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { frenchDate, frenchDateTime, frenchDuration, monthName, parisDay, shortMonth } from './dates.fr.js';
+import { frenchDate, frenchDateTime, frenchDuration, monthName, parisDay, parisMidnight, shortMonth } from './dates.fr.js';
 
 describe('French dates', () => {
   it('reads a calendar date as it is written, without moving it across time zones', () => {
@@ -23,6 +23,19 @@ describe('French dates', () => {
   it('writes date and time in Paris time, summer time included', () => {
     expect(frenchDateTime(Date.UTC(2026, 6, 14, 8, 5))).toBe('14 juillet 2026 à 10:05');
     expect(frenchDateTime(Date.UTC(2026, 0, 14, 8, 5))).toBe('14 janvier 2026 à 09:05');
+  });
+
+  it('writes seconds when asked', () => {
+    expect(frenchDateTime(Date.UTC(2026, 6, 14, 8, 5, 9), { seconds: true })).toBe('14 juillet 2026 à 10:05:09');
+  });
+
+  it('finds where a Paris day begins, in winter and in summer', () => {
+    expect(new Date(parisMidnight('2026-12-05')).toISOString()).toBe('2026-12-04T23:00:00.000Z');
+    expect(new Date(parisMidnight('2026-07-14')).toISOString()).toBe('2026-07-13T22:00:00.000Z');
+    expect(new Date(parisMidnight('2026-12-31', 1)).toISOString()).toBe('2026-12-31T23:00:00.000Z');
+    // The day summer time begins (29 March 2026) still starts at 00:00 winter time.
+    expect(new Date(parisMidnight('2026-03-29')).toISOString()).toBe('2026-03-28T23:00:00.000Z');
+    expect(parisDay(parisMidnight('2026-10-25'))).toBe('2026-10-25');
   });
 
   it('names months and durations as the pages say them', () => {

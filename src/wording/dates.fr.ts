@@ -7,6 +7,16 @@ const TIME_ZONE = 'Europe/Paris';
 const MONTHS = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
 
 const longDateTime = new Intl.DateTimeFormat('fr-FR', { timeZone: TIME_ZONE, dateStyle: 'long', timeStyle: 'short' });
+const longDateTimeSeconds = new Intl.DateTimeFormat('fr-FR', { timeZone: TIME_ZONE, dateStyle: 'long', timeStyle: 'medium' });
+const wallClock = new Intl.DateTimeFormat('en-GB', {
+  timeZone: TIME_ZONE,
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+});
 const calendarParts = new Intl.DateTimeFormat('fr-FR', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
 
 /** The French name of a month, 1 to 12; empty for anything else. */
@@ -35,8 +45,18 @@ export function frenchDate(value: number | string): string {
   return `${Number(date)} ${monthName(Number(month))} ${year}`;
 }
 
-/** « 4 décembre 2026 à 17:05 », in Paris time. */
-export const frenchDateTime = (epochMs: number): string => longDateTime.format(new Date(epochMs));
+/** « 4 décembre 2026 à 17:05 », in Paris time; with seconds where events a moment apart must be told apart (the journal). */
+export const frenchDateTime = (epochMs: number, options: { seconds?: boolean } = {}): string =>
+  (options.seconds === true ? longDateTimeSeconds : longDateTime).format(new Date(epochMs));
+
+/** The instant a Paris day (YYYY-MM-DD) begins, `plusDays` later: the bounds of a search by day. */
+export function parisMidnight(day: string, plusDays = 0): number {
+  const [year = 0, month = 1, date = 1] = day.split('-').map(Number);
+  const utcMidnight = Date.UTC(year, month - 1, date + plusDays);
+  // Paris is one or two hours ahead of UTC: of the two instants, the one Paris clocks read as midnight.
+  const candidates = [1, 2].map((hours) => utcMidnight - hours * 60 * 60 * 1000);
+  return candidates.find((instant) => wallClock.format(new Date(instant)).endsWith(' 00:00')) ?? utcMidnight - 60 * 60 * 1000;
+}
 
 /** A retention period as the request page says it: « 1 an », « 3 ans », « 6 mois », « 45 jours ». */
 export function frenchDuration(days: number): string {
