@@ -30,7 +30,7 @@ import { exposeCsrfToken } from './http/csrf.js';
 import { errorHandler, notFound } from './http/error-handler.js';
 import { healthRoutes } from './http/health.routes.js';
 import { httpLogger } from './http/logger.js';
-import { securityHeaders } from './http/security.js';
+import { noStore, securityHeaders } from './http/security.js';
 import { sessionMiddleware } from './http/session.js';
 import { useViews } from './http/views.js';
 import type { Journal } from './journal/journal.js';
@@ -79,6 +79,7 @@ export function createPortal(deps: PortalDependencies): Express {
   app.use(securityHeaders({ production, formTargets: [new URL(config.franceconnect.issuer).origin, new URL(config.proconnect.issuer).origin] }));
   // Templates are re-read on each request only in development, where they are being edited.
   const views = useViews(app, PORTAL_BRANDING, { cache: config.env !== 'development' });
+  app.use(noStore);
   app.use(healthRoutes(db));
 
   const provider = createAuthorizationServer({

@@ -66,6 +66,16 @@ afterEach(() => {
 });
 afterAll(remove);
 
+describe('an authorization request oidc-provider cannot read', () => {
+  it('answers a POST without a form body (JSON, or nothing) with the French page of a faulty request, not a 500', async () => {
+    const json = await request(app).post('/oidc/auth').set('accept', 'text/html').send({ client_id: CLIENT_ID });
+    expect(json.status).toBe(400);
+    expect(json.text).toContain('<html lang="fr"');
+    const empty = await request(app).post('/oidc/auth').set('accept', 'text/html');
+    expect(empty.status).toBe(400);
+  });
+});
+
 describe('the authorization server when its database cannot be reached', () => {
   it('shows the person the French 503 page to try again, instead of sending them back to the service with an error', async () => {
     queries.fail(touches('oidc_payload'));

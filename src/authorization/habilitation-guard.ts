@@ -10,7 +10,8 @@ import type { Registry } from '../registry/registry.service.js';
  */
 export function habilitationGuard(registry: Registry, issuer: string): RequestHandler[] {
   const check: RequestHandler = async (req, _res, next) => {
-    const params = (req.method === 'POST' ? req.body : req.query) as Record<string, unknown>;
+    // A POST with no body, or a body that is not a form (JSON), has no parameters: oidc-provider then refuses the request.
+    const params = ((req.method === 'POST' ? req.body : req.query) ?? {}) as Record<string, unknown>;
     if (req.method === 'POST') {
       // req.url is the whole path here (app.all, not a mount): /oidc/auth, which the provider's mount then strips.
       req.url = `${req.path}?${new URLSearchParams(params as Record<string, string>)}`;

@@ -15,4 +15,13 @@ describe('data encryption', () => {
     expect(() => createDataCipher(randomBytes(32)).decrypt(sealed)).toThrow();
     expect(() => createDataCipher(randomBytes(16))).toThrow(/32 octets/);
   });
+
+  it('refuses a truncated authentication tag, which GCM would otherwise accept', () => {
+    const sealed = cipher.encrypt('{"quotient_familial":620}');
+    const [version, iv, ciphertext, tag] = sealed.split('.');
+    const truncated = `${version}.${iv}.${ciphertext}.${Buffer.from(tag ?? '', 'base64url')
+      .subarray(0, 4)
+      .toString('base64url')}`;
+    expect(() => cipher.decrypt(truncated)).toThrow();
+  });
 });

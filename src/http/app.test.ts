@@ -55,6 +55,22 @@ describe('portal HTTP layer', () => {
     expect(response.headers['cache-control']).toContain('immutable');
   });
 
+  it('lets nothing that may carry personal data or a session be stored: pages, API answers, errors; only public files are cached', async () => {
+    for (const path of [
+      '/',
+      '/mon-espace',
+      '/agents/connexion',
+      '/api/v1/justificatif',
+      '/v3/dss/quotient_familial/france_connect',
+      '/verifier',
+      '/page-inconnue',
+    ]) {
+      expect((await request(app).get(path)).headers['cache-control'], path).toBe('no-store');
+    }
+    expect((await request(app).get('/.well-known/jwks.json')).headers['cache-control']).toBe('public, max-age=600');
+    expect((await request(app).get('/static/app.css')).headers['cache-control']).not.toContain('no-store');
+  });
+
   it('answers an unknown page with the French 404 page', async () => {
     const response = await request(app).get('/nulle-part');
     expect(response.status).toBe(404);

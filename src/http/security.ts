@@ -3,6 +3,16 @@ import type { RequestHandler, Response } from 'express';
 import helmet from 'helmet';
 
 /**
+ * Nothing the portal answers may be kept by a browser or a proxy: pages and API answers carry personal data or a
+ * session. Mounted after the static files (which set their own, long, caching) and before everything else; the
+ * answers meant to be cached (the public keys) say so themselves.
+ */
+export const noStore: RequestHandler = (_req, res, next) => {
+  res.set('cache-control', 'no-store');
+  next();
+};
+
+/**
  * Helmet with a fresh nonce per response for our scripts. Forms may also post to the given origins, because a
  * sign-in or sign-out form ends in a redirect there and browsers apply form-action to redirects.
  */
