@@ -151,6 +151,27 @@ describe('the whole flow', () => {
     }
   });
 
+  it('completes a request that asks for a new sign-in only with a new FranceConnect sign-in, not by going straight to its return address', async () => {
+    const browser = new TestBrowser();
+    const first = await sp.authorizationUrl(SCOPES);
+    await decide(browser, await reachConsentPage(browser, first.url, SP_ORIGIN), 'transmettre', SP_ORIGIN);
+    for (const extra of [{ prompt: 'login' }, { max_age: '0' }] as Array<Record<string, string>>) {
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      const again = await sp.authorizationUrl(SCOPES, extra);
+      const request = await browser.visit(again.url, {}, (next) => next.origin === SP_ORIGIN);
+      const uid = /action="\/demande\/([^/"]+)\/franceconnect"/.exec(request.body)?.[1];
+      expect(uid, JSON.stringify(extra)).toBeTruthy();
+      const shortcut = await browser.visit(`${stack.portalUrl}/demande/${uid}/connexion`, {}, (next) => next.origin === SP_ORIGIN);
+      expect(
+        shortcut.chain.some((step) => step.origin === SP_ORIGIN),
+        JSON.stringify(extra),
+      ).toBe(false);
+      expect(shortcut.url.pathname).toBe(`/demande/${uid}`);
+      expect(shortcut.body).toContain(`action="/demande/${uid}/franceconnect"`);
+      expect(shortcut.body).not.toContain('>Voir les données qui seront transmises</button>');
+    }
+  });
+
   it('gives another sub to another service provider for the same citizen', async () => {
     const other = await registerServiceProvider('sp-mediatheque', ['cnaf_quotient_familial']);
     const otherSp = await serviceProviderClient(issuer, 'sp-mediatheque', { secret: other.secret ?? '', method: 'post' }, `${SP_ORIGIN}/callback`);

@@ -90,8 +90,15 @@ export function interactionController({ provider, registry, franceconnect, gatew
 
   /** GET /demande/:uid/connexion — back from FranceConnect, under the interaction's cookie path. */
   const completeLogin: RequestHandler = async (req, res) => {
+    const details = interactionOf(res);
     const citizen = req.session.citizen;
     if (citizen === undefined) throw new AppError('FC-003', 'retour dans la demande sans usager connecté');
+    // A new sign-in was asked: only a FranceConnect sign-in made after the request arrived completes it, not the
+    // portal's earlier one reached by typing this address. Back to the request page and its FranceConnect button.
+    if (freshSignInAsked(details) && citizen.signedInAt < (details.iat ?? Number.POSITIVE_INFINITY) * 1000) {
+      req.log.warn({ event: 'login.not_fresh', uid: details.uid }, 'nouvelle connexion demandée par le service, ancienne connexion refusée');
+      return res.redirect(303, `/demande/${details.uid}`);
+    }
     await provider.interactionFinished(req, res, loginResult(citizen), { mergeWithLastSubmission: false });
   };
 
