@@ -5,17 +5,18 @@ import { DEV_SECRETS } from './env.schema.js';
 const production = {
   NODE_ENV: 'production',
   PUBLIC_URL: 'https://passerelle.exemple.gouv.fr',
-  SESSION_SECRET: 'a'.repeat(48),
+  // Random values, drawn once for these tests.
+  SESSION_SECRET: 'mJ4vQ9xT2kLp7WcR1sZbN8yHd3FgA6uE0oVtKiXqYwPn5CjM',
   FC_ISSUER: 'https://fcp-low.sbx.dev-franceconnect.fr/api/v2',
   FC_CLIENT_ID: 'client',
-  FC_CLIENT_SECRET: 'b'.repeat(48),
-  OIDC_PAIRWISE_SECRET: 'c'.repeat(48),
+  FC_CLIENT_SECRET: '9f3c1a7e5b2d8046c1e9a3f7b5d20c8e4a6f1b3d9e7c5a2f0b8d6e4c2a1f3b5d',
+  OIDC_PAIRWISE_SECRET: 'Tz8Kq2Rw5Yn1Lb7Xc4Mv9Gd3Hs6Jf0PaEu2Qi5Ok8Wr1Zt4N',
   OIDC_JWKS: JSON.stringify({ keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y', d: 'd', kid: 'k' }] }),
   API_PARTICULIER_URL: 'https://particulier.api.gouv.fr',
   API_PARTICULIER_TOKEN: 'jeton-de-production-0123456789',
-  DATA_ENCRYPTION_KEY: 'q'.repeat(43),
+  DATA_ENCRYPTION_KEY: 'FgX3NihYdGwfG3zIM8p83dIZw5fLWAagzTkXbgJzQyY',
   PC_ISSUER: 'https://proconnect.gouv.fr/api/v2',
-  PC_CLIENT_SECRET: 'd'.repeat(48),
+  PC_CLIENT_SECRET: 'c2e8a4f6b0d1397e5a3c7f9b1d5e2a8c4f0b6d3e9a1c7f5b',
 };
 
 const problemsOf = (env: Record<string, string>) => {
@@ -63,6 +64,23 @@ describe('configuration', () => {
     const config = loadConfig(production);
     expect(config.localUpstreams.enabled).toBe(false);
     expect(config.session).toMatchObject({ cookieName: '__Host-passerelle', secureCookie: true });
+  });
+
+  it('refuses visibly weak secrets in production, and one value for two secrets, naming the variables', () => {
+    expect(problemsOf({ ...production, SESSION_SECRET: 'a'.repeat(48) })).toEqual([
+      'SESSION_SECRET : trop prévisible en production (environ 0 bits, 128 au moins) ; tirez-le au hasard, par exemple openssl rand -base64 48',
+    ]);
+    expect(problemsOf({ ...production, OIDC_PAIRWISE_SECRET: 'motdepasse'.repeat(5) })[0]).toMatch(/^OIDC_PAIRWISE_SECRET : trop prévisible/);
+    // An all-zero key decodes to 32 identical bytes.
+    expect(problemsOf({ ...production, DATA_ENCRYPTION_KEY: Buffer.alloc(32).toString('base64url') })[0]).toMatch(
+      /^DATA_ENCRYPTION_KEY : trop prévisible .* openssl rand 32 \| basenc --base64url$/,
+    );
+    expect(problemsOf({ ...production, PC_CLIENT_SECRET: 'ab'.repeat(20) })[0]).toMatch(/^PC_CLIENT_SECRET : trop prévisible/);
+    const same = production.SESSION_SECRET;
+    expect(problemsOf({ ...production, OIDC_PAIRWISE_SECRET: same, FC_CLIENT_SECRET: same })).toEqual([
+      'SESSION_SECRET et FC_CLIENT_SECRET : même valeur ; chaque secret doit être différent',
+      'FC_CLIENT_SECRET et OIDC_PAIRWISE_SECRET : même valeur ; chaque secret doit être différent',
+    ]);
   });
 
   it('refuses production without secrets, with development secrets, or with local upstreams, naming the variable', () => {

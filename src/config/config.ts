@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { DatabaseSettings } from '../db/database.js';
 import { DEV_SECRETS, type Env, envSchema } from './env.schema.js';
+import { keyBits, textSecretBits } from './secret-strength.js';
 
 export type SigningAlg = Env['FC_SIGNING_ALG'];
 
@@ -177,15 +178,43 @@ function parseJwks(text: string | undefined): Config['authorization']['jwks'] {
   return parsed.data;
 }
 
+const PRODUCTION_SECRETS = [
+  'SESSION_SECRET',
+  'FC_CLIENT_SECRET',
+  'OIDC_PAIRWISE_SECRET',
+  'API_PARTICULIER_TOKEN',
+  'DATA_ENCRYPTION_KEY',
+  'PC_CLIENT_SECRET',
+] as const;
+type ProductionSecret = (typeof PRODUCTION_SECRETS)[number];
+
+/**
+ * The least estimated strength accepted in production. Our own secrets and key: 128 bits. Secrets issued by
+ * FranceConnect, ProConnect and API Particulier are theirs to make strong: only a visibly weak one is refused.
+ */
+const MINIMUM_BITS: Record<ProductionSecret, number> = {
+  SESSION_SECRET: 128,
+  OIDC_PAIRWISE_SECRET: 128,
+  DATA_ENCRYPTION_KEY: 128,
+  FC_CLIENT_SECRET: 64,
+  PC_CLIENT_SECRET: 64,
+  API_PARTICULIER_TOKEN: 64,
+};
+
 function productionProblems(env: Env): string[] {
   const problems: string[] = [];
-  const requireSecret = (
-    name: 'SESSION_SECRET' | 'FC_CLIENT_SECRET' | 'OIDC_PAIRWISE_SECRET' | 'API_PARTICULIER_TOKEN' | 'DATA_ENCRYPTION_KEY' | 'PC_CLIENT_SECRET',
-  ) => {
+  const requireSecret = (name: ProductionSecret) => {
     const value = env[name];
     if (value === undefined) problems.push(`${name} : obligatoire en production`);
     else if (value === DEV_SECRETS[name] || /dev-only|change-?me|secret-de-dev/i.test(value)) {
       problems.push(`${name} : valeur de développement refusée en production`);
+    } else {
+      const bits = name === 'DATA_ENCRYPTION_KEY' ? keyBits(value) : textSecretBits(value);
+      if (bits < MINIMUM_BITS[name]) {
+        problems.push(
+          `${name} : trop prévisible en production (environ ${bits} bits, ${MINIMUM_BITS[name]} au moins) ; tirez-le au hasard, par exemple ${name === 'DATA_ENCRYPTION_KEY' ? 'openssl rand 32 | basenc --base64url' : 'openssl rand -base64 48'}`,
+        );
+      }
     }
   };
   requireSecret('SESSION_SECRET');
@@ -194,6 +223,12 @@ function productionProblems(env: Env): string[] {
   requireSecret('API_PARTICULIER_TOKEN');
   requireSecret('DATA_ENCRYPTION_KEY');
   requireSecret('PC_CLIENT_SECRET');
+  // One value for two secrets makes one leak worth two: each must be its own.
+  const given = PRODUCTION_SECRETS.filter((name) => env[name] !== undefined);
+  for (const [index, name] of given.entries()) {
+    const twin = given.slice(index + 1).find((other) => env[other] === env[name]);
+    if (twin !== undefined) problems.push(`${name} et ${twin} : même valeur ; chaque secret doit être différent`);
+  }
   if (isLocalUrl(env.PC_ISSUER) || !env.PC_ISSUER.startsWith('https://'))
     problems.push('PC_ISSUER : ProConnect local ou non https refusé en production');
   if (isLocalUrl(env.API_PARTICULIER_URL) || !env.API_PARTICULIER_URL.startsWith('https://')) {

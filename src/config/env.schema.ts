@@ -57,7 +57,7 @@ export const envSchema = z.object({
     .describe('PostgreSQL : délai maximal pour obtenir une connexion ; au-delà, la requête échoue proprement'),
   SESSION_SECRET: z
     .string()
-    .min(32)
+    .min(32, '32 caractères au moins')
     .optional()
     .describe('Secret de signature des cookies de session, 32 caractères au moins ; obligatoire en production, valeur factice en développement'),
   SESSION_IDLE_MINUTES: z.coerce
@@ -71,7 +71,7 @@ export const envSchema = z.object({
   FC_CLIENT_ID: z.string().min(1).default('passerelle-particulier-dev').describe('Identifiant client FranceConnect du portail'),
   FC_CLIENT_SECRET: z
     .string()
-    .min(32)
+    .min(32, '32 caractères au moins')
     .optional()
     .describe('Secret client FranceConnect du portail ; obligatoire en production, valeur factice en développement'),
   FC_SIGNING_ALG: z.enum(['ES256', 'RS256', 'HS256']).default('ES256').describe('Algorithme de signature de l’ID token et du userinfo'),
@@ -85,7 +85,7 @@ export const envSchema = z.object({
   FC_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000).describe('Délai maximal d’une requête vers FranceConnect'),
   OIDC_PAIRWISE_SECRET: z
     .string()
-    .min(32)
+    .min(32, '32 caractères au moins')
     .optional()
     .describe('Secret des identifiants (sub) propres à chaque fournisseur de service ; ne doit jamais changer ; obligatoire en production'),
   OIDC_JWKS: z
@@ -103,12 +103,16 @@ export const envSchema = z.object({
   DEMO_SP_CLIENT_ID: z.string().min(1).default('demo-cantine-exempleville').describe('client_id du fournisseur de service de démonstration'),
   DEMO_SP_CLIENT_SECRET: z
     .string()
-    .min(32)
+    .min(32, '32 caractères au moins')
     .optional()
     .describe('Secret du fournisseur de service de démonstration (valeur du fichier d’amorçage par défaut)'),
   PC_ISSUER: httpUrl.default('http://localhost:3002/api/v2').describe('Émetteur ProConnect pour les agents (issuer)'),
   PC_CLIENT_ID: z.string().min(1).default('passerelle-particulier-agents-dev').describe('Identifiant client ProConnect de l’espace agents'),
-  PC_CLIENT_SECRET: z.string().min(32).optional().describe('Secret client ProConnect ; obligatoire en production, valeur factice en développement'),
+  PC_CLIENT_SECRET: z
+    .string()
+    .min(32, '32 caractères au moins')
+    .optional()
+    .describe('Secret client ProConnect ; obligatoire en production, valeur factice en développement'),
   PC_AGENTS_FILE: z.string().min(1).optional().describe('Fichier JSON des agents du ProConnect local (défaut src/dev/proconnect/agents.json)'),
   FORM_RATE_LIMIT_PER_MINUTE: z.coerce
     .number()
