@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { agentRoutes } from './agent/agent.routes.js';
 import { createAgentSpace } from './agent/agent-space.js';
 import type { ProConnectService } from './agent/proconnect.service.js';
-import { createAuthorizationServer } from './authorization/authorization-server.js';
+import { authorizationSessionEnder, createAuthorizationServer } from './authorization/authorization-server.js';
 import { clientLoaderFrom } from './authorization/client-metadata.js';
 import { createGrants } from './authorization/grants.js';
 import { habilitationGuard } from './authorization/habilitation-guard.js';
@@ -166,6 +166,7 @@ export function createPortal(deps: PortalDependencies): Express {
       postLogoutPath: new URL(config.franceconnect.postLogoutRedirectUri).pathname,
       cookieName: config.session.cookieName,
       formRateLimitPerMinute: config.formRateLimitPerMinute,
+      endAuthorizationSession: authorizationSessionEnder(provider),
     }),
   );
 

@@ -7,7 +7,7 @@ import type { Database } from '../src/db/schema.js';
 import { addMonths } from '../src/registry/habilitation.js';
 import { createRegistry, type Registry } from '../src/registry/registry.service.js';
 import { TestBrowser } from './helpers/browser.js';
-import { textOf, titleOf } from './helpers/html.js';
+import { formWithAction, textOf, titleOf } from './helpers/html.js';
 import { consentForm, decide, reachConsentPage, serviceProviderClient, type TestServiceProvider } from './helpers/service-provider.js';
 import { type Stack, startStack } from './helpers/stack.js';
 
@@ -170,6 +170,27 @@ describe('the whole flow', () => {
       expect(shortcut.body).toContain(`action="/demande/${uid}/franceconnect"`);
       expect(shortcut.body).not.toContain('>Voir les données qui seront transmises</button>');
     }
+  });
+
+  it('ends the authorization server’s session when the citizen signs out of the portal: the next request asks for FranceConnect again', async () => {
+    const browser = new TestBrowser();
+    const first = await sp.authorizationUrl(SCOPES);
+    await decide(browser, await reachConsentPage(browser, first.url, SP_ORIGIN), 'transmettre', SP_ORIGIN);
+    const host = new URL(stack.portalUrl).hostname;
+    const sessionId = browser.cookieValue(host, 'pp_session') ?? '';
+    const sessionRow = () => db.selectFrom('oidc_payload').select('id').where('model', '=', 'Session').where('id', '=', sessionId).executeTakeFirst();
+    expect(await sessionRow()).toBeDefined();
+
+    const home = await browser.visit(stack.portalUrl);
+    const form = formWithAction(home.body, '/deconnexion');
+    await browser.visit(new URL(form.action, stack.portalUrl), { form: form.fields }, (next) => next.pathname.endsWith('/session/end'));
+    expect(await sessionRow()).toBeUndefined();
+    expect(browser.cookieValue(host, 'pp_session')).toBeUndefined();
+
+    const again = await sp.authorizationUrl(SCOPES);
+    const request = await browser.visit(again.url, {}, (next) => next.origin === SP_ORIGIN);
+    expect(request.body).toMatch(/action="\/demande\/[^/"]+\/franceconnect"/);
+    expect(request.body).not.toContain('>Voir les données qui seront transmises</button>');
   });
 
   it('gives another sub to another service provider for the same citizen', async () => {

@@ -1,4 +1,4 @@
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import type { Kysely } from 'kysely';
 import type nunjucks from 'nunjucks';
 import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
@@ -161,4 +161,17 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
   provider.on('end_session_confirm.error', refused('confirmation de déconnexion refusée'));
   provider.on('end_session_success.error', refused('fin de déconnexion refusée'));
   return provider;
+}
+
+/**
+ * Ends the citizen's session at the authorization server (its `pp_session` cookie and record) when they sign out of
+ * the portal: afterwards no service gets a code, even with prompt=none, without a new FranceConnect sign-in.
+ */
+export function authorizationSessionEnder(provider: Provider): (req: Request, res: Response) => Promise<void> {
+  return async (req, res) => {
+    // Session.get reads the signed cookie through a context of oidc-provider's own, made from the request.
+    const session = await provider.Session.get({ req, res } as unknown as KoaContextWithOIDC);
+    if (session.accountId !== undefined) await session.destroy();
+    for (const name of ['pp_session', 'pp_session.sig']) res.clearCookie(name, { path: '/' });
+  };
 }

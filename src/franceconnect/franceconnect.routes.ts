@@ -12,6 +12,8 @@ export interface FranceConnectRoutesOptions {
   postLogoutPath: string;
   cookieName: string;
   formRateLimitPerMinute: number;
+  /** Ends the authorization server's session with the portal's: signed out here means signed out for services too. */
+  endAuthorizationSession: SignOutOptions['endAlso'];
 }
 
 const formBody = express.urlencoded({ extended: false, limit: '8kb' });
@@ -25,6 +27,7 @@ export function franceconnectRoutes(options: FranceConnectRoutesOptions) {
     stateKey: 'signOut',
     cookieName: options.cookieName,
     home: '/',
+    endAlso: options.endAuthorizationSession,
   };
   const routes: Route[] = [
     { method: 'post', path: '/connexion/franceconnect', guards: [signInLimit, formBody, requireCsrfToken], handler: startSignIn(service) },

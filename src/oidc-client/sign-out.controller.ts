@@ -1,4 +1,4 @@
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { destroySession, regenerateSession } from '../http/session.js';
 import { randomToken, type SignInService } from './sign-in.service.js';
 
@@ -10,13 +10,16 @@ export interface SignOutOptions {
   cookieName: string;
   /** Where sign-out ends: the home page for citizens, the agents' sign-in page for agents. */
   home: string;
+  /** Other sessions the same sign-out ends, before the portal's own (the authorization server's, for citizens). */
+  endAlso?: (req: Request, res: Response) => Promise<void>;
 }
 
 /** POST: signed out here at once, then at the provider with the ID token as hint. */
 export const startSignOut =
-  ({ service, idTokenOf, stateKey, home }: SignOutOptions): RequestHandler =>
+  ({ service, idTokenOf, stateKey, home, endAlso }: SignOutOptions): RequestHandler =>
   async (req, res) => {
     const idToken = idTokenOf(req);
+    await endAlso?.(req, res);
     await regenerateSession(req);
     if (idToken === undefined) return res.redirect(303, home);
     const state = randomToken();
