@@ -58,6 +58,12 @@ export interface SourceFile {
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
+/** The folder of src/ a path inside it belongs to (`agent` for src/agent/x.ts); "." for the files at its top. */
+export const folderOf = (pathInsideSrc: string): string => {
+  const inside = pathInsideSrc.split('/');
+  return inside.length > 1 ? (inside[0] ?? '.') : '.';
+};
+
 export function readSources(base = join(root, 'src')): SourceFile[] {
   const files: SourceFile[] = [];
   const walk = (dir: string) => {
@@ -65,10 +71,9 @@ export function readSources(base = join(root, 'src')): SourceFile[] {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
       else if (entry.name.endsWith('.ts')) {
-        const inside = relative(base, path).split('/');
         files.push({
           path: relative(root, path),
-          folder: inside.length > 1 ? (inside[0] ?? '.') : '.',
+          folder: folderOf(relative(base, path)),
           text: readFileSync(path, 'utf8'),
           test: entry.name.endsWith('.test.ts'),
         });
@@ -86,11 +91,6 @@ export interface Import {
   dynamic: boolean;
 }
 
-const folderOf = (path: string) => {
-  const inside = relative('src', path).split('/');
-  return inside.length > 1 ? (inside[0] ?? '.') : '.';
-};
-
 export function importsOf(file: SourceFile): Import[] {
   const found: Import[] = [];
   for (const match of file.text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+'(\.[^']+)'|import\(\s*'(\.[^']+)'\s*\)/g)) {
@@ -98,7 +98,7 @@ export function importsOf(file: SourceFile): Import[] {
     if (spec === undefined) continue;
     const target = normalize(join(dirname(file.path), spec)).replace(/\.js$/, '.ts');
     if (!target.startsWith('src/')) continue;
-    found.push({ from: file, target, folder: folderOf(target), dynamic: match[2] !== undefined });
+    found.push({ from: file, target, folder: folderOf(relative('src', target)), dynamic: match[2] !== undefined });
   }
   return found;
 }

@@ -1,13 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { analyse, FLOORS, importsOf, readSources, type SourceFile, TABLE_OWNERS, tablesOf } from '../scripts/architecture.js';
+import { analyse, FLOORS, folderOf, importsOf, readSources, type SourceFile, TABLE_OWNERS, tablesOf } from '../scripts/architecture.js';
 
-const file = (path: string, text: string): SourceFile => ({
-  path,
-  folder: path.split('/').length > 2 ? (path.split('/')[1] ?? '.') : '.',
-  text,
-  test: false,
-});
+const file = (path: string, text: string): SourceFile => ({ path, folder: folderOf(path.slice('src/'.length)), text, test: false });
 
 describe('the code’s structure', () => {
   it('keeps every rule: floors without cycles, one owner per table, no mocks in production, tests beside the logic', () => {

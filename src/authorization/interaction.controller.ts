@@ -6,14 +6,13 @@ import type { FranceConnectService } from '../franceconnect/franceconnect.servic
 import type { Gateway } from '../gateway/gateway.service.js';
 import { AppError } from '../http/errors.js';
 import type { Journal } from '../journal/journal.js';
-import type { DataRequest } from '../registry/data-request.js';
 import type { Registry } from '../registry/registry.service.js';
 import { requestedItems } from '../sources/items.js';
 import type { Transmissions } from '../transmission/transmission.js';
 import { JOURNEY_STEPS } from '../wording/labels.fr.js';
 import { type FieldErrors, parseExtraInputs, schoolYears } from './extra-inputs.js';
 import { interactionOf } from './interaction.guards.js';
-import { dataRequestOf, previewView, requestView } from './request.view-model.js';
+import { previewView, requestOfInteraction, requestView } from './request.view-model.js';
 
 export interface InteractionDependencies {
   provider: Provider;
@@ -36,15 +35,16 @@ export function interactionController({ provider, registry, franceconnect, gatew
   /** The request of this interaction and its page view; a request without a habilitation in force stops here. */
   const requestOf = async (res: Response) => {
     const details = interactionOf(res);
-    const request = await dataRequestOf(registry, details);
+    const request = await requestOfInteraction(registry, details);
     return { details, request, view: requestView(request, details.uid) };
   };
+  type RequestAndView = Awaited<ReturnType<typeof requestOf>>;
 
-  const renderReading = (req: Request, res: Response, request: DataRequest, errors: FieldErrors = {}, status = 200) => {
+  const renderReading = (req: Request, res: Response, { request, view }: RequestAndView, errors: FieldErrors = {}, status = 200) => {
     const needed = extraInputsFor(request.scopes);
     const values = { ...(req.body as Record<string, unknown> | undefined) };
     res.status(status).render('demande/lecture.njk', {
-      request: requestView(request, interactionOf(res).uid),
+      request: view,
       steps: JOURNEY_STEPS,
       step: 1,
       needed: [...needed],
@@ -65,7 +65,8 @@ export function interactionController({ provider, registry, franceconnect, gatew
 
   /** GET /demande/:uid — before sign-in the request page; after, the consent page. */
   const show: RequestHandler = async (req, res) => {
-    const { details, request, view } = await requestOf(res);
+    const asked = await requestOf(res);
+    const { details, view } = asked;
     const citizen = req.session.citizen;
     // Already signed in on the portal: no second FranceConnect round trip, unless the service asks otherwise.
     if (details.prompt.name === 'login' && citizen !== undefined && !freshSignInAsked(details)) {
@@ -73,7 +74,7 @@ export function interactionController({ provider, registry, franceconnect, gatew
       return;
     }
     if (details.prompt.name === 'consent' && citizen?.sub === details.session?.accountId) {
-      renderReading(req, res, request);
+      renderReading(req, res, asked);
       return;
     }
     res.render('demande/demande.njk', { request: view });
@@ -104,7 +105,8 @@ export function interactionController({ provider, registry, franceconnect, gatew
 
   /** POST /demande/:uid/apercu — fetches the items (or retries one source) and keeps them, encrypted, in the session. */
   const fetchPreview: RequestHandler = async (req, res) => {
-    const { details, request } = await requestOf(res);
+    const asked = await requestOf(res);
+    const { details, request } = asked;
     const citizen = req.session.citizen;
     if (citizen === undefined) throw new AppError('FC-003', 'aperçu sans usager connecté');
     const retry = retryBody.safeParse(req.body);
@@ -112,7 +114,7 @@ export function interactionController({ provider, registry, franceconnect, gatew
     let inputs = previous?.inputs ?? {};
     if (!retry.success || retry.data.source === undefined || previous === undefined) {
       const parsed = parseExtraInputs(req.body as Record<string, unknown>, extraInputsFor(request.scopes));
-      if (Object.keys(parsed.errors).length > 0) return renderReading(req, res, request, parsed.errors, 400);
+      if (Object.keys(parsed.errors).length > 0) return renderReading(req, res, asked, parsed.errors, 400);
       inputs = parsed.inputs;
     }
     const only = retry.success && previous !== undefined ? retry.data.source : undefined;

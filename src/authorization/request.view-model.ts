@@ -12,7 +12,7 @@ export type InteractionDetails = Awaited<ReturnType<import('oidc-provider').defa
 export type { InteractionResults };
 
 /** The request an interaction carries, as the habilitation in force allows it; without one, the page says so. */
-export async function dataRequestOf(
+export async function requestOfInteraction(
   registry: Pick<Registry, 'dataRequest' | 'findServiceProvider'>,
   details: InteractionDetails,
 ): Promise<DataRequest> {

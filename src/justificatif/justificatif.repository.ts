@@ -44,7 +44,7 @@ const filtered = (db: Kysely<Database>, filters: ListFilters) => {
 /** One page of justificatifs, newest first. */
 export const listPage = (db: Kysely<Database>, filters: ListFilters, page: number, pageSize: number) =>
   filtered(db, filters)
-    .select(['id', 'client_id', 'reference', 'issued_at', 'retention_until', 'complete', 'purged_at', 'withdrawn_at'])
+    .select(['id', 'consent_id', 'client_id', 'citizen_sub', 'reference', 'issued_at', 'retention_until', 'complete', 'purged_at', 'withdrawn_at'])
     .orderBy('issued_at', 'desc')
     .limit(pageSize)
     .offset((page - 1) * pageSize)

@@ -6,7 +6,7 @@ import type { Journal } from '../journal/journal.js';
 import type { DataRequest } from '../registry/data-request.js';
 import type { Signer, Verifier } from '../signing/jws.js';
 import type { RequestedItem } from '../sources/items.js';
-import { buildJustificatif, DAY_MS, documentOf, type JustificatifDocument } from './document.js';
+import { buildJustificatif, completenessOf, DAY_MS, documentOf, type JustificatifDocument } from './document.js';
 import type { AgentListState, ListFilters } from './justificatif.repository.js';
 import * as repository from './justificatif.repository.js';
 import {
@@ -139,7 +139,7 @@ export function createJustificatifs({ db, cipher, sign, verify, journal, pairwis
         content_hash: sha256(jws),
         citizen_name_sealed: cipher.encrypt(input.citizenName),
         purged_at: null,
-        complete: document.elements.every((element) => element.statut === 'disponible') ? 1 : 0,
+        complete: completenessOf(document.elements) === 'all' ? 1 : 0,
         withdrawn_at: null,
         receipt_sealed: cipher.encrypt(JSON.stringify({ transmission: receiptJws } satisfies SignedReceipts)),
       });
@@ -185,7 +185,7 @@ export function createJustificatifs({ db, cipher, sign, verify, journal, pairwis
     /** One page of the justificatifs of some service providers (an organisation's), newest first, and how many in all. */
     async list(filters: ListFilters, page: number): Promise<{ rows: Justificatif[]; total: number }> {
       const [rows, total] = await Promise.all([repository.listPage(db, filters, page, LIST_PAGE_SIZE), repository.count(db, filters)]);
-      return { rows: rows.map((row) => toJustificatif({ ...row, consent_id: '', citizen_sub: '' })), total };
+      return { rows: rows.map(toJustificatif), total };
     },
 
     /** The justificatifs issued with these consents, by consent. */
