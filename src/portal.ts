@@ -86,6 +86,7 @@ export function createPortal(deps: PortalDependencies): Express {
     issuer: config.authorization.issuer,
     db,
     loadClient: clientLoaderFrom(registry),
+    cipher: deps.cipher,
     keys: deps.signingKeys,
     cookieKeys: config.authorization.cookieKeys,
     pairwiseSubject: pseudonyms.pairwiseSubject,

@@ -2,6 +2,7 @@ import { exportJWK, generateKeyPair } from 'jose';
 import type { Kysely } from 'kysely';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tokenDigest } from '../src/crypto/token-digest.js';
 import { openDatabase } from '../src/db/database.js';
 import type { Database } from '../src/db/schema.js';
 import { addMonths } from '../src/registry/habilitation.js';
@@ -178,7 +179,8 @@ describe('the whole flow', () => {
     await decide(browser, await reachConsentPage(browser, first.url, SP_ORIGIN), 'transmettre', SP_ORIGIN);
     const host = new URL(stack.portalUrl).hostname;
     const sessionId = browser.cookieValue(host, 'pp_session') ?? '';
-    const sessionRow = () => db.selectFrom('oidc_payload').select('id').where('model', '=', 'Session').where('id', '=', sessionId).executeTakeFirst();
+    const sessionRow = () =>
+      db.selectFrom('oidc_payload').select('id').where('model', '=', 'Session').where('id', '=', tokenDigest(sessionId)).executeTakeFirst();
     expect(await sessionRow()).toBeDefined();
 
     const home = await browser.visit(stack.portalUrl);

@@ -2,6 +2,7 @@ import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, jwtVerify
 import type { Kysely } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDataCipher } from '../src/crypto/data-cipher.js';
+import { tokenDigest } from '../src/crypto/token-digest.js';
 import { openDatabase } from '../src/db/database.js';
 import type { Database } from '../src/db/schema.js';
 import { addMonths } from '../src/registry/habilitation.js';
@@ -300,22 +301,48 @@ describe('data at rest', () => {
   it('keeps justificatifs encrypted, and drops previewed data once the citizen refuses', async () => {
     await transmit(qfOnly, 'openid cnaf_quotient_familial');
     const cipher = createDataCipher(Buffer.from(stack.config.dataEncryptionKey, 'base64url'));
-    const rows = await db.selectFrom('justificatif').select('sealed').execute();
+    const rows = await db.selectFrom('justificatif').select(['id', 'sealed']).execute();
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) {
-      expect(row.sealed).toMatch(/^v1\.[\w-]+\.[\w-]+\.[\w-]+$/);
+      expect(row.sealed).toMatch(/^v2\.[\w-]+\.[\w-]+\.[\w-]+$/);
       expect(row.sealed).not.toMatch(/quotient_familial|DUBOIS/);
-      expect(cipher.decrypt(row.sealed ?? '')).toMatch(/^eyJ/);
+      expect(cipher.decrypt(row.sealed ?? '', { table: 'justificatif', column: 'sealed', row: row.id })).toMatch(/^eyJ/);
     }
 
     const browser = new TestBrowser();
     const { url } = await qfOnly.authorizationUrl('openid cnaf_quotient_familial');
     const previewPage = await preview(browser, await reachConsentPage(browser, url, SP_ORIGIN, 'ne_en_corse'));
-    const sessions = async () => (await db.selectFrom('session').select('data').execute()).map((row) => cipher.decrypt(row.data));
+    const sessions = async () =>
+      (await db.selectFrom('session').select(['sid', 'data']).execute()).map((row) =>
+        cipher.decrypt(row.data, { table: 'session', column: 'data', row: row.sid }),
+      );
     expect((await sessions()).some((data) => data.includes('SANTUCCI') && data.includes('"previews"') && data.includes('"valeur":410'))).toBe(true);
     const decision = formWithAction(previewPage.body, /\/decision$/);
     await browser.visit(new URL(decision.action, previewPage.url), { form: { ...decision.fields, decision: 'refuser' } });
     expect((await sessions()).some((data) => data.includes('"valeur":410'))).toBe(false);
+  });
+
+  it('keeps no code, token or session id in clear: rows are keyed by their digest, payloads sealed to their row', async () => {
+    const { tokens, browser } = await transmit(qfOnly, 'openid cnaf_quotient_familial');
+    const rows = await db.selectFrom('oidc_payload').selectAll().execute();
+    const secrets = [tokens.access_token, browser.cookieValue(new URL(stack.portalUrl).hostname, 'pp_session') ?? 'sans session'];
+    for (const secret of secrets) {
+      expect(rows.some((row) => row.id === secret || row.uid === secret || row.payload.includes(secret))).toBe(false);
+      expect(rows.some((row) => row.id === tokenDigest(secret))).toBe(true);
+    }
+    expect(rows.every((row) => /^v2\./.test(row.payload) && !row.payload.includes(tokens.access_token.slice(0, 12)))).toBe(true);
+    expect((await api('/api/v1/justificatif', tokens.access_token)).status).toBe(200);
+
+    // A payload copied over another row of the same model no longer opens: the token it lands on stops working.
+    const token = rows.find((row) => row.id === tokenDigest(tokens.access_token));
+    const other = rows.find((row) => row.model === 'AccessToken' && row.id !== token?.id);
+    expect(other).toBeDefined();
+    await db
+      .updateTable('oidc_payload')
+      .set({ payload: other?.payload ?? '' })
+      .where('id', '=', token?.id ?? '')
+      .execute();
+    expect((await api('/api/v1/justificatif', tokens.access_token)).status).toBe(401);
   });
 });
 

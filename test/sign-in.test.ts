@@ -25,7 +25,10 @@ const sessionRows = async (stack: Stack) => {
   const db = openDatabase(stack.config.database);
   const cipher = createDataCipher(Buffer.from(stack.config.dataEncryptionKey, 'base64url'));
   try {
-    return (await db.selectFrom('session').select('data').execute()).map((row) => ({ stored: row.data, data: cipher.decrypt(row.data) }));
+    return (await db.selectFrom('session').select(['sid', 'data']).execute()).map((row) => ({
+      stored: row.data,
+      data: cipher.decrypt(row.data, { table: 'session', column: 'data', row: row.sid }),
+    }));
   } finally {
     await db.destroy();
   }

@@ -4,6 +4,7 @@ import type nunjucks from 'nunjucks';
 import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Logger } from 'pino';
 import { CATALOGUE_SCOPES } from '../catalogue/catalogue.js';
+import type { DataCipher } from '../crypto/data-cipher.js';
 import { isDatabaseUnavailable } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import { errorView, RETRY_AFTER_SECONDS } from '../http/error-handler.js';
@@ -16,6 +17,8 @@ export interface AuthorizationServerOptions {
   issuer: string;
   db: Kysely<Database>;
   loadClient: ClientLoader;
+  /** Seals the payloads of codes, tokens, sessions and interactions at rest. */
+  cipher: DataCipher;
   keys: PrivateJwks;
   cookieKeys: string[];
   /** The `sub` each service provider knows a citizen by. */
@@ -67,7 +70,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     ctx.body = options.views.render('errors/error.njk', { ...view, cspNonce: res.locals?.cspNonce });
   };
   const configuration: Configuration = {
-    adapter: databaseAdapterFactory(options.db, options.loadClient),
+    adapter: databaseAdapterFactory(options.db, options.loadClient, options.cipher),
     jwks: options.keys as Configuration['jwks'],
     cookies: {
       keys: options.cookieKeys,

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type Provider from 'oidc-provider';
+import { tokenDigest } from '../crypto/token-digest.js';
 import type { Database } from '../db/schema.js';
 import type { GrantRevocation } from '../justificatif/justificatifs.js';
 import type { GrantIssuer } from '../transmission/transmission.js';
@@ -24,7 +25,8 @@ export function createGrants(provider: Provider): GrantIssuer & GrantRevocation 
         .where('grant_id', '=', grantId)
         .execute();
       await within.deleteFrom('oidc_payload').where('grant_id', '=', grantId).execute();
-      await within.deleteFrom('oidc_payload').where('model', '=', 'Grant').where('id', '=', grantId).execute();
+      await within.deleteFrom('oidc_payload').where('model', '=', 'Grant').where('id', '=', tokenDigest(grantId)).execute();
+      // The rows are keyed by the tokens' digests already: that is what the withdrawal remembers.
       return tokens.map((token) => token.id);
     },
 

@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
 import { type Adapter, type AdapterPayload, errors } from 'oidc-provider';
+import type { DataCipher } from '../crypto/data-cipher.js';
+import { tokenDigest } from '../crypto/token-digest.js';
 import { isDatabaseUnavailable } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 
@@ -38,34 +40,44 @@ function classifyFailures(adapter: Adapter): Adapter {
 }
 
 /**
- * oidc-provider's storage contract on our database: one table for every model, JSON payloads, expiry in epoch
- * milliseconds. Clients are not stored here: they are read from the registry, so a new service provider works
- * without a restart.
+ * oidc-provider's storage contract on our database: one table for every model, expiry in epoch milliseconds.
+ * Codes, tokens, sessions and interactions are bearer values: a row is keyed by the digest of its id (and of its
+ * session uid), and its JSON payload, which repeats the id, is encrypted and bound to that row. Whoever reads the
+ * database holds no credential; a payload copied into another row does not open. Clients are not stored here: they
+ * are read from the registry, so a new service provider works without a restart.
  */
-export function databaseAdapterFactory(db: Kysely<Database>, loadClient: ClientLoader): (model: string) => Adapter {
+export function databaseAdapterFactory(db: Kysely<Database>, loadClient: ClientLoader, cipher: DataCipher): (model: string) => Adapter {
   return (model: string): Adapter => {
-    const row = (id: string) =>
-      db
-        .selectFrom('oidc_payload')
-        .select(['payload', 'expires_at', 'consumed_at'])
-        .where('model', '=', model)
-        .where('id', '=', id)
-        .executeTakeFirst();
+    const placeOf = (key: string) => ({ table: 'oidc_payload', column: 'payload', row: `${model}:${key}` });
 
-    const toPayload = (found: { payload: string; expires_at: number | null; consumed_at: number | null } | undefined) => {
+    const toPayload = (found: { id: string; payload: string; expires_at: number | null; consumed_at: number | null } | undefined) => {
       if (found === undefined || (found.expires_at !== null && found.expires_at <= Date.now())) return undefined;
-      const payload = JSON.parse(found.payload) as AdapterPayload;
+      let payload: AdapterPayload;
+      try {
+        payload = JSON.parse(cipher.decrypt(found.payload, placeOf(found.id))) as AdapterPayload;
+      } catch {
+        return undefined;
+      }
       return found.consumed_at === null ? payload : { ...payload, consumed: epochSeconds(found.consumed_at) };
     };
 
+    const rowWhere = (column: 'id' | 'uid', value: string) =>
+      db
+        .selectFrom('oidc_payload')
+        .select(['id', 'payload', 'expires_at', 'consumed_at'])
+        .where('model', '=', model)
+        .where(column, '=', tokenDigest(value))
+        .executeTakeFirst();
+
     return classifyFailures({
       async upsert(id, payload, expiresIn) {
+        const key = tokenDigest(id);
         const values = {
           model,
-          id,
-          payload: JSON.stringify(payload),
+          id: key,
+          payload: cipher.encrypt(JSON.stringify(payload), placeOf(key)),
           grant_id: payload.grantId ?? null,
-          uid: payload.uid ?? null,
+          uid: payload.uid === undefined ? null : tokenDigest(payload.uid),
           expires_at: expiresIn === undefined ? null : Date.now() + expiresIn * 1000,
           consumed_at: null,
         };
@@ -80,25 +92,19 @@ export function databaseAdapterFactory(db: Kysely<Database>, loadClient: ClientL
           .execute();
       },
       async find(id) {
-        return model === 'Client' ? loadClient(id) : toPayload(await row(id));
+        return model === 'Client' ? loadClient(id) : toPayload(await rowWhere('id', id));
       },
       async findByUid(uid) {
-        const found = await db
-          .selectFrom('oidc_payload')
-          .select(['payload', 'expires_at', 'consumed_at'])
-          .where('model', '=', model)
-          .where('uid', '=', uid)
-          .executeTakeFirst();
-        return toPayload(found);
+        return toPayload(await rowWhere('uid', uid));
       },
       async findByUserCode() {
         return undefined;
       },
       async consume(id) {
-        await db.updateTable('oidc_payload').set({ consumed_at: Date.now() }).where('model', '=', model).where('id', '=', id).execute();
+        await db.updateTable('oidc_payload').set({ consumed_at: Date.now() }).where('model', '=', model).where('id', '=', tokenDigest(id)).execute();
       },
       async destroy(id) {
-        await db.deleteFrom('oidc_payload').where('model', '=', model).where('id', '=', id).execute();
+        await db.deleteFrom('oidc_payload').where('model', '=', model).where('id', '=', tokenDigest(id)).execute();
       },
       async revokeByGrantId(grantId) {
         await db.deleteFrom('oidc_payload').where('grant_id', '=', grantId).execute();

@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { temporaryDatabase } from '../../test/helpers/database.js';
 import { createDataCipher } from '../crypto/data-cipher.js';
+import { tokenDigest } from '../crypto/token-digest.js';
 import { migrateToLatest } from './migrate.js';
 import type { Database } from './schema.js';
 import { DatabaseSessionStore } from './session-store.js';
@@ -39,7 +40,7 @@ describe('database session store', () => {
     await call((cb) => store.set('s1', sessionFor(later, { franceconnect: { state: 'a', nonce: 'b', returnTo: '/' } }), cb));
     expect((await call<SessionData | null>((cb) => store.get('s1', cb)))?.franceconnect?.state).toBe('a');
     await call((cb) => store.set('s1', sessionFor(later, { franceconnect: { state: 'c', nonce: 'd', returnTo: '/' } }), cb));
-    const [row] = await db.selectFrom('session').selectAll().where('sid', '=', 's1').execute();
+    const [row] = await db.selectFrom('session').selectAll().where('sid', '=', tokenDigest('s1')).execute();
     expect(row?.data).not.toContain('franceconnect');
     expect((await call<SessionData | null>((cb) => store.get('s1', cb)))?.franceconnect?.state).toBe('c');
     await call((cb) => store.destroy('s1', cb));
@@ -51,7 +52,7 @@ describe('database session store', () => {
     await call((cb) => store.set('live', sessionFor(new Date(Date.now() + 60_000)), cb));
     expect(await call((cb) => store.get('old', cb))).toBeNull();
     expect(await store.purgeExpired()).toBe(1);
-    expect((await db.selectFrom('session').select('sid').execute()).map((r) => r.sid)).toEqual(['live']);
+    expect((await db.selectFrom('session').select('sid').execute()).map((r) => r.sid)).toEqual([tokenDigest('live')]);
   });
 
   it('touch pushes the expiry back', async () => {
@@ -59,7 +60,21 @@ describe('database session store', () => {
     await call((cb) => store.set('t', sessionFor(soon), cb));
     const later = new Date(Date.now() + 3_600_000);
     await call((cb) => store.touch('t', sessionFor(later), cb));
-    const row = await db.selectFrom('session').select('expires_at').where('sid', '=', 't').executeTakeFirstOrThrow();
+    const row = await db.selectFrom('session').select('expires_at').where('sid', '=', tokenDigest('t')).executeTakeFirstOrThrow();
     expect(row.expires_at).toBe(later.getTime());
+  });
+
+  it('keeps no session id in clear, and a session’s data copied into another row does not open there', async () => {
+    const later = new Date(Date.now() + 60_000);
+    const victim = 'Zt9cW2qLm5xR8vB1nK4pJ7sD0fH3gA6e';
+    const attacker = 'Qw8eR5tY2uI9oP6aS3dF0gH7jK4lZ1xC';
+    await call((cb) => store.set(victim, sessionFor(later, { citizen: { sub: 'victime' } }), cb));
+    await call((cb) => store.set(attacker, sessionFor(later, { citizen: { sub: 'attaquant' } }), cb));
+    const rows = await db.selectFrom('session').selectAll().execute();
+    expect(rows.some((row) => row.sid === victim || row.sid === attacker)).toBe(false);
+    const victimData = rows.find((row) => row.sid === tokenDigest(victim))?.data ?? '';
+    await db.updateTable('session').set({ data: victimData }).where('sid', '=', tokenDigest(attacker)).execute();
+    expect(await call((cb) => store.get(attacker, cb))).toBeNull();
+    expect((await call<SessionData | null>((cb) => store.get(victim, cb)))?.citizen).toEqual({ sub: 'victime' });
   });
 });

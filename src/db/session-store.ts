@@ -1,6 +1,7 @@
 import session from 'express-session';
 import type { Kysely } from 'kysely';
 import type { DataCipher } from '../crypto/data-cipher.js';
+import { tokenDigest } from '../crypto/token-digest.js';
 import type { Database } from './schema.js';
 
 type Callback = (error?: unknown) => void;
@@ -9,7 +10,8 @@ const FALLBACK_TTL_MS = 30 * 60 * 1000;
 
 /**
  * express-session's store on our own database, so sessions survive restarts and work on both dialects. Sessions
- * hold the identity pivot and previewed data: they are stored encrypted.
+ * hold the identity pivot and previewed data: they are stored encrypted, bound to their row, and under the digest of
+ * their id, which is the bearer value of the cookie.
  */
 export class DatabaseSessionStore extends session.Store {
   constructor(
@@ -23,14 +25,23 @@ export class DatabaseSessionStore extends session.Store {
     this.db
       .selectFrom('session')
       .select(['data', 'expires_at'])
-      .where('sid', '=', sid)
+      .where('sid', '=', tokenDigest(sid))
       .executeTakeFirst()
-      .then((row) => callback(null, row && row.expires_at > Date.now() ? (JSON.parse(this.cipher.decrypt(row.data)) as session.SessionData) : null))
+      .then((row) => callback(null, row && row.expires_at > Date.now() ? this.open(sid, row.data) : null))
       .catch((error) => callback(error));
   }
 
+  /** A row that does not decrypt in its place (altered, or copied from another session) is no session: sign in again. */
+  private open(sid: string, data: string): session.SessionData | null {
+    try {
+      return JSON.parse(this.cipher.decrypt(data, placeOf(sid))) as session.SessionData;
+    } catch {
+      return null;
+    }
+  }
+
   override set(sid: string, data: session.SessionData, callback?: Callback): void {
-    const row = { sid, data: this.cipher.encrypt(JSON.stringify(data)), expires_at: expiresAt(data) };
+    const row = { sid: tokenDigest(sid), data: this.cipher.encrypt(JSON.stringify(data), placeOf(sid)), expires_at: expiresAt(data) };
     this.db
       .insertInto('session')
       .values(row)
@@ -43,7 +54,7 @@ export class DatabaseSessionStore extends session.Store {
   override destroy(sid: string, callback?: Callback): void {
     this.db
       .deleteFrom('session')
-      .where('sid', '=', sid)
+      .where('sid', '=', tokenDigest(sid))
       .execute()
       .then(() => callback?.())
       .catch((error) => callback?.(error));
@@ -53,7 +64,7 @@ export class DatabaseSessionStore extends session.Store {
     this.db
       .updateTable('session')
       .set({ expires_at: expiresAt(data) })
-      .where('sid', '=', sid)
+      .where('sid', '=', tokenDigest(sid))
       .execute()
       .then(() => callback?.())
       .catch((error) => callback?.(error));
@@ -65,6 +76,8 @@ export class DatabaseSessionStore extends session.Store {
     return Number(result.numDeletedRows);
   }
 }
+
+const placeOf = (sid: string) => ({ table: 'session', column: 'data', row: tokenDigest(sid) });
 
 function expiresAt(data: session.SessionData): number {
   const expires = data.cookie?.expires;

@@ -58,7 +58,7 @@ describe('issuing a justificatif', () => {
     const { reference } = await issue();
     const row = await world.db.selectFrom('justificatif').selectAll().where('reference', '=', reference).executeTakeFirstOrThrow();
     for (const column of [row.sealed, row.citizen_name_sealed, row.receipt_sealed]) {
-      expect(column).toMatch(/^v1\./);
+      expect(column).toMatch(/^v2\./);
       expect(column).not.toContain('FONTAINE');
     }
   });
@@ -88,9 +88,31 @@ describe('opening a justificatif for agents and /verifier', () => {
     await world.db.updateTable('justificatif').set({ sealed: swap.sealed }).where('reference', '=', first.reference).execute();
     const moved = await world.justificatifs.find(first.reference);
     expect(moved && (await world.justificatifs.open(moved)).state).toBe('altered');
-    await world.db.updateTable('justificatif').set({ sealed: 'v1.AAAA.AAAA.AAAA' }).where('reference', '=', second.reference).execute();
+    await world.db.updateTable('justificatif').set({ sealed: 'v2.AAAA.AAAA.AAAA' }).where('reference', '=', second.reference).execute();
     const broken = await world.justificatifs.find(second.reference);
     expect(broken && (await world.justificatifs.open(broken)).state).toBe('altered');
+  });
+
+  it('reads as altered when sealed columns are copied from another row, even with their hash: each is bound to its row', async () => {
+    const first = await issue();
+    const second = await issue();
+    const other = await world.db
+      .selectFrom('justificatif')
+      .select(['sealed', 'content_hash', 'citizen_name_sealed', 'receipt_sealed'])
+      .where('reference', '=', second.reference)
+      .executeTakeFirstOrThrow();
+    await world.db
+      .updateTable('justificatif')
+      .set({ sealed: other.sealed, content_hash: other.content_hash })
+      .where('reference', '=', first.reference)
+      .execute();
+    const moved = await world.justificatifs.find(first.reference);
+    expect(moved && (await world.justificatifs.open(moved)).state).toBe('altered');
+
+    const third = await issue();
+    await world.db.updateTable('justificatif').set({ citizen_name_sealed: other.citizen_name_sealed }).where('reference', '=', third.reference).execute();
+    const renamed = await world.justificatifs.find(third.reference);
+    expect(renamed && (await world.justificatifs.open(renamed)).state).toBe('altered');
   });
 
   it('lists only the service providers asked for, newest first, filtered by state', async () => {

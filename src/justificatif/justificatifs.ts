@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { DataCipher } from '../crypto/data-cipher.js';
+import type { DataCipher, SealedPlace } from '../crypto/data-cipher.js';
+import { tokenDigest } from '../crypto/token-digest.js';
 import type { Database, JustificatifTable } from '../db/schema.js';
 import type { Journal } from '../journal/journal.js';
 import type { DataRequest } from '../registry/data-request.js';
@@ -25,6 +26,7 @@ import { newReference } from './reference.js';
  */
 export interface GrantRevocation {
   /** In the caller's transaction: removes the grant with its codes and tokens; returns the access tokens removed. */
+  /** Revokes every code and token of the grant; returns the digests (tokenDigest) of its access tokens. */
   revokeGrant(grantId: string, within: Kysely<Database>): Promise<string[]>;
   /** After the commit: the authorization server forgets whatever it still keeps of the grant. */
   forgetGrant(grantId: string): Promise<void>;
@@ -77,6 +79,13 @@ const RECEIPT_TYP = 'receipt+jwt';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
+/** Each sealed column of a justificatif's row, bound to that row. */
+const placeOf = (column: 'sealed' | 'citizen_name_sealed' | 'receipt_sealed', id: string): SealedPlace => ({
+  table: 'justificatif',
+  column,
+  row: id,
+});
+
 const toJustificatif = (
   row: Omit<JustificatifTable, 'sealed' | 'content_hash' | 'citizen_name_sealed' | 'receipt_sealed' | 'grant_id'>,
 ): Justificatif => ({
@@ -101,7 +110,7 @@ const toJustificatif = (
 export function createJustificatifs({ db, cipher, sign, verify, journal, pairwiseSubject, portalUrl, grants }: JustificatifsDependencies) {
   const signedReceipts = async (id: string): Promise<SignedReceipts | undefined> => {
     const sealed = (await repository.findSealed(db, id))?.receipt_sealed;
-    return sealed === null || sealed === undefined ? undefined : parseSignedReceipts(cipher.decrypt(sealed));
+    return sealed === null || sealed === undefined ? undefined : parseSignedReceipts(cipher.decrypt(sealed, placeOf('receipt_sealed', id)));
   };
 
   return {
@@ -134,14 +143,14 @@ export function createJustificatifs({ db, cipher, sign, verify, journal, pairwis
         citizen_sub: input.citizenSub,
         issued_at: issuedAt,
         retention_until: issuedAt + request.retentionDays * DAY_MS,
-        sealed: cipher.encrypt(jws),
+        sealed: cipher.encrypt(jws, placeOf('sealed', document.id)),
         reference,
         content_hash: sha256(jws),
-        citizen_name_sealed: cipher.encrypt(input.citizenName),
+        citizen_name_sealed: cipher.encrypt(input.citizenName, placeOf('citizen_name_sealed', document.id)),
         purged_at: null,
         complete: completenessOf(document.elements) === 'all' ? 1 : 0,
         withdrawn_at: null,
-        receipt_sealed: cipher.encrypt(JSON.stringify({ transmission: receiptJws } satisfies SignedReceipts)),
+        receipt_sealed: cipher.encrypt(JSON.stringify({ transmission: receiptJws } satisfies SignedReceipts), placeOf('receipt_sealed', document.id)),
       });
       return { document, reference };
     },
@@ -150,13 +159,13 @@ export function createJustificatifs({ db, cipher, sign, verify, journal, pairwis
     async forServiceProvider(grantId: string, clientId: string): Promise<{ jws: string; document: JustificatifDocument } | undefined> {
       const row = await repository.findByGrant(db, grantId, clientId);
       if (row === undefined || row.sealed === null) return undefined;
-      const jws = cipher.decrypt(row.sealed);
+      const jws = cipher.decrypt(row.sealed, placeOf('sealed', row.id));
       return { jws, document: documentOf(jws) };
     },
 
     /** When the citizen withdrew the justificatif a revoked access token opened, if that is why it is unknown. */
     async withdrawnAt(accessToken: string): Promise<number | undefined> {
-      return (await repository.findWithdrawnToken(db, sha256(accessToken)))?.withdrawn_at;
+      return (await repository.findWithdrawnToken(db, tokenDigest(accessToken)))?.withdrawn_at;
     },
 
     async find(reference: string): Promise<Justificatif | undefined> {
@@ -172,8 +181,9 @@ export function createJustificatifs({ db, cipher, sign, verify, journal, pairwis
       let jws: string;
       let citizenName: string;
       try {
-        jws = cipher.decrypt(sealed.sealed);
-        citizenName = sealed.citizen_name_sealed === null ? '' : cipher.decrypt(sealed.citizen_name_sealed);
+        jws = cipher.decrypt(sealed.sealed, placeOf('sealed', justificatif.id));
+        citizenName =
+          sealed.citizen_name_sealed === null ? '' : cipher.decrypt(sealed.citizen_name_sealed, placeOf('citizen_name_sealed', justificatif.id));
       } catch {
         return { state: 'altered' };
       }
@@ -208,7 +218,7 @@ export function createJustificatifs({ db, cipher, sign, verify, journal, pairwis
       const sealed = await repository.findSealed(db, justificatif.id);
       if (sealed?.receipt_sealed == null || justificatif.state !== 'active') throw new Error('justificatif sans reçu ou déjà retiré');
       const { grant_id: grantId } = sealed;
-      const signed = parseSignedReceipts(cipher.decrypt(sealed.receipt_sealed));
+      const signed = parseSignedReceipts(cipher.decrypt(sealed.receipt_sealed, placeOf('receipt_sealed', justificatif.id)));
       const at = Date.now();
       const erasure = erasureReceipt(transmissionReceiptOf(signed.transmission), at);
       const erasureJws = await sign(erasure, { typ: RECEIPT_TYP, jti: erasure.recu_id, issuedAt: at });
@@ -216,13 +226,13 @@ export function createJustificatifs({ db, cipher, sign, verify, journal, pairwis
         const tokens = await grants.revokeGrant(grantId, trx);
         await repository.insertWithdrawnTokens(
           trx,
-          tokens.map((token) => ({ token_hash: sha256(token), justificatif_id: justificatif.id, withdrawn_at: at })),
+          tokens.map((digest) => ({ token_hash: digest, justificatif_id: justificatif.id, withdrawn_at: at })),
         );
         await repository.markWithdrawn(
           trx,
           justificatif.id,
           at,
-          cipher.encrypt(JSON.stringify({ ...signed, erasure: erasureJws } satisfies SignedReceipts)),
+          cipher.encrypt(JSON.stringify({ ...signed, erasure: erasureJws } satisfies SignedReceipts), placeOf('receipt_sealed', justificatif.id)),
         );
         await journal.append(
           {

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { createDataCipher } from '../../src/crypto/data-cipher.js';
 import { createPseudonyms } from '../../src/crypto/pseudonyms.js';
+import { tokenDigest } from '../../src/crypto/token-digest.js';
 import type { Database } from '../../src/db/schema.js';
 import { createJournal } from '../../src/journal/journal.js';
 import { createJustificatifs, type GrantRevocation } from '../../src/justificatif/justificatifs.js';
@@ -31,7 +32,7 @@ export function memoryGrants() {
     async revokeGrant(grantId) {
       const tokens = grants.get(grantId)?.tokens ?? [];
       grants.delete(grantId);
-      return tokens;
+      return tokens.map(tokenDigest);
     },
     async forgetGrant(grantId) {
       revoked.push(grantId);
