@@ -13,6 +13,7 @@ import { DatabaseSessionStore } from './db/session-store.js';
 import { createFranceConnectService } from './franceconnect/franceconnect.service.js';
 import { createGateway } from './gateway/gateway.service.js';
 import { type OpenPort, openPort } from './http/listen.js';
+import { type Anchoring, createAnchoring } from './journal/anchors.js';
 import { createJournal } from './journal/journal.js';
 import { purgeExpiredJustificatifs } from './justificatif/retention.js';
 import { createOidcConnector } from './oidc-client/connector.js';
@@ -30,6 +31,8 @@ export interface RunningServices {
   proconnect: OpenPort | undefined;
   sandbox: OpenPort | undefined;
   demoServiceProvider: OpenPort | undefined;
+  /** Anchors of the journal's head, taken at start, at every interval and at stop. */
+  anchoring: Anchoring;
   stop(): Promise<void>;
 }
 
@@ -56,7 +59,7 @@ export async function startServices(
   const applied = await migrateToLatest(db);
   if (applied.length > 0) logger.info({ migrations: applied }, 'migrations appliquées');
 
-  const { app, purgeTimer } = await composeApp(config, db, logger);
+  const { app, purgeTimer, anchoring } = await composeApp(config, db, logger);
   const portal = ports.portal ?? (await openPort(config.http.host, config.http.port));
   portal.attach(app);
   logger.info({ url: config.http.publicUrl }, 'portail démarré');
@@ -69,16 +72,22 @@ export async function startServices(
     proconnect,
     sandbox,
     demoServiceProvider,
+    anchoring,
     async stop() {
       purgeTimer.stop();
       await Promise.all([portal.close(), franceconnect?.close(), proconnect?.close(), sandbox?.close(), demoServiceProvider?.close()]);
+      await anchorJournal(anchoring, logger);
       await db.destroy();
     },
   };
 }
 
 /** Builds the portal's app and its real adapters on an open, migrated database. */
-export async function composeApp(config: Config, db: Kysely<Database>, logger: Logger): Promise<{ app: Express; purgeTimer: { stop: () => void } }> {
+export async function composeApp(
+  config: Config,
+  db: Kysely<Database>,
+  logger: Logger,
+): Promise<{ app: Express; purgeTimer: { stop: () => void }; anchoring: Anchoring }> {
   const registryOptions = { allowLocalHttp: config.env !== 'production' };
   const registry = createRegistry(db, registryOptions);
   const { seedFile } = config.registry;
@@ -94,7 +103,8 @@ export async function composeApp(config: Config, db: Kysely<Database>, logger: L
     logger.info({ file: seedFile, serviceProviders: seeded.serviceProviders }, 'fichier d’amorçage appliqué');
   }
   const signingKeys = await loadSigningKeys(db, config.authorization.jwks);
-  const journal = createJournal(db);
+  const journalKey = Buffer.from(config.journal.key, 'base64url');
+  const journal = createJournal(db, journalKey);
 
   const cipher = createDataCipher(Buffer.from(config.dataEncryptionKey, 'base64url'));
   const sessionStore = new DatabaseSessionStore(db, cipher);
@@ -110,7 +120,10 @@ export async function composeApp(config: Config, db: Kysely<Database>, logger: L
       .catch((error) => logger.error({ err: error }, 'purge des justificatifs impossible'));
   await retention();
   const retentionTimer = setInterval(retention, config.retention.purgeIntervalMinutes * 60 * 1000).unref();
-  const purgeTimer = { stop: () => [sessionTimer, retentionTimer].forEach(clearInterval) };
+  const anchoring = createAnchoring({ db, key: journalKey, file: config.journal.anchorFile, logger });
+  await anchorJournal(anchoring, logger);
+  const anchorTimer = setInterval(() => anchorJournal(anchoring, logger), config.journal.anchorIntervalMinutes * 60 * 1000).unref();
+  const purgeTimer = { stop: () => [sessionTimer, retentionTimer, anchorTimer].forEach(clearInterval) };
 
   const fetcher = createSourceFetcher(
     createApiParticulierClient({
@@ -164,5 +177,9 @@ export async function composeApp(config: Config, db: Kysely<Database>, logger: L
     ),
     gateway: createGateway({ fetcher }),
   });
-  return { app, purgeTimer };
+  return { app, purgeTimer, anchoring };
 }
+
+/** An anchor that cannot be written is an operator's problem to see at once, never a reason to stop serving. */
+const anchorJournal = (anchoring: Anchoring, logger: Logger) =>
+  anchoring.anchor().catch((error: unknown) => logger.error({ err: error }, 'ancre du journal impossible à écrire'));

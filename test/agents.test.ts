@@ -2,14 +2,17 @@ import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/database.js';
 import type { Database } from '../src/db/schema.js';
+import { verifyAgainstAnchors } from '../src/journal/anchors.js';
 import { createJournal, verifyJournal } from '../src/journal/journal.js';
 import { purgeExpiredJustificatifs } from '../src/justificatif/retention.js';
 import { type Page, TestBrowser } from './helpers/browser.js';
+import { asDatabaseOwner } from './helpers/database.js';
 import { formWithAction, textOf, titleOf } from './helpers/html.js';
 import { decide, reachConsentPage } from './helpers/service-provider.js';
 import { closedPort, type Stack, startStack } from './helpers/stack.js';
 
 let stack: Stack;
+const journalKey = () => Buffer.from(stack.config.journal.key, 'base64url');
 let db: Kysely<Database>;
 let reference: string;
 let referenceOfB: string;
@@ -248,7 +251,7 @@ describe('verification, retention and the journal', () => {
       .set({ retention_until: Date.now() - 1000 })
       .where('reference', '=', expiring)
       .execute();
-    expect(await purgeExpiredJustificatifs(db, createJournal(db))).toBe(1);
+    expect(await purgeExpiredJustificatifs(db, createJournal(db, journalKey()))).toBe(1);
     const tombstone = await db.selectFrom('justificatif').selectAll().where('reference', '=', expiring).executeTakeFirstOrThrow();
     expect(tombstone).toMatchObject({ sealed: null, citizen_name_sealed: null });
     expect(tombstone.content_hash).toMatch(/^[0-9a-f]{64}$/);
@@ -264,17 +267,23 @@ describe('verification, retention and the journal', () => {
     expect(textOf((await browser.visit(`${stack.portalUrl}/verifier?numero=${expiring}`)).body)).toContain('il a expiré');
   });
 
-  it('journal verify passes on the intact chain and names the row after one is modified directly', async () => {
-    const result = await verifyJournal(db);
-    expect(result.brokenAt).toBeUndefined();
+  it('journal verify passes on the intact chain and the running portal’s anchors, and names the row after one is modified directly', async () => {
+    // The portal anchors its head at start and at every interval; one more now, as `journal anchor` would.
+    await stack.services.anchoring.anchor();
+    const result = await verifyAgainstAnchors(db, journalKey(), [stack.config.journal.anchorFile]);
+    expect(result).toMatchObject({ brokenAt: undefined, badLines: [], absent: [] });
     expect(result.entries).toBeGreaterThan(10);
+    expect(result.anchors.checked).toBeGreaterThanOrEqual(1);
     const victim = (await entries('agent.view'))[0];
-    await db
-      .updateTable('journal_entry')
-      .set({ actor: 'agent:quelqu-un-d-autre' })
-      .where('seq', '=', victim?.seq ?? 0)
-      .execute();
-    expect(await verifyJournal(db)).toMatchObject({ brokenAt: victim?.seq, reason: 'contenu modifié' });
+    const rewrite = () =>
+      db
+        .updateTable('journal_entry')
+        .set({ actor: 'agent:quelqu-un-d-autre' })
+        .where('seq', '=', victim?.seq ?? 0)
+        .execute();
+    await expect(rewrite()).rejects.toThrow(/ajout seul/);
+    await asDatabaseOwner(db, rewrite);
+    expect(await verifyJournal(db, journalKey())).toMatchObject({ brokenAt: victim?.seq, reason: 'contenu modifié ou scellé avec une autre clé' });
   });
 });
 

@@ -7,9 +7,15 @@ import { addMonths } from '../registry/habilitation.js';
 import { createRegistry } from '../registry/registry.service.js';
 import { composeApp } from '../server.js';
 
-const { db, url, remove } = await temporaryDatabase();
+const { db, url, directory, remove } = await temporaryDatabase();
 const queries = failingQueries();
-const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: url, FC_ISSUER: 'http://127.0.0.1:9/api/v2' });
+const config = loadConfig({
+  NODE_ENV: 'test',
+  LOG_LEVEL: 'silent',
+  DATABASE_URL: url,
+  FC_ISSUER: 'http://127.0.0.1:9/api/v2',
+  JOURNAL_ANCHOR_FILE: `${directory}/journal-anchors.jsonl`,
+});
 const logs: Array<{ level: number; msg: string }> = [];
 const logger = createLogger('info', { write: (line: string) => void logs.push(JSON.parse(line) as { level: number; msg: string }) });
 const { app, purgeTimer } = await composeApp(config, db.withPlugin(queries.plugin), logger);

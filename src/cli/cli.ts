@@ -1,7 +1,8 @@
 import { ConfigError, loadConfig } from '../config/config.js';
 import { openDatabase } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
-import { createJournal, verifyJournal } from '../journal/journal.js';
+import { createAnchoring, verifyAgainstAnchors } from '../journal/anchors.js';
+import { createJournal } from '../journal/journal.js';
 import { purgeExpiredJustificatifs } from '../justificatif/retention.js';
 import { createRegistry } from '../registry/registry.service.js';
 import { runCli } from './commands.js';
@@ -12,11 +13,14 @@ try {
   const db = openDatabase(config.database);
   try {
     await migrateToLatest(db);
-    const journal = createJournal(db);
+    const journalKey = Buffer.from(config.journal.key, 'base64url');
+    const journal = createJournal(db, journalKey);
     process.exitCode = await runCli(process.argv.slice(2), {
       registry: createRegistry(db, { allowLocalHttp: config.env !== 'production' }),
       journal,
-      verify: () => verifyJournal(db),
+      verify: (files) => verifyAgainstAnchors(db, journalKey, files),
+      anchoring: createAnchoring({ db, key: journalKey, file: config.journal.anchorFile }),
+      anchorFile: config.journal.anchorFile,
       purgeRetention: () => purgeExpiredJustificatifs(db, journal),
       out: (line) => console.log(line),
       seedVariables: { DEMO_SP_URL: config.demoServiceProvider.url, PUBLIC_URL: config.http.publicUrl },

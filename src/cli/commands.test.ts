@@ -1,12 +1,14 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { temporaryDatabase } from '../../test/helpers/database.js';
+import { asDatabaseOwner, temporaryDatabase } from '../../test/helpers/database.js';
 import type { Database } from '../db/schema.js';
-import { createJournal, verifyJournal } from '../journal/journal.js';
+import { createAnchoring, verifyAgainstAnchors } from '../journal/anchors.js';
+import { createJournal } from '../journal/journal.js';
 import { purgeExpiredJustificatifs } from '../justificatif/retention.js';
 import { verifyClientSecret } from '../registry/client-secret.js';
 import { addMonths } from '../registry/habilitation.js';
@@ -23,13 +25,18 @@ beforeAll(async () => {
 });
 afterAll(() => remove());
 
+const journalKey = randomBytes(32);
+
 async function cli(...argv: string[]) {
   const lines: string[] = [];
+  const anchorFile = join(directory, 'ancres.jsonl');
   const code = await runCli(argv, {
     registry: createRegistry(db, { allowLocalHttp: true }),
-    journal: createJournal(db),
-    verify: () => verifyJournal(db),
-    purgeRetention: () => purgeExpiredJustificatifs(db, createJournal(db)),
+    journal: createJournal(db, journalKey),
+    verify: (files) => verifyAgainstAnchors(db, journalKey, files),
+    anchoring: createAnchoring({ db, key: journalKey, file: anchorFile }),
+    anchorFile,
+    purgeRetention: () => purgeExpiredJustificatifs(db, createJournal(db, journalKey)),
     out: (line) => lines.push(line),
     seedVariables: { DEMO_SP_URL: 'http://localhost:3004' },
   });
@@ -212,13 +219,34 @@ describe('operator CLI', () => {
       ]),
     );
     expect(actions.some((a) => JSON.parse(a.data).command.endsWith('list'))).toBe(false);
+    const unanchored = await cli('journal', 'verify');
+    expect(unanchored.code).toBe(0);
+    expect(unanchored.output).toMatch(/^Aucun fichier d’ancres .*ancres\.jsonl : la suppression des dernières entrées ne peut pas être détectée\.\n/);
+    expect(unanchored.output).toMatch(/Journal intègre : \d+ entrée\(s\), chaînage et sceaux vérifiés ; aucune ancre\.$/);
+    const anchored = await cli('journal', 'anchor');
+    expect(anchored.output).toMatch(/^Ancre ajoutée à .*ancres\.jsonl : entrée n° (\d+), empreinte [0-9a-f]{64}\.$/);
+    const head = Number(/n° (\d+)/.exec(anchored.output)?.[1]);
     const intact = await cli('journal', 'verify');
     expect(intact.code).toBe(0);
-    expect(intact.output).toMatch(/^Journal intègre : \d+ entrée\(s\)/);
-    await db.updateTable('journal_entry').set({ actor: 'quelqu’un' }).where('seq', '=', 2).execute();
-    expect(await cli('journal', 'verify')).toEqual({
+    expect(intact.output).toMatch(
+      new RegExp(
+        `^Journal intègre : ${head} entrée\\(s\\), chaînage et sceaux vérifiés ; 1 ancre\\(s\\) concordante\\(s\\), la dernière du .* \\(entrée n° ${head}\\)\\.$`,
+      ),
+    );
+
+    await asDatabaseOwner(db, () => db.deleteFrom('journal_entry').where('seq', '=', head).execute());
+    const cut = await cli('journal', 'verify');
+    expect(cut.code).toBe(1);
+    expect(cut.output).toMatch(
+      new RegExp(
+        `^Journal tronqué : l’ancre du .* atteste ${head} entrée\\(s\\), la base n’en a plus que ${head - 1} : 1 entrée\\(s\\) manquante\\(s\\) à la fin\\.$`,
+      ),
+    );
+
+    await asDatabaseOwner(db, () => db.updateTable('journal_entry').set({ actor: 'quelqu’un' }).where('seq', '=', 2).execute());
+    expect(await cli('journal', 'verify', '--ancres', join(directory, 'ancres.jsonl'))).toEqual({
       code: 1,
-      output: 'Journal rompu à l’entrée n° 2 : contenu modifié. 1 entrée(s) vérifiée(s) avant elle.',
+      output: 'Journal rompu à l’entrée n° 2 : contenu modifié ou scellé avec une autre clé. 1 entrée(s) vérifiée(s) avant elle.',
     });
   });
 

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CATALOGUE_SCOPES } from '../catalogue/catalogue.js';
 import { SCOPES } from '../catalogue/scopes.js';
-import type { Journal, verifyJournal } from '../journal/journal.js';
+import type { Anchoring, verifyAgainstAnchors } from '../journal/anchors.js';
+import type { Journal } from '../journal/journal.js';
 import { habilitationStatus } from '../registry/habilitation.js';
 import { type Registry, RegistryError } from '../registry/registry.service.js';
 import { applySeed } from '../registry/seed.js';
@@ -11,7 +12,10 @@ import { HABILITATION_STATUS_TEXTS } from '../wording/labels.fr.js';
 export interface CliContext {
   registry: Registry;
   journal: Journal;
-  verify: () => ReturnType<typeof verifyJournal>;
+  /** Checks the chain against the anchors of these files (the node's own file when none is given). */
+  verify: (anchorFiles: string[]) => ReturnType<typeof verifyAgainstAnchors>;
+  anchoring: Anchoring;
+  anchorFile: string;
   purgeRetention: () => Promise<number>;
   out: (line: string) => void;
   seedVariables: Record<string, string>;
@@ -30,7 +34,7 @@ interface Command {
 /** A usage mistake: the message and the command's usage are shown, exit code 2. */
 class UsageError extends Error {}
 
-/** journal verify found a broken link: exit code 1, the message is already out. */
+/** journal verify found a broken link, a cut tail or a bad anchor: exit code 1, the message is already out. */
 class ChainBroken extends Error {}
 
 const required = (values: Record<string, unknown>, name: string): string => {
@@ -235,17 +239,45 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   'journal verify': {
-    usage: 'journal verify',
-    options: {},
+    usage: 'journal verify [--ancres <fichier>]…',
+    options: { ancres: { type: 'string', multiple: true } },
     readOnly: true,
-    async run(_values, { verify, out }) {
-      const result = await verify();
-      if (result.brokenAt === undefined) {
-        out(`Journal intègre : ${result.entries} entrée(s), chaînage et empreintes vérifiés.`);
-        return;
+    async run(values, { verify, anchorFile, out }) {
+      const files = (values.ancres as string[] | undefined) ?? [anchorFile];
+      const result = await verify(files);
+      for (const file of result.absent) out(`Aucun fichier d’ancres ${file} : la suppression des dernières entrées ne peut pas être détectée.`);
+      for (const { file, line } of result.badLines) out(`Ancre illisible ou falsifiée : ${file}, ligne ${line}.`);
+      const { latest, checked, missingAtEnd } = result.anchors;
+      if (missingAtEnd > 0 && latest !== undefined) {
+        out(
+          `Journal tronqué : l’ancre du ${new Date(latest.at).toISOString()} atteste ${latest.seq} entrée(s), la base n’en a plus que ${result.entries} : ${missingAtEnd} entrée(s) manquante(s) à la fin.`,
+        );
+        throw new ChainBroken();
       }
-      out(`Journal rompu à l’entrée n° ${result.brokenAt} : ${result.reason}. ${result.entries} entrée(s) vérifiée(s) avant elle.`);
-      throw new ChainBroken();
+      if (result.brokenAt !== undefined) {
+        out(`Journal rompu à l’entrée n° ${result.brokenAt} : ${result.reason}. ${result.entries} entrée(s) vérifiée(s) avant elle.`);
+        throw new ChainBroken();
+      }
+      const anchored =
+        latest === undefined
+          ? 'aucune ancre'
+          : `${checked} ancre(s) concordante(s), la dernière du ${new Date(latest.at).toISOString()} (entrée n° ${latest.seq})`;
+      out(`Journal intègre : ${result.entries} entrée(s), chaînage et sceaux vérifiés ; ${anchored}.`);
+      if (result.badLines.length > 0) throw new ChainBroken();
+    },
+  },
+  'journal anchor': {
+    usage: 'journal anchor',
+    options: {},
+    // An anchor records the head: journaling it would move the head at once.
+    readOnly: true,
+    async run(_values, { anchoring, anchorFile, out }) {
+      const anchor = await anchoring.anchor();
+      out(
+        anchor === undefined
+          ? 'Journal vide : aucune ancre à prendre.'
+          : `Ancre ajoutée à ${anchorFile} : entrée n° ${anchor.seq}, empreinte ${anchor.hash}.`,
+      );
     },
   },
   catalogue: {

@@ -17,6 +17,8 @@ const production = {
   DATA_ENCRYPTION_KEY: 'FgX3NihYdGwfG3zIM8p83dIZw5fLWAagzTkXbgJzQyY',
   PC_ISSUER: 'https://proconnect.gouv.fr/api/v2',
   PC_CLIENT_SECRET: 'c2e8a4f6b0d1397e5a3c7f9b1d5e2a8c4f0b6d3e9a1c7f5b',
+  JOURNAL_KEY: 'p0Rk2vXc9LmT4qWz7NbY1sHd8GfJ3uEa6iKoQ5tVyBw',
+  JOURNAL_ANCHOR_FILE: '/var/lib/passerelle-ancres/noeud-1.jsonl',
 };
 
 const problemsOf = (env: Record<string, string>) => {
@@ -92,6 +94,8 @@ describe('configuration', () => {
       API_PARTICULIER_TOKEN: _t,
       DATA_ENCRYPTION_KEY: _k,
       PC_CLIENT_SECRET: _pc,
+      JOURNAL_KEY: _jk,
+      JOURNAL_ANCHOR_FILE: _ja,
       ...withoutSecrets
     } = production;
     expect(problemsOf(withoutSecrets)).toEqual([
@@ -101,6 +105,8 @@ describe('configuration', () => {
       'API_PARTICULIER_TOKEN : obligatoire en production',
       'DATA_ENCRYPTION_KEY : obligatoire en production',
       'PC_CLIENT_SECRET : obligatoire en production',
+      'JOURNAL_KEY : obligatoire en production',
+      'JOURNAL_ANCHOR_FILE : obligatoire en production, sur un stockage que les utilisateurs de la base ne peuvent pas réécrire',
       'OIDC_JWKS : obligatoire en production (clés partagées par tous les nœuds)',
     ]);
     expect(problemsOf({ ...production, API_PARTICULIER_URL: 'http://localhost:3003' })[0]).toMatch(/^API_PARTICULIER_URL/);

@@ -40,6 +40,8 @@ export interface Config {
   sources: { apiParticulierUrl: string; apiParticulierToken: string; timeoutMs: number };
   /** AES-256 key, base64url (kept as text so that the configuration stays frozen and printable). */
   dataEncryptionKey: string;
+  /** The journal's HMAC key (base64url, 32 bytes) and where this node writes anchors of its head. */
+  journal: { key: string; anchorFile: string; anchorIntervalMinutes: number };
   demoServiceProvider: { url: string; port: number; clientId: string; clientSecret: string };
   localUpstreams: {
     enabled: boolean;
@@ -65,6 +67,7 @@ export class ConfigError extends Error {
 
 const DEFAULT_PERSONAS_FILE = fileURLToPath(new URL('../dev/franceconnect/personas.json', import.meta.url));
 const DEFAULT_AGENTS_FILE = fileURLToPath(new URL('../dev/proconnect/agents.json', import.meta.url));
+const DEFAULT_ANCHOR_FILE = './data/journal-anchors.jsonl';
 const DEFAULT_SEED_FILE = fileURLToPath(new URL('../../seed/development.json', import.meta.url));
 
 const jwksSchema = z.object({ keys: z.array(z.looseObject({ kty: z.string(), d: z.string() })).min(1) });
@@ -142,6 +145,11 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
       timeoutMs: env.SOURCE_TIMEOUT_MS,
     },
     dataEncryptionKey: env.DATA_ENCRYPTION_KEY ?? DEV_SECRETS.DATA_ENCRYPTION_KEY,
+    journal: {
+      key: env.JOURNAL_KEY ?? DEV_SECRETS.JOURNAL_KEY,
+      anchorFile: env.JOURNAL_ANCHOR_FILE ?? DEFAULT_ANCHOR_FILE,
+      anchorIntervalMinutes: env.JOURNAL_ANCHOR_INTERVAL_MINUTES,
+    },
     demoServiceProvider: {
       url: env.DEMO_SP_URL.replace(/\/+$/, ''),
       port: Number(new URL(env.DEMO_SP_URL).port || 80),
@@ -185,6 +193,7 @@ const PRODUCTION_SECRETS = [
   'API_PARTICULIER_TOKEN',
   'DATA_ENCRYPTION_KEY',
   'PC_CLIENT_SECRET',
+  'JOURNAL_KEY',
 ] as const;
 type ProductionSecret = (typeof PRODUCTION_SECRETS)[number];
 
@@ -196,6 +205,7 @@ const MINIMUM_BITS: Record<ProductionSecret, number> = {
   SESSION_SECRET: 128,
   OIDC_PAIRWISE_SECRET: 128,
   DATA_ENCRYPTION_KEY: 128,
+  JOURNAL_KEY: 128,
   FC_CLIENT_SECRET: 64,
   PC_CLIENT_SECRET: 64,
   API_PARTICULIER_TOKEN: 64,
@@ -209,10 +219,11 @@ function productionProblems(env: Env): string[] {
     else if (value === DEV_SECRETS[name] || /dev-only|change-?me|secret-de-dev/i.test(value)) {
       problems.push(`${name} : valeur de développement refusée en production`);
     } else {
-      const bits = name === 'DATA_ENCRYPTION_KEY' ? keyBits(value) : textSecretBits(value);
+      const binaryKey = name === 'DATA_ENCRYPTION_KEY' || name === 'JOURNAL_KEY';
+      const bits = binaryKey ? keyBits(value) : textSecretBits(value);
       if (bits < MINIMUM_BITS[name]) {
         problems.push(
-          `${name} : trop prévisible en production (environ ${bits} bits, ${MINIMUM_BITS[name]} au moins) ; tirez-le au hasard, par exemple ${name === 'DATA_ENCRYPTION_KEY' ? 'openssl rand 32 | basenc --base64url' : 'openssl rand -base64 48'}`,
+          `${name} : trop prévisible en production (environ ${bits} bits, ${MINIMUM_BITS[name]} au moins) ; tirez-le au hasard, par exemple ${binaryKey ? 'openssl rand 32 | basenc --base64url' : 'openssl rand -base64 48'}`,
         );
       }
     }
@@ -223,6 +234,10 @@ function productionProblems(env: Env): string[] {
   requireSecret('API_PARTICULIER_TOKEN');
   requireSecret('DATA_ENCRYPTION_KEY');
   requireSecret('PC_CLIENT_SECRET');
+  requireSecret('JOURNAL_KEY');
+  if (env.JOURNAL_ANCHOR_FILE === undefined) {
+    problems.push('JOURNAL_ANCHOR_FILE : obligatoire en production, sur un stockage que les utilisateurs de la base ne peuvent pas réécrire');
+  }
   // One value for two secrets makes one leak worth two: each must be its own.
   const given = PRODUCTION_SECRETS.filter((name) => env[name] !== undefined);
   for (const [index, name] of given.entries()) {

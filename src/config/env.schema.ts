@@ -12,6 +12,8 @@ export const DEV_SECRETS = {
   // 32 bytes, base64url: visibly fake, refused in production.
   DATA_ENCRYPTION_KEY: 'ZGV2LW9ubHktZGF0YS1rZXktMzItYnl0ZXMtZmFrZSE',
   PC_CLIENT_SECRET: 'dev-only-proconnect-client-secret-not-for-production',
+  // 32 bytes, base64url: visibly fake, refused in production.
+  JOURNAL_KEY: 'ZGV2LW9ubHktam91cm5hbC1obWFjLWtleS1mYWtlISE',
 } as const;
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -141,6 +143,25 @@ export const envSchema = z.object({
     .regex(/^[A-Za-z0-9_-]{43}$/, '32 octets en base64url (43 caractères)')
     .optional()
     .describe('Clé AES-256 (base64url) des données chiffrées en base : sessions, justificatifs ; obligatoire en production'),
+  JOURNAL_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{43}$/, '32 octets en base64url (43 caractères)')
+    .optional()
+    .describe('Clé HMAC (base64url) qui scelle chaque entrée du journal ; hors de la base, ne doit jamais changer ; obligatoire en production'),
+  JOURNAL_ANCHOR_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'Fichier où chaque nœud ajoute les ancres du journal, sur un stockage que les utilisateurs de la base ne peuvent pas réécrire ; obligatoire en production (défaut ./data/journal-anchors.jsonl)',
+    ),
+  JOURNAL_ANCHOR_INTERVAL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(5)
+    .describe('Fréquence des ancres du journal (si de nouvelles entrées ont été écrites)'),
   LOCAL_UPSTREAMS: booleanFlag
     .optional()
     .describe(

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { onPostgres, temporaryDatabase } from '../../test/helpers/database.js';
+import { asDatabaseOwner, onPostgres, temporaryDatabase } from '../../test/helpers/database.js';
 import { isDatabaseUnavailable, isPostgres, lockUntilCommit, openDatabase } from './database.js';
 
 let database: Awaited<ReturnType<typeof temporaryDatabase>>;
@@ -42,7 +42,7 @@ describe(`the database layer (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
       .select((eb) => eb.fn.countAll().as('count'))
       .executeTakeFirstOrThrow();
     expect(count).toBe(1);
-    await db.deleteFrom('journal_entry').execute();
+    await asDatabaseOwner(db, () => db.deleteFrom('journal_entry').execute());
   });
 
   it('holds a named lock until commit: a second transaction waits for the first', async () => {

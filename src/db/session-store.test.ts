@@ -22,6 +22,7 @@ beforeAll(async () => {
     '003-justificatifs',
     '004-journal-and-agents',
     '005-citizen-space',
+    '006-journal-append-only',
   ]);
   expect(await migrateToLatest(db)).toEqual([]);
   store = new DatabaseSessionStore(db, createDataCipher(randomBytes(32)));

@@ -1,17 +1,36 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Kysely } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { temporaryDatabase } from '../../test/helpers/database.js';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { asDatabaseOwner, temporaryDatabase } from '../../test/helpers/database.js';
 import type { Database } from '../db/schema.js';
+import { anchorLine, createAnchoring, parseAnchors, verifyAgainstAnchors } from './anchors.js';
 import { canonicalJson } from './canonical-json.js';
 import { createJournal, verifyJournal } from './journal.js';
 
+const key = randomBytes(32);
+const removals: (() => Promise<void>)[] = [];
 let db: Kysely<Database>;
-let remove: () => Promise<void>;
+let anchorFile: string;
 
-beforeAll(async () => {
-  ({ db, remove } = await temporaryDatabase());
+beforeEach(async () => {
+  const temporary = await temporaryDatabase();
+  db = temporary.db;
+  removals.push(temporary.remove);
+  anchorFile = join(mkdtempSync(join(tmpdir(), 'passerelle-ancres-')), 'ancres.jsonl');
 });
-afterAll(() => remove());
+afterAll(() => Promise.all(removals.map((remove) => remove())));
+
+const journalOf = (entries: number) => {
+  const journal = createJournal(db, key);
+  return Promise.all(
+    Array.from({ length: entries }, (_, n) =>
+      journal.append({ type: 'source.fetched', actor: 'system', subject: 'source:quotient_familial', data: { n } }),
+    ),
+  );
+};
 
 describe('journal', () => {
   it('hashes canonical JSON: the same content in any key order', () => {
@@ -19,7 +38,7 @@ describe('journal', () => {
   });
 
   it('chains entries, verifies the chain, and names the first broken entry after a direct change', async () => {
-    const journal = createJournal(db);
+    const journal = createJournal(db, key);
     const first = await journal.append({
       type: 'consent.transmitted',
       actor: 'citizen:abc',
@@ -27,23 +46,91 @@ describe('journal', () => {
       data: { scopes: ['cnaf_quotient_familial'] },
     });
     const second = await journal.append({ type: 'agent.view', actor: 'agent:1', organisationId: 'org', subject: 'justificatif:1' });
-    await Promise.all(
-      [1, 2, 3, 4, 5].map((n) => journal.append({ type: 'source.fetched', actor: 'system', subject: 'source:quotient_familial', data: { n } })),
-    );
+    await journalOf(5);
     expect(first.prev_hash).toBe('0'.repeat(64));
     expect(second.prev_hash).toBe(first.hash);
-    expect(await verifyJournal(db, 3)).toEqual({ entries: 7, brokenAt: undefined });
+    expect(await verifyJournal(db, key, [], 3)).toMatchObject({ entries: 7, brokenAt: undefined });
 
-    await db.updateTable('journal_entry').set({ data: '{"scopes":["cnous_statut_boursier"]}' }).where('seq', '=', 1).execute();
-    expect(await verifyJournal(db)).toMatchObject({ brokenAt: 1, reason: 'contenu modifié' });
-    await db
-      .updateTable('journal_entry')
-      .set({ data: canonicalJson({ scopes: ['cnaf_quotient_familial'] }) })
-      .where('seq', '=', 1)
-      .execute();
-    expect((await verifyJournal(db)).brokenAt).toBeUndefined();
+    await asDatabaseOwner(db, () =>
+      db.updateTable('journal_entry').set({ data: '{"scopes":["cnous_statut_boursier"]}' }).where('seq', '=', 1).execute(),
+    );
+    expect(await verifyJournal(db, key)).toMatchObject({ brokenAt: 1, reason: 'contenu modifié ou scellé avec une autre clé' });
+    await asDatabaseOwner(db, () =>
+      db
+        .updateTable('journal_entry')
+        .set({ data: canonicalJson({ scopes: ['cnaf_quotient_familial'] }) })
+        .where('seq', '=', 1)
+        .execute(),
+    );
+    expect((await verifyJournal(db, key)).brokenAt).toBeUndefined();
 
-    await db.deleteFrom('journal_entry').where('seq', '=', 4).execute();
-    expect(await verifyJournal(db)).toMatchObject({ brokenAt: 4, reason: 'entrée manquante' });
+    await asDatabaseOwner(db, () => db.deleteFrom('journal_entry').where('seq', '=', 4).execute());
+    expect(await verifyJournal(db, key)).toMatchObject({ brokenAt: 4, reason: 'entrée manquante' });
+  });
+
+  it('is refused UPDATE and DELETE by the database itself', async () => {
+    await journalOf(3);
+    await expect(db.updateTable('journal_entry').set({ actor: 'agent:autre' }).where('seq', '=', 2).execute()).rejects.toThrow(/ajout seul/);
+    await expect(db.deleteFrom('journal_entry').where('seq', '=', 3).execute()).rejects.toThrow(/ajout seul/);
+    await expect(db.deleteFrom('journal_entry').execute()).rejects.toThrow(/ajout seul/);
+    expect(await verifyJournal(db, key)).toMatchObject({ entries: 3, brokenAt: undefined });
+  });
+
+  it('detects an entry rewritten and the whole chain recomputed after it, without the key', async () => {
+    await journalOf(6);
+    // What an intruder with the database but not the key can do: rewrite entry 3 and re-seal everything after it.
+    const guess = randomBytes(32);
+    await asDatabaseOwner(db, async () => {
+      const rows = await db.selectFrom('journal_entry').selectAll().orderBy('seq').execute();
+      await db.deleteFrom('journal_entry').execute();
+      const forger = createJournal(db, guess);
+      for (const row of rows) {
+        const data = row.seq === 3 ? { n: 'effacé' } : (JSON.parse(row.data) as Record<string, unknown>);
+        await forger.append({ type: row.type as 'source.fetched', actor: row.actor, subject: row.subject, data }, undefined, row.at);
+      }
+    });
+    expect(await verifyJournal(db, guess)).toMatchObject({ entries: 6, brokenAt: undefined });
+    expect(await verifyJournal(db, key)).toMatchObject({ brokenAt: 1, reason: 'contenu modifié ou scellé avec une autre clé' });
+  });
+
+  it('detects entries cut off the end, and says how many, against the last anchor', async () => {
+    const anchoring = createAnchoring({ db, key, file: anchorFile });
+    await journalOf(4);
+    expect(await anchoring.anchor()).toMatchObject({ seq: 4 });
+    expect(await anchoring.anchor()).toBeUndefined();
+    await journalOf(3);
+    expect(await anchoring.anchor()).toMatchObject({ seq: 7 });
+    expect(await verifyAgainstAnchors(db, key, [anchorFile])).toMatchObject({
+      entries: 7,
+      brokenAt: undefined,
+      anchors: { checked: 2, latest: { seq: 7 }, missingAtEnd: 0 },
+      badLines: [],
+      absent: [],
+    });
+
+    // The last two entries deleted: the chain that is left is whole, only the anchor tells.
+    await asDatabaseOwner(db, () => db.deleteFrom('journal_entry').where('seq', '>', 5).execute());
+    expect((await verifyJournal(db, key)).brokenAt).toBeUndefined();
+    expect(await verifyAgainstAnchors(db, key, [anchorFile])).toMatchObject({
+      entries: 5,
+      brokenAt: 6,
+      reason: 'fin du journal supprimée',
+      anchors: { missingAtEnd: 2 },
+    });
+
+    // New entries written over the cut do not hide it: entry 7 is not the one anchored.
+    await journalOf(2);
+    expect(await verifyAgainstAnchors(db, key, [anchorFile])).toMatchObject({ entries: 6, brokenAt: 7 });
+  });
+
+  it('names anchors that are not sealed by the journal key, and says when there is no anchors file', async () => {
+    await journalOf(2);
+    await createAnchoring({ db, key, file: anchorFile }).anchor();
+    const [line] = readFileSync(anchorFile, 'utf8').split('\n');
+    const forged = JSON.stringify({ ...JSON.parse(line ?? '{}'), seq: 1 });
+    writeFileSync(anchorFile, `${line}\n${forged}\npas du JSON\n${anchorLine(randomBytes(32), { seq: 2, hash: 'x', at: 1 })}\n`);
+    expect(parseAnchors(key, readFileSync(anchorFile, 'utf8'))).toMatchObject({ anchors: [{ seq: 2 }], badLines: [2, 3, 4] });
+    const missing = join(tmpdir(), `absent-${randomBytes(4).toString('hex')}.jsonl`);
+    expect(await verifyAgainstAnchors(db, key, [anchorFile, missing])).toMatchObject({ brokenAt: undefined, absent: [missing] });
   });
 });

@@ -1,7 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { lockUntilCommit } from '../db/database.js';
 import type { Database, JournalEntryTable } from '../db/schema.js';
+import type { Anchor } from './anchors.js';
 import { canonicalJson } from './canonical-json.js';
 
 /** Every event of the product that the journal records. */
@@ -34,26 +35,32 @@ export interface JournalEvent {
 
 const GENESIS = '0'.repeat(64);
 
-const entryHash = (entry: Omit<JournalEntryTable, 'hash'>) =>
-  createHash('sha256')
+/**
+ * Each entry's seal: an HMAC-SHA256 of its canonical JSON (previous hash included) under the journal key, which
+ * lives outside the database. Whoever can write the database but not read that key cannot rewrite an entry and
+ * recompute the chain after it.
+ */
+const entryHash = (key: Buffer, entry: Omit<JournalEntryTable, 'hash'>) =>
+  createHmac('sha256', key)
     .update(canonicalJson({ ...entry, data: JSON.parse(entry.data) as unknown }))
     .digest('hex');
 
 export type Journal = ReturnType<typeof createJournal>;
 
 /**
- * The append-only audit trail: each entry carries the previous entry's hash and its own SHA-256 over canonical
- * JSON. Appends are serialised across every node by a lock on the chain head held until commit, so two nodes never
+ * The append-only audit trail: each entry carries the previous entry's hash and its own keyed hash over canonical
+ * JSON; the database refuses UPDATE and DELETE on it (migration 006), and anchors kept outside it (anchors.ts)
+ * reveal a cut tail. Appends are serialised across every node by a lock on the chain head held until commit, so two nodes never
  * link to the same previous entry. Callers append last in their transaction: the head lock is then the last lock
  * any transaction takes, and no two transactions can wait on each other.
  */
-export function createJournal(db: Kysely<Database>) {
+export function createJournal(db: Kysely<Database>, key: Buffer) {
   return {
     /** Appends one entry; pass `within` to write it in the caller's transaction, with the change it records. */
     async append(event: JournalEvent, within?: Kysely<Database>, at = Date.now()): Promise<JournalEntryTable> {
       const write = async (trx: Kysely<Database>) => {
         await lockUntilCommit(trx, 'journalHead');
-        const head = await trx.selectFrom('journal_entry').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+        const head = await journalHead(trx);
         const entry = {
           seq: (head?.seq ?? 0) + 1,
           at,
@@ -64,7 +71,7 @@ export function createJournal(db: Kysely<Database>) {
           data: canonicalJson(event.data ?? {}),
           prev_hash: head?.hash ?? GENESIS,
         };
-        const row = { ...entry, hash: entryHash(entry) };
+        const row = { ...entry, hash: entryHash(key, entry) };
         await trx.insertInto('journal_entry').values(row).execute();
         return row;
       };
@@ -73,22 +80,59 @@ export function createJournal(db: Kysely<Database>) {
   };
 }
 
-/** Walks the whole chain in order; names the first entry whose hash or link does not hold. */
-export async function verifyJournal(db: Kysely<Database>, batch = 1000): Promise<{ entries: number; brokenAt: number | undefined; reason?: string }> {
+export interface JournalVerification {
+  entries: number;
+  /** The first entry that does not hold, and why; undefined when the chain holds. */
+  brokenAt: number | undefined;
+  reason?: string;
+  /** Anchors compared with the chain; the latest one; entries it attests that the database no longer has. */
+  anchors: { checked: number; latest: Anchor | undefined; missingAtEnd: number };
+}
+
+/**
+ * Walks the whole chain in order and names the first entry whose seal or link does not hold, or that an anchor
+ * attests otherwise. Then compares the end of the chain with the latest anchor: entries cut from the tail leave
+ * the chain whole, only an anchor taken before the cut can tell how many are missing.
+ */
+export async function verifyJournal(db: Kysely<Database>, key: Buffer, anchors: readonly Anchor[] = [], batch = 1000): Promise<JournalVerification> {
+  const attested = new Map(anchors.map((anchor) => [anchor.seq, anchor]));
+  const latest = anchors.reduce<Anchor | undefined>((last, anchor) => (last === undefined || anchor.seq > last.seq ? anchor : last), undefined);
   let previous = GENESIS;
   let expectedSeq = 1;
   let count = 0;
+  let checked = 0;
+  const broken = (seq: number, reason: string): JournalVerification => ({
+    entries: count,
+    brokenAt: seq,
+    reason,
+    anchors: { checked, latest, missingAtEnd: 0 },
+  });
   for (;;) {
     const rows = await db.selectFrom('journal_entry').selectAll().where('seq', '>=', expectedSeq).orderBy('seq').limit(batch).execute();
-    if (rows.length === 0) return { entries: count, brokenAt: undefined };
+    if (rows.length === 0) break;
     for (const row of rows) {
       const { hash, ...entry } = row;
-      if (row.seq !== expectedSeq) return { entries: count, brokenAt: expectedSeq, reason: 'entrée manquante' };
-      if (row.prev_hash !== previous) return { entries: count, brokenAt: row.seq, reason: 'lien avec l’entrée précédente rompu' };
-      if (entryHash(entry) !== hash) return { entries: count, brokenAt: row.seq, reason: 'contenu modifié' };
+      if (row.seq !== expectedSeq) return broken(expectedSeq, 'entrée manquante');
+      if (row.prev_hash !== previous) return broken(row.seq, 'lien avec l’entrée précédente rompu');
+      if (entryHash(key, entry) !== hash) return broken(row.seq, 'contenu modifié ou scellé avec une autre clé');
+      const anchor = attested.get(row.seq);
+      if (anchor !== undefined) {
+        if (anchor.hash !== hash) return broken(row.seq, `différente de l’ancre du ${new Date(anchor.at).toISOString()}`);
+        checked += 1;
+      }
       previous = hash;
       expectedSeq += 1;
       count += 1;
     }
   }
+  const missingAtEnd = latest === undefined ? 0 : Math.max(0, latest.seq - count);
+  if (missingAtEnd > 0) {
+    return { entries: count, brokenAt: count + 1, reason: 'fin du journal supprimée', anchors: { checked, latest, missingAtEnd } };
+  }
+  return { entries: count, brokenAt: undefined, anchors: { checked, latest, missingAtEnd: 0 } };
+}
+
+/** The last entry: what an anchor records. */
+export async function journalHead(db: Kysely<Database>): Promise<{ seq: number; hash: string } | undefined> {
+  return db.selectFrom('journal_entry').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
 }

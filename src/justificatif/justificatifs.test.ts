@@ -110,7 +110,11 @@ describe('opening a justificatif for agents and /verifier', () => {
     expect(moved && (await world.justificatifs.open(moved)).state).toBe('altered');
 
     const third = await issue();
-    await world.db.updateTable('justificatif').set({ citizen_name_sealed: other.citizen_name_sealed }).where('reference', '=', third.reference).execute();
+    await world.db
+      .updateTable('justificatif')
+      .set({ citizen_name_sealed: other.citizen_name_sealed })
+      .where('reference', '=', third.reference)
+      .execute();
     const renamed = await world.justificatifs.find(third.reference);
     expect(renamed && (await world.justificatifs.open(renamed)).state).toBe('altered');
   });

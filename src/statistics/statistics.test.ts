@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { temporaryDatabase } from '../../test/helpers/database.js';
@@ -13,7 +14,7 @@ const NOVEMBER = Date.parse('2026-11-15T12:00:00Z');
 
 beforeAll(async () => {
   ({ db, remove } = await temporaryDatabase());
-  const journal = createJournal(db);
+  const journal = createJournal(db, randomBytes(32));
   const consent = (type: 'consent.transmitted' | 'consent.refused', at: number, procedure: string, scopes: string[]) =>
     journal.append({ type, actor: 'citizen:x', data: { procedure, scopes } }, undefined, at);
   await consent('consent.transmitted', OCTOBER, 'Cantine', ['cnaf_quotient_familial', 'cnaf_enfants']);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DomainWorld, domainWorld, QF_DOWN, QF_FOUND } from '../../test/helpers/domain.js';
 import { createJournal } from '../journal/journal.js';
@@ -67,7 +68,7 @@ describe('the citizen’s decision', () => {
   });
 
   it('writes nothing at all when the journal entry cannot be written', async () => {
-    const failingJournal = { ...createJournal(world.db), append: async () => Promise.reject(new Error('journal indisponible')) };
+    const failingJournal = { ...createJournal(world.db, randomBytes(32)), append: async () => Promise.reject(new Error('journal indisponible')) };
     const failing = createTransmissions({ db: world.db, grants: world.grants.port, justificatifs: world.justificatifs, journal: failingJournal });
     const consentsBefore = (await world.transmissions.consentsOf('sub-marc')).length;
     await expect(

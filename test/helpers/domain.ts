@@ -72,7 +72,7 @@ export async function domainWorld(options: { clientId?: string; siret?: string; 
   const database = await temporaryDatabase();
   const { db } = database;
   const registry = createRegistry(db, { allowLocalHttp: true });
-  const journal = createJournal(db);
+  const journal = createJournal(db, randomBytes(32));
   const keys = { keys: [await generateSigningKey('ES256')] };
   const pseudonyms = createPseudonyms(randomBytes(32).toString('hex'));
   const grants = memoryGrants();

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { DestinationStream } from 'pino';
 import { type Config, loadConfig } from '../../src/config/config.js';
 import { openPort } from '../../src/http/listen.js';
@@ -42,6 +43,7 @@ export async function startStack(env: Record<string, string> = {}, logs?: Destin
     // Every test journey comes from 127.0.0.1: the per-address limit would throttle the suite, not a person.
     FORM_RATE_LIMIT_PER_MINUTE: '100000',
     DATABASE_URL: owned.url,
+    JOURNAL_ANCHOR_FILE: join(owned.directory, 'journal-anchors.jsonl'),
     FC_TIMEOUT_MS: '1500',
     FC_MOCK_SLOW_TOKEN_MS: '3000',
     ...env,
