@@ -147,14 +147,49 @@ describe('FranceConnect sign-in (ES256, the default)', () => {
     expectErrorPage(page, 400, 'FC-003', 'Votre session a expiré');
   });
 
-  it('refuses forms without a valid CSRF token', async () => {
+  it('refuses forms without a valid CSRF token, and a sign-in started from another site', async () => {
     const browser = new TestBrowser();
-    await browser.visit(stack.portalUrl);
-    for (const path of ['/connexion/franceconnect', '/deconnexion']) {
-      const page = await browser.visit(`${stack.portalUrl}${path}`, { form: { _csrf: 'faux' } });
-      expectErrorPage(page, 403, 'HTTP-403', 'Votre formulaire a expiré');
+    await signIn(browser, stack.portalUrl);
+    const page = await browser.visit(`${stack.portalUrl}/deconnexion`, { form: { _csrf: 'faux' } });
+    expectErrorPage(page, 403, 'HTTP-403', 'Votre formulaire a expiré');
+    expectErrorPage(await browser.visit(`${stack.portalUrl}/deconnexion`, { form: {} }), 403, 'HTTP-403', 'Votre formulaire a expiré');
+    const crossSites: Record<string, string>[] = [
+      { origin: 'https://site-tiers.example' },
+      { origin: stack.portalUrl, 'sec-fetch-site': 'cross-site' },
+      { origin: 'null' },
+    ];
+    for (const headers of crossSites) {
+      const crossSite = await new TestBrowser().visit(`${stack.portalUrl}/connexion/franceconnect`, { form: {}, headers });
+      expectErrorPage(crossSite, 403, 'HTTP-403', 'Votre formulaire a expiré');
     }
-    expectErrorPage(await browser.visit(`${stack.portalUrl}/connexion/franceconnect`, { form: {} }), 403, 'HTTP-403', 'Votre formulaire a expiré');
+  });
+
+  it('stores no session for anonymous visits: one is created when a sign-in starts', async () => {
+    const before = (await sessionRows(stack)).length;
+    const cookieName = stack.config.session.cookieName;
+    const browser = new TestBrowser();
+    for (const path of ['/', '/mon-espace', '/agents/connexion', '/verifier', '/statistiques', '/page-inconnue']) {
+      await browser.visit(`${stack.portalUrl}${path}`);
+    }
+    await Promise.all(Array.from({ length: 50 }, () => new TestBrowser().visit(stack.portalUrl)));
+    expect((await sessionRows(stack)).length).toBe(before);
+    expect(browser.cookieValue('127.0.0.1', cookieName)).toBeUndefined();
+
+    const home = await browser.visit(stack.portalUrl);
+    const form = formWithAction(home.body, '/connexion/franceconnect');
+    expect(form.fields._csrf).toBeUndefined();
+    const franceconnect = await browser.visit(
+      new URL(form.action, stack.portalUrl),
+      { form: form.fields },
+      (next) => next.port !== new URL(stack.portalUrl).port,
+    );
+    expect(franceconnect.status).toBe(303);
+    expect((await sessionRows(stack)).length).toBe(before + 1);
+    const [cookie] = franceconnect.headers.getSetCookie();
+    expect(cookie).toMatch(new RegExp(`^${cookieName}=`));
+    expect(cookie).toMatch(/; HttpOnly/);
+    expect(cookie).toMatch(/; SameSite=Lax/);
+    expect(cookie).toMatch(/; Path=\//);
   });
 
   it('ignores a sign-out return whose state is not the one sent', async () => {
@@ -213,7 +248,13 @@ describe('FranceConnect unreachable', () => {
     const form = formWithAction(home.body, '/connexion/franceconnect');
     const page = await browser.visit(new URL(form.action, stack.portalUrl), { form: form.fields });
     expectErrorPage(page, 502, 'FC-004', 'FranceConnect ne répond pas pour le moment.');
-    expect(formWithAction(page.body, '/connexion/franceconnect').fields._csrf).toBeTruthy();
+    const retry = formWithAction(page.body, '/connexion/franceconnect');
+    expectErrorPage(
+      await browser.visit(new URL(retry.action, stack.portalUrl), { form: retry.fields }),
+      502,
+      'FC-004',
+      'FranceConnect ne répond pas pour le moment.',
+    );
     expect((await browser.visit(`${stack.portalUrl}/healthz`)).status).toBe(200);
   });
 });

@@ -1,7 +1,7 @@
 import express, { type RequestHandler } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { requireCsrfToken } from '../http/csrf.js';
+import { requireCsrfToken, requireSameOriginForm } from '../http/csrf.js';
 import { renderError } from '../http/error-handler.js';
 import { formRateLimit } from '../http/form-rate-limit.js';
 import { type Route, routerFrom } from '../http/route-table.js';
@@ -50,7 +50,7 @@ export function agentRoutes(
   const routes: Route[] = [
     { method: 'get', path: '/agents', guards: [], handler: (_req, res) => res.redirect(303, '/agents/justificatifs') },
     { method: 'get', path: '/agents/connexion', guards: [], handler: c.showSignIn },
-    { method: 'post', path: '/agents/connexion/proconnect', guards: [limit, formBody, requireCsrfToken], handler: c.startSignIn },
+    { method: 'post', path: '/agents/connexion/proconnect', guards: [limit, formBody, requireSameOriginForm], handler: c.startSignIn },
     { method: 'get', path: '/agents/connexion/callback', guards: [limit], handler: c.completeSignIn },
     { method: 'post', path: '/agents/deconnexion', guards: [formBody, requireCsrfToken], handler: startSignOut(signOut) },
     { method: 'get', path: '/agents/deconnexion/callback', guards: [], handler: completeSignOut(signOut) },

@@ -1,5 +1,5 @@
 import express from 'express';
-import { requireCsrfToken } from '../http/csrf.js';
+import { requireCsrfToken, requireSameOriginForm } from '../http/csrf.js';
 import { formRateLimit } from '../http/form-rate-limit.js';
 import { type Route, routerFrom } from '../http/route-table.js';
 import { type InteractionDependencies, interactionController } from './interaction.controller.js';
@@ -14,7 +14,7 @@ export function interactionRoutes(dependencies: InteractionDependencies, formRat
   const postLimit = formRateLimit(formRateLimitPerMinute);
   const routes: Route[] = [
     { method: 'get', path: '/demande/:uid', guards: [interaction], handler: c.show },
-    { method: 'post', path: '/demande/:uid/franceconnect', guards: [postLimit, formBody, requireCsrfToken, interaction], handler: c.signIn },
+    { method: 'post', path: '/demande/:uid/franceconnect', guards: [postLimit, formBody, requireSameOriginForm, interaction], handler: c.signIn },
     { method: 'get', path: '/demande/:uid/connexion', guards: [interaction], handler: c.completeLogin },
     { method: 'get', path: '/demande/:uid/sans-connexion', guards: [interaction, requirePrompt('login')], handler: c.leaveWithoutSignIn },
     {

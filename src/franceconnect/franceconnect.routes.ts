@@ -1,5 +1,5 @@
 import express from 'express';
-import { requireCsrfToken } from '../http/csrf.js';
+import { requireCsrfToken, requireSameOriginForm } from '../http/csrf.js';
 import { formRateLimit } from '../http/form-rate-limit.js';
 import { type Route, routerFrom } from '../http/route-table.js';
 import { completeSignOut, type SignOutOptions, startSignOut } from '../oidc-client/sign-out.controller.js';
@@ -30,7 +30,7 @@ export function franceconnectRoutes(options: FranceConnectRoutesOptions) {
     endAlso: options.endAuthorizationSession,
   };
   const routes: Route[] = [
-    { method: 'post', path: '/connexion/franceconnect', guards: [signInLimit, formBody, requireCsrfToken], handler: startSignIn(service) },
+    { method: 'post', path: '/connexion/franceconnect', guards: [signInLimit, formBody, requireSameOriginForm], handler: startSignIn(service) },
     { method: 'get', path: options.callbackPath, guards: [signInLimit], handler: completeSignIn(service) },
     { method: 'post', path: '/deconnexion', guards: [formBody, requireCsrfToken], handler: startSignOut(signOut) },
     { method: 'get', path: options.postLogoutPath, guards: [], handler: completeSignOut(signOut) },

@@ -8,8 +8,14 @@ import { errorHandler } from './error-handler.js';
 import { createLogger, httpLogger } from './logger.js';
 import { useViews } from './views.js';
 
-const { db, url, remove } = await temporaryDatabase();
-const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: url, FC_ISSUER: 'http://127.0.0.1:9/api/v2' });
+const { db, url, directory, remove } = await temporaryDatabase();
+const config = loadConfig({
+  NODE_ENV: 'test',
+  LOG_LEVEL: 'silent',
+  DATABASE_URL: url,
+  FC_ISSUER: 'http://127.0.0.1:9/api/v2',
+  JOURNAL_ANCHOR_FILE: `${directory}/journal-anchors.jsonl`,
+});
 const logger = createLogger('silent');
 const { app, purgeTimer } = await composeApp(config, db, logger);
 purgeTimer.stop();
@@ -32,14 +38,10 @@ describe('portal HTTP layer', () => {
     expect(first.text).toContain('<html lang="fr"');
   });
 
-  it('sets an httpOnly, SameSite=Lax session cookie only for pages with a form', async () => {
-    const home = await request(app).get('/');
-    const cookie = (home.headers['set-cookie'] as unknown as string[])[0] ?? '';
-    expect(cookie).toMatch(/^passerelle\.sid=/);
-    expect(cookie).toContain('HttpOnly');
-    expect(cookie).toContain('SameSite=Lax');
-    expect(cookie).toContain('Path=/');
-    expect((await request(app).get('/healthz')).headers['set-cookie']).toBeUndefined();
+  it('sets no session cookie for anonymous pages, forms included (the session starts with a sign-in)', async () => {
+    for (const path of ['/', '/agents/connexion', '/mon-espace', '/healthz']) {
+      expect((await request(app).get(path)).headers['set-cookie'], path).toBeUndefined();
+    }
   });
 
   it('echoes a well-formed X-Request-ID and replaces a malformed one', async () => {

@@ -188,6 +188,7 @@ export const ERROR_MESSAGES = {
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;
 
+// The only form an error page offers starts a sign-in, which needs no token (http/csrf.ts, requireSameOriginForm).
 export const ACTION_LINKS: Record<ErrorAction, { label: string; href: string; method: 'get' | 'post' }> = {
   'retry-sign-in': { label: 'Réessayer', href: '/connexion/franceconnect', method: 'post' },
   'retry-agent-sign-in': { label: 'Réessayer', href: '/agents/connexion', method: 'get' },

@@ -45,6 +45,8 @@ export class TestBrowser {
     let body: string | undefined;
     if (options.form) {
       headers.set('content-type', 'application/x-www-form-urlencoded');
+      // What a browser sends with a form: where the page that posts it comes from (same origin unless told).
+      if (!headers.has('origin')) headers.set('origin', url.origin);
       body = new URLSearchParams(options.form).toString();
     }
     const response = await fetch(url, { method: options.method ?? (options.form ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
