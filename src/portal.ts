@@ -6,6 +6,7 @@ import { agentRoutes } from './agent/agent.routes.js';
 import { createAgentSpace } from './agent/agent-space.js';
 import type { ProConnectService } from './agent/proconnect.service.js';
 import { authorizationSessionEnder, createAuthorizationServer } from './authorization/authorization-server.js';
+import { clientAuthFailureLimit } from './authorization/client-auth-limit.js';
 import { clientLoaderFrom } from './authorization/client-metadata.js';
 import { createGrants } from './authorization/grants.js';
 import { habilitationGuard } from './authorization/habilitation-guard.js';
@@ -19,6 +20,7 @@ import type { Config } from './config/config.js';
 import type { DataCipher } from './crypto/data-cipher.js';
 import type { Pseudonyms } from './crypto/pseudonyms.js';
 import type { Database } from './db/schema.js';
+import { forgetCitizen } from './franceconnect/citizen-session.js';
 import { franceconnectRoutes } from './franceconnect/franceconnect.routes.js';
 import type { FranceConnectService } from './franceconnect/franceconnect.service.js';
 import { dataApiRoutes } from './gateway/data-api.routes.js';
@@ -32,6 +34,7 @@ import { healthRoutes } from './http/health.routes.js';
 import { httpLogger } from './http/logger.js';
 import { noStore, securityHeaders } from './http/security.js';
 import { sessionMiddleware } from './http/session.js';
+import { requireValidHost } from './http/valid-host.js';
 import { useViews } from './http/views.js';
 import type { Journal } from './journal/journal.js';
 import { createJustificatifs } from './justificatif/justificatifs.js';
@@ -80,6 +83,7 @@ export function createPortal(deps: PortalDependencies): Express {
   // Templates are re-read on each request only in development, where they are being edited.
   const views = useViews(app, PORTAL_BRANDING, { cache: config.env !== 'development' });
   app.use(noStore);
+  app.use(requireValidHost);
   app.use(healthRoutes(db));
 
   const provider = createAuthorizationServer({
@@ -91,6 +95,8 @@ export function createPortal(deps: PortalDependencies): Express {
     cookieKeys: config.authorization.cookieKeys,
     pairwiseSubject: pseudonyms.pairwiseSubject,
     secureCookies: production,
+    sessionMaxSeconds: config.session.maxHours * 3600,
+    endPortalSession: forgetCitizen,
     trustProxy: config.http.trustProxy > 0,
     views,
     logger,
@@ -110,6 +116,10 @@ export function createPortal(deps: PortalDependencies): Express {
 
   // Machines and anonymous readers: no session.
   app.all('/oidc/auth', ...habilitationGuard(registry, config.authorization.issuer));
+  app.use('/oidc/token', clientAuthFailureLimit(config.clientAuthFailuresPerMinute));
+  // The one authorization server page that changes the portal's session: confirming a sign-out (endPortalSession).
+  const sessions = sessionMiddleware(config.session, deps.sessionStore);
+  app.post('/oidc/session/end/confirm', sessions);
   app.use('/oidc', provider.callback());
   app.use(
     dataApiRoutes({
@@ -130,7 +140,7 @@ export function createPortal(deps: PortalDependencies): Express {
   app.use(statisticsRoutes(db));
 
   // People: a session, CSRF tokens, the signed-in citizen or agent shown in the header.
-  app.use(sessionMiddleware(config.session, deps.sessionStore));
+  app.use(sessions);
   app.use(exposeCsrfToken, (req, res, next) => {
     res.locals.citizen = req.session.citizen;
     // Agent pages show the agent; citizen pages the citizen, even in a browser signed in as both.

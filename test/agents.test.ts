@@ -38,8 +38,10 @@ async function transmitThroughDemoSp(login = 'test'): Promise<string> {
 
 const entries = (type: string) => db.selectFrom('journal_entry').selectAll().where('type', '=', type).orderBy('seq').execute();
 
+const logLines: string[] = [];
+
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startStack({}, { write: (line: string) => void logLines.push(line) });
   db = openDatabase(stack.config.database);
   reference = await transmitThroughDemoSp();
   // A justificatif for the second organisation (Val-Fictif), through its seeded habilitation.
@@ -210,6 +212,9 @@ describe('isolation between organisations', () => {
     const { page } = await signInAsAgent('agent.inconnu');
     expect(page.status).toBe(403);
     expect(textOf(page.body)).toContain('Vous n’êtes pas habilité(e) à utiliser l’espace agents');
+    // The address is kept in the journal, for audit; the technical log does not repeat it.
+    const portalLines = logLines.filter((line) => !/"component":"(proconnect|franceconnect|sandbox|demo)/.test(line));
+    expect(portalLines.filter((line) => line.includes('lucas.petit'))).toEqual([]);
     expect(JSON.parse((await entries('agent.denied')).at(-1)?.data ?? '{}')).toEqual({
       email: 'lucas.petit@commune-voisine.fr',
       siret: '21999999900036',

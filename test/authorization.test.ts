@@ -1,7 +1,7 @@
 import { exportJWK, generateKeyPair } from 'jose';
 import type { Kysely } from 'kysely';
 import * as oidc from 'openid-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { tokenDigest } from '../src/crypto/token-digest.js';
 import { openDatabase } from '../src/db/database.js';
 import type { Database } from '../src/db/schema.js';
@@ -9,6 +9,7 @@ import { addMonths } from '../src/registry/habilitation.js';
 import { createRegistry, type Registry } from '../src/registry/registry.service.js';
 import { TestBrowser } from './helpers/browser.js';
 import { formWithAction, textOf, titleOf } from './helpers/html.js';
+import { signIn, submitFranceConnectLogin } from './helpers/journeys.js';
 import { consentForm, decide, reachConsentPage, serviceProviderClient, type TestServiceProvider } from './helpers/service-provider.js';
 import { type Stack, startStack } from './helpers/stack.js';
 
@@ -195,6 +196,36 @@ describe('the whole flow', () => {
     expect(request.body).not.toContain('>Voir les données qui seront transmises</button>');
   });
 
+  it('asks for a new FranceConnect sign-in when the one behind the consent is more than 30 minutes old', async () => {
+    const browser = new TestBrowser();
+    const start = Date.now();
+    await signIn(browser, stack.portalUrl);
+    vi.useFakeTimers({ toFake: ['Date'], now: start });
+    try {
+      vi.setSystemTime(start + 20 * 60_000);
+      const { url } = await sp.authorizationUrl(SCOPES);
+      // Signed in 20 minutes ago: the portal's sign-in serves, without a FranceConnect round trip.
+      const consent = await reachConsentPage(browser, url, SP_ORIGIN);
+      expect(consent.body).toMatch(/action="\/demande\/[^/"]+\/apercu"/);
+
+      vi.setSystemTime(start + 35 * 60_000);
+      const { previewUrl, fields } = consentForm(consent);
+      const stale = await browser.visit(previewUrl, { form: fields });
+      expect(stale.url.pathname).toMatch(/^\/demande\/[^/]+$/);
+      expect(textOf(stale.body)).toContain('Pour protéger vos informations, reconnectez-vous : votre dernière connexion date de plus de 30 minutes.');
+      expect(stale.body).not.toContain('>Voir les données qui seront transmises</button>');
+      const renew = formWithAction(stale.body, /^\/demande\/[^/]+\/franceconnect$/);
+      // FranceConnect asks the person again: its own session does not answer for them.
+      const fcLogin = await browser.visit(new URL(renew.action, stale.url), { form: renew.fields });
+      const renewed = await submitFranceConnectLogin(browser, fcLogin, 'test');
+      expect(renewed.body).toMatch(/action="\/demande\/[^/"]+\/apercu"/);
+      const { callback } = await decide(browser, renewed, 'transmettre', SP_ORIGIN);
+      expect(callback.searchParams.has('code')).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('gives another sub to another service provider for the same citizen', async () => {
     const other = await registerServiceProvider('sp-mediatheque', ['cnaf_quotient_familial']);
     const otherSp = await serviceProviderClient(issuer, 'sp-mediatheque', { secret: other.secret ?? '', method: 'post' }, `${SP_ORIGIN}/callback`);
@@ -218,6 +249,30 @@ describe('the whole flow', () => {
     const { url, checks } = await keyClient.authorizationUrl('openid cnaf_quotient_familial');
     const { callback } = await decide(browser, await reachConsentPage(browser, url, SP_ORIGIN), 'transmettre', SP_ORIGIN);
     expect((await keyClient.redeem(callback, checks)).scope).toBe('openid cnaf_quotient_familial');
+  });
+
+  it('refuses a private_key_jwt assertion made to live longer than five minutes', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('ES256');
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'cle-2', alg: 'ES256', use: 'sig' };
+    await registerServiceProvider('sp-assertion-longue', ['cnaf_quotient_familial'], { jwks: { keys: [jwk] } });
+    for (const [lifetime, accepted] of [
+      [365 * 86_400, false],
+      [301, false],
+      [300, true],
+    ] as const) {
+      const keyClient = await serviceProviderClient(
+        issuer,
+        'sp-assertion-longue',
+        { privateKey, kid: 'cle-2', assertionLifetimeSeconds: lifetime },
+        `${SP_ORIGIN}/callback`,
+      );
+      const browser = new TestBrowser();
+      const { url, checks } = await keyClient.authorizationUrl('openid cnaf_quotient_familial');
+      const { callback } = await decide(browser, await reachConsentPage(browser, url, SP_ORIGIN), 'transmettre', SP_ORIGIN);
+      const redeemed = keyClient.redeem(callback, checks);
+      if (accepted) expect((await redeemed).scope, String(lifetime)).toBe('openid cnaf_quotient_familial');
+      else await expect(redeemed, String(lifetime)).rejects.toMatchObject({ error: 'invalid_client' });
+    }
   });
 });
 

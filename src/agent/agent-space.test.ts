@@ -92,6 +92,9 @@ describe('the organisation’s justificatifs', () => {
     expect(searched.rows.every((row) => row.state === 'partiel')).toBe(true);
     expect(JSON.parse((await entries('agent.search')).at(-1)?.data ?? '{}')).toEqual({ filters: { statut: 'partiel', du: '2026-01-01' } });
     expect((await space.list(claire, { demarche: 'Inscription à la crèche' }, 1)).total).toBe(0);
+    expect(JSON.parse((await entries('agent.search')).at(-1)?.data ?? '{}')).toEqual({ filters: { demarche: '(démarche inconnue)' } });
+    expect((await space.list(claire, { demarche: 'Tarif de la cantine' }, 1)).total).toBeGreaterThan(0);
+    expect(JSON.parse((await entries('agent.search')).at(-1)?.data ?? '{}')).toEqual({ filters: { demarche: 'Tarif de la cantine' } });
   });
 
   it('reads its own justificatif, opened and checked, and records the reading', async () => {

@@ -55,7 +55,8 @@ export function createAgentSpace({ db, registry, justificatifs, journal, citizen
       const chosen = authorisations.find((a) => a.organisation_siret === identity.siret) ?? authorisations[0];
       if (chosen === undefined) {
         await journal.append({ type: 'agent.denied', actor: `proconnect:${identity.sub}`, data: { email: identity.email, siret: identity.siret } });
-        throw new AppError('AGENT-001', `agent non habilité : ${identity.email}`);
+        // The address stays in the journal, kept for audit; the technical log, read more widely, only points there.
+        throw new AppError('AGENT-001', 'agent non habilité (journal : agent.denied)');
       }
       // The first ProConnect account to sign in with an address is the agent's: another one with the same address
       // (an identity provider that lets addresses be reused) is refused, not allowed to take the agent's place.
@@ -66,7 +67,7 @@ export function createAgentSpace({ db, registry, justificatifs, journal, citizen
           organisationId: chosen.organisation_id,
           data: { email: identity.email, reason: 'autre compte ProConnect' },
         });
-        throw new AppError('AGENT-003', `compte ProConnect différent de celui enregistré pour ${identity.email}`);
+        throw new AppError('AGENT-003', 'compte ProConnect différent de celui enregistré (journal : agent.denied)');
       }
       if (chosen.proconnect_sub === null) await recordProConnectSub(db, chosen.id, identity.sub);
       await journal.append({
@@ -93,8 +94,10 @@ export function createAgentSpace({ db, registry, justificatifs, journal, citizen
       const procedureOf = new Map(serviceProviders.map((sp) => [sp.client_id, sp.procedure_name]));
       const chosen = query.demarche === undefined ? serviceProviders : serviceProviders.filter((sp) => sp.procedure_name === query.demarche);
       const searched = Object.values(query).some((value) => value !== undefined);
-      if (searched)
-        await journal.append({ type: 'agent.search', actor: actorOf(agent), organisationId: agent.organisationId, data: { filters: query } });
+      // The journal keeps what was searched, not whatever the address carried: a procedure the organisation does
+      // not have (only a hand-made address has one) is recorded as unknown.
+      const filters = { ...query, demarche: query.demarche === undefined || chosen.length > 0 ? query.demarche : '(démarche inconnue)' };
+      if (searched) await journal.append({ type: 'agent.search', actor: actorOf(agent), organisationId: agent.organisationId, data: { filters } });
       const { rows, total } = await justificatifs.list(
         {
           clientIds: chosen.map((sp) => sp.client_id),

@@ -2,7 +2,7 @@ import type { Request, RequestHandler } from 'express';
 import { z } from 'zod';
 import { titleOf } from '../catalogue/catalogue.js';
 import { renderError } from '../http/error-handler.js';
-import { regenerateSession } from '../http/session.js';
+import { startSignedInSession } from '../http/session.js';
 import { LIST_PAGE_SIZE } from '../justificatif/justificatifs.js';
 import { normaliseReference } from '../justificatif/reference.js';
 import { frenchDate, frenchDateTime } from '../wording/dates.fr.js';
@@ -29,7 +29,15 @@ const page = z.coerce.number().int().min(1).max(10_000).catch(1);
 const listQuery = z.object({
   du: z.iso.date().optional().catch(undefined),
   au: z.iso.date().optional().catch(undefined),
-  demarche: z.string().trim().min(1).max(200).optional().catch(undefined),
+  // A procedure's name as the select offers it: no control characters, no novel.
+  demarche: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .regex(/^[^\p{Cc}]+$/u)
+    .optional()
+    .catch(undefined),
   statut: z.enum(STATES).optional().catch(undefined),
   page,
 });
@@ -86,7 +94,7 @@ export function agentController({ space, proconnect, publicUrl }: AgentControlle
       delete req.session.proconnect;
       const { identity, idToken } = await proconnect.complete(req.originalUrl.split('?')[1] ?? '', pending);
       const agent = await space.signIn(identity, idToken);
-      await regenerateSession(req);
+      await startSignedInSession(req);
       req.session.agent = agent;
       res.redirect(303, pending?.returnTo ?? '/agents/justificatifs');
     }) satisfies RequestHandler,

@@ -6,6 +6,7 @@ import { createLogger } from '../http/logger.js';
 import { addMonths } from '../registry/habilitation.js';
 import { createRegistry } from '../registry/registry.service.js';
 import { composeApp } from '../server.js';
+import { sessionTtl, TTL } from './authorization-server.js';
 
 const { db, url, directory, remove } = await temporaryDatabase();
 const queries = failingQueries();
@@ -15,6 +16,9 @@ const config = loadConfig({
   DATABASE_URL: url,
   FC_ISSUER: 'http://127.0.0.1:9/api/v2',
   JOURNAL_ANCHOR_FILE: `${directory}/journal-anchors.jsonl`,
+  CLIENT_AUTH_FAILURES_PER_MINUTE: '3',
+  // Behind one proxy: X-Forwarded-For tells the limit's test its own address apart from the other tests'.
+  TRUST_PROXY: '1',
 });
 const logs: Array<{ level: number; msg: string }> = [];
 const logger = createLogger('info', { write: (line: string) => void logs.push(JSON.parse(line) as { level: number; msg: string }) });
@@ -71,6 +75,36 @@ afterEach(() => {
   logs.length = 0;
 });
 afterAll(remove);
+
+describe('the authorization server’s session', () => {
+  it('slides by its idle time but never outlives the absolute lifetime counted from the sign-in', () => {
+    const now = 2_000_000_000;
+    const twelveHours = 12 * 3600;
+    expect(sessionTtl(undefined, twelveHours, now)).toBe(TTL.Session);
+    expect(sessionTtl(now - 60, twelveHours, now)).toBe(TTL.Session);
+    expect(sessionTtl(now - twelveHours + 600, twelveHours, now)).toBe(600);
+    expect(sessionTtl(now - twelveHours - 5, twelveHours, now)).toBe(1);
+  });
+});
+
+describe('client authentication at the token endpoint', () => {
+  it('answers 429 after too many failed authentications from one address, without counting successful ones', async () => {
+    const attempt = (secret: string) =>
+      request(app)
+        .post('/oidc/token')
+        .set('x-forwarded-for', '203.0.113.9')
+        .auth(CLIENT_ID, secret)
+        .type('form')
+        .send({ grant_type: 'authorization_code', code: 'code-inconnu', redirect_uri: REDIRECT_URI, code_verifier: 'v'.repeat(43) });
+    // Right secret, unknown code: 400 invalid_grant, not a failed authentication.
+    for (let n = 0; n < 5; n += 1) expect((await attempt(clientSecret)).status).toBe(400);
+    for (let n = 0; n < 3; n += 1) expect((await attempt('mauvais-secret')).body).toMatchObject({ error: 'invalid_client' });
+    const limited = await attempt('mauvais-secret');
+    expect(limited.status).toBe(429);
+    expect(limited.headers['retry-after']).toBe('60');
+    expect(limited.body).toMatchObject({ error: 'temporarily_unavailable' });
+  });
+});
 
 describe('an authorization request oidc-provider cannot read', () => {
   it('answers a POST without a form body (JSON, or nothing) with the French page of a faulty request, not a 500', async () => {

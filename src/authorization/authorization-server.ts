@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import type { Kysely } from 'kysely';
 import type nunjucks from 'nunjucks';
-import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { type Configuration, errors, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Logger } from 'pino';
 import { CATALOGUE_SCOPES } from '../catalogue/catalogue.js';
 import type { DataCipher } from '../crypto/data-cipher.js';
@@ -11,6 +11,7 @@ import { errorView, RETRY_AFTER_SECONDS } from '../http/error-handler.js';
 import { verifyClientSecret } from '../registry/client-secret.js';
 import type { PrivateJwks } from '../signing/signing-keys.js';
 import type { ErrorCode } from '../wording/messages.fr.js';
+import { logoutPages } from './logout-pages.js';
 import { type ClientLoader, databaseAdapterFactory, StorageUnavailable } from './oidc-adapter.js';
 
 export interface AuthorizationServerOptions {
@@ -19,8 +20,15 @@ export interface AuthorizationServerOptions {
   loadClient: ClientLoader;
   /** Seals the payloads of codes, tokens, sessions and interactions at rest. */
   cipher: DataCipher;
+  /** However active, the session ends this long after the sign-in, as the portal's own does. */
+  sessionMaxSeconds: number;
   keys: PrivateJwks;
   cookieKeys: string[];
+  /**
+   * Ends the portal's own session when the citizen confirms a sign-out a service provider asked for: signed out of
+   * the authorization server only, the portal's sign-in would answer the next request without FranceConnect.
+   */
+  endPortalSession: (req: Request) => void;
   /** The `sub` each service provider knows a citizen by. */
   pairwiseSubject: (clientId: string, accountId: string) => string;
   secureCookies: boolean;
@@ -55,19 +63,43 @@ export const TTL = {
 
 export const INTERACTION_PATH = '/demande';
 
+/** The session's lifetime from now: sliding by TTL.Session, never past the absolute lifetime counted from the sign-in. */
+export function sessionTtl(loginTs: number | undefined, maxSeconds: number, now = Math.floor(Date.now() / 1000)): number {
+  return loginTs === undefined ? TTL.Session : Math.max(1, Math.min(TTL.Session, loginTs + maxSeconds - now));
+}
+
+/** The longest a service provider's client assertion (private_key_jwt) may live, in seconds. */
+export const CLIENT_ASSERTION_MAX_SECONDS = 300;
+
+/**
+ * A client assertion is a bearer credential until it expires, and its jti is remembered until then: one made to last
+ * a year would be a year-long password. Only short-lived ones are accepted.
+ */
+function assertShortLivedAssertion(claims: Record<string, unknown>, now = Math.floor(Date.now() / 1000)): void {
+  const { exp, iat } = claims;
+  const issuedAt = typeof iat === 'number' ? iat : now;
+  if (typeof exp !== 'number' || exp - issuedAt > CLIENT_ASSERTION_MAX_SECONDS || exp - now > CLIENT_ASSERTION_MAX_SECONDS) {
+    throw new errors.InvalidClientAuth(`client_assertion must expire within ${CLIENT_ASSERTION_MAX_SECONDS} seconds`);
+  }
+}
+
 /** oidc-provider as the authorization server toward service providers: code flow with PKCE only. */
 export function createAuthorizationServer(options: AuthorizationServerOptions): Provider {
+  /** One of our templates as oidc-provider's answer: Express's response carries the nonce the layout's scripts need. */
+  const renderPage = (ctx: Omit<KoaContextWithOIDC, 'oidc'>, view: string, context: object) => {
+    const res = ctx.res as Response;
+    ctx.type = 'html';
+    ctx.body = options.views.render(view, { ...context, cspNonce: res.locals?.cspNonce });
+  };
   /**
    * Renders oidc-provider's own error pages (unknown client, unregistered redirect URI…) as our French pages;
    * `temporarily_unavailable` when the database cannot be reached.
    */
   const renderError = (ctx: Omit<KoaContextWithOIDC, 'oidc'>, error: string) => {
     const code = OIDC_ERROR_PAGES[error] ?? 'DEMANDE-004';
-    const res = ctx.res as Response;
-    const view = errorView(code, { requestId: String(res.req?.id ?? '') });
+    const view = errorView(code, { requestId: String((ctx.res as Response).req?.id ?? '') });
     ctx.status = view.status;
-    ctx.type = 'html';
-    ctx.body = options.views.render('errors/error.njk', { ...view, cspNonce: res.locals?.cspNonce });
+    renderPage(ctx, 'errors/error.njk', view);
   };
   const configuration: Configuration = {
     adapter: databaseAdapterFactory(options.db, options.loadClient, options.cipher),
@@ -95,8 +127,12 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
       clientAuthSigningAlgValues: ['ES256', 'RS256', 'PS256'],
     },
     pkce: { required: () => true },
+    assertJwtClientAuthClaimsAndHeader: (_ctx, claims) => assertShortLivedAssertion(claims),
     allowOmittingSingleRegisteredRedirectUri: false,
-    ttl: TTL,
+    ttl: {
+      ...TTL,
+      Session: (_ctx, session) => sessionTtl(session.loginTs, options.sessionMaxSeconds),
+    },
     features: {
       devInteractions: { enabled: false },
       resourceIndicators: { enabled: false },
@@ -109,7 +145,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
       revocation: { enabled: true, allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId },
       introspection: { enabled: false },
       userinfo: { enabled: true },
-      rpInitiatedLogout: { enabled: true },
+      rpInitiatedLogout: { enabled: true, ...logoutPages(renderPage) },
     },
     // Each request asks the citizen again: a transmission is one decision, never carried over from an earlier one.
     loadExistingGrant: async (ctx) => {
@@ -160,6 +196,9 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
   provider.on('grant.error', refused('échange de jeton refusé'));
   provider.on('userinfo.error', refused('demande userinfo refusée'));
   provider.on('revocation.error', refused('révocation de jeton refusée'));
+  provider.on('end_session.success', (ctx) => {
+    if (ctx.oidc.params?.logout) options.endPortalSession(ctx.req as Request);
+  });
   provider.on('end_session.error', refused('demande de déconnexion refusée'));
   provider.on('end_session_confirm.error', refused('confirmation de déconnexion refusée'));
   provider.on('end_session_success.error', refused('fin de déconnexion refusée'));

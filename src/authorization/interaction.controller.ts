@@ -2,6 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import type Provider from 'oidc-provider';
 import { z } from 'zod';
 import { extraInputsFor } from '../catalogue/catalogue.js';
+import { isRecentSignIn } from '../franceconnect/citizen-session.js';
 import type { FranceConnectService } from '../franceconnect/franceconnect.service.js';
 import type { Gateway } from '../gateway/gateway.service.js';
 import { AppError } from '../http/errors.js';
@@ -68,23 +69,28 @@ export function interactionController({ provider, registry, franceconnect, gatew
     const asked = await requestOf(res);
     const { details, view } = asked;
     const citizen = req.session.citizen;
-    // Already signed in on the portal: no second FranceConnect round trip, unless the service asks otherwise.
-    if (details.prompt.name === 'login' && citizen !== undefined && !freshSignInAsked(details)) {
+    const recent = citizen !== undefined && isRecentSignIn(citizen);
+    // Already signed in on the portal, recently: no second FranceConnect round trip, unless the service asks otherwise.
+    if (details.prompt.name === 'login' && citizen !== undefined && recent && !freshSignInAsked(details)) {
       await provider.interactionFinished(req, res, loginResult(citizen), { mergeWithLastSubmission: false });
       return;
     }
-    if (details.prompt.name === 'consent' && citizen?.sub === details.session?.accountId) {
+    const sameCitizen = citizen !== undefined && citizen.sub === details.session?.accountId;
+    if (details.prompt.name === 'consent' && sameCitizen && recent) {
       renderReading(req, res, asked);
       return;
     }
-    res.render('demande/demande.njk', { request: view });
+    // A sign-in too old to consent with is said so, next to the button that renews it.
+    res.render('demande/demande.njk', { request: view, signInExpired: citizen !== undefined && !recent });
   };
 
   /** POST /demande/:uid/franceconnect — sign in, then come back into this request. */
   const signIn: RequestHandler = async (req, res) => {
     const details = interactionOf(res);
     // FranceConnect is asked for a new sign-in too, or its own session would answer for the person at once.
-    const { url, pending } = await franceconnect.start(`/demande/${details.uid}/connexion`, { forceLogin: freshSignInAsked(details) });
+    // A renewed sign-in is a new authentication too, not FranceConnect's own session answering for the person.
+    const renewal = req.session.citizen !== undefined;
+    const { url, pending } = await franceconnect.start(`/demande/${details.uid}/connexion`, { forceLogin: freshSignInAsked(details) || renewal });
     req.session.franceconnect = pending;
     res.redirect(303, url.href);
   };

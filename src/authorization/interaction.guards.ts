@@ -1,6 +1,7 @@
 import type { RequestHandler, Response } from 'express';
 import type Provider from 'oidc-provider';
 import { errors } from 'oidc-provider';
+import { isRecentSignIn } from '../franceconnect/citizen-session.js';
 import { AppError } from '../http/errors.js';
 import type { InteractionDetails } from './request.view-model.js';
 
@@ -43,5 +44,12 @@ export const requireSameCitizen: RequestHandler = (req, res, next) => {
 /** The decision made on this request, needed by the last two steps. */
 export const requireDecision: RequestHandler = (req, res, next) => {
   if (req.session.journeys?.[interactionOf(res).uid] === undefined) throw stale('aucune décision enregistrée pour cette demande');
+  next();
+};
+
+/** Consent rests on a recent FranceConnect sign-in; an older one leads back to the request page, which asks for a new one. */
+export const requireRecentSignIn: RequestHandler = (req, res, next) => {
+  const citizen = req.session.citizen;
+  if (citizen !== undefined && !isRecentSignIn(citizen)) return res.redirect(303, `/demande/${interactionOf(res).uid}`);
   next();
 };

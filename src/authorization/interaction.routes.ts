@@ -3,7 +3,7 @@ import { requireCsrfToken, requireSameOriginForm } from '../http/csrf.js';
 import { formRateLimit } from '../http/form-rate-limit.js';
 import { type Route, routerFrom } from '../http/route-table.js';
 import { type InteractionDependencies, interactionController } from './interaction.controller.js';
-import { loadInteraction, requireDecision, requirePrompt, requireSameCitizen } from './interaction.guards.js';
+import { loadInteraction, requireDecision, requirePrompt, requireRecentSignIn, requireSameCitizen } from './interaction.guards.js';
 
 const formBody = express.urlencoded({ extended: false, limit: '8kb' });
 
@@ -20,14 +20,19 @@ export function interactionRoutes(dependencies: InteractionDependencies, formRat
     {
       method: 'post',
       path: '/demande/:uid/apercu',
-      guards: [postLimit, formBody, requireCsrfToken, interaction, requirePrompt('consent'), requireSameCitizen],
+      guards: [postLimit, formBody, requireCsrfToken, interaction, requirePrompt('consent'), requireSameCitizen, requireRecentSignIn],
       handler: c.fetchPreview,
     },
-    { method: 'get', path: '/demande/:uid/apercu', guards: [interaction, requirePrompt('consent'), requireSameCitizen], handler: c.showPreview },
+    {
+      method: 'get',
+      path: '/demande/:uid/apercu',
+      guards: [interaction, requirePrompt('consent'), requireSameCitizen, requireRecentSignIn],
+      handler: c.showPreview,
+    },
     {
       method: 'post',
       path: '/demande/:uid/decision',
-      guards: [postLimit, formBody, requireCsrfToken, interaction, requirePrompt('consent'), requireSameCitizen],
+      guards: [postLimit, formBody, requireCsrfToken, interaction, requirePrompt('consent'), requireSameCitizen, requireRecentSignIn],
       handler: c.decide,
     },
     {

@@ -1,17 +1,15 @@
 import express, { type RequestHandler } from 'express';
+import { isRecentSignIn } from '../franceconnect/citizen-session.js';
 import { requireCsrfToken } from '../http/csrf.js';
 import { type Route, routerFrom } from '../http/route-table.js';
 import { type CitizenSpaceControllerDependencies, citizenSpaceController } from './citizen-space.controller.js';
 
 const formBody = express.urlencoded({ extended: false, limit: '4kb' });
 
-/** How recent a FranceConnect sign-in must be to see or withdraw shares. */
-export const FRESH_SIGN_IN_MS = 30 * 60 * 1000;
-
 /** A citizen signed in recently enough; otherwise the space asks for FranceConnect again and comes back. */
 const requireFreshCitizen: RequestHandler = (req, res, next) => {
   const citizen = req.session.citizen;
-  if (citizen !== undefined && Date.now() - citizen.signedInAt < FRESH_SIGN_IN_MS) return next();
+  if (citizen !== undefined && isRecentSignIn(citizen)) return next();
   res.status(401).render('mon-espace/connexion.njk', { expired: citizen !== undefined });
 };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, isLocalUrl, loadConfig } from './config.js';
 import { DEV_SECRETS } from './env.schema.js';
 
 const production = {
@@ -83,6 +83,38 @@ describe('configuration', () => {
       'SESSION_SECRET et FC_CLIENT_SECRET : même valeur ; chaque secret doit être différent',
       'FC_CLIENT_SECRET et OIDC_PAIRWISE_SECRET : même valeur ; chaque secret doit être différent',
     ]);
+  });
+
+  it('recognises a local address however it is written', () => {
+    for (const url of [
+      'https://localhost/api',
+      'https://LOCALHOST./api',
+      'https://mock.localhost',
+      'https://127.0.0.1',
+      'https://127.1',
+      'https://0x7f.1',
+      'https://2130706433',
+      'https://[::1]',
+      'https://[0:0:0:0:0:0:0:1]',
+      'https://[::ffff:127.0.0.1]',
+      'https://[::ffff:7f00:1]',
+      'https://0.0.0.0',
+      'https://[::]',
+      'https://169.254.169.254',
+      'https://[fe80::1]',
+    ]) {
+      expect(isLocalUrl(url), url).toBe(true);
+    }
+    for (const url of [
+      'https://particulier.api.gouv.fr',
+      'https://fcp-low.sbx.dev-franceconnect.fr',
+      'https://[2001:db8::1]',
+      'https://93.184.216.34',
+      'https://localhost.example.fr',
+    ]) {
+      expect(isLocalUrl(url), url).toBe(false);
+    }
+    expect(problemsOf({ ...production, API_PARTICULIER_URL: 'https://[::ffff:127.0.0.1]' })[0]).toMatch(/^API_PARTICULIER_URL/);
   });
 
   it('refuses production without secrets, with development secrets, or with local upstreams, naming the variable', () => {

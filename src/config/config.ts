@@ -1,4 +1,5 @@
 import { hkdfSync } from 'node:crypto';
+import { BlockList, isIP } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { DatabaseSettings } from '../db/database.js';
@@ -12,7 +13,7 @@ export interface Config {
   http: { host: string; port: number; publicUrl: string; trustProxy: number };
   log: { level: Env['LOG_LEVEL'] };
   database: DatabaseSettings;
-  session: { secret: string; idleMinutes: number; cookieName: string; secureCookie: boolean };
+  session: { secret: string; idleMinutes: number; maxHours: number; cookieName: string; secureCookie: boolean };
   franceconnect: {
     issuer: string;
     clientId: string;
@@ -36,6 +37,8 @@ export interface Config {
   formRateLimitPerMinute: number;
   /** Data API requests per minute and per service provider. */
   apiRateLimitPerMinute: number;
+  /** Failed client authentications per minute and per IP address at the token endpoint. */
+  clientAuthFailuresPerMinute: number;
   registry: { seedFile: string | undefined };
   sources: { apiParticulierUrl: string; apiParticulierToken: string; timeoutMs: number };
   /** AES-256 key, base64url (kept as text so that the configuration stays frozen and printable). */
@@ -72,11 +75,25 @@ const DEFAULT_SEED_FILE = fileURLToPath(new URL('../../seed/development.json', i
 
 const jwksSchema = z.object({ keys: z.array(z.looseObject({ kty: z.string(), d: z.string() })).min(1) });
 
-const LOCAL_HOSTNAMES = new Set(['localhost', '127.0.0.1', '[::1]', '0.0.0.0']);
+// Loopback, "this host" and link-local, however written: 127.1, 0x7f.1, [::ffff:127.0.0.1] and [::1] are all here.
+const LOCAL_ADDRESSES = new BlockList();
+LOCAL_ADDRESSES.addSubnet('127.0.0.0', 8, 'ipv4');
+LOCAL_ADDRESSES.addSubnet('0.0.0.0', 8, 'ipv4');
+LOCAL_ADDRESSES.addSubnet('169.254.0.0', 16, 'ipv4');
+LOCAL_ADDRESSES.addAddress('::1', 'ipv6');
+LOCAL_ADDRESSES.addAddress('::', 'ipv6');
+LOCAL_ADDRESSES.addSubnet('fe80::', 10, 'ipv6');
 
+/** An address on this machine or its link: a development upstream, never production's. */
 export function isLocalUrl(url: string): boolean {
-  const { hostname } = new URL(url);
-  return LOCAL_HOSTNAMES.has(hostname) || hostname.startsWith('127.') || hostname.endsWith('.localhost');
+  // The URL parser has already normalised numeric forms of IPv4 and IPv6 addresses.
+  const hostname = new URL(url).hostname
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
+  const family = isIP(hostname);
+  if (family !== 0) return LOCAL_ADDRESSES.check(hostname, family === 6 ? 'ipv6' : 'ipv4');
+  return hostname === 'localhost' || hostname.endsWith('.localhost');
 }
 
 /** Parses the environment once; in production, refuses development secrets and local upstreams. */
@@ -106,6 +123,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     session: {
       secret: sessionSecret,
       idleMinutes: env.SESSION_IDLE_MINUTES,
+      maxHours: env.SESSION_MAX_HOURS,
       // The __Host- prefix pins the cookie to this exact origin over HTTPS.
       cookieName: production ? '__Host-passerelle' : 'passerelle.sid',
       secureCookie: production,
@@ -138,6 +156,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     retention: { purgeIntervalMinutes: env.RETENTION_PURGE_INTERVAL_MINUTES },
     formRateLimitPerMinute: env.FORM_RATE_LIMIT_PER_MINUTE,
     apiRateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,
+    clientAuthFailuresPerMinute: env.CLIENT_AUTH_FAILURES_PER_MINUTE,
     registry: { seedFile: env.SEED_FILE ?? (production ? undefined : DEFAULT_SEED_FILE) },
     sources: {
       apiParticulierUrl: env.API_PARTICULIER_URL.replace(/\/+$/, ''),

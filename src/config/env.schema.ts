@@ -69,6 +69,13 @@ export const envSchema = z.object({
     .max(24 * 60)
     .default(30)
     .describe('Durée d’inactivité avant expiration de la session'),
+  SESSION_MAX_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24)
+    .default(12)
+    .describe('Durée de vie maximale d’une session après la connexion, même active ; il faut ensuite se reconnecter'),
   FC_ISSUER: httpUrl.default('http://localhost:3001/api/v2').describe('Émetteur FranceConnect (issuer, avec /api/v2)'),
   FC_CLIENT_ID: z.string().min(1).default('passerelle-particulier-dev').describe('Identifiant client FranceConnect du portail'),
   FC_CLIENT_SECRET: z
@@ -128,6 +135,12 @@ export const envSchema = z.object({
     .min(1)
     .default(1200)
     .describe('Requêtes par minute et par fournisseur de service sur l’API de données'),
+  CLIENT_AUTH_FAILURES_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(20)
+    .describe('Authentifications de client refusées par minute et par adresse IP sur /oidc/token avant une réponse 429'),
   RETENTION_PURGE_INTERVAL_MINUTES: z.coerce
     .number()
     .int()

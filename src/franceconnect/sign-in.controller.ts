@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { regenerateSession } from '../http/session.js';
+import { startSignedInSession } from '../http/session.js';
 import type { FranceConnectService } from './franceconnect.service.js';
 
 /** POST: a fresh state and nonce per attempt, kept in the session, then off to FranceConnect. */
@@ -21,7 +21,7 @@ export const completeSignIn =
     // A failed sign-in inside a service provider's request retries from that request, not from home.
     if (pending !== undefined && pending.returnTo !== '/') res.locals.retryHref = pending.returnTo.replace(/\/connexion$/, '');
     const { identity, idToken } = await service.complete(req.originalUrl.split('?')[1] ?? '', pending);
-    await regenerateSession(req);
+    await startSignedInSession(req);
     req.session.citizen = { ...identity, idToken, signedInAt: Date.now() };
     req.log.info({ event: 'citizen.signed_in' }, 'usager connecté avec FranceConnect');
     res.redirect(303, pending?.returnTo ?? '/');

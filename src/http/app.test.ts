@@ -86,6 +86,17 @@ describe('portal HTTP layer', () => {
     expect(response.text).toContain('Demande incorrecte');
   });
 
+  it('answers a Host header that is not a host with the 400 page, on the authorization server’s routes too', async () => {
+    for (const host of ['[::1', 'exa mple', 'localhost:99999', 'a:b:c']) {
+      for (const path of ['/', '/oidc/.well-known/openid-configuration', '/oidc/auth?client_id=x']) {
+        const response = await request(app).get(path).set('Host', host);
+        expect(response.status, `${host} ${path}`).toBe(400);
+        expect(response.text).toContain('Demande incorrecte');
+      }
+    }
+    expect((await request(app).get('/oidc/.well-known/openid-configuration').set('Host', 'passerelle.exemple.gouv.fr')).status).toBe(200);
+  });
+
   it('reports liveness and readiness, and readiness fails once the database is gone', async () => {
     expect((await request(app).get('/healthz')).body).toEqual({ status: 'ok' });
     expect((await request(app).get('/readyz')).body).toEqual({ status: 'ok', database: 'ok' });

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import session from 'express-session';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sessionMiddleware } from './session.js';
+import { sessionMiddleware, startSignedInSession } from './session.js';
 
 /** A store as slow as a remote database under load: each save takes 300 ms to land. */
 class SlowStore extends session.MemoryStore {
@@ -26,7 +26,17 @@ let close: () => void;
 beforeAll(async () => {
   store = new SlowStore();
   const app = express();
-  app.use(sessionMiddleware({ secret: 'x'.repeat(32), cookieName: 'test', secureCookie: false, idleMinutes: 30 }, store));
+  app.use(sessionMiddleware({ secret: 'x'.repeat(32), cookieName: 'test', secureCookie: false, idleMinutes: 30, maxHours: 12 }, store));
+  app.post('/sign-in', async (req, res) => {
+    await startSignedInSession(req);
+    req.session.step = 1;
+    res.send('ok');
+  });
+  // Stands for time passing: the sign-in moved back by the given number of hours.
+  app.post('/age/:hours', (req, res) => {
+    req.session.startedAt = (req.session.startedAt ?? 0) - Number(req.params.hours) * 3600 * 1000;
+    res.send('ok');
+  });
   app.get('/start', (req, res) => {
     req.session.step = 1;
     res.send('ok');
@@ -66,5 +76,22 @@ describe('sessions and redirects', () => {
     await redirect.text();
     expect(redirect.status).toBe(303);
     expect(store.saves).toBe(before);
+  });
+
+  it('ends a signed-in session at its absolute lifetime, however active it was', async () => {
+    const signIn = await fetch(`${origin}/sign-in`, { method: 'POST' });
+    await signIn.text();
+    const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const sid =
+      decodeURIComponent(cookie.split('=')[1] ?? '')
+        .slice(2)
+        .split('.')[0] ?? '';
+    const stored = () => new Promise((resolve) => store.get(sid, (_error, data) => resolve(data)));
+    expect(await stored()).toMatchObject({ step: 1 });
+    await (await fetch(`${origin}/age/11`, { method: 'POST', headers: { cookie } })).text();
+    expect(await (await fetch(`${origin}/read`, { headers: { cookie } })).json()).toEqual({ step: 1 });
+    await (await fetch(`${origin}/age/1`, { method: 'POST', headers: { cookie } })).text();
+    expect(await (await fetch(`${origin}/read`, { headers: { cookie } })).json()).toEqual({ step: null });
+    expect(await stored()).toBeFalsy();
   });
 });

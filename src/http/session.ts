@@ -6,6 +6,15 @@ export interface SessionSettings {
   cookieName: string;
   secureCookie: boolean;
   idleMinutes: number;
+  /** However active, a signed-in session ends this long after the sign-in. */
+  maxHours: number;
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    /** When the person signed in: the start of the session's absolute lifetime. */
+    startedAt: number;
+  }
 }
 
 /** Rolling sessions: each request pushes the expiry back by the idle time; a redirect waits for a changed session to be stored. */
@@ -25,7 +34,7 @@ export function sessionMiddleware(settings: SessionSettings, store: session.Stor
       maxAge: settings.idleMinutes * 60 * 1000,
     },
   });
-  return [sessions, saveSessionBeforeRedirect];
+  return [sessions, endAgedSession(settings.maxHours * 3600 * 1000), saveSessionBeforeRedirect];
 }
 
 const promisify =
@@ -35,6 +44,24 @@ const promisify =
 
 /** A new session id on every change of who is signed in, so that a fixed or stolen id is worth nothing. */
 export const regenerateSession = promisify('regenerate');
+
+/** The session of someone who just signed in: a new id, and the moment its absolute lifetime starts. */
+export async function startSignedInSession(req: Request): Promise<void> {
+  await regenerateSession(req);
+  req.session.startedAt = Date.now();
+}
+
+/**
+ * Rolling expiry alone would keep a session alive for as long as someone (or something) keeps using it, a stolen
+ * cookie included. Past its absolute lifetime it ends, however active: the request goes on as an anonymous one.
+ */
+function endAgedSession(maxMs: number): RequestHandler {
+  return (req, _res, next) => {
+    const startedAt = req.session?.startedAt;
+    if (startedAt === undefined || Date.now() - startedAt < maxMs) return next();
+    regenerateSession(req).then(() => next(), next);
+  };
+}
 export const destroySession = promisify('destroy');
 const saveSession = promisify('save');
 

@@ -122,13 +122,13 @@ describeInChromium('citizen and agent journeys in Chromium, axe-clean at 1280 an
       const open = (name: string) => Journey.open(browser, name, width, stack.portalUrl, javaScriptEnabled);
 
       it(
-        `transmits the data, brings the citizen back to the service, then signs out through FranceConnect (${width} px, ${mode})`,
+        `transmits the data, brings the citizen back to the service, which signs them out of the portal (${width} px, ${mode})`,
         async () => {
           const journey = await open('transmission');
           await steps.reachConsent(journey);
           await steps.transmit(journey);
           expect(await journey.page.getByTestId('quotient-familial').textContent()).toMatch(/Votre quotient familial : \d+/);
-          await steps.signOut(journey, 'citoyen');
+          await steps.serviceSignOut(journey);
           expect(journey.problems).toEqual([]);
           await journey.close();
         },

@@ -50,11 +50,13 @@ export function clearScreenshots(): void {
 
 /**
  * One journey at one width. Every page it reaches goes through `check`: zero axe violations (WCAG 2.1 A and AA), no
- * horizontal scrolling, a screenshot under test-results/. Portal page titles must differ from step to step. Console
- * errors and failed requests are collected so a journey can assert there were none.
+ * horizontal scrolling, nothing blocked by the CSP, a screenshot under test-results/. Portal page titles must differ
+ * from step to step. Console errors and failed requests are collected so a journey can assert there were none.
  */
 export class Journey {
   readonly problems: string[] = [];
+  /** Chromium's console lines about what the CSP blocked (an inline style, a font from another site…) since the last check. */
+  private readonly blocked: string[] = [];
   private readonly titles = new Map<string, string>();
 
   private constructor(
@@ -67,6 +69,7 @@ export class Journey {
   ) {
     page.on('console', (message) => {
       if (message.type() === 'error') this.problems.push(`console : ${message.text()}`);
+      if (/Content Security Policy|Refused to (apply|load|execute)/.test(message.text())) this.blocked.push(message.text());
     });
     page.on('response', (response) => {
       if (response.status() >= 400) this.problems.push(`${response.status()} ${response.url()}`);
@@ -90,6 +93,8 @@ export class Journey {
     const { page } = this;
     await page.waitForLoadState('load');
     const where = `${this.name}, ${step}, ${this.width} px (${page.url()})`;
+    // A page that works only because of something the CSP would have to allow fails here, named, with or without JavaScript.
+    expect(this.blocked.splice(0), `CSP : ${where}`).toEqual([]);
 
     // Page scripts cannot run with JavaScript disabled, axe's included: those journeys check that pages work and
     // take their screenshots; the same pages are audited in the journeys with JavaScript.

@@ -96,6 +96,20 @@ export function chromiumSteps(stack: Stack) {
       await journey.check('fs-resultat');
     },
 
+    /** The service's sign-out request (RP-initiated logout): the portal's confirmation page, then its success page. */
+    async serviceSignOut(journey: Journey) {
+      const { page } = journey;
+      await page.goto(`${stack.config.authorization.issuer}/session/end?client_id=${stack.config.demoServiceProvider.clientId}`);
+      await journey.check('deconnexion-service');
+      await page.getByRole('button', { name: 'Se déconnecter' }).click();
+      await page.waitForURL('**/session/end/success');
+      await journey.check('deconnexion-service-terminee');
+      // Signed out of the portal too: its home page offers FranceConnect again.
+      await page.goto(stack.portalUrl);
+      await page.getByRole('button', { name: /S’identifier avec\s*FranceConnect/ }).waitFor();
+      await journey.check('accueil-apres-deconnexion-service');
+    },
+
     /** Agents' sign-in page → local ProConnect → the agents' list. */
     async signInAgent(journey: Journey, login: string) {
       await journey.page.goto(`${stack.portalUrl}/agents/connexion`);

@@ -20,7 +20,7 @@ export interface TestServiceProvider {
 export async function serviceProviderClient(
   issuer: string,
   clientId: string,
-  credentials: { secret: string; method?: 'basic' | 'post' } | { privateKey: oidc.CryptoKey; kid: string },
+  credentials: { secret: string; method?: 'basic' | 'post' } | { privateKey: oidc.CryptoKey; kid: string; assertionLifetimeSeconds?: number },
   redirectUri: string,
 ): Promise<TestServiceProvider> {
   const auth =
@@ -28,7 +28,15 @@ export async function serviceProviderClient(
       ? credentials.method === 'post'
         ? oidc.ClientSecretPost(credentials.secret)
         : oidc.ClientSecretBasic(credentials.secret)
-      : oidc.PrivateKeyJwt({ key: credentials.privateKey, kid: credentials.kid });
+      : oidc.PrivateKeyJwt(
+          { key: credentials.privateKey, kid: credentials.kid },
+          {
+            [oidc.modifyAssertion]: (_header, payload) => {
+              const { assertionLifetimeSeconds } = credentials;
+              if (assertionLifetimeSeconds !== undefined && typeof payload.iat === 'number') payload.exp = payload.iat + assertionLifetimeSeconds;
+            },
+          },
+        );
   const config = await oidc.discovery(new URL(issuer), clientId, undefined, auth, { execute: [oidc.allowInsecureRequests] });
   return {
     config,
