@@ -26,8 +26,10 @@ const PLAN: Array<{ step: string; node: NodeName; request: RegExp }> = [
 
 const SP_ORIGIN = 'http://localhost:4996';
 
-async function journalVerify(databaseUrl: string): Promise<string> {
-  const { stdout } = await promisify(execFile)('npm', ['run', '-s', 'cli', '--', 'journal', 'verify'], {
+/** journal verify against every node's anchors, as an operator runs it. */
+async function journalVerify(databaseUrl: string, anchorFiles: string[]): Promise<string> {
+  const anchors = anchorFiles.flatMap((file) => ['--ancres', file]);
+  const { stdout } = await promisify(execFile)('npm', ['run', '-s', 'cli', '--', 'journal', 'verify', ...anchors], {
     env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' },
   });
   return stdout.trim();
@@ -134,7 +136,13 @@ describe.skipIf(!onPostgres)('two portal nodes on one PostgreSQL, behind a balan
       .select((eb) => eb.fn.countAll<number>().as('count'))
       .executeTakeFirstOrThrow();
     expect(Number(after.count) - Number(before.count)).toBe(2 * PER_NODE);
-    expect(await journalVerify(cluster.databaseUrl)).toBe(`Journal intègre : ${after.count} entrée(s), chaînage et empreintes vérifiés.`);
+    // Each node anchors the head it sees, in its own file; the anchors are found in the one chain.
+    await cluster.anchorNow();
+    expect(await journalVerify(cluster.databaseUrl, cluster.anchorFiles)).toMatch(
+      new RegExp(
+        `^Journal intègre : ${after.count} entrée\\(s\\), chaînage et sceaux vérifiés ; [12] ancre\\(s\\) concordante\\(s\\), la dernière du `,
+      ),
+    );
   });
 });
 
@@ -227,6 +235,7 @@ describe.skipIf(!onPostgres)('when the database goes away during traffic', () =>
     expect(justificatifs.map((row) => row.consent_id).sort()).toEqual(transmitted);
     expect(journaled.map((entry) => entry.subject?.replace(/^consent:/, '')).sort()).toEqual(transmitted);
     expect(transmitted.length).toBeGreaterThanOrEqual(succeeded().length);
-    expect(await journalVerify(cluster.databaseUrl)).toMatch(/^Journal intègre : \d+ entrée\(s\)/);
+    await cluster.anchorNow();
+    expect(await journalVerify(cluster.databaseUrl, cluster.anchorFiles)).toMatch(/^Journal intègre : \d+ entrée\(s\), chaînage et sceaux vérifiés ; 1 ancre/);
   }, 120_000);
 });

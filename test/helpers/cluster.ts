@@ -1,5 +1,6 @@
 import { request as forward, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect, createServer as createTcpServer, type Socket } from 'node:net';
+import { join } from 'node:path';
 import { loadConfig } from '../../src/config/config.js';
 import { type OpenPort, openPort } from '../../src/http/listen.js';
 import { createLogger } from '../../src/http/logger.js';
@@ -108,6 +109,9 @@ export interface Cluster {
   databaseUrl: string;
   relay: Relay | undefined;
   nodes: Record<NodeName, string>;
+  /** Each node's own file of journal anchors, and what makes both nodes anchor now (as they do every few minutes). */
+  anchorFiles: string[];
+  anchorNow(): Promise<void>;
   /** Node A's stack: it also runs the local FranceConnect, ProConnect, sandbox and demo service provider. */
   stack: Stack;
   served: Served[];
@@ -138,13 +142,19 @@ export async function startCluster(options: { viaRelay?: boolean } = {}): Promis
   const stack = await startStack(shared, undefined, database);
   nodes.A = stack.portalUrl;
   const portB = await openPort('127.0.0.1', 0);
-  const configB = loadConfig({ ...stack.env, PORT: String(portB.port), LOCAL_UPSTREAMS: 'false' });
+  const anchorFileB = join(database.directory, 'journal-anchors-B.jsonl');
+  const configB = loadConfig({ ...stack.env, PORT: String(portB.port), LOCAL_UPSTREAMS: 'false', JOURNAL_ANCHOR_FILE: anchorFileB });
   const nodeB: RunningServices = await startServices(configB, createLogger(configB.log.level), { portal: portB });
   nodes.B = portB.origin;
   return {
     publicUrl: balancerPort.origin,
     databaseUrl: database.url,
     nodes,
+    anchorFiles: [stack.config.journal.anchorFile, anchorFileB],
+    async anchorNow() {
+      await stack.services.anchoring.anchor();
+      await nodeB.anchoring.anchor();
+    },
     stack,
     relay,
     served: balancer.served,
