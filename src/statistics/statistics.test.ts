@@ -69,7 +69,7 @@ describe('public statistics', () => {
 
   it('draws bars in proportion, and flags a month under the 95 % target', () => {
     const bars = groupedBars(['oct.', 'nov.'], [{ name: 'transmissions', className: 'a', values: [1, 2] }]);
-    expect(bars.bars[1]?.height).toBeCloseTo(2 * (bars.bars[0]?.height ?? 0));
+    expect(bars.rows[1]?.bars[0]?.width).toBeCloseTo(2 * (bars.rows[0]?.bars[0]?.width ?? 0));
     const shares = shareBars(
       [
         { label: 'oct.', share: 1 },
@@ -77,7 +77,7 @@ describe('public statistics', () => {
       ],
       0.95,
     );
-    expect(shares.bars.map((b) => b.className)).toEqual(['pp-bar--ok', 'pp-bar--alert']);
-    expect(shares.line?.label).toBe('objectif 95 %');
+    expect(shares.rows.flatMap((row) => row.bars.map((b) => b.className))).toEqual(['pp-bar--ok', 'pp-bar--alert']);
+    expect(shares.line?.label).toBe('objectif 95\u202f%');
   });
 });

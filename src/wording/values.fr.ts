@@ -6,6 +6,22 @@ export interface DisplayRow {
   lines: string[];
 }
 
+const NARROW_NO_BREAK_SPACE = '\u202f';
+const numberFormat = new Intl.NumberFormat('fr-FR');
+const percentFormats = [0, 1].map(
+  (digits) => new Intl.NumberFormat('fr-FR', { style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits }),
+);
+// CLDR puts a plain no-break space before « % » (and ICU versions differ): French typography wants the narrow one, as between thousands.
+const narrowSpaces = (parts: Intl.NumberFormatPart[]) =>
+  parts.map((part) => (part.type === 'group' || (part.type === 'literal' && part.value.trim() === '') ? NARROW_NO_BREAK_SPACE : part.value)).join('');
+
+/** « 12 345,5 »: a number as French readers write it (decimal comma, a narrow no-break space between thousands). */
+export const frenchNumber = (value: number): string => narrowSpaces(numberFormat.formatToParts(value));
+
+/** « 61,5 % »: a share from 0 to 1, with a narrow no-break space before the sign; « 95 % » with `digits` 0. */
+export const frenchPercent = (share: number, digits: 0 | 1 = 1): string =>
+  narrowSpaces((percentFormats[digits] ?? numberFormat).formatToParts(share));
+
 const LABELS: Record<string, string> = {
   quotient_familial: 'Quotient familial',
   allocataires: 'Allocataires',
