@@ -112,7 +112,8 @@ describe('the whole flow', () => {
 
     const { end, callback, previewPage } = await decide(browser, consent, 'transmettre', SP_ORIGIN);
     expect(previewPage?.body).toContain('>Transmettre mes données</button>');
-    expect(textOf(end.body)).toContain('Ville de Testbourg peut maintenant recevoir vos informations.');
+    expect(textOf(end.body)).toContain('C’est fait Ville de Testbourg peut maintenant recevoir les 2 informations que vous avez transmises.');
+    expect(end.body).toMatch(/data-testid="reference">PP-\d{4}-[0-9A-Z]{4}-[0-9A-Z]{4}</);
     expect(callback.searchParams.get('iss')).toBe(issuer);
     const tokens = await sp.redeem(callback, checks);
     expect(tokens.scope?.split(' ').sort()).toEqual(['cnaf_enfants', 'cnaf_quotient_familial', 'openid']);
@@ -224,6 +225,25 @@ describe('the whole flow', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('brings a citizen who cancels at FranceConnect back to the request, with a direct way back to the service', async () => {
+    const browser = new TestBrowser();
+    const { url, checks } = await sp.authorizationUrl(SCOPES);
+    const request = await browser.visit(url, {}, (next) => next.origin === SP_ORIGIN);
+    const signIn = formWithAction(request.body, /^\/demande\/[^/]+\/franceconnect$/);
+    const fcLogin = await browser.visit(new URL(signIn.action, request.url), { form: signIn.fields });
+    const abort = /href="([^"]*\/abort)"/.exec(fcLogin.body)?.[1] ?? '';
+    const back = await browser.visit(new URL(abort, fcLogin.url));
+    expect(back.status).toBe(200);
+    expect(back.url.pathname).toBe(request.url.pathname);
+    expect(textOf(back.body)).toContain('Vous avez annulé la connexion Vous pouvez recommencer quand vous voulez.');
+    expect(back.body).not.toContain('FC-001');
+    expect(back.body).toMatch(/action="\/demande\/[^/"]+\/franceconnect"/);
+    const leave = /href="(\/demande\/[^"]+\/sans-connexion)">Revenir sur le site de Ville de Testbourg</.exec(back.body)?.[1] ?? '';
+    const callback = (await browser.visit(new URL(leave, back.url), {}, (next) => next.origin === SP_ORIGIN)).chain.at(-1) as URL;
+    expect(callback.searchParams.get('error')).toBe('access_denied');
+    expect(callback.searchParams.get('state')).toBe(checks.state);
   });
 
   it('gives another sub to another service provider for the same citizen', async () => {

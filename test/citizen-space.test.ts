@@ -26,11 +26,12 @@ async function transmit(browser: TestBrowser, login = 'test') {
   const consent = await reachConsentPage(browser, url, SP_ORIGIN, login);
   const { callback, end } = await decide(browser, consent, 'transmettre', SP_ORIGIN);
   const tokens = await sp.redeem(callback, checks);
-  const reference = /data-testid="consent-id">([^<]+)</.exec(end.body)?.[1];
+  // The confirmation page shows the justificatif's own number, the one Mon espace, agents and the service know.
+  const reference = /data-testid="reference">([^<]+)</.exec(end.body)?.[1];
   const row = await db
     .selectFrom('justificatif')
     .selectAll()
-    .where('consent_id', '=', reference ?? '')
+    .where('reference', '=', reference ?? '')
     .executeTakeFirstOrThrow();
   return { tokens, reference: row.reference ?? '', justificatifId: row.id };
 }

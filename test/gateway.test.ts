@@ -123,7 +123,11 @@ describe('preview', () => {
     const callback = (await browser.visit(new URL(link, end.url), {}, (next) => next.origin === SP_ORIGIN)).chain.at(-1) as URL;
     const tokens = await family.redeem(callback, checks);
     const body = (await (await api('/api/v1/justificatif', tokens.access_token)).json()) as {
-      justificatif: { elements: Array<{ scope: string; statut: string; explication: string | null; donnees: unknown }> };
+      justificatif: {
+        numero: string;
+        resultat: string;
+        elements: Array<{ scope: string; statut: string; explication: string | null; donnees: unknown }>;
+      };
     };
     expect(body.justificatif.elements.map((e) => [e.scope, e.statut])).toEqual([
       ['cnaf_quotient_familial', 'disponible'],
@@ -131,9 +135,50 @@ describe('preview', () => {
     ]);
     expect(body.justificatif.elements[1]).toMatchObject({ explication: 'L’Assurance Maladie ne répond pas en ce moment.', donnees: null });
 
+    // The confirmation and the justificatif say the same: one number, some obtained, what is missing.
+    expect(textOf(end.body)).toContain('C’est fait Ville de Testbourg peut maintenant recevoir l’information que vous avez transmise.');
+    expect(textOf(end.body)).toContain('Pour les autres, envoyez vos justificatifs à Ville de Testbourg vous-même : Complémentaire santé solidaire');
+    const number = /data-testid="reference">([^<]+)</.exec(end.body)?.[1];
+    expect(number).toMatch(/^PP-\d{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    expect(body.justificatif).toMatchObject({ numero: number, resultat: 'partiel' });
+
     const c2s = await api('/v3/dss/complementaire_sante_solidaire/france_connect', tokens.access_token);
     expect(c2s.status).toBe(504);
     expect(((await c2s.json()) as { errors: Array<{ code: string }> }).errors[0]?.code).toBe('37001');
+  });
+
+  it('with nothing obtained, never says data are sent: the citizen may tell the service so, and the justificatif says it', async () => {
+    await setFault('quotient_familial', 503);
+    try {
+      const browser = new TestBrowser();
+      const { url, checks } = await family.authorizationUrl('openid cnaf_quotient_familial cnaf_enfants');
+      const page = await preview(browser, await reachConsentPage(browser, url, SP_ORIGIN));
+      const text = textOf(page.body);
+      expect(text).toContain('Nous n’avons obtenu aucune information');
+      expect(text).not.toMatch(/gardera|Vous allez transmettre|Certaines informations manquent/);
+      // One source gives both items: one retry for it, not one per item.
+      expect(page.body.match(/name="source"/g)).toHaveLength(1);
+      const decision = formWithAction(page.body, /\/decision$/);
+      expect(page.body).toContain('>Ne rien transmettre</button>');
+      const told = /<button class="fr-btn" type="submit" name="decision" value="transmettre">([^<]+)</.exec(page.body)?.[1];
+      expect(told).toBe('Dire à Ville de Testbourg qu’aucune information n’a été obtenue');
+      const end = await browser.visit(new URL(decision.action, page.url), { form: { ...decision.fields, decision: 'transmettre' } });
+      const endText = textOf(end.body);
+      expect(endText).toContain('Aucune donnée n’a été envoyée');
+      expect(endText).not.toMatch(/C’est fait|peut maintenant recevoir|que vous avez transmis/);
+      expect(end.body).toContain('fr-alert--info');
+      const number = /data-testid="reference">([^<]+)</.exec(end.body)?.[1];
+      const link = /href="(\/demande\/[^"]+\/continuer)"/.exec(end.body)?.[1] ?? '';
+      const callback = (await browser.visit(new URL(link, end.url), {}, (next) => next.origin === SP_ORIGIN)).chain.at(-1) as URL;
+      const tokens = await family.redeem(callback, checks);
+      const body = (await (await api('/api/v1/justificatif', tokens.access_token)).json()) as {
+        justificatif: { numero: string; resultat: string; elements: Array<{ donnees: unknown }> };
+      };
+      expect(body.justificatif).toMatchObject({ numero: number, resultat: 'aucune_information' });
+      expect(body.justificatif.elements.every((element) => element.donnees === null)).toBe(true);
+    } finally {
+      await setFault('quotient_familial');
+    }
   });
 
   it('asks the France Travail login when the items need it, and explains a wrong one', async () => {

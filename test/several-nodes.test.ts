@@ -236,6 +236,8 @@ describe.skipIf(!onPostgres)('when the database goes away during traffic', () =>
     expect(journaled.map((entry) => entry.subject?.replace(/^consent:/, '')).sort()).toEqual(transmitted);
     expect(transmitted.length).toBeGreaterThanOrEqual(succeeded().length);
     await cluster.anchorNow();
-    expect(await journalVerify(cluster.databaseUrl, cluster.anchorFiles)).toMatch(/^Journal intègre : \d+ entrée\(s\), chaînage et sceaux vérifiés ; 1 ancre/);
+    expect(await journalVerify(cluster.databaseUrl, cluster.anchorFiles)).toMatch(
+      /^Journal intègre : \d+ entrée\(s\), chaînage et sceaux vérifiés ; 1 ancre/,
+    );
   }, 120_000);
 });

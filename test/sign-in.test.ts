@@ -96,18 +96,22 @@ describe('FranceConnect sign-in (ES256, the default)', () => {
     expectErrorPage(await attacker.visit(callback as URL), 400, 'FC-002', 'La connexion avec FranceConnect n’a pas marché');
   });
 
-  it('ends on "Vous n’êtes pas connecté(e)" when the citizen cancels at FranceConnect', async () => {
+  it('comes back home when the citizen cancels at FranceConnect, told so as a choice, not an error', async () => {
     const browser = new TestBrowser();
     const loginPage = await openFranceConnectLogin(browser, stack.portalUrl);
     const abort = /href="([^"]*\/abort)"/.exec(loginPage.body)?.[1] ?? '';
     const page = await browser.visit(new URL(abort, loginPage.url));
-    expectErrorPage(page, 400, 'FC-001', 'Vous n’êtes pas connecté(e)');
-    expect(textOf(page.body)).toContain('Vous avez arrêté la connexion. Vous pouvez recommencer quand vous voulez.');
+    expect(page.status).toBe(200);
+    expect(page.url.pathname).toBe('/');
+    expect(textOf(page.body)).toContain('Vous avez annulé la connexion Vous pouvez recommencer quand vous voulez.');
+    expect(page.body).not.toContain('FC-001');
     const retry = formWithAction(page.body, '/connexion/franceconnect');
     const again = await browser.visit(new URL(retry.action, stack.portalUrl), { form: retry.fields });
     expect(again.body).toContain('name="login"');
 
-    expectErrorPage(await signIn(new TestBrowser(), stack.portalUrl, 'annulation'), 400, 'FC-001', 'Vous n’êtes pas connecté(e)');
+    const cancelled = await signIn(new TestBrowser(), stack.portalUrl, 'annulation');
+    expect(cancelled.url.pathname).toBe('/');
+    expect(textOf(cancelled.body)).toContain('Vous avez annulé la connexion');
   });
 
   it('refuses an answer whose state does not match', async () => {

@@ -75,22 +75,24 @@ describe('signing in to the agents’ space', () => {
 describe('the organisation’s justificatifs', () => {
   it('lists its own only, with their procedure and state, and records a search with its parsed filters', async () => {
     const complete = await transmit(world.request);
-    const partial = await transmit(world.request, [QF_DOWN]);
+    const nothing = await transmit(world.request, [QF_DOWN]);
     const foreign = await transmit(portville);
     const { rows, procedures } = await space.list(claire, {}, 1);
     const references = rows.map((row) => row.justificatif.reference);
-    expect(references).toEqual(expect.arrayContaining([complete.justificatif?.reference, partial.justificatif?.reference]));
+    expect(references).toEqual(expect.arrayContaining([complete.justificatif?.reference, nothing.justificatif?.reference]));
     expect(references).not.toContain(foreign.justificatif?.reference);
-    expect(rows.find((row) => row.justificatif.reference === partial.justificatif?.reference)).toMatchObject({
+    // 0 items of 2 obtained: "Aucune information", never "Partiel".
+    expect(rows.find((row) => row.justificatif.reference === nothing.justificatif?.reference)).toMatchObject({
       procedure: 'Tarif de la cantine',
-      state: 'partiel',
+      state: 'aucune',
     });
     expect(procedures).toEqual(['Tarif de la cantine']);
     expect(await entries('agent.search')).toEqual([]);
 
-    const searched = await space.list(claire, { statut: 'partiel', du: '2026-01-01' }, 1);
-    expect(searched.rows.every((row) => row.state === 'partiel')).toBe(true);
-    expect(JSON.parse((await entries('agent.search')).at(-1)?.data ?? '{}')).toEqual({ filters: { statut: 'partiel', du: '2026-01-01' } });
+    const searched = await space.list(claire, { statut: 'aucune', du: '2026-01-01' }, 1);
+    expect(searched.rows.length).toBeGreaterThan(0);
+    expect(searched.rows.every((row) => row.state === 'aucune')).toBe(true);
+    expect(JSON.parse((await entries('agent.search')).at(-1)?.data ?? '{}')).toEqual({ filters: { statut: 'aucune', du: '2026-01-01' } });
     expect((await space.list(claire, { demarche: 'Inscription à la crèche' }, 1)).total).toBe(0);
     expect(JSON.parse((await entries('agent.search')).at(-1)?.data ?? '{}')).toEqual({ filters: { demarche: '(démarche inconnue)' } });
     expect((await space.list(claire, { demarche: 'Tarif de la cantine' }, 1)).total).toBeGreaterThan(0);
@@ -129,13 +131,14 @@ describe('a justificatif’s state in the list', () => {
     withdrawnAt: null,
     purgedAt: null,
   };
-  it('is complete only when every item was known to be obtained', () => {
-    expect(listStateOf({ ...base, state: 'active', complete: true })).toBe('complet');
-    expect(listStateOf({ ...base, state: 'active', complete: false })).toBe('partiel');
+  it('is complete only when every item was known to be obtained, and says when nothing was', () => {
+    expect(listStateOf({ ...base, state: 'active', outcome: 'all' })).toBe('complet');
+    expect(listStateOf({ ...base, state: 'active', outcome: 'some' })).toBe('partiel');
+    expect(listStateOf({ ...base, state: 'active', outcome: 'none' })).toBe('aucune');
     // Justificatifs issued before the portal recorded it: never claimed complete.
-    expect(listStateOf({ ...base, state: 'active', complete: undefined })).toBe('partiel');
-    expect(listStateOf({ ...base, state: 'withdrawn', complete: true, withdrawnAt: 1 })).toBe('retire');
-    expect(listStateOf({ ...base, state: 'expired', complete: true, purgedAt: 1 })).toBe('expire');
+    expect(listStateOf({ ...base, state: 'active', outcome: undefined })).toBe('partiel');
+    expect(listStateOf({ ...base, state: 'withdrawn', outcome: 'all', withdrawnAt: 1 })).toBe('retire');
+    expect(listStateOf({ ...base, state: 'expired', outcome: 'all', purgedAt: 1 })).toBe('expire');
   });
 
   it('is found by the Paris day the list shows', async () => {

@@ -39,9 +39,11 @@ export const listStateOf = (justificatif: Justificatif): AgentListState =>
     ? 'retire'
     : justificatif.state === 'expired'
       ? 'expire'
-      : justificatif.complete === true
+      : justificatif.outcome === 'all'
         ? 'complet'
-        : 'partiel';
+        : justificatif.outcome === 'none'
+          ? 'aucune'
+          : 'partiel';
 
 /**
  * The agents' space without HTTP: who may sign in, what an organisation's agents may find, read and print (each

@@ -2,7 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import type Provider from 'oidc-provider';
 import { z } from 'zod';
 import { extraInputsFor } from '../catalogue/catalogue.js';
-import { isRecentSignIn } from '../franceconnect/citizen-session.js';
+import { CANCELLED, isRecentSignIn } from '../franceconnect/citizen-session.js';
 import type { FranceConnectService } from '../franceconnect/franceconnect.service.js';
 import type { Gateway } from '../gateway/gateway.service.js';
 import { AppError } from '../http/errors.js';
@@ -10,7 +10,7 @@ import type { Journal } from '../journal/journal.js';
 import type { Registry } from '../registry/registry.service.js';
 import { requestedItems } from '../sources/items.js';
 import type { Transmissions } from '../transmission/transmission.js';
-import { JOURNEY_STEPS } from '../wording/labels.fr.js';
+import { JOURNEY_STEPS, OUTCOME_TEXTS, SIGN_IN_CANCELLED_NOTICE } from '../wording/labels.fr.js';
 import { type FieldErrors, parseExtraInputs, schoolYears } from './extra-inputs.js';
 import { interactionOf } from './interaction.guards.js';
 import { previewView, requestOfInteraction, requestView } from './request.view-model.js';
@@ -80,8 +80,13 @@ export function interactionController({ provider, registry, franceconnect, gatew
       renderReading(req, res, asked);
       return;
     }
-    // A sign-in too old to consent with is said so, next to the button that renews it.
-    res.render('demande/demande.njk', { request: view, signInExpired: citizen !== undefined && !recent });
+    // A sign-in too old to consent with is said so, next to the button that renews it; so is a cancelled one,
+    // with the way back to the service.
+    res.render('demande/demande.njk', {
+      request: view,
+      signInExpired: citizen !== undefined && !recent,
+      cancelled: req.query.connexion === CANCELLED ? SIGN_IN_CANCELLED_NOTICE : undefined,
+    });
   };
 
   /** POST /demande/:uid/franceconnect — sign in, then come back into this request. */
@@ -166,7 +171,7 @@ export function interactionController({ provider, registry, franceconnect, gatew
         { event: `consent.${decision}`, consentId, justificatifId: decided.justificatif?.id, clientId: request.clientId },
         'décision de l’usager enregistrée',
       );
-      req.session.journeys = { ...journeys, [details.uid]: { decision, consentId, grantId } };
+      req.session.journeys = { ...journeys, [details.uid]: { decision, consentId, grantId, justificatif: decided.justificatif } };
     }
     // Data fetched for the preview are dropped as soon as the choice is made.
     if (req.session.previews !== undefined) delete req.session.previews[details.uid];
@@ -177,7 +182,13 @@ export function interactionController({ provider, registry, franceconnect, gatew
   const showEnd: RequestHandler = async (req, res) => {
     const details = interactionOf(res);
     const journey = req.session.journeys?.[details.uid];
-    res.render('demande/fin.njk', { request: (await requestOf(res)).view, journey, steps: JOURNEY_STEPS, step: JOURNEY_STEPS.length });
+    res.render('demande/fin.njk', {
+      request: (await requestOf(res)).view,
+      journey,
+      outcomes: OUTCOME_TEXTS,
+      steps: JOURNEY_STEPS,
+      step: JOURNEY_STEPS.length,
+    });
   };
 
   /** GET /demande/:uid/continuer — completes the authorization: a code, or access_denied. */

@@ -1,11 +1,13 @@
 import type { InteractionResults } from 'oidc-provider';
 import { groupByProducer } from '../catalogue/catalogue.js';
 import { AppError } from '../http/errors.js';
+import { completenessOfCount } from '../justificatif/document.js';
 import type { DataRequest } from '../registry/data-request.js';
 import type { Registry } from '../registry/registry.service.js';
 import { statusText } from '../sources/item-status.js';
 import type { RequestedItem } from '../sources/items.js';
 import { frenchDuration } from '../wording/dates.fr.js';
+import { OUTCOME_TEXTS } from '../wording/labels.fr.js';
 import { displayData } from '../wording/values.fr.js';
 
 export type InteractionDetails = Awaited<ReturnType<import('oidc-provider').default['interactionDetails']>>;
@@ -50,6 +52,9 @@ export type RequestView = ReturnType<typeof requestView>;
 
 /** The preview page's data: items grouped by producer, each with its status in words and its value readably. */
 export function previewView(request: RequestView, items: RequestedItem[]) {
+  // One "Réessayer" per source that did not answer, on its first item: one source often gives several items.
+  const unavailable = items.filter((item) => item.status === 'unavailable');
+  const retryOn = new Set(new Map(unavailable.reverse().map((item) => [item.api, item.scope])).values());
   const groups = request.groups.map((group) => ({
     name: group.name,
     items: items
@@ -60,8 +65,10 @@ export function previewView(request: RequestView, items: RequestedItem[]) {
         why: statusText(item.status).why(item.producerShort),
         instead: statusText(item.status).instead(request.organisation),
         rows: displayData(item.data),
+        retry: retryOn.has(item.scope),
       })),
   }));
   const found = items.filter((item) => item.status === 'ok').length;
-  return { groups, found, total: items.length, missing: items.filter((item) => item.status !== 'ok') };
+  const outcome = completenessOfCount(found, items.length);
+  return { groups, found, total: items.length, missing: items.filter((item) => item.status !== 'ok'), outcome, texts: OUTCOME_TEXTS[outcome] };
 }

@@ -5,7 +5,7 @@ import { receiptFile } from '../justificatif/receipt.js';
 import { normaliseReference } from '../justificatif/reference.js';
 import { frenchDate, frenchDateTime } from '../wording/dates.fr.js';
 import { SHARE_STATUS_TEXTS } from '../wording/labels.fr.js';
-import type { CitizenSpace, Share } from './citizen-space.js';
+import { type CitizenSpace, type Share, shownStatusOf } from './citizen-space.js';
 
 export interface CitizenSpaceControllerDependencies {
   space: CitizenSpace;
@@ -23,7 +23,7 @@ const date = (epochMs: number | null | undefined) => (epochMs === null || epochM
 /** What the list and the detail pages show of a share. */
 const shareView = (share: Share) => ({
   ...share,
-  statusText: SHARE_STATUS_TEXTS[share.status],
+  statusText: SHARE_STATUS_TEXTS[shownStatusOf(share)],
   date: date(share.decidedAt),
   until: date(share.justificatif?.retentionUntil),
   items: share.scopes.length,
@@ -55,7 +55,7 @@ export function citizenSpaceController({ space, justificatifs }: CitizenSpaceCon
       res.render('mon-espace/transmission.njk', {
         share: shareView(share),
         status: share.status,
-        statusText: SHARE_STATUS_TEXTS[share.status],
+        statusText: SHARE_STATUS_TEXTS[shownStatusOf(share)],
         receipt: receipts?.transmission,
         date: date(share.decidedAt),
         until: date(share.justificatif.retentionUntil),

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DomainWorld, domainWorld, QF_FOUND } from '../../test/helpers/domain.js';
-import { type CitizenSpace, createCitizenSpace } from './citizen-space.js';
+import { type DomainWorld, domainWorld, QF_DOWN, QF_FOUND } from '../../test/helpers/domain.js';
+import { type CitizenSpace, createCitizenSpace, shownStatusOf } from './citizen-space.js';
 
 let world: DomainWorld;
 let space: CitizenSpace;
@@ -20,6 +20,25 @@ const decide = (sub: string, decision: 'transmitted' | 'refused') =>
   world.transmissions.decide({ request: world.request, citizen: { sub, name: 'Lucie FONTAINE' }, outcomes: [QF_FOUND], decision });
 
 describe('Mon espace', () => {
+  it('tells what a transmission obtained: never « Transmise » when nothing was', async () => {
+    const nothing = await world.transmissions.decide({
+      request: world.request,
+      citizen: { sub: 'sub-rien', name: 'Lucie FONTAINE' },
+      outcomes: [QF_DOWN],
+      decision: 'transmitted',
+    });
+    await decide('sub-rien', 'transmitted');
+    await decide('sub-rien', 'refused');
+    const shown = (await space.list('sub-rien')).map((share) => [share.reference === nothing.justificatif?.reference, shownStatusOf(share)]);
+    expect(shown).toEqual(
+      expect.arrayContaining([
+        [true, 'nothing'],
+        [false, 'active'],
+        [false, 'refused'],
+      ]),
+    );
+  });
+
   it('lists the citizen’s transmissions and refusals, newest first, with whom they concerned', async () => {
     const transmitted = await decide('sub-lucie', 'transmitted');
     await new Promise((resolve) => setTimeout(resolve, 5));

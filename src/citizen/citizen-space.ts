@@ -4,7 +4,7 @@ import { entriesAbout } from '../journal/journal-reader.js';
 import type { Justificatif, Justificatifs } from '../justificatif/justificatifs.js';
 import type { Registry } from '../registry/registry.service.js';
 import type { Consent, Transmissions } from '../transmission/transmission.js';
-import { ACCESS_ACTION_TEXTS } from '../wording/labels.fr.js';
+import { ACCESS_ACTION_TEXTS, type SHARE_STATUS_TEXTS } from '../wording/labels.fr.js';
 
 export type ShareStatus = 'active' | 'withdrawn' | 'expired' | 'refused';
 
@@ -40,6 +40,13 @@ export interface CitizenSpaceDependencies {
 
 export const statusOf = (decision: Consent['decision'], justificatif: Justificatif | undefined): ShareStatus =>
   decision === 'refused' || justificatif === undefined ? 'refused' : justificatif.state;
+
+/** How a share reads: a transmission in force says what it obtained, never "Transmise" for nothing. */
+export const shownStatusOf = (share: Pick<Share, 'status' | 'justificatif'>): keyof typeof SHARE_STATUS_TEXTS => {
+  if (share.status !== 'active') return share.status;
+  const outcome = share.justificatif?.outcome;
+  return outcome === 'none' ? 'nothing' : outcome === 'some' ? 'partial' : 'active';
+};
 
 /**
  * The citizen's space, read from the owners of each part: their decisions (transmission/), the justificatifs

@@ -90,8 +90,8 @@ export interface JustificatifTable {
   /** The citizen's name for the organisation's agents, encrypted; emptied with the data. */
   citizen_name_sealed: string | null;
   purged_at: number | null;
-  /** 1 when every item was obtained, 0 for a partial justificatif. */
-  complete: number | null;
+  /** What was obtained: every item, some, or none (justificatif/document.ts, Completeness); null before migration 007. */
+  outcome: 'all' | 'some' | 'none' | null;
   /** Set when the citizen withdrew it: data erased, tokens revoked. */
   withdrawn_at: number | null;
   /** The citizen's signed receipt (JWS), encrypted; kept after erasure. */

@@ -23,6 +23,7 @@ beforeAll(async () => {
     '004-journal-and-agents',
     '005-citizen-space',
     '006-journal-append-only',
+    '007-justificatif-outcome',
   ]);
   expect(await migrateToLatest(db)).toEqual([]);
   store = new DatabaseSessionStore(db, createDataCipher(randomBytes(32)));

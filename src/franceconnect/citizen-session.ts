@@ -5,6 +5,9 @@ import type { CitizenIdentity } from './citizen-identity.js';
 /** A citizen signed in with FranceConnect, as the session keeps them. */
 export type CitizenSession = CitizenIdentity & { idToken: string; signedInAt: number };
 
+/** The query value (connexion=annulee) by which a page learns the person cancelled at FranceConnect. */
+export const CANCELLED = 'annulee';
+
 /** How recent a FranceConnect sign-in must be to consent to a transmission, or to see and withdraw shares. */
 export const FRESH_SIGN_IN_MS = 30 * 60 * 1000;
 

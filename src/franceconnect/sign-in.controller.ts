@@ -1,5 +1,7 @@
 import type { RequestHandler } from 'express';
+import { AppError } from '../http/errors.js';
 import { startSignedInSession } from '../http/session.js';
+import { CANCELLED } from './citizen-session.js';
 import type { FranceConnectService } from './franceconnect.service.js';
 
 /** POST: a fresh state and nonce per attempt, kept in the session, then off to FranceConnect. */
@@ -12,6 +14,12 @@ export const startSignIn =
     res.redirect(303, url.href);
   };
 
+/** A service provider's request goes back to its page, which offers to return to the service; anything else home. */
+const whereCancelledLeadsTo = (returnTo: string) => {
+  const request = /^\/demande\/([^/]+)\/connexion$/.exec(returnTo);
+  return request === null ? `/?connexion=${CANCELLED}` : `/demande/${request[1]}?connexion=${CANCELLED}`;
+};
+
 /** GET from FranceConnect: the pending attempt is used once, whatever the outcome. */
 export const completeSignIn =
   (service: FranceConnectService): RequestHandler =>
@@ -20,7 +28,16 @@ export const completeSignIn =
     delete req.session.franceconnect;
     // A failed sign-in inside a service provider's request retries from that request, not from home.
     if (pending !== undefined && pending.returnTo !== '/') res.locals.retryHref = pending.returnTo.replace(/\/connexion$/, '');
-    const { identity, idToken } = await service.complete(req.originalUrl.split('?')[1] ?? '', pending);
+    let signedIn: Awaited<ReturnType<FranceConnectService['complete']>>;
+    try {
+      signedIn = await service.complete(req.originalUrl.split('?')[1] ?? '', pending);
+    } catch (error) {
+      // Cancelling at FranceConnect is a choice, not an error: back where the person came from, told so.
+      if (!(error instanceof AppError && error.code === 'FC-001') || pending === undefined) throw error;
+      req.log.info({ event: 'citizen.sign_in_cancelled' }, 'connexion annulée sur FranceConnect');
+      return res.redirect(303, whereCancelledLeadsTo(pending.returnTo));
+    }
+    const { identity, idToken } = signedIn;
     await startSignedInSession(req);
     req.session.citizen = { ...identity, idToken, signedInAt: Date.now() };
     req.log.info({ event: 'citizen.signed_in' }, 'usager connecté avec FranceConnect');

@@ -1,6 +1,7 @@
 import { APIS } from '../catalogue/apis.js';
 import { SCOPES } from '../catalogue/scopes.js';
-import { ELEMENT_STATUSES } from '../justificatif/document.js';
+import { ELEMENT_STATUSES, RESULTATS } from '../justificatif/document.js';
+import { REFERENCE_PATTERN } from '../justificatif/reference.js';
 
 const errorResponse = (description: string) => ({
   description,
@@ -87,9 +88,20 @@ export function openApiDocument(publicUrl: string) {
         },
         Justificatif: {
           type: 'object',
-          required: ['id', 'emis_le', 'destinataire', 'finalite', 'cadre_legal', 'conservation_jusqu_au', 'sujet', 'elements'],
+          required: ['id', 'numero', 'resultat', 'emis_le', 'destinataire', 'finalite', 'cadre_legal', 'conservation_jusqu_au', 'sujet', 'elements'],
           properties: {
             id: { type: 'string' },
+            numero: {
+              type: 'string',
+              pattern: REFERENCE_PATTERN.source,
+              description:
+                'Numéro de la transmission, celui que voient la personne (page de confirmation, Mon espace, reçu) et les agents, et que /verifier accepte. À afficher à la personne.',
+            },
+            resultat: {
+              enum: Object.values(RESULTATS),
+              description:
+                'complet : toutes les informations ont été obtenues ; partiel : certaines seulement (voir le statut de chaque élément) ; aucune_information : aucune n’a pu être obtenue, la personne a choisi de vous le faire savoir. Absent des justificatifs émis avant le 4 décembre 2026 : le déduire des statuts.',
+            },
             emis_le: { type: 'string', format: 'date-time' },
             destinataire: {
               type: 'object',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { APIS, type CatalogueApi } from '../catalogue/apis.js';
-import type { JustificatifDocument, JustificatifElement } from '../justificatif/document.js';
+import { completenessOf, type JustificatifDocument, type JustificatifElement, RESULTATS } from '../justificatif/document.js';
 import { v3Answer } from './v3-answer.js';
 
 const api = (id: string): CatalogueApi => {
@@ -21,6 +21,8 @@ const element = (scope: string, statut: JustificatifElement['statut'], donnees: 
 
 const documentWith = (...elements: JustificatifElement[]): JustificatifDocument => ({
   id: 'justificatif-1',
+  numero: 'PP-2026-BLLR-0001',
+  resultat: RESULTATS[completenessOf(elements)],
   emis_le: '2026-11-20T09:31:00.000Z',
   destinataire: { organisation: 'Mairie de Bellerive', siret: '21999999900010', client_id: 'cantine-bellerive', demarche: 'Tarif de la cantine' },
   finalite: 'Calculer le tarif de la cantine scolaire.',

@@ -27,9 +27,17 @@ export interface JustificatifElement {
   obtenu_le: string;
 }
 
+/** What the transmission obtained, as service providers read it: every item, some, or none. */
+export const RESULTATS = { all: 'complet', some: 'partiel', none: 'aucune_information' } as const;
+export type Resultat = (typeof RESULTATS)[Completeness];
+
 /** The justificatif as service providers receive it; keys in French, as API Particulier's own answers. */
 export interface JustificatifDocument {
   id: string;
+  /** The transmission's number, the one the citizen, the agents and /verifier know it by: PP-AAAA-XXXX-XXXX. */
+  numero: string;
+  /** Absent from justificatifs issued before 2026-12-04: read it from the elements' statuses then (completenessOf). */
+  resultat: Resultat;
   emis_le: string;
   destinataire: { organisation: string; siret: string; client_id: string; demarche: string };
   finalite: string;
@@ -43,14 +51,28 @@ export const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function buildJustificatif(input: {
   id: string;
+  reference: string;
   issuedAt: number;
   request: DataRequest;
   subject: string;
   items: RequestedItem[];
 }): JustificatifDocument {
   const { request } = input;
+  const elements = input.items.map(
+    (item): JustificatifElement => ({
+      scope: item.scope,
+      libelle: item.title,
+      producteur: item.producer,
+      statut: ELEMENT_STATUSES[item.status],
+      explication: item.status === 'ok' ? null : statusText(item.status).why(item.producerShort),
+      donnees: item.data ?? null,
+      obtenu_le: new Date(item.fetchedAt).toISOString(),
+    }),
+  );
   return {
     id: input.id,
+    numero: input.reference,
+    resultat: RESULTATS[completenessOf(elements)],
     emis_le: new Date(input.issuedAt).toISOString(),
     destinataire: {
       organisation: request.organisation.name,
@@ -63,24 +85,18 @@ export function buildJustificatif(input: {
     // The day the service must have erased the data by, as the citizen's pages say it: a Paris day.
     conservation_jusqu_au: parisDay(input.issuedAt + request.retentionDays * DAY_MS),
     sujet: input.subject,
-    elements: input.items.map((item) => ({
-      scope: item.scope,
-      libelle: item.title,
-      producteur: item.producer,
-      statut: ELEMENT_STATUSES[item.status],
-      explication: item.status === 'ok' ? null : statusText(item.status).why(item.producerShort),
-      donnees: item.data ?? null,
-      obtenu_le: new Date(item.fetchedAt).toISOString(),
-    })),
+    elements,
   };
 }
 
 /** Every item obtained, some, or none: the justificatif's outcome. */
 export type Completeness = 'all' | 'some' | 'none';
 
+/** The outcome of `obtained` items out of `total`: the one rule, for the preview as for the justificatif. */
+export const completenessOfCount = (obtained: number, total: number): Completeness => (obtained === total ? 'all' : obtained === 0 ? 'none' : 'some');
+
 export function completenessOf(elements: Array<Pick<JustificatifElement, 'statut'>>): Completeness {
-  const obtained = elements.filter((element) => element.statut === 'disponible').length;
-  return obtained === elements.length ? 'all' : obtained === 0 ? 'none' : 'some';
+  return completenessOfCount(elements.filter((element) => element.statut === 'disponible').length, elements.length);
 }
 
 /** The document a stored justificatif JWS carries (ours, read back from encrypted storage). */

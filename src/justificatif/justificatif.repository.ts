@@ -16,7 +16,9 @@ export const findByReference = (db: Kysely<Database>, reference: string) =>
 export const listByConsents = (db: Kysely<Database>, consentIds: string[]) =>
   consentIds.length === 0 ? Promise.resolve([]) : db.selectFrom('justificatif').selectAll().where('consent_id', 'in', consentIds).execute();
 
-export type AgentListState = 'complet' | 'partiel' | 'expire' | 'retire';
+export type AgentListState = 'complet' | 'partiel' | 'aucune' | 'expire' | 'retire';
+
+const OUTCOME_OF_STATE = { complet: 'all', partiel: 'some', aucune: 'none' } as const;
 
 export interface ListFilters {
   /** The service providers whose justificatifs are listed: an organisation's, narrowed to a procedure. */
@@ -32,11 +34,12 @@ const filtered = (db: Kysely<Database>, filters: ListFilters) => {
   if (filters.to !== undefined) query = query.where('issued_at', '<', filters.to);
   if (filters.state === 'expire') query = query.where('purged_at', 'is not', null);
   if (filters.state === 'retire') query = query.where('withdrawn_at', 'is not', null);
-  if (filters.state === 'complet' || filters.state === 'partiel') {
-    query = query
-      .where('purged_at', 'is', null)
-      .where('withdrawn_at', 'is', null)
-      .where('complete', '=', filters.state === 'complet' ? 1 : 0);
+  if (filters.state === 'complet' || filters.state === 'partiel' || filters.state === 'aucune') {
+    const outcome = OUTCOME_OF_STATE[filters.state];
+    query = query.where('purged_at', 'is', null).where('withdrawn_at', 'is', null);
+    // An outcome that was not recorded is never claimed complete: such rows are listed as partial.
+    query =
+      outcome === 'some' ? query.where((eb) => eb.or([eb('outcome', '=', 'some'), eb('outcome', 'is', null)])) : query.where('outcome', '=', outcome);
   }
   return query;
 };
@@ -44,7 +47,7 @@ const filtered = (db: Kysely<Database>, filters: ListFilters) => {
 /** One page of justificatifs, newest first. */
 export const listPage = (db: Kysely<Database>, filters: ListFilters, page: number, pageSize: number) =>
   filtered(db, filters)
-    .select(['id', 'consent_id', 'client_id', 'citizen_sub', 'reference', 'issued_at', 'retention_until', 'complete', 'purged_at', 'withdrawn_at'])
+    .select(['id', 'consent_id', 'client_id', 'citizen_sub', 'reference', 'issued_at', 'retention_until', 'outcome', 'purged_at', 'withdrawn_at'])
     .orderBy('issued_at', 'desc')
     .limit(pageSize)
     .offset((page - 1) * pageSize)

@@ -67,7 +67,8 @@ describe('issuing a justificatif', () => {
     const { document, reference } = await issue([QF_DOWN]);
     expect(document.elements.every((e) => e.statut === 'indisponible' && e.donnees === null && e.explication !== null)).toBe(true);
     expect(completenessOf(document.elements)).toBe('none');
-    expect((await world.justificatifs.find(reference))?.complete).toBe(false);
+    expect((await world.justificatifs.find(reference))?.outcome).toBe('none');
+    expect(document).toMatchObject({ numero: reference, resultat: 'aucune_information' });
   });
 });
 
@@ -120,13 +121,19 @@ describe('opening a justificatif for agents and /verifier', () => {
   });
 
   it('lists only the service providers asked for, newest first, filtered by state', async () => {
-    const partial = await issue([QF_DOWN]);
+    const nothing = await issue([QF_DOWN]);
     const all = await world.justificatifs.list({ clientIds: [world.request.clientId] }, 1);
     expect(all.total).toBeGreaterThan(1);
     expect(all.rows.map((row) => row.issuedAt)).toEqual([...all.rows.map((row) => row.issuedAt)].sort((a, b) => b - a));
+    // Nothing obtained is its own state, not "partial".
+    const empty = await world.justificatifs.list({ clientIds: [world.request.clientId], state: 'aucune' }, 1);
+    expect(empty.rows.map((row) => row.reference)).toContain(nothing.reference);
+    expect(empty.rows.every((row) => row.outcome === 'none')).toBe(true);
     const partials = await world.justificatifs.list({ clientIds: [world.request.clientId], state: 'partiel' }, 1);
-    expect(partials.rows.map((row) => row.reference)).toContain(partial.reference);
-    expect(partials.rows.every((row) => row.complete === false)).toBe(true);
+    expect(partials.rows.map((row) => row.reference)).not.toContain(nothing.reference);
+    const complete = await world.justificatifs.list({ clientIds: [world.request.clientId], state: 'complet' }, 1);
+    expect(complete.total).toBeGreaterThan(0);
+    expect(complete.rows.every((row) => row.outcome === 'all')).toBe(true);
     expect((await world.justificatifs.list({ clientIds: ['autre-service'] }, 1)).total).toBe(0);
     expect((await world.justificatifs.list({ clientIds: [] }, 1)).total).toBe(0);
   });

@@ -7,7 +7,7 @@ import type { Journal } from '../journal/journal.js';
 import type { DataRequest } from '../registry/data-request.js';
 import type { Signer, Verifier } from '../signing/jws.js';
 import type { RequestedItem } from '../sources/items.js';
-import { buildJustificatif, completenessOf, DAY_MS, documentOf, type JustificatifDocument } from './document.js';
+import { buildJustificatif, type Completeness, completenessOf, DAY_MS, documentOf, type JustificatifDocument } from './document.js';
 import type { AgentListState, ListFilters } from './justificatif.repository.js';
 import * as repository from './justificatif.repository.js';
 import {
@@ -53,8 +53,8 @@ export interface Justificatif {
   reference: string;
   issuedAt: number;
   retentionUntil: number;
-  /** Every item obtained (true) or not (false); unknown for justificatifs of before the column. */
-  complete: boolean | undefined;
+  /** Every item obtained, some, or none; unknown for justificatifs issued before it was recorded. */
+  outcome: Completeness | undefined;
   state: 'active' | 'withdrawn' | 'expired';
   withdrawnAt: number | null;
   purgedAt: number | null;
@@ -96,7 +96,7 @@ const toJustificatif = (
   reference: row.reference ?? '',
   issuedAt: row.issued_at,
   retentionUntil: row.retention_until,
-  complete: row.complete === null ? undefined : row.complete === 1,
+  outcome: row.outcome ?? undefined,
   state: row.withdrawn_at !== null ? 'withdrawn' : row.purged_at !== null ? 'expired' : 'active',
   withdrawnAt: row.withdrawn_at,
   purgedAt: row.purged_at,
@@ -124,6 +124,7 @@ export function createJustificatifs({ db, cipher, sign, verify, journal, pairwis
       const reference = newReference(new Date(issuedAt));
       const document = buildJustificatif({
         id: randomUUID(),
+        reference,
         issuedAt,
         request,
         subject: pairwiseSubject(request.clientId, input.citizenSub),
@@ -148,7 +149,7 @@ export function createJustificatifs({ db, cipher, sign, verify, journal, pairwis
         content_hash: sha256(jws),
         citizen_name_sealed: cipher.encrypt(input.citizenName, placeOf('citizen_name_sealed', document.id)),
         purged_at: null,
-        complete: completenessOf(document.elements) === 'all' ? 1 : 0,
+        outcome: completenessOf(document.elements),
         withdrawn_at: null,
         receipt_sealed: cipher.encrypt(JSON.stringify({ transmission: receiptJws } satisfies SignedReceipts), placeOf('receipt_sealed', document.id)),
       });

@@ -30,7 +30,7 @@ describe('the citizen’s decision', () => {
       habilitation_id: world.request.habilitationId,
     });
     const justificatif = await world.justificatifs.find(decided.justificatif?.reference ?? '');
-    expect(justificatif).toMatchObject({ consentId: decided.consentId, citizenSub: 'sub-lucie', state: 'active', complete: true });
+    expect(justificatif).toMatchObject({ consentId: decided.consentId, citizenSub: 'sub-lucie', state: 'active', outcome: 'all' });
     const [entry] = await journalOf(decided.consentId);
     expect(entry).toMatchObject({ type: 'consent.transmitted', actor: 'citizen:sub-lucie', organisation_id: world.request.organisation.id });
     expect(JSON.parse(entry?.data ?? '{}')).toMatchObject({
@@ -50,7 +50,7 @@ describe('the citizen’s decision', () => {
       ['cnaf_quotient_familial', 'indisponible'],
       ['cnaf_enfants', 'indisponible'],
     ]);
-    expect((await world.justificatifs.find(decided.justificatif?.reference ?? ''))?.complete).toBe(false);
+    expect((await world.justificatifs.find(decided.justificatif?.reference ?? ''))?.outcome).toBe('none');
   });
 
   it('refuses: no grant, no justificatif, the refusal recorded', async () => {

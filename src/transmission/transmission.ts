@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { ConsentTable, Database } from '../db/schema.js';
 import type { Journal } from '../journal/journal.js';
+import { type Completeness, completenessOf } from '../justificatif/document.js';
 import type { Justificatifs } from '../justificatif/justificatifs.js';
 import type { DataRequest } from '../registry/data-request.js';
 import { requestedItems } from '../sources/items.js';
@@ -20,7 +21,8 @@ export interface Decided {
   consentId: string;
   /** The grant the service provider's code will carry; none after a refusal. */
   grantId: string | undefined;
-  justificatif: { id: string; reference: string } | undefined;
+  /** What the justificatif says: its number, what it obtained (how many items), and the items it could not obtain. */
+  justificatif: { id: string; reference: string; outcome: Completeness; obtained: number; missing: string[] } | undefined;
 }
 
 export interface TransmissionDependencies {
@@ -95,7 +97,15 @@ export function createTransmissions({ db, grants, justificatifs, journal, now = 
           },
           trx,
         );
-        return issued === undefined ? undefined : { id: issued.document.id, reference: issued.reference };
+        if (issued === undefined) return undefined;
+        const { document } = issued;
+        return {
+          id: document.id,
+          reference: issued.reference,
+          outcome: completenessOf(document.elements),
+          obtained: document.elements.filter((element) => element.statut === 'disponible').length,
+          missing: document.elements.filter((element) => element.statut !== 'disponible').map((element) => element.libelle),
+        };
       });
       return { decision, consentId, grantId, justificatif };
     },

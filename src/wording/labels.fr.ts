@@ -55,12 +55,73 @@ export const ITEM_STATUS_TEXTS = {
   },
 } satisfies Record<string, ItemStatusText>;
 
+const plural = (count: number, one: string, many: string) => (count > 1 ? many : one);
+const informations = (count: number) => `${count} ${plural(count, 'information', 'informations')}`;
+
+/** The recap of what a transmission carries and how long it is kept: said only when something is sent. */
+const recap = (sp: string, found: number, total: number, retention: string) =>
+  `Vous allez transmettre à ${sp} : ${found} ${plural(found, 'information', 'informations')} sur ${total}. ${sp} ${plural(found, 'la', 'les')} gardera ${retention} au maximum.`;
+
+/**
+ * What a transmission obtained (every item, some, none), as the preview and the confirmation tell it. Each outcome
+ * has its own words: nothing obtained is never told as data sent, nor as success.
+ */
+export const OUTCOME_TEXTS = {
+  all: {
+    alert: undefined,
+    recap,
+    button: () => 'Transmettre mes données',
+    refuse: 'Ne pas transmettre',
+    end: {
+      type: 'success',
+      title: 'C’est fait',
+      text: (sp: string, found: number) => `${sp} peut maintenant recevoir les ${informations(found)} que vous avez transmises.`,
+      next: undefined,
+    },
+  },
+  some: {
+    alert: {
+      title: 'Certaines informations manquent',
+      text: (sp: string, found: number, total: number) =>
+        `Vous pouvez transmettre celles que nous avons obtenues (${found} sur ${total}). ${sp} ne peut pas refuser votre demande pour cette seule raison.`,
+    },
+    recap,
+    button: () => 'Transmettre mes données',
+    refuse: 'Ne pas transmettre',
+    end: {
+      type: 'success',
+      title: 'C’est fait',
+      text: (sp: string, found: number) =>
+        `${sp} peut maintenant recevoir ${plural(found, 'l’information', `les ${found} informations`)} que vous avez ${plural(found, 'transmise', 'transmises')}.`,
+      next: (sp: string) => `Pour les autres, envoyez vos justificatifs à ${sp} vous-même :`,
+    },
+  },
+  none: {
+    alert: {
+      title: 'Nous n’avons obtenu aucune information',
+      text: (sp: string) =>
+        `Aucune administration n’a pu nous répondre ou trouver votre dossier. Vous pouvez le dire à ${sp} (aucune donnée n’est envoyée, seulement ce résultat), ou ne rien transmettre et envoyer vos justificatifs vous-même.`,
+    },
+    recap: undefined,
+    button: (sp: string) => `Dire à ${sp} qu’aucune information n’a été obtenue`,
+    refuse: 'Ne rien transmettre',
+    end: {
+      type: 'info',
+      title: 'Aucune donnée n’a été envoyée',
+      text: (sp: string) => `${sp} sait que nous n’avons obtenu aucune information. Aucune donnée n’a été envoyée.`,
+      next: (sp: string) => `Pour continuer, envoyez vos justificatifs à ${sp} :`,
+    },
+  },
+} as const;
+
 /** The steps of a request after sign-in, as the stepper names them. */
 export const JOURNEY_STEPS = [{ title: 'Lire la demande' }, { title: 'Vérifier vos données' }, { title: 'Confirmation' }];
 
 /** A transmission as its citizen reads it in Mon espace. */
 export const SHARE_STATUS_TEXTS = {
   active: { label: 'Transmise', badge: 'success' },
+  partial: { label: 'Transmise en partie', badge: 'warning' },
+  nothing: { label: 'Aucune information obtenue', badge: 'info' },
   withdrawn: { label: 'Retirée', badge: 'warning' },
   expired: { label: 'Expirée', badge: 'info' },
   refused: { label: 'Refusée', badge: 'info' },
@@ -70,6 +131,7 @@ export const SHARE_STATUS_TEXTS = {
 export const JUSTIFICATIF_STATE_TEXTS = {
   complet: { label: 'Complet', badge: 'success' },
   partiel: { label: 'Partiel', badge: 'warning' },
+  aucune: { label: 'Aucune information', badge: 'info' },
   expire: { label: 'Expiré', badge: 'info' },
   retire: { label: 'Retiré par l’usager', badge: 'error' },
 } as const satisfies Record<string, { label: string; badge: BadgeType }>;
@@ -87,6 +149,13 @@ export const HABILITATION_STATUS_TEXTS = {
   pending: 'à venir',
   expired: 'expirée',
   revoked: 'révoquée',
+} as const;
+
+/** What a page says when the person cancelled at FranceConnect: their choice, not an error. */
+export const SIGN_IN_CANCELLED_NOTICE = {
+  type: 'info',
+  title: 'Vous avez annulé la connexion',
+  text: 'Vous pouvez recommencer quand vous voulez.',
 } as const;
 
 /** The home page's notice after a sign-out. */

@@ -261,9 +261,14 @@ describeInChromium('citizen and agent journeys in Chromium, axe-clean at 1280 an
             await journey.page.getByRole('button', { name: 'Voir les données qui seront transmises' }).click();
             await journey.check('apercu');
             expect(await journey.page.locator('main').textContent()).toMatch(/pas pu être obtenu|indisponible|ne répond pas/i);
-            await journey.page.getByRole('button', { name: /^Informer .* du résultat$/ }).click();
+            const main = journey.page.locator('main');
+            expect(await main.textContent()).toContain('Nous n’avons obtenu aucune information');
+            expect(await main.textContent()).not.toMatch(/gardera|Vous allez transmettre/);
+            await journey.page.getByRole('button', { name: /^Dire à .* qu’aucune information n’a été obtenue$/ }).click();
             await journey.page.waitForURL(/\/fin$/);
             await journey.check('fin');
+            expect(await main.textContent()).toContain('Aucune donnée n’a été envoyée');
+            expect(await main.textContent()).not.toMatch(/C’est fait|peut maintenant recevoir/);
             await journey.page.getByRole('link', { name: /Continuer sur le site/ }).click();
             await journey.page.waitForURL(`${stack.demoSpUrl}/**`);
             await journey.check('fs-resultat');
