@@ -29,6 +29,7 @@ export const FLOORS: Record<string, number> = {
   citizen: 10,
   agent: 10,
   statistics: 10,
+  information: 10,
   cli: 11,
   dev: 11,
   '.': 12,

@@ -36,6 +36,7 @@ import { noStore, securityHeaders } from './http/security.js';
 import { sessionMiddleware } from './http/session.js';
 import { requireValidHost } from './http/valid-host.js';
 import { useViews } from './http/views.js';
+import { informationRoutes } from './information/information.routes.js';
 import type { Journal } from './journal/journal.js';
 import { createJustificatifs } from './justificatif/justificatifs.js';
 import type { Registry } from './registry/registry.service.js';
@@ -138,6 +139,7 @@ export function createPortal(deps: PortalDependencies): Express {
   app.use(['/api', '/v3'], (_req, res) => sendApiError(res, 404, API_ERRORS.notFound));
   app.use(verificationRoutes(justificatifs, registry));
   app.use(statisticsRoutes(db));
+  app.use(informationRoutes(config));
 
   // People: a session, CSRF tokens, the signed-in citizen or agent shown in the header.
   app.use(sessions);
