@@ -11,8 +11,7 @@ beforeAll(async () => {
 afterAll(() => stack.stop());
 
 /** Demo SP home → "Calculer mon tarif…" → request page → FranceConnect → consent → decision → back at the demo SP. */
-async function journey(decision: 'transmettre' | 'refuser') {
-  const browser = new TestBrowser();
+async function journey(decision: 'transmettre' | 'refuser', browser = new TestBrowser()) {
   const home = await browser.visit(stack.demoSpUrl);
   expect(textOf(home.body)).toContain('Tarif de la cantine scolaire');
   const consent = await reachConsentPage(browser, new URL('/connexion', stack.demoSpUrl), stack.demoSpUrl);
@@ -21,34 +20,95 @@ async function journey(decision: 'transmettre' | 'refuser') {
   return browser.visit(callback);
 }
 
+/** The « Panneau développeur » (closed by default), and the page without it: what the family reads. */
+function panelOf(html: string): { panel: string; open: boolean; outside: string } {
+  const match = /<details\b([^>]*)data-testid="panneau-developpeur"([^>]*)>[\s\S]*?<\/details>/.exec(html);
+  if (match === null) return { panel: '', open: false, outside: html };
+  return { panel: match[0], open: /\bopen\b/.test(`${match[1]} ${match[2]}`), outside: html.replace(match[0], '') };
+}
+
+/** Intl's no-break spaces (before « € », between thousands) read as plain spaces. */
+const plain = (text: string) => text.replace(/\s/g, ' ');
+
+/** Withdraws, from Mon espace, the citizen's only transmission; its number. */
+async function withdrawFromCitizenSpace(browser: TestBrowser): Promise<string> {
+  const space = await browser.visit(`${stack.portalUrl}/mon-espace`);
+  const reference = /data-reference="(PP-[^"]+)"/.exec(space.body)?.[1] ?? '';
+  const confirm = await browser.visit(`${stack.portalUrl}/mon-espace/transmissions/${reference}/retrait`);
+  const form = formWithAction(confirm.body, /\/retrait$/);
+  await browser.visit(new URL(form.action, stack.portalUrl), { form: form.fields });
+  return reference;
+}
+
 describe('demo service provider (Mairie d’Exempleville, seeded from seed/development.json)', () => {
-  it('receives a verified justificatif with the family quotient after a transmission', async () => {
-    const page = await journey('transmettre');
+  it('shows the meal price from the family quotient, what justifies it, and the transmission’s number', async () => {
+    const browser = new TestBrowser();
+    const page = await journey('transmettre', browser);
     expect(page.status).toBe(200);
-    expect(textOf(page.body)).toContain('signature de Passerelle Particulier vérifiée');
-    expect(textOf(page.body)).toContain('Votre quotient familial : 620');
-    expect(page.body).toContain('<code>cnaf_quotient_familial</code>');
-    expect(page.body).toContain('<tr data-scope="cnaf_enfants"><th scope="row">Enfants du foyer</th><td><code>disponible</code>');
+    const { outside } = panelOf(page.body);
+    const text = plain(textOf(outside));
+    // Persona « test » (Angela DUBOIS): quotient familial 620 € for October 2026, two children.
+    expect(text).toContain('Votre tarif : 2,40 € par repas');
+    expect(text).toContain('Votre quotient familial : 620 € pour octobre 2026, selon la CAF.');
+    expect(text).toContain('Il se situe dans la tranche « plus de 600 € et jusqu’à 850 € »');
+    expect(text).toContain('chacun de vos enfants : Lucie et Hugo.');
+    expect(outside).toContain('fr-alert--success');
+    expect(text).toContain('Informations reçues Nous avons bien reçu votre quotient familial et la liste des enfants de votre foyer.');
+    const numero = /Numéro de votre transmission : (PP-\d{4}-[A-Z0-9]{4}-[A-Z0-9]{4}) ?\./.exec(text)?.[1];
+    const space = await browser.visit(`${stack.portalUrl}/mon-espace`);
+    expect(numero).toBeDefined();
+    expect(space.body).toContain(`data-reference="${numero}"`);
   });
 
-  it('reads the justificatif again, and after the citizen withdraws it, says so clearly', async () => {
+  it('keeps sub, scopes, token and document in the developer panel, closed, and out of the family’s page', async () => {
+    const page = await journey('transmettre');
+    const { panel, open, outside } = panelOf(page.body);
+    expect(panel).not.toBe('');
+    expect(open).toBe(false);
+    expect(textOf(panel)).toContain('Panneau développeur');
+    // The sentence test/several-nodes.test.ts reads the justificatif's id from.
+    expect(textOf(panel)).toMatch(/Justificatif n° \S+ reçu, signature de Passerelle Particulier vérifiée/);
+    const sub = /<code data-testid="sub">([^<]+)<\/code>/.exec(panel)?.[1] ?? '';
+    expect(sub).not.toBe('');
+    expect(panel).toContain('<code>cnaf_quotient_familial</code>');
+    expect(panel).toContain(
+      '<tr data-scope="cnaf_enfants"><th scope="row">Enfants du foyer</th><td><code>cnaf_enfants</code></td><td><code>disponible</code>',
+    );
+    expect(textOf(panel)).toMatch(/curl -H "Authorization: Bearer [^"]+" http:\/\/[^ ]+\/api\/v1\/justificatif/);
+    expect(textOf(panel)).toContain('"resultat": "complet"');
+    for (const technical of [sub, 'cnaf_quotient_familial', 'cnaf_enfants', 'Bearer', 'disponible', 'sub']) {
+      expect(textOf(outside), technical).not.toContain(technical);
+    }
+    expect(outside).not.toContain('data-scope=');
+  });
+
+  it('reads the justificatif again, and after the citizen withdraws it, says so in French, never with the API’s message', async () => {
     const browser = new TestBrowser();
     const consent = await reachConsentPage(browser, new URL('/connexion', stack.demoSpUrl), stack.demoSpUrl);
     const { callback } = await decide(browser, consent, 'transmettre', stack.demoSpUrl);
     await browser.visit(callback);
-    expect(textOf((await browser.visit(`${stack.demoSpUrl}/relire`)).body)).toContain('Votre quotient familial : 620');
-    const space = await browser.visit(`${stack.portalUrl}/mon-espace`);
-    const reference = /data-reference="(PP-[^"]+)"/.exec(space.body)?.[1] ?? '';
-    const confirm = await browser.visit(`${stack.portalUrl}/mon-espace/transmissions/${reference}/retrait`);
-    const form = formWithAction(confirm.body, /\/retrait$/);
-    await browser.visit(new URL(form.action, stack.portalUrl), { form: form.fields });
+    expect(plain(textOf((await browser.visit(`${stack.demoSpUrl}/relire`)).body))).toContain('Votre tarif : 2,40 € par repas');
+    await withdrawFromCitizenSpace(browser);
+    const today = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Paris' })
+      .format(new Date())
+      .replace(/^1 /, '1er ');
     const after = await browser.visit(`${stack.demoSpUrl}/relire`);
-    expect(after.status).toBe(502);
-    expect(textOf(after.body)).toContain('La personne a retiré ces informations');
-    expect(textOf(after.body)).toContain('code 00410');
+    expect(after.status).toBe(200);
+    const { outside, panel } = panelOf(after.body);
+    expect(plain(textOf(outside))).toContain(`Vous avez retiré ces informations le ${today} ; nous ne les avons plus.`);
+    expect(outside).toContain('fr-alert--info');
+    expect(outside).not.toContain('fr-alert--success');
+    expect(textOf(outside)).not.toContain('La personne a retiré');
+    expect(textOf(outside)).not.toContain('00410');
+    expect(textOf(outside)).not.toContain('Votre tarif');
+    // The raw answer is there for integrators only, inside the closed panel.
+    expect(textOf(panel)).toContain('00410');
+    // The service forgot the token: nothing left to read.
+    const again = await browser.visit(`${stack.demoSpUrl}/relire`);
+    expect(again.url.href).toBe(`${stack.demoSpUrl}/`);
   });
 
-  it('shows per-item statuses when the sandbox has the source down', async () => {
+  it('says that nothing could be obtained when the sandbox has the source down: no success, no price', async () => {
     await fetch(`${stack.sandboxUrl}/_sandbox/pannes/quotient_familial`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
@@ -56,16 +116,45 @@ describe('demo service provider (Mairie d’Exempleville, seeded from seed/devel
     });
     try {
       const page = await journey('transmettre');
-      expect(textOf(page.body)).toContain('Votre quotient familial n’a pas pu être obtenu');
-      expect(page.body).toContain('<tr data-scope="cnaf_quotient_familial"><th scope="row">Quotient familial</th><td><code>indisponible</code>');
+      expect(page.status).toBe(200);
+      const { outside, panel } = panelOf(page.body);
+      const text = plain(textOf(outside));
+      expect(text).toContain('Aucune information n’a pu être obtenue : la CAF ou la MSA ne répond pas en ce moment.');
+      expect(text).toContain(
+        'Pour calculer votre tarif, apportez votre attestation de quotient familial (CAF ou MSA) et votre livret de famille à l’accueil de la mairie, ou recommencez plus tard.',
+      );
+      expect(outside).toContain('fr-alert--warning');
+      expect(outside).not.toContain('fr-alert--success');
+      expect(text).not.toContain('Informations reçues');
+      expect(text).not.toContain('Votre tarif');
+      expect(text).not.toContain('€ par repas');
+      expect(panel).toContain(
+        '<tr data-scope="cnaf_quotient_familial"><th scope="row">Quotient familial</th><td><code>cnaf_quotient_familial</code></td><td><code>indisponible</code>',
+      );
+      expect(textOf(panel)).toMatch(/Résultat \( resultat \) : aucune_information/);
     } finally {
       await fetch(`${stack.sandboxUrl}/_sandbox/pannes/quotient_familial`, { method: 'DELETE' });
     }
   });
 
-  it('shows the refusal clearly', async () => {
+  it('shows the refusal clearly, with the way to apply with documents', async () => {
     const page = await journey('refuser');
     expect(page.status).toBe(200);
-    expect(textOf(page.body)).toContain('Vous avez choisi de ne pas transmettre vos informations.');
+    const text = textOf(page.body);
+    expect(text).toContain('Vous n’avez rien transmis');
+    expect(text).toContain('Apportez votre attestation de quotient familial (CAF ou MSA) et votre livret de famille à l’accueil de la mairie');
+    expect(page.body).toContain('fr-alert--info');
+    expect(page.body).not.toContain('fr-alert--success');
+  });
+
+  it('turns a failure into friendly words, the technical detail in the developer panel', async () => {
+    const browser = new TestBrowser();
+    const page = await browser.visit(`${stack.demoSpUrl}/callback?code=inconnu&state=inconnu`);
+    expect(page.status).toBe(400);
+    const { outside, panel } = panelOf(page.body);
+    expect(textOf(outside)).toContain('Le calcul de votre tarif n’a pas pu aboutir');
+    expect(textOf(outside)).toContain('Réessayez dans quelques minutes');
+    expect(textOf(outside)).not.toContain('aucune demande en cours');
+    expect(panel).toContain('data-testid="error-detail"');
   });
 });

@@ -6,6 +6,8 @@ import * as oidc from 'openid-client';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { useViews } from '../../http/views.js';
+import { type JustificatifRecu, jetonAbrege, jourEnFrancais, justificatifSchema, pageResultat, resultatDe } from './recu.js';
+import { GRILLE_CANTINE, libelleTranche, prixEnEuros } from './tarif.js';
 
 export interface DemoServiceProviderOptions {
   url: string;
@@ -20,11 +22,55 @@ export const DEMO_SCOPES = 'openid cnaf_quotient_familial cnaf_enfants';
 declare module 'express-session' {
   interface SessionData {
     demo: { state: string; nonce: string; codeVerifier: string };
-    demoAccessToken: string;
+    /** What the service keeps to read the justificatif again: the access token, and who it is about. */
+    demoReceived: { accessToken: string; sub: string | undefined; scopes: string[] };
   }
 }
 
 const callbackQuery = z.object({ error: z.string().optional(), error_description: z.string().optional() });
+
+/** The data API's answer after the citizen withdrew the data: 410, code 00410, the moment in `meta.retire_le`. */
+const withdrawnAnswer = z.object({
+  errors: z.array(z.object({ code: z.string().optional(), meta: z.object({ retire_le: z.string().optional() }).loose().nullish() }).loose()),
+});
+
+const parseJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
+/** The portal answered something the service cannot use: the technical detail is for the developer panel only. */
+class PortalAnswerError extends Error {
+  constructor(
+    message: string,
+    readonly answer?: string,
+  ) {
+    super(message);
+  }
+}
+
+type Reading =
+  | { kind: 'received'; justificatif: JustificatifRecu; document: Record<string, unknown> }
+  | { kind: 'withdrawn'; at: Date | undefined; answer: string };
+
+/** The technical details the developer panel shows; the family's pages never show them elsewhere. */
+interface DeveloperDetails {
+  justificatifId?: string;
+  numero?: string;
+  resultat?: string;
+  resultatCalcule?: boolean;
+  sub?: string;
+  scopes?: string[];
+  token?: string;
+  curl?: string;
+  elements?: JustificatifRecu['elements'];
+  document?: string;
+  answer?: string;
+  detail?: string;
+}
 
 /**
  * "Mairie d'Exempleville — tarif de la cantine scolaire": a service provider written as any would be, with
@@ -63,31 +109,59 @@ export function createDemoServiceProvider(options: DemoServiceProviderOptions): 
   const portalKeys = createRemoteJWKSet(new URL(`${portal}/.well-known/jwks.json`));
 
   /** Fetches the justificatif with the access token and checks its signature before believing a word of it. */
-  const fetchJustificatif = async (accessToken: string) => {
+  const readJustificatif = async (accessToken: string): Promise<Reading> => {
     const response = await fetch(`${portal}/api/v1/justificatif`, { headers: { authorization: `Bearer ${accessToken}`, accept: 'application/jwt' } });
-    if (!response.ok) {
-      const body = (await response.json().catch(() => undefined)) as { errors?: Array<{ code: string; detail: string }> } | undefined;
-      const error = body?.errors?.[0];
-      throw new Error(
-        error === undefined ? `le portail a répondu ${response.status}` : `${error.detail} (code ${error.code}, HTTP ${response.status})`,
-      );
+    if (response.status === 410) {
+      // The citizen withdrew the data: the service must stop using it, and tell the family in its own words.
+      const answer = await response.text();
+      const parsed = withdrawnAnswer.safeParse(parseJson(answer));
+      const at = parsed.success ? parsed.data.errors[0]?.meta?.retire_le : undefined;
+      const when = at === undefined ? undefined : new Date(at);
+      return { kind: 'withdrawn', at: when === undefined || Number.isNaN(when.getTime()) ? undefined : when, answer };
     }
+    if (!response.ok) throw new PortalAnswerError(`le portail a répondu HTTP ${response.status}`, await response.text());
     const { payload } = await jwtVerify(await response.text(), portalKeys, { issuer: portal, audience: options.clientId, typ: 'justificatif+jwt' });
-    return payload as unknown as {
-      id: string;
-      elements: Array<{ scope: string; libelle: string; statut: string; explication: string | null; donnees: Record<string, unknown> | null }>;
-    };
+    const justificatif = justificatifSchema.safeParse(payload);
+    if (!justificatif.success)
+      throw new PortalAnswerError(`justificatif illisible : ${z.prettifyError(justificatif.error)}`, JSON.stringify(payload, null, 2));
+    return { kind: 'received', justificatif: justificatif.data, document: payload };
   };
 
-  const showJustificatif = async (res: express.Response, accessToken: string, context: { granted: string[]; sub: string | undefined }) => {
-    const justificatif = await fetchJustificatif(accessToken);
-    const qf = justificatif.elements.find((element) => element.scope === 'cnaf_quotient_familial')?.donnees?.quotient_familial as
-      | { valeur?: number }
-      | undefined;
-    res.render('dev/demo-sp/resultat.njk', { ...context, justificatif, quotientFamilial: qf?.valeur, accessToken, portal });
+  const showJustificatif = async (req: express.Request, res: express.Response) => {
+    const received = req.session.demoReceived;
+    if (received === undefined) return res.redirect(303, '/');
+    const reading = await readJustificatif(received.accessToken);
+    const who = { sub: received.sub, scopes: received.scopes, token: jetonAbrege(received.accessToken) };
+    if (reading.kind === 'withdrawn') {
+      // "Nous ne les avons plus": the service forgets its token as well.
+      delete req.session.demoReceived;
+      return res.render('dev/demo-sp/retrait.njk', {
+        withdrawnOn: reading.at === undefined ? undefined : jourEnFrancais(reading.at),
+        dev: { ...who, answer: reading.answer } satisfies DeveloperDetails,
+      });
+    }
+    const { justificatif, document } = reading;
+    const { resultat, calcule } = resultatDe(justificatif);
+    res.render('dev/demo-sp/resultat.njk', {
+      page: pageResultat(justificatif),
+      dev: {
+        ...who,
+        justificatifId: justificatif.id,
+        numero: justificatif.numero,
+        resultat,
+        resultatCalcule: calcule,
+        curl: `curl -H "Authorization: Bearer ${received.accessToken}" ${portal}/api/v1/justificatif`,
+        elements: justificatif.elements,
+        document: JSON.stringify(document, null, 2),
+      } satisfies DeveloperDetails,
+    });
   };
 
-  app.get('/', (_req, res) => res.render('dev/demo-sp/accueil.njk'));
+  app.get('/', (_req, res) =>
+    res.render('dev/demo-sp/accueil.njk', {
+      grille: GRILLE_CANTINE.map((tranche) => ({ tranche: libelleTranche(tranche), prix: prixEnEuros(tranche.prixCentimes) })),
+    }),
+  );
 
   app.get('/connexion', async (req, res) => {
     const config = await configuration();
@@ -108,9 +182,14 @@ export function createDemoServiceProvider(options: DemoServiceProviderOptions): 
     const demo = req.session.demo;
     delete req.session.demo;
     const query = callbackQuery.parse(req.query);
+    // The citizen chose not to transmit: nothing was received, and the application is not refused for it.
     if (query.error === 'access_denied') return res.render('dev/demo-sp/refus.njk');
     if (query.error !== undefined || demo === undefined) {
-      return res.status(400).render('dev/demo-sp/erreur.njk', { detail: query.error ?? 'aucune demande en cours' });
+      const detail =
+        query.error === undefined
+          ? 'aucune demande en cours dans cette session'
+          : `error=${query.error}${query.error_description === undefined ? '' : ` (${query.error_description})`}`;
+      return res.status(400).render('dev/demo-sp/erreur.njk', { dev: { detail } satisfies DeveloperDetails });
     }
     const currentUrl = new URL(req.originalUrl, options.url);
     const tokens = await oidc.authorizationCodeGrant(await configuration(), currentUrl, {
@@ -119,21 +198,21 @@ export function createDemoServiceProvider(options: DemoServiceProviderOptions): 
       expectedNonce: demo.nonce,
       idTokenExpected: true,
     });
-    const granted = (tokens.scope ?? '').split(' ').filter((scope) => scope !== 'openid');
-    req.session.demoAccessToken = tokens.access_token;
-    await showJustificatif(res, tokens.access_token, { granted, sub: tokens.claims()?.sub });
+    const scopes = (tokens.scope ?? '').split(' ').filter((scope) => scope !== '' && scope !== 'openid');
+    req.session.demoReceived = { accessToken: tokens.access_token, sub: tokens.claims()?.sub, scopes };
+    await showJustificatif(req, res);
   });
 
   // "Relire le justificatif": what a service does when it comes back to the file later, with the same token.
-  app.get('/relire', async (req, res) => {
-    const token = req.session.demoAccessToken;
-    if (token === undefined) return res.redirect(303, '/');
-    await showJustificatif(res, token, { granted: [], sub: undefined });
-  });
+  app.get('/relire', showJustificatif);
 
   const handleError: ErrorRequestHandler = (error, _req, res, _next) => {
     options.log.warn({ err: error }, 'échec côté fournisseur de service de démonstration');
-    res.status(502).render('dev/demo-sp/erreur.njk', { detail: error instanceof Error ? error.message : String(error) });
+    const dev: DeveloperDetails = {
+      detail: error instanceof Error ? error.message : String(error),
+      answer: error instanceof PortalAnswerError ? error.answer : undefined,
+    };
+    res.status(502).render('dev/demo-sp/erreur.njk', { dev });
   };
   app.use(handleError);
   return app;

@@ -1,0 +1,192 @@
+import { z } from 'zod';
+import { libelleTranche, montantEnEuros, prixEnEuros, trancheDuQuotient } from './tarif.js';
+
+/**
+ * What the demo service makes of the justificatif it received, in the words a family reads: everything obtained,
+ * some of it, or nothing. Written from the portal's public document format only, as an integrator would.
+ */
+
+export const RESULTATS = ['complet', 'partiel', 'aucune_information'] as const;
+export type Resultat = (typeof RESULTATS)[number];
+
+const elementSchema = z.object({
+  scope: z.string(),
+  libelle: z.string(),
+  producteur: z.string().optional(),
+  statut: z.string(),
+  explication: z.string().nullable().optional(),
+  donnees: z.record(z.string(), z.unknown()).nullable().optional(),
+});
+
+/** The justificatif's document; `numero` and `resultat` are absent from justificatifs issued before they existed. */
+export const justificatifSchema = z.object({
+  id: z.string(),
+  numero: z.string().optional(),
+  resultat: z.string().optional(),
+  elements: z.array(elementSchema),
+});
+export type JustificatifRecu = z.infer<typeof justificatifSchema>;
+type ElementRecu = JustificatifRecu['elements'][number];
+
+/** The document's own `resultat` when it has one we know; otherwise the portal's rule, from the elements' statuses. */
+export function resultatDe(justificatif: Pick<JustificatifRecu, 'resultat' | 'elements'>): { resultat: Resultat; calcule: boolean } {
+  const declared = RESULTATS.find((resultat) => resultat === justificatif.resultat);
+  if (declared !== undefined) return { resultat: declared, calcule: false };
+  const obtained = justificatif.elements.filter((element) => element.statut === 'disponible').length;
+  const resultat = obtained === justificatif.elements.length ? 'complet' : obtained === 0 ? 'aucune_information' : 'partiel';
+  return { resultat, calcule: true };
+}
+
+const QF = 'cnaf_quotient_familial';
+const ENFANTS = 'cnaf_enfants';
+
+/** Each information the demo asks for, named for the family, and the paper that replaces it at the town hall. */
+const WORDS: Record<string, { ce: string; papier: string }> = {
+  [QF]: { ce: 'votre quotient familial', papier: 'votre attestation de quotient familial (CAF ou MSA)' },
+  [ENFANTS]: { ce: 'la liste des enfants de votre foyer', papier: 'votre livret de famille' },
+};
+const wordsOf = (element: ElementRecu) =>
+  WORDS[element.scope] ?? { ce: lowerFirst(element.libelle), papier: `un justificatif pour « ${lowerFirst(element.libelle)} »` };
+
+/** Why an item is missing when the document does not say it. */
+const REASONS: Record<string, string> = {
+  non_trouve: 'l’organisme ne trouve pas de dossier à votre nom',
+  indisponible: 'l’organisme ne répond pas en ce moment',
+  identite_non_reconnue: 'l’organisme n’a pas pu vous reconnaître',
+  information_manquante: 'il manquait une information pour la demander',
+};
+
+/** « La CAF ne répond pas… » after a colon: « la CAF ne répond pas… »; an acronym keeps its capitals. */
+function lowerFirst(text: string): string {
+  const [first = '', second = ''] = text;
+  return second !== '' && second === second.toUpperCase() && /\p{L}/u.test(second) ? text : first.toLowerCase() + text.slice(1);
+}
+const withoutFinalStop = (text: string) => text.trim().replace(/\.$/, '');
+const reasonOf = (element: ElementRecu) =>
+  lowerFirst(withoutFinalStop(element.explication || REASONS[element.statut] || 'une erreur technique a empêché de l’obtenir'));
+
+const and = new Intl.ListFormat('fr', { type: 'conjunction' });
+const MONTH = new Intl.DateTimeFormat('fr-FR', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+const DAY = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Paris' });
+
+/** « 1er décembre 2026 », « 4 décembre 2026 »: an instant as the day it was in Paris. */
+export function jourEnFrancais(instant: Date): string {
+  return DAY.formatToParts(instant)
+    .map((part) => (part.type === 'day' && part.value === '1' ? '1er' : part.value))
+    .join('');
+}
+
+const quotientSchema = z.object({
+  valeur: z.number(),
+  annee: z.number().int().optional(),
+  mois: z.number().int().min(1).max(12).optional(),
+  fournisseur: z.string().optional(),
+});
+const enfantsSchema = z.array(z.object({ prenoms: z.string() }).loose());
+const ORGANISMES: Record<string, string> = { CNAF: 'la CAF', MSA: 'la MSA' };
+
+export interface Tarif {
+  /** « 2,40 € » */
+  prix: string;
+  /** « 620 € » */
+  quotient: string;
+  /** « octobre 2026 », the month the quotient is for. */
+  mois: string | undefined;
+  /** « la CAF » */
+  organisme: string | undefined;
+  /** « plus de 600 € et jusqu’à 850 € » */
+  tranche: string;
+}
+
+/** The price of a meal from the quotient familial received, with what justifies it; none without a usable quotient. */
+export function tarifDe(justificatif: Pick<JustificatifRecu, 'elements'>): Tarif | undefined {
+  const element = justificatif.elements.find((candidate) => candidate.scope === QF && candidate.statut === 'disponible');
+  const quotient = quotientSchema.safeParse(element?.donnees?.quotient_familial);
+  if (!quotient.success) return undefined;
+  const { valeur, annee, mois, fournisseur } = quotient.data;
+  const tranche = trancheDuQuotient(valeur);
+  if (tranche === undefined) return undefined;
+  return {
+    prix: prixEnEuros(tranche.prixCentimes),
+    quotient: montantEnEuros(valeur),
+    mois: annee === undefined || mois === undefined ? undefined : MONTH.format(Date.UTC(annee, mois - 1, 1)),
+    organisme: fournisseur === undefined ? undefined : ORGANISMES[fournisseur],
+    tranche: libelleTranche(tranche),
+  };
+}
+
+/** The children's first names, as the family knows them: « Lucie », « Hugo ». */
+export function prenomsDesEnfants(justificatif: Pick<JustificatifRecu, 'elements'>): string[] {
+  const element = justificatif.elements.find((candidate) => candidate.scope === ENFANTS && candidate.statut === 'disponible');
+  const enfants = enfantsSchema.safeParse(element?.donnees?.enfants);
+  return enfants.success ? enfants.data.map((enfant) => enfant.prenoms.split(' ')[0] ?? enfant.prenoms).filter((prenom) => prenom !== '') : [];
+}
+
+export interface PageResultat {
+  resultat: Resultat;
+  /** True when the document had no `resultat` and the demo computed it from the statuses. */
+  resultatCalcule: boolean;
+  titre: string;
+  alerte: { type: 'success' | 'warning'; titre: string; paragraphes: string[] };
+  tarif: Tarif | undefined;
+  /** « Lucie et Hugo » */
+  enfants: string | undefined;
+  numero: string | undefined;
+}
+
+/** The result page, from the justificatif: the alert's kind and words, the price when the quotient came. */
+export function pageResultat(justificatif: JustificatifRecu): PageResultat {
+  const { resultat, calcule } = resultatDe(justificatif);
+  const obtained = justificatif.elements.filter((element) => element.statut === 'disponible');
+  const missing = justificatif.elements.filter((element) => element.statut !== 'disponible');
+  const tarif = tarifDe(justificatif);
+  const prenoms = prenomsDesEnfants(justificatif);
+  const bring = (elements: ElementRecu[]) => {
+    const papers = [...new Set(elements.map((element) => wordsOf(element).papier))];
+    return `apportez ${and.format(papers.length > 0 ? papers : [WORDS[QF]?.papier ?? ''])} à l’accueil de la mairie`;
+  };
+  const reasons = [...new Set(missing.map(reasonOf))].join(' ; ');
+  const withoutPrice = tarif === undefined ? ' Sans votre quotient familial, nous ne pouvons pas calculer votre tarif.' : '';
+  const received = obtained.length > 0 ? and.format(obtained.map((element) => wordsOf(element).ce)) : 'vos informations';
+
+  const alerte: PageResultat['alerte'] =
+    resultat === 'complet'
+      ? {
+          type: 'success',
+          titre: 'Informations reçues',
+          paragraphes: [
+            tarif === undefined
+              ? `Nous avons bien reçu ${received}.${withoutPrice} Pour le calculer, ${bring([])}.`
+              : `Nous avons bien reçu ${received}. Vous n’avez aucun justificatif à nous apporter.`,
+          ],
+        }
+      : resultat === 'partiel'
+        ? {
+            type: 'warning',
+            titre: 'Certaines informations manquent',
+            paragraphes: [
+              `Nous avons bien reçu ${received}, mais pas ${and.format(missing.map((element) => wordsOf(element).ce))} : ${reasons}.${withoutPrice}`,
+              `Pour compléter votre dossier, ${bring(missing)}. Votre demande n’est pas refusée pour autant.`,
+            ],
+          }
+        : {
+            type: 'warning',
+            titre: 'Aucune information obtenue',
+            paragraphes: [
+              `Aucune information n’a pu être obtenue : ${reasons || 'aucun organisme n’a pu répondre'}.`,
+              `Pour calculer votre tarif, ${bring(missing)}, ou recommencez plus tard. Votre demande n’est pas refusée pour autant.`,
+            ],
+          };
+  return {
+    resultat,
+    resultatCalcule: calcule,
+    titre: tarif === undefined || resultat === 'aucune_information' ? 'Nous n’avons pas pu calculer votre tarif' : 'Votre tarif de cantine',
+    alerte,
+    tarif: resultat === 'aucune_information' ? undefined : tarif,
+    enfants: prenoms.length > 0 ? and.format(prenoms) : undefined,
+    numero: justificatif.numero,
+  };
+}
+
+/** « abcdefgh…wxyz »: enough of a token to recognise it, not enough to use it. */
+export const jetonAbrege = (token: string): string => (token.length <= 16 ? token : `${token.slice(0, 8)}…${token.slice(-4)}`);

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { GRILLE_CANTINE, libelleTranche, montantEnEuros, prixEnEuros, trancheDuQuotient } from './tarif.js';
+
+/** Intl writes a no-break space before « € » and thin ones between thousands: compared here as plain spaces. */
+const plain = (text: string) => text.replace(/\s/g, ' ');
+const prixDuQuotient = (quotient: number) => {
+  const tranche = trancheDuQuotient(quotient);
+  return tranche === undefined ? undefined : plain(prixEnEuros(tranche.prixCentimes));
+};
+
+describe('the canteen’s price grid', () => {
+  it('puts each ceiling in its own tranche and the next euro in the next one', () => {
+    expect(prixDuQuotient(0)).toBe('0,65 €');
+    expect(prixDuQuotient(350)).toBe('0,65 €');
+    expect(prixDuQuotient(351)).toBe('1,45 €');
+    expect(prixDuQuotient(600)).toBe('1,45 €');
+    expect(prixDuQuotient(600.5)).toBe('2,40 €');
+    expect(prixDuQuotient(620)).toBe('2,40 €');
+    expect(prixDuQuotient(850)).toBe('2,40 €');
+    expect(prixDuQuotient(851)).toBe('3,35 €');
+    expect(prixDuQuotient(1150)).toBe('3,35 €');
+    expect(prixDuQuotient(1151)).toBe('4,70 €');
+    expect(prixDuQuotient(25_000)).toBe('4,70 €');
+  });
+
+  it('gives no price for what is not a quotient familial', () => {
+    expect(trancheDuQuotient(-1)).toBeUndefined();
+    expect(trancheDuQuotient(Number.NaN)).toBeUndefined();
+    expect(trancheDuQuotient(Number.POSITIVE_INFINITY)).toBeUndefined();
+  });
+
+  it('has ascending ceilings and prices, the last tranche open', () => {
+    const ceilings = GRILLE_CANTINE.map((tranche) => tranche.plafond);
+    expect(ceilings.at(-1)).toBeNull();
+    const closed = ceilings.slice(0, -1) as number[];
+    expect(closed).toEqual([...closed].sort((a, b) => a - b));
+    expect(closed.every((ceiling) => ceiling !== null)).toBe(true);
+    const prices = GRILLE_CANTINE.map((tranche) => tranche.prixCentimes);
+    expect(prices).toEqual([...prices].sort((a, b) => a - b));
+  });
+
+  it('writes prices, amounts and tranches the French way', () => {
+    expect(plain(prixEnEuros(240))).toBe('2,40 €');
+    expect(plain(prixEnEuros(470))).toBe('4,70 €');
+    expect(plain(montantEnEuros(620))).toBe('620 €');
+    expect(plain(montantEnEuros(1050))).toBe('1 050 €');
+    expect(GRILLE_CANTINE.map((tranche) => plain(libelleTranche(tranche)))).toEqual([
+      'jusqu’à 350 €',
+      'plus de 350 € et jusqu’à 600 €',
+      'plus de 600 € et jusqu’à 850 €',
+      'plus de 850 € et jusqu’à 1 150 €',
+      'plus de 1 150 €',
+    ]);
+  });
+});
