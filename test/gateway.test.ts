@@ -88,7 +88,9 @@ describe('preview', () => {
     expect(titleOf(page.body)).toBe('Étape 2 sur 3 – Vérifier vos données – Passerelle Particulier');
     const text = textOf(page.body);
     expect(text).toContain('Quotient familial : 620 (octobre 2026, calculé par la CAF)');
-    expect(text).toContain('Lucie DUBOIS, né(e) le 14 mars 2011');
+    expect(text).toContain('Lucie DUBOIS, née le 14 mars 2011');
+    // The heading names the one that answered, as the value does.
+    expect(page.body).toContain('<h2>Caisse d’allocations familiales (CAF)</h2>');
     expect(text).toContain('Assurance Maladie (Sécurité sociale)');
     expect(text).toContain('Bénéficiaire : Oui');
     expect(text).toContain('Vous allez transmettre à Ville de Testbourg : 3 informations sur 3.');

@@ -1,5 +1,6 @@
 import type { InteractionResults } from 'oidc-provider';
 import { groupByProducer } from '../catalogue/catalogue.js';
+import { answeringProducer } from '../catalogue/producers.js';
 import { AppError } from '../http/errors.js';
 import { completenessOfCount } from '../justificatif/document.js';
 import type { DataRequest } from '../registry/data-request.js';
@@ -56,7 +57,10 @@ export function previewView(request: RequestView, items: RequestedItem[]) {
   const unavailable = items.filter((item) => item.status === 'unavailable');
   const retryOn = new Set(new Map(unavailable.reverse().map((item) => [item.api, item.scope])).values());
   const groups = request.groups.map((group) => ({
-    name: group.name,
+    name: answeringProducer(
+      group.producer,
+      items.filter((item) => group.items.some((entry) => entry.scope === item.scope)).map((item) => item.data),
+    ).name,
     items: items
       .filter((item) => group.items.some((entry) => entry.scope === item.scope))
       .map((item) => ({

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { APIS } from './apis.js';
 import { apiOf, CATALOGUE_SCOPES, extraInputsFor, groupByProducer, titleOf } from './catalogue.js';
+import { answeringProducer, PRODUCERS } from './producers.js';
 import { SCOPES } from './scopes.js';
 
 describe('catalogue', () => {
@@ -52,5 +53,16 @@ describe('catalogue', () => {
       'eleve',
       'identifiant_france_travail',
     ]);
+  });
+});
+
+describe('the administration that answered', () => {
+  it('names the CAF or the MSA once the data say which, and both until then', () => {
+    expect(answeringProducer('cnaf_msa', [{ quotient_familial: { valeur: 620, fournisseur: 'CNAF' } }, { enfants: [] }]).name).toBe(
+      'Caisse d’allocations familiales (CAF)',
+    );
+    expect(answeringProducer('cnaf_msa', [{ quotient_familial: { valeur: 410, fournisseur: 'MSA' } }]).short).toBe('la MSA');
+    expect(answeringProducer('cnaf_msa', [undefined]).name).toBe(PRODUCERS.cnaf_msa.name);
+    expect(answeringProducer('cnous', [{ quotient_familial: { fournisseur: 'CAF' } }]).name).toBe(PRODUCERS.cnous.name);
   });
 });

@@ -21,6 +21,8 @@ export function apiOf(entry: CatalogueScope): CatalogueApi {
 export interface ProducerGroup {
   producer: ProducerId;
   name: string;
+  /** The producer as a sentence names it, with its article: « la CAF ou la MSA ». */
+  short: string;
   items: CatalogueScope[];
 }
 
@@ -31,7 +33,7 @@ export function groupByProducer(scopes: Iterable<string>): ProducerGroup[] {
   for (const entry of SCOPES) {
     if (!wanted.has(entry.scope)) continue;
     const producer = apiOf(entry).producer;
-    const group = groups.get(producer) ?? { producer, name: PRODUCERS[producer].name, items: [] };
+    const group = groups.get(producer) ?? { producer, name: PRODUCERS[producer].name, short: PRODUCERS[producer].short, items: [] };
     group.items.push(entry);
     groups.set(producer, group);
   }

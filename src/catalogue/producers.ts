@@ -9,3 +9,21 @@ export const PRODUCERS = {
 } as const;
 
 export type ProducerId = keyof typeof PRODUCERS;
+
+/**
+ * API Particulier answers for the CAF or the MSA and says which one ("fournisseur"): once the data are there, the
+ * page names that one, not both.
+ */
+const ANSWERING = {
+  CAF: { name: 'Caisse d’allocations familiales (CAF)', short: 'la CAF' },
+  MSA: { name: 'Mutualité sociale agricole (MSA)', short: 'la MSA' },
+} as const;
+
+export function answeringProducer(producer: ProducerId, data: ReadonlyArray<Record<string, unknown> | undefined>) {
+  if (producer !== 'cnaf_msa') return PRODUCERS[producer];
+  const said = new Set(data.map((entry) => (entry?.quotient_familial as { fournisseur?: unknown } | undefined)?.fournisseur).filter(Boolean));
+  const [only] = [...said];
+  // API Particulier says "CNAF" for the CAF.
+  const answering = only === 'CNAF' || only === 'CAF' ? ANSWERING.CAF : only === 'MSA' ? ANSWERING.MSA : undefined;
+  return said.size === 1 && answering !== undefined ? answering : PRODUCERS[producer];
+}

@@ -66,8 +66,8 @@ const rulesFor = (className: string) =>
 describe('the public statistics page', () => {
   it('writes every figure the French way, in the tables and in the charts: decimal comma, narrow no-break space before %', () => {
     const [usage, sources, availability] = svgs();
-    expect(page).toContain(`<td>61,5${NARROW_NBSP}%</td>`);
-    expect(page).toContain(`<td>75,0${NARROW_NBSP}%</td>`);
+    expect(page).toContain(`<td data-label="Disponibilité">61,5${NARROW_NBSP}%</td>`);
+    expect(page).toContain(`<td data-label="Disponibilité">75,0${NARROW_NBSP}%</td>`);
     expect(textsOf(availability ?? '', 'pp-chart__value')).toEqual([`100,0${NARROW_NBSP}%`, `61,5${NARROW_NBSP}%`]);
     expect(textsOf(availability ?? '', 'pp-chart__label')).toContain(`objectif 95${NARROW_NBSP}%`);
     expect(textsOf(sources ?? '', 'pp-chart__value')).toEqual([`75,0${NARROW_NBSP}%`]);

@@ -62,7 +62,9 @@ function scalar(key: string, value: unknown): string {
 function person(value: Record<string, unknown>): string {
   const name = [value.prenoms, value.nom_naissance].filter(Boolean).join(' ');
   const usage = value.nom_usage ? ` (nom d’usage ${String(value.nom_usage)})` : '';
-  return `${name}${usage}, né(e) le ${scalar('date', value.date_naissance)}`;
+  // The sources give the sex of each person: « né » or « née » as it is, « né(e) » only when it is unknown.
+  const born = value.sexe === 'F' ? 'née' : value.sexe === 'M' ? 'né' : 'né(e)';
+  return `${name}${usage}, ${born} le ${scalar('date', value.date_naissance)}`;
 }
 
 function lines(key: string, value: unknown): string[] {

@@ -218,6 +218,11 @@ describeInChromium('citizen and agent journeys in Chromium, axe-clean at 1280 an
           await journey.check('mon-espace-connexion');
           await page.goto(`${stack.portalUrl}/api/documentation`);
           await journey.check('documentation-api');
+          // The footer's information pages.
+          for (const path of ['/plan-du-site', '/accessibilite', '/mentions-legales', '/donnees-personnelles', '/aide']) {
+            await page.goto(`${stack.portalUrl}${path}`);
+            await journey.check(path.slice(1));
+          }
 
           await steps.signInAgent(journey, 'admin.cantine');
           await page.goto(`${stack.portalUrl}/agents/equipe`);
@@ -272,7 +277,7 @@ describeInChromium('citizen and agent journeys in Chromium, axe-clean at 1280 an
             await journey.page.getByRole('link', { name: /Continuer sur le site/ }).click();
             await journey.page.waitForURL(`${stack.demoSpUrl}/**`);
             await journey.check('fs-resultat');
-            expect(await journey.page.locator('main').textContent()).toContain('n’a pas pu être obtenu');
+            expect(await journey.page.locator('main').textContent()).toContain('Aucune information n’a pu être obtenue');
             expect(journey.problems).toEqual([]);
             await journey.close();
           } finally {

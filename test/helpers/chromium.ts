@@ -115,6 +115,27 @@ export class Journey {
           );
       });
       expect(overflowing, `défilement horizontal : ${where}`).toEqual([]);
+
+      // Nor content cut off or left to a sideways scroll inside the page (a wide table in its scrolling box). The local
+      // FranceConnect and ProConnect (under /api/v2/) stand for services we do not make: their pages are not judged here.
+      const ours = !new URL(page.url()).pathname.startsWith('/api/v2/');
+      const cut = !ours
+        ? []
+        : await page.evaluate(() =>
+            Array.from(document.querySelectorAll<HTMLElement>('main *'))
+              .filter((element) => {
+                const { overflowX } = getComputedStyle(element);
+                return (overflowX === 'auto' || overflowX === 'scroll' || overflowX === 'hidden') && element.scrollWidth > element.clientWidth + 1;
+              })
+              // Shown only: not inside a closed <details>, nor a visually hidden text for screen readers (1 px wide).
+              .filter((element) => element.checkVisibility() && element.clientWidth > 1)
+              .slice(0, 5)
+              .map(
+                (element) =>
+                  `${element.tagName.toLowerCase()}.${Array.from(element.classList).join('.')} (${element.scrollWidth} px dans ${element.clientWidth})`,
+              ),
+          );
+      expect(cut, `contenu hors de l’écran : ${where}`).toEqual([]);
     }
 
     const title = (await page.title()).trim();
