@@ -1,4 +1,5 @@
 import type { Page as ChromiumPage } from 'playwright-core';
+import { expect } from 'vitest';
 import type { Page, TestBrowser } from './browser.js';
 import type { Journey } from './chromium.js';
 import { formWithAction } from './html.js';
@@ -84,6 +85,15 @@ export function chromiumSteps(stack: Stack) {
     /** Consent → preview (its help section readable: opened with JavaScript, shown without) → transmit → end page → back at the demo SP. */
     async transmit(journey: Journey) {
       const { page } = journey;
+      if (journey.width >= 1280) {
+        // The consent step's two choices are in sight on a 1280 × 800 screen, without scrolling, and of equal size.
+        const boxes = await Promise.all(
+          ['Voir les données qui seront transmises', 'Ne pas transmettre'].map((name) => page.getByRole('button', { name }).boundingBox()),
+        );
+        for (const box of boxes)
+          expect(box !== null && box.y + box.height <= 800, `boutons visibles sans défiler : ${JSON.stringify(boxes)}`).toBe(true);
+        expect(boxes[0]?.height).toBe(boxes[1]?.height);
+      }
       await page.getByRole('button', { name: 'Voir les données qui seront transmises' }).click();
       await journey.check('apercu');
       if (journey.javaScriptEnabled) await page.getByRole('button', { name: 'Une information est fausse ?' }).click();
