@@ -20,7 +20,7 @@ let stack: Stack;
 let db: Kysely<Database>;
 let sp: TestServiceProvider;
 
-/** The citizen (signed in within `browser`) transmits to the test SP of Mairie d'Exempleville; the SP redeems the code. */
+/** The citizen (signed in within `browser`) transmits to the test SP of Mairie d’Exempleville; the SP redeems the code. */
 async function transmit(browser: TestBrowser, login = 'test') {
   const { url, checks } = await sp.authorizationUrl('openid cnaf_quotient_familial');
   const consent = await reachConsentPage(browser, url, SP_ORIGIN, login);
@@ -36,7 +36,7 @@ async function transmit(browser: TestBrowser, login = 'test') {
   return { tokens, reference: row.reference ?? '', justificatifId: row.id };
 }
 
-/** An agent of Mairie d'Exempleville opens (and prints) the justificatif. */
+/** An agent of Mairie d’Exempleville opens (and prints) the justificatif. */
 async function agentLooksAt(reference: string, login = 'agent.cantine', print = false) {
   const browser = new TestBrowser();
   const start = await browser.visit(`${stack.portalUrl}/agents/connexion`);
@@ -48,6 +48,14 @@ async function agentLooksAt(reference: string, login = 'agent.cantine', print = 
   if (print) await browser.visit(`${stack.portalUrl}/agents/justificatifs/${reference}/impression`);
   return detail;
 }
+
+/** The cards of Mon espace's list, in order: their number, their state's badge, their text. */
+const cardsOf = (html: string) =>
+  [...html.matchAll(/<div class="fr-card [^"]*" data-reference="([^"]*)">([\s\S]*?)<\/div><\/div>\s*<\/div>/g)].map(([, reference, body = '']) => ({
+    reference,
+    state: textOf(/data-testid="etat">([^<]*)</.exec(body)?.[1] ?? ''),
+    text: textOf(body),
+  }));
 
 const api = (path: string, token: string) => fetch(`${stack.portalUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
 
@@ -96,14 +104,42 @@ describe('my shares', () => {
     await agentLooksAt(shared.reference, 'admin.cantine');
   });
 
-  it('lists every share and refusal, newest first', async () => {
+  it('lists every share and refusal, newest first, each card with what was shared, the date and time, and its state', async () => {
     const page = await browser.visit(`${stack.portalUrl}/mon-espace`);
     expect(page.status).toBe(200);
     expect(titleOf(page.body)).toBe('Mes transmissions – Passerelle Particulier');
-    const text = textOf(page.body);
-    expect(text.indexOf('Transmise')).toBeLessThan(text.indexOf('Refusée'));
-    expect(text).toContain("Mairie d'Exempleville – Accueil périscolaire");
-    expect(page.body).toContain(`data-reference="${shared.reference}"`);
+    const cards = cardsOf(page.body);
+    expect(cards.map((card) => card.state)).toEqual(['Transmise', 'Refusée']);
+    const [transmission, refusal] = cards;
+    expect(transmission?.reference).toBe(shared.reference);
+    expect(transmission?.text).toContain('Mairie d’Exempleville – Accueil périscolaire');
+    expect(transmission?.text).toContain('Transmises : Quotient familial');
+    expect(transmission?.text).toMatch(/Le \d{1,2} [a-zéû]+ \d{4} à \d{2}:\d{2} · Gardées jusqu’au \d{1,2} [a-zéû]+ \d{4}/);
+    expect(refusal?.text).toContain('Demandées : Quotient familial. Rien n’a été transmis.');
+    expect(refusal?.text).toMatch(/Le \d{1,2} [a-zéû]+ \d{4} à \d{2}:\d{2}/);
+  });
+
+  it('filters by state and by service without JavaScript (a GET form), and ignores values it does not know', async () => {
+    const list = await browser.visit(`${stack.portalUrl}/mon-espace`);
+    const form = formWithAction(list.body, '/mon-espace');
+    expect(form.method).toBe('get');
+    expect(list.body).toMatch(/<select class="fr-select" id="etat" name="etat">/);
+    expect(list.body).toContain('<option value="sp-periscolaire">Mairie d’Exempleville – Accueil périscolaire</option>');
+    const states = async (query: string) => cardsOf((await browser.visit(`${stack.portalUrl}/mon-espace?${query}`)).body).map((card) => card.state);
+    expect(await states('etat=refused')).toEqual(['Refusée']);
+    expect(await states('etat=active&service=sp-periscolaire')).toEqual(['Transmise']);
+    expect(await states('etat=withdrawn')).toEqual([]);
+    expect(await states('etat=nimporte&service=autre-service')).toEqual(['Transmise', 'Refusée']);
+    expect(await states('etat=active&etat=refused&service=')).toEqual(['Transmise', 'Refusée']);
+    const filtered = await browser.visit(`${stack.portalUrl}/mon-espace?etat=withdrawn`);
+    expect(filtered.status).toBe(200);
+    expect(textOf(filtered.body)).toContain('Aucune transmission ne correspond à ces filtres.');
+    expect(filtered.body).toContain('<option value="withdrawn" selected>Retirée</option>');
+  });
+
+  it('links the signed-in home page to Mon espace', async () => {
+    const home = await browser.visit(`${stack.portalUrl}/`);
+    expect(home.body).toMatch(/<a class="fr-link[^"]*" href="\/mon-espace">Voir mes transmissions dans Mon espace<\/a>/);
   });
 
   it('shows the receipt, what was sent, and who accessed it, agents under a stable pseudonymous number', async () => {
@@ -111,10 +147,11 @@ describe('my shares', () => {
     const text = textOf(page.body);
     expect(text).toContain(`Numéro de reçu : ${shared.reference}`);
     expect(text).toContain('Finalité : Calculer le tarif de l’accueil périscolaire.');
-    expect(text).toContain('Quotient familial (Caisse d’allocations familiales (CAF) ou Mutualité sociale agricole (MSA)) : transmise');
+    expect(text).toContain('Quotient familial (Caisse d’allocations familiales (CAF) ou Mutualité sociale agricole (MSA)) État : Transmise');
+    expect(text).toMatch(/Conservées par Mairie d’Exempleville jusqu’au \d{1,2} [a-zéû]+ \d{4}/);
     const log = /<table data-testid="historique">[\s\S]*?<\/table>/.exec(page.body)?.[0] ?? '';
     expect(textOf(log)).toContain('Logiciel de la démarche « Accueil périscolaire » a reçu vos informations');
-    const agents = [...textOf(log).matchAll(/Agent n° ([0-9A-F]{4}), Mairie d'Exempleville a (consulté|imprimé) le justificatif/g)].map((m) => [
+    const agents = [...textOf(log).matchAll(/Agent n° ([0-9A-F]{4}), Mairie d’Exempleville a (consulté|imprimé) le justificatif/g)].map((m) => [
       m[1],
       m[2],
     ]);
@@ -123,7 +160,55 @@ describe('my shares', () => {
     expect(printer?.[0]).toBe(viewer?.[0]);
     expect(admin?.[0]).not.toBe(viewer?.[0]);
     expect(textOf(log)).not.toMatch(/Camille|Sophie|MARTIN|BERNARD/);
-    expect((await browser.visit(`${stack.portalUrl}/mon-espace/transmissions/${shared.reference}/recu`)).status).toBe(200);
+  });
+
+  it('names each receipt link for what it does: a page to print, a PDF, a signed JSON, as DSFR download links with their size', async () => {
+    const page = await browser.visit(`${stack.portalUrl}/mon-espace/transmissions/${shared.reference}`);
+    const link = (name: string) => new RegExp(`<a class="([^"]*)"[^>]*>${name}`).exec(page.body)?.[1];
+    expect(link('Voir et imprimer le reçu')).not.toContain('fr-link--download');
+    expect(link('Télécharger le reçu \\(PDF\\)')).toContain('fr-link--download');
+    expect(link('Télécharger le reçu signé \\(JSON\\)')).toContain('fr-link--download');
+    expect(textOf(page.body)).toMatch(/Télécharger le reçu \(PDF\) PDF – \d+ ko Télécharger le reçu signé \(JSON\) JSON – \d+ ko/);
+  });
+
+  it('gives a printable receipt: issuer, recipient, the values sent, the citizen’s rights and whom to write to, how to withdraw, no hash', async () => {
+    const page = await browser.visit(`${stack.portalUrl}/mon-espace/transmissions/${shared.reference}/recu`);
+    expect(page.status).toBe(200);
+    const text = textOf(page.body);
+    expect(text).toContain(`Numéro : ${shared.reference}`);
+    expect(text).toContain('Émis par : Passerelle Particulier');
+    expect(text).toContain(`Destinataire : Mairie d’Exempleville (SIRET ${EXEMPLEVILLE})`);
+    const values = textOf(/<ul class="pp-receipt-items"[\s\S]*?<\/ul>/.exec(page.body)?.[0] ?? '');
+    expect(values).toMatch(
+      /^Quotient familial \(Caisse d’allocations familiales \(CAF\) ou Mutualité sociale agricole \(MSA\)\) État : Transmise Quotient familial \d+ \(/,
+    );
+    expect(text).toContain('Accès : Vous pouvez revoir à tout moment ce que vous avez transmis');
+    expect(text).toContain('Rectification : Nous transmettons les informations telles que les administrations nous les donnent');
+    expect(text).toContain('Retrait : Vous pouvez retirer ces informations à tout moment.');
+    expect(page.body).toContain('<a href="mailto:dpd@passerelle.example">dpd@passerelle.example</a>');
+    expect(text).toContain(`Retirer mes informations ». Adresse : ${stack.portalUrl}/mon-espace/transmissions/${shared.reference}`);
+    expect(page.body).not.toMatch(/sha-?256|empreinte/i);
+    // The print button needs JavaScript: hidden until the script (a file of the portal, as the CSP allows) shows it.
+    expect(page.body).toContain(
+      '<li class="fr-hidden" data-print><button class="fr-btn fr-icon-printer-line" type="button">Imprimer le reçu</button></li>',
+    );
+    expect(page.body).toContain('<script src="/static/print-button.js"></script>');
+    expect(textOf(/<noscript>[\s\S]*?<\/noscript>/.exec(page.body)?.[0] ?? '')).toContain('utilisez la commande « Imprimer » de votre navigateur');
+    const script = await fetch(`${stack.portalUrl}/static/print-button.js`);
+    expect(script.headers.get('content-type')).toMatch(/javascript/);
+    expect(await script.text()).toContain('window.print()');
+  });
+
+  it('gives the receipt as a PDF for people, with its number', async () => {
+    const response = await fetch(`${stack.portalUrl}/mon-espace/transmissions/${shared.reference}/recu.pdf`, {
+      headers: { cookie: browser.cookieHeaderFor(stack.portalUrl) },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/pdf');
+    expect(response.headers.get('content-disposition')).toBe(`attachment; filename="recu-${shared.reference}.pdf"`);
+    const pdf = Buffer.from(await response.arrayBuffer());
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(pdf.toString('latin1')).toContain(shared.reference);
   });
 
   it('gives a signed receipt that verifies with the JWKS, carries a hash of each value, and fails when altered', async () => {
@@ -157,7 +242,7 @@ describe('my shares', () => {
     const list = await other.visit(`${stack.portalUrl}/mon-espace`);
     expect(list.status).toBe(200);
     expect(list.body).not.toContain(shared.reference);
-    for (const suffix of ['', '/recu', '/recu.json', '/recu-effacement.json', '/retrait']) {
+    for (const suffix of ['', '/recu', '/recu.pdf', '/recu.json', '/recu-effacement.json', '/retrait']) {
       expect((await other.visit(`${stack.portalUrl}/mon-espace/transmissions/${shared.reference}${suffix}`)).status).toBe(404);
     }
     const form = formWithAction(list.body, '/deconnexion');
@@ -176,7 +261,10 @@ describe('withdrawal', () => {
     const browser = new TestBrowser();
     const shared = await transmit(browser, 'nom_compose_nom_usage');
     const confirm = await browser.visit(`${stack.portalUrl}/mon-espace/transmissions/${shared.reference}/retrait`);
-    expect(textOf(confirm.body)).toContain("Retirer vos informations transmises à Mairie d'Exempleville ?");
+    expect(textOf(confirm.body)).toContain('Retirer vos informations transmises à Mairie d’Exempleville ?');
+    // « Mairie » is feminine: the sentence does not depend on the organisation's name.
+    expect(textOf(confirm.body)).toContain('Mairie d’Exempleville peut garder les informations déjà utilisées pour votre dossier, selon ses règles.');
+    expect(textOf(confirm.body)).not.toContain('ce qu’il a déjà utilisé');
     const form = formWithAction(confirm.body, /\/retrait$/);
     expect(confirm.body).toContain('>Oui, retirer mes informations</button>');
     expect(confirm.body).toContain('>Non, revenir</a>');
@@ -185,6 +273,19 @@ describe('withdrawal', () => {
     const done = await browser.visit(new URL(form.action, stack.portalUrl), { form: form.fields });
     expect(textOf(done.body)).toContain('Vos informations ont été retirées le');
     expect(textOf(done.body)).toContain(`Numéro de reçu d’effacement : ${shared.reference}-E`);
+    // The history shows the withdrawal; the data are no longer « kept until »: they were erased, on that day.
+    const history = textOf(/<table data-testid="historique">[\s\S]*?<\/table>/.exec(done.body)?.[0] ?? '');
+    expect(history).toMatch(/^Historique de vos informations Date Qui Action \d{1,2} [a-zéû]+ \d{4} à \d{2}:\d{2} Vous avez retiré ces informations/);
+    expect(textOf(done.body)).toMatch(/Effacées le \d{1,2} [a-zéû]+ \d{4}/);
+    expect(textOf(done.body)).not.toMatch(/Conserv|jusqu’au/);
+    expect(textOf(done.body)).toMatch(/Les valeurs ont été effacées le \d{1,2} [a-zéû]+ \d{4}, quand vous avez retiré ces informations\./);
+    expect(done.body).toMatch(
+      /<a class="fr-link fr-link--download" download href="[^"]+\/recu-effacement\.json">Télécharger le reçu d’effacement signé \(JSON\)/,
+    );
+    const receipt = textOf((await browser.visit(`${stack.portalUrl}/mon-espace/transmissions/${shared.reference}/recu`)).body);
+    expect(receipt).toMatch(/Effacées le \d{1,2} [a-zéû]+ \d{4}/);
+    expect(receipt).toContain('Retrait : Vous avez retiré ces informations le');
+    expect(receipt).not.toMatch(/Conserv|jusqu’au/);
 
     const refused = await api('/api/v1/justificatif', shared.tokens.access_token);
     expect(refused.status).toBe(410);

@@ -6,10 +6,13 @@ import { normaliseReference } from '../justificatif/reference.js';
 import { frenchDate, frenchDateTime } from '../wording/dates.fr.js';
 import { SHARE_STATUS_TEXTS } from '../wording/labels.fr.js';
 import { type CitizenSpace, type Share, shownStatusOf } from './citizen-space.js';
+import { receiptPdf } from './receipt.pdf.js';
+import { receiptView } from './receipt.view-model.js';
+import { filterOptions, filtersOf, matches, shareCard } from './share-list.view-model.js';
 
 export interface CitizenSpaceControllerDependencies {
   space: CitizenSpace;
-  justificatifs: Pick<Justificatifs, 'receipts'>;
+  justificatifs: Pick<Justificatifs, 'receipts' | 'open'>;
 }
 
 const citizenSub = (req: Request) => {
@@ -20,13 +23,14 @@ const citizenSub = (req: Request) => {
 
 const date = (epochMs: number | null | undefined) => (epochMs === null || epochMs === undefined ? '' : frenchDate(epochMs));
 
-/** What the list and the detail pages show of a share. */
+/** « 3 ko »: a download's size, as the DSFR's download links give it. */
+const size = (bytes: number) => `${Math.max(1, Math.round(bytes / 1000))} ko`;
+
+/** What the detail and withdrawal pages show of a share. */
 const shareView = (share: Share) => ({
   ...share,
   statusText: SHARE_STATUS_TEXTS[shownStatusOf(share)],
-  date: date(share.decidedAt),
-  until: date(share.justificatif?.retentionUntil),
-  items: share.scopes.length,
+  date: frenchDateTime(share.decidedAt),
 });
 
 export function citizenSpaceController({ space, justificatifs }: CitizenSpaceControllerDependencies) {
@@ -41,38 +45,65 @@ export function citizenSpaceController({ space, justificatifs }: CitizenSpaceCon
     if (receipts === undefined) throw new AppError('HTTP-404', 'pas de reçu');
     return receipts;
   };
+  /** The receipt as people read it: the signed receipt, with the values while the justificatif keeps them. */
+  const readableReceipt = async (share: Awaited<ReturnType<typeof loadShare>>) => {
+    const receipts = await receiptsOf(share);
+    return { receipts, view: receiptView(share.justificatif, receipts, await justificatifs.open(share.justificatif)) };
+  };
   const download = (res: Response, name: string, jws: string) =>
     res.type('application/json').set('content-disposition', `attachment; filename="${name}.json"`).send(receiptFile(jws));
 
   return {
     list: (async (req, res) => {
-      res.render('mon-espace/liste.njk', { shares: (await space.list(citizenSub(req))).map(shareView) });
+      const shares = await space.list(citizenSub(req));
+      const filters = filtersOf(req.query, shares);
+      const cards = await Promise.all(
+        shares
+          .filter(matches(filters))
+          .map(async (share) =>
+            shareCard(share, share.justificatif === undefined ? undefined : (await justificatifs.receipts(share.justificatif))?.transmission),
+          ),
+      );
+      res.render('mon-espace/liste.njk', {
+        cards,
+        total: shares.length,
+        filters,
+        filtered: filters.etat !== undefined || filters.service !== undefined,
+        options: filterOptions(shares),
+      });
     }) satisfies RequestHandler,
 
     detail: (async (req, res) => {
       const share = await loadShare(req);
+      // Justificatifs issued before receipts existed have none: the page still shows the share and its history.
       const receipts = await justificatifs.receipts(share.justificatif);
+      const view = receipts === undefined ? undefined : receiptView(share.justificatif, receipts, await justificatifs.open(share.justificatif));
       res.render('mon-espace/transmission.njk', {
         share: shareView(share),
         status: share.status,
-        statusText: SHARE_STATUS_TEXTS[shownStatusOf(share)],
-        receipt: receipts?.transmission,
-        date: date(share.decidedAt),
-        until: date(share.justificatif.retentionUntil),
+        receipt: view,
         withdrawnOn: date(share.justificatif.withdrawnAt),
         log: (await space.accessLog(share)).map((entry) => ({ ...entry, when: frenchDateTime(entry.at) })),
-        hasErasure: receipts?.signed.erasure !== undefined,
+        sizes:
+          receipts === undefined || view === undefined
+            ? undefined
+            : {
+                pdf: size((await receiptPdf(view)).length),
+                json: size(Buffer.byteLength(receiptFile(receipts.signed.transmission))),
+                erasure: receipts.signed.erasure === undefined ? undefined : size(Buffer.byteLength(receiptFile(receipts.signed.erasure))),
+              },
         withdrawn: req.query.retrait === 'ok',
       });
     }) satisfies RequestHandler,
 
     printableReceipt: (async (req, res) => {
+      res.render('mon-espace/recu.njk', { receipt: (await readableReceipt(await loadShare(req))).view });
+    }) satisfies RequestHandler,
+
+    pdfReceipt: (async (req, res) => {
       const share = await loadShare(req);
-      res.render('mon-espace/recu.njk', {
-        receipt: (await receiptsOf(share)).transmission,
-        date: date(share.decidedAt),
-        until: date(share.justificatif.retentionUntil),
-      });
+      const pdf = await receiptPdf((await readableReceipt(share)).view);
+      res.type('application/pdf').set('content-disposition', `attachment; filename="recu-${share.reference}.pdf"`).send(pdf);
     }) satisfies RequestHandler,
 
     signedReceipt: (async (req, res) => {

@@ -20,6 +20,7 @@ export function citizenSpaceRoutes(dependencies: CitizenSpaceControllerDependenc
     { method: 'get', path: '/mon-espace', guards: [requireFreshCitizen], handler: c.list },
     { method: 'get', path: base, guards: [requireFreshCitizen], handler: c.detail },
     { method: 'get', path: `${base}/recu`, guards: [requireFreshCitizen], handler: c.printableReceipt },
+    { method: 'get', path: `${base}/recu.pdf`, guards: [requireFreshCitizen], handler: c.pdfReceipt },
     { method: 'get', path: `${base}/recu.json`, guards: [requireFreshCitizen], handler: c.signedReceipt },
     { method: 'get', path: `${base}/recu-effacement.json`, guards: [requireFreshCitizen], handler: c.signedErasureReceipt },
     { method: 'get', path: `${base}/retrait`, guards: [requireFreshCitizen], handler: c.confirmWithdrawal },

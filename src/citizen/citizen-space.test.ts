@@ -85,6 +85,26 @@ describe('Mon espace', () => {
     expect(JSON.stringify(log)).not.toContain('agent-42');
   });
 
+  it('shows the withdrawal in the history, as the citizen’s own act, after who read the data', async () => {
+    const { justificatif } = await decide('sub-lucie', 'transmitted');
+    await world.journal.append({
+      type: 'justificatif.fetched',
+      actor: 'sp:cantine-bellerive',
+      organisationId: world.request.organisation.id,
+      subject: `justificatif:${justificatif?.id}`,
+    });
+    const share = await space.find('sub-lucie', justificatif?.reference ?? '');
+    if (share === undefined) throw new Error('introuvable');
+    await space.withdraw(share);
+    const after = await space.find('sub-lucie', share.reference ?? '');
+    const log = await space.accessLog(after ?? share);
+    expect(log.map(({ who, action }) => `${who} ${action}`)).toEqual([
+      'Vous avez retiré ces informations',
+      'Logiciel de la démarche « Tarif de la cantine » a reçu vos informations',
+    ]);
+    expect((log[0]?.at ?? 0) - (after?.justificatif?.withdrawnAt ?? 0)).toBeLessThan(1000);
+  });
+
   it('withdraws an active transmission, and leaves anything else as it is', async () => {
     const { justificatif } = await decide('sub-lucie', 'transmitted');
     const share = await space.find('sub-lucie', justificatif?.reference ?? '');

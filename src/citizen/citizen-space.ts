@@ -14,6 +14,8 @@ export interface Share {
   decision: Consent['decision'];
   decidedAt: number;
   scopes: string[];
+  /** The service provider the decision answered: what the list's « service » filter picks. */
+  clientId: string;
   organisationId: string;
   organisationName: string;
   procedureName: string;
@@ -28,6 +30,17 @@ export interface AccessLogEntry {
   who: string;
   action: string;
 }
+
+/**
+ * What the history says of the justificatif's own end, beside who read it (ACCESS_ACTION_TEXTS): the citizen's
+ * withdrawal, or the erasure at the end of retention. Each row reads as one sentence, « who » then « action ».
+ */
+const END_TEXTS = {
+  'justificatif.withdrawn': { who: 'Vous', action: 'avez retiré ces informations' },
+  'justificatif.purged': { who: 'Passerelle Particulier', action: 'a effacé ces informations à la fin de leur durée de conservation' },
+} as const;
+
+const HISTORY_TYPES = [...Object.keys(ACCESS_ACTION_TEXTS), ...Object.keys(END_TEXTS)];
 
 export interface CitizenSpaceDependencies {
   db: Kysely<Database>;
@@ -76,6 +89,7 @@ export function createCitizenSpace({ db, transmissions, justificatifs, registry,
           decision: consent.decision,
           decidedAt: consent.decided_at,
           scopes: JSON.parse(consent.scopes) as string[],
+          clientId: consent.client_id,
           organisationId: sp?.organisation_id ?? '',
           organisationName: sp?.organisation_name ?? 'organisme inconnu',
           procedureName: sp?.procedure_name ?? '',
@@ -100,19 +114,24 @@ export function createCitizenSpace({ db, transmissions, justificatifs, registry,
       return consent === undefined ? undefined : (await sharesOf([consent]))[0];
     },
 
-    /** Who received or looked at one justificatif, newest first: agents by number, never by name. */
+    /**
+     * Who received or looked at one justificatif, and when it ended (withdrawn or erased), newest first: agents by
+     * number, never by name.
+     */
     async accessLog(share: Share): Promise<AccessLogEntry[]> {
       if (share.justificatif === undefined) return [];
-      const entries = await entriesAbout(db, `justificatif:${share.justificatif.id}`, Object.keys(ACCESS_ACTION_TEXTS));
+      const entries = await entriesAbout(db, `justificatif:${share.justificatif.id}`, HISTORY_TYPES);
       const organisation = memo((id) => registry.findOrganisation(id));
+      const whoRead = async (entry: (typeof entries)[number]) =>
+        entry.actor.startsWith('agent:')
+          ? `Agent n° ${agentNumber(entry.actor.slice('agent:'.length))}, ${(entry.organisation_id === null ? undefined : await organisation(entry.organisation_id))?.name ?? 'organisation inconnue'}`
+          : `Logiciel de la démarche « ${share.procedureName} »`;
       return Promise.all(
-        entries.map(async (entry) => ({
-          at: entry.at,
-          who: entry.actor.startsWith('agent:')
-            ? `Agent n° ${agentNumber(entry.actor.slice('agent:'.length))}, ${(entry.organisation_id === null ? undefined : await organisation(entry.organisation_id))?.name ?? 'organisation inconnue'}`
-            : `Logiciel de la démarche « ${share.procedureName} »`,
-          action: ACCESS_ACTION_TEXTS[entry.type as keyof typeof ACCESS_ACTION_TEXTS],
-        })),
+        entries.map(async (entry) => {
+          const end = END_TEXTS[entry.type as keyof typeof END_TEXTS] as { who: string; action: string } | undefined;
+          if (end !== undefined) return { at: entry.at, ...end };
+          return { at: entry.at, who: await whoRead(entry), action: ACCESS_ACTION_TEXTS[entry.type as keyof typeof ACCESS_ACTION_TEXTS] };
+        }),
       );
     },
 
