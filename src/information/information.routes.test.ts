@@ -8,7 +8,7 @@ import { CATALOGUE_SCOPES, groupByProducer } from '../catalogue/catalogue.js';
 import { loadConfig } from '../config/config.js';
 import { createLogger } from '../http/logger.js';
 import { composeApp } from '../server.js';
-import { PUBLISHER } from './publisher.js';
+import { PUBLISHER } from '../wording/publisher.fr.js';
 
 const { db, url, directory, remove } = await temporaryDatabase();
 const config = loadConfig({

@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { type Route, routerFrom } from '../http/route-table.js';
+import { PUBLISHER } from '../wording/publisher.fr.js';
 import { accessibilityPage, type InformationSettings, personalDataPage } from './information.view-model.js';
-import { PUBLISHER } from './publisher.js';
 
 const page =
   (view: string, context: object): RequestHandler =>

@@ -1,7 +1,7 @@
 import { CATALOGUE_SCOPES, groupByProducer } from '../catalogue/catalogue.js';
 import type { Config } from '../config/config.js';
 import { frenchDate } from '../wording/dates.fr.js';
-import { ACCESSIBILITY_STATEMENT, PUBLISHER } from './publisher.js';
+import { ACCESSIBILITY_STATEMENT, PUBLISHER } from '../wording/publisher.fr.js';
 
 /** What the information pages read from the configuration: the durations they state are the ones in force. */
 export type InformationSettings = Pick<Config, 'session' | 'retention'>;
