@@ -27,7 +27,7 @@ async function signInAsAgent(login: string, browser = new TestBrowser()): Promis
   return { browser, page };
 }
 
-/** A citizen transmits through the demo SP (Mairie d'Exempleville); returns the justificatif's printed number. */
+/** A citizen transmits through the demo SP (Mairie d’Exempleville); returns the justificatif's printed number. */
 async function transmitThroughDemoSp(login = 'test'): Promise<string> {
   const browser = new TestBrowser();
   const consent = await reachConsentPage(browser, new URL('/connexion', stack.demoSpUrl), stack.demoSpUrl, login);
@@ -67,7 +67,7 @@ describe('agents of the demo organisation', () => {
     const { browser, page } = await signInAsAgent('agent.cantine');
     expect(page.url.pathname).toBe('/agents/justificatifs');
     expect(titleOf(page.body)).toBe('Justificatifs reçus – Espace agents – Passerelle Particulier');
-    expect(textOf(page.body)).toContain("Camille MARTIN, Mairie d'Exempleville");
+    expect(textOf(page.body)).toContain('Camille MARTIN, Mairie d’Exempleville');
     expect(page.body).toContain(`data-reference="${reference}"`);
     expect(page.body).not.toContain(referenceOfB);
     expect(textOf(page.body)).not.toContain('Angela');
@@ -133,7 +133,7 @@ describe('agents of the demo organisation', () => {
     expect(journal.body).toContain('<code>consent.transmitted</code>');
     expect(journal.body).not.toContain('<code>agent.denied</code>');
     // Citizens appear under a pseudonym of this organisation's, never under their portal-wide subject.
-    expect(journal.body).toMatch(/<td>usager [0-9A-F]{8}<\/td>/);
+    expect(journal.body).toMatch(/<td data-label="Auteur">usager [0-9A-F]{8}<\/td>/);
     expect(journal.body).not.toContain('citizen:');
   });
 
@@ -232,7 +232,7 @@ describe('verification, retention and the journal', () => {
     const browser = new TestBrowser();
     const valid = await browser.visit(`${stack.portalUrl}/verifier?numero=${reference.toLowerCase()}`);
     expect(textOf(valid.body)).toContain('Ce justificatif est authentique.');
-    expect(textOf(valid.body)).toContain("pour Mairie d'Exempleville (démarche : Tarif de la cantine scolaire)");
+    expect(textOf(valid.body)).toContain('pour Mairie d’Exempleville (démarche : Tarif de la cantine scolaire)');
     expect(textOf(valid.body)).not.toMatch(/Angela|DUBOIS|620/);
     expect((await browser.visit(`${stack.portalUrl}/verifier?numero=PP-2026-ZZZZ-ZZZZ`)).status).toBe(404);
     const malformed = await browser.visit(`${stack.portalUrl}/verifier?numero=123`);

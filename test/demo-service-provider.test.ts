@@ -15,7 +15,7 @@ async function journey(decision: 'transmettre' | 'refuser', browser = new TestBr
   const home = await browser.visit(stack.demoSpUrl);
   expect(textOf(home.body)).toContain('Tarif de la cantine scolaire');
   const consent = await reachConsentPage(browser, new URL('/connexion', stack.demoSpUrl), stack.demoSpUrl);
-  expect(textOf(consent.body)).toContain("Mairie d'Exempleville");
+  expect(textOf(consent.body)).toContain('Mairie d’Exempleville');
   const { callback } = await decide(browser, consent, decision, stack.demoSpUrl);
   return browser.visit(callback);
 }

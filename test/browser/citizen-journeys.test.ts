@@ -274,10 +274,23 @@ describeInChromium('citizen and agent journeys in Chromium, axe-clean at 1280 an
             await journey.check('fin');
             expect(await main.textContent()).toContain('Aucune donnée n’a été envoyée');
             expect(await main.textContent()).not.toMatch(/C’est fait|peut maintenant recevoir/);
+            const number = (await journey.page.getByTestId('reference').textContent())?.trim() ?? '';
+            expect(number).toMatch(/^PP-/);
             await journey.page.getByRole('link', { name: /Continuer sur le site/ }).click();
             await journey.page.waitForURL(`${stack.demoSpUrl}/**`);
             await journey.check('fs-resultat');
             expect(await journey.page.locator('main').textContent()).toContain('Aucune information n’a pu être obtenue');
+            expect(await journey.page.locator('main').textContent()).not.toMatch(/Informations reçues|Votre tarif/);
+            // Nowhere else either: Mon espace and the agents' list say the same of this transmission, by its number.
+            await journey.page.goto(`${stack.portalUrl}/mon-espace`);
+            await journey.check('mon-espace');
+            const card = journey.page.locator(`[data-reference="${number}"]`);
+            expect(await card.getByTestId('etat').textContent()).toBe('Aucune information obtenue');
+            expect(await card.textContent()).not.toMatch(/Transmises :/);
+            await steps.signInAgent(journey, 'agent.cantine');
+            const row = journey.page.locator(`[data-reference="${number}"]`);
+            expect(await row.textContent()).toContain('Aucune information');
+            expect(await row.textContent()).not.toMatch(/Complet|Partiel/);
             expect(journey.problems).toEqual([]);
             await journey.close();
           } finally {

@@ -73,7 +73,7 @@ interface DeveloperDetails {
 }
 
 /**
- * "Mairie d'Exempleville — tarif de la cantine scolaire": a service provider written as any would be, with
+ * "Mairie d’Exempleville — tarif de la cantine scolaire": a service provider written as any would be, with
  * openid-client from the portal's discovery document. It is also the example the README gives integrators.
  */
 export function createDemoServiceProvider(options: DemoServiceProviderOptions): Express {
