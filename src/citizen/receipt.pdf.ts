@@ -69,7 +69,7 @@ export function receiptPdf(view: ReceiptView, options: { compress?: boolean } = 
   field('Démarche', view.recipient.procedure);
   field('Finalité', view.purpose);
   field('Cadre légal', view.legalBasis);
-  paragraph(view.retention);
+  if (view.retention !== undefined) paragraph(view.retention);
 
   heading('Informations transmises');
   if (view.valuesNote !== undefined) paragraph(view.valuesNote);

@@ -67,6 +67,8 @@ describe('the citizen’s receipt', () => {
       ['Service indisponible : La CAF ou la MSA ne répond pas en ce moment.', []],
     ]);
     expect(view.valuesNote).toBeUndefined();
+    // Nothing was sent: no « Conservées … jusqu’au » for data that do not exist.
+    expect(view.retention).toBeUndefined();
   });
 
   it('after a withdrawal, says the values were erased and when, and no longer until when they are kept', async () => {

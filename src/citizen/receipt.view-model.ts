@@ -33,8 +33,8 @@ export interface ReceiptView {
   items: ReceiptItem[];
   /** Said instead of the values once they are gone (withdrawn, end of retention), or when they cannot be read. */
   valuesNote: string | undefined;
-  /** « Conservées par … jusqu’au … » while kept, « Effacées le … » after. */
-  retention: string;
+  /** « Conservées par … jusqu’au … » while kept, « Effacées le … » after; nothing when nothing was sent. */
+  retention: string | undefined;
   rights: Array<{ title: string; text: string }>;
   contact: { text: string; email: string; after: string };
   withdrawal: { text: string; url: string | undefined };
@@ -97,7 +97,12 @@ export function receiptView(justificatif: Justificatif, receipts: Receipts, open
       erased,
       items.some((item) => item.sent),
     ),
-    retention: erased === undefined ? `Conservées par ${sp} jusqu’au ${frenchDate(receipt.conservation_jusqu_au)}` : `Effacées le ${erased.on}`,
+    // Nothing sent, nothing kept: no retention date then.
+    retention: !items.some((item) => item.sent)
+      ? undefined
+      : erased === undefined
+        ? `Conservées par ${sp} jusqu’au ${frenchDate(receipt.conservation_jusqu_au)}`
+        : `Effacées le ${erased.on}`,
     rights: [
       {
         title: 'Accès',

@@ -97,12 +97,12 @@ describe('the list of Mon espace', () => {
       ['Mairie de Bellerive – Tarif de la cantine', 'Transmise', ['Quotient familial', 'Enfants du foyer'], [], []],
     ]);
     for (const card of cards) expect(card.when).toMatch(/^\d{1,2} [a-zéû]+ \d{4} à \d{2}:\d{2}$/);
-    // A withdrawn share says when its data went, never until when they are kept; a refusal kept nothing.
+    // A withdrawn share says when its data went, never until when they are kept; a refusal, or nothing obtained, kept nothing.
     expect(cards.map((card) => card.retention?.replace(/\d.*/, '…'))).toEqual([
       'Effacées le …',
       undefined,
       'Gardées jusqu’au …',
-      'Gardées jusqu’au …',
+      undefined,
       'Gardées jusqu’au …',
     ]);
   });

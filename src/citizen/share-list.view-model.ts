@@ -57,8 +57,9 @@ export function shareCard(share: Share, receipt: TransmissionReceipt | undefined
     asked: receipt === undefined ? share.scopes.map((scope) => titleOf(scope, scope)) : [],
     sent: names((statut) => statut === 'disponible'),
     missing: names((statut) => statut !== 'disponible'),
+    // Nothing obtained, nothing kept: no retention date to give.
     retention:
-      justificatif === undefined
+      justificatif === undefined || justificatif.outcome === 'none'
         ? undefined
         : erasedAt !== null
           ? `Effacées le ${frenchDate(erasedAt)}`
