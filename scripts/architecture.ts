@@ -18,6 +18,7 @@ export const FLOORS: Record<string, number> = {
   journal: 2,
   signing: 2,
   http: 3,
+  mail: 3,
   registry: 4,
   'oidc-client': 4,
   franceconnect: 5,
@@ -47,6 +48,8 @@ export const TABLE_OWNERS: Record<string, string> = {
   signing_key: 'signing',
   justificatif: 'justificatif',
   withdrawn_token: 'justificatif',
+  justificatif_search: 'justificatif',
+  justificatif_reading: 'justificatif',
   journal_entry: 'journal',
 };
 

@@ -17,6 +17,7 @@ import { createCitizenSpace } from './citizen/citizen-space.js';
 import { citizenSpaceRoutes } from './citizen/citizen-space.routes.js';
 import { homeRoutes } from './citizen/home.routes.js';
 import type { Config } from './config/config.js';
+import type { BlindIndex } from './crypto/blind-index.js';
 import type { DataCipher } from './crypto/data-cipher.js';
 import type { Pseudonyms } from './crypto/pseudonyms.js';
 import type { Database } from './db/schema.js';
@@ -55,6 +56,7 @@ export interface PortalDependencies {
   journal: Journal;
   signingKeys: PrivateJwks;
   cipher: DataCipher;
+  blindIndex: BlindIndex;
   sign: Signer;
   verify: Verifier;
   pseudonyms: Pseudonyms;
@@ -112,6 +114,7 @@ export function createPortal(deps: PortalDependencies): Express {
     pairwiseSubject: pseudonyms.pairwiseSubject,
     portalUrl: config.http.publicUrl,
     grants,
+    blindIndex: deps.blindIndex,
   });
   const transmissions = createTransmissions({ db, grants, justificatifs, journal });
 
@@ -137,7 +140,7 @@ export function createPortal(deps: PortalDependencies): Express {
     res.render('api/documentation.njk', { scopes: CATALOGUE_SCOPES, v3Routes: APIS.flatMap((api) => api.franceConnectRoute ?? []) }),
   );
   app.use(['/api', '/v3'], (_req, res) => sendApiError(res, 404, API_ERRORS.notFound));
-  app.use(verificationRoutes(justificatifs, registry));
+  app.use(verificationRoutes({ justificatifs, registry, journal, checksPerMinute: config.formRateLimitPerMinute }));
   app.use(statisticsRoutes(db));
   app.use(informationRoutes(config));
 

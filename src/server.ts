@@ -1,9 +1,11 @@
 import type { Express } from 'express';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import { sendDailyDigests } from './agent/daily-digest.js';
 import { createProConnectService } from './agent/proconnect.service.js';
 import { purgeExpiredOidcPayloads } from './authorization/oidc-adapter.js';
 import type { Config } from './config/config.js';
+import { createBlindIndex } from './crypto/blind-index.js';
 import { createDataCipher } from './crypto/data-cipher.js';
 import { createPseudonyms } from './crypto/pseudonyms.js';
 import { lockUntilCommit, openDatabase } from './db/database.js';
@@ -15,7 +17,9 @@ import { createGateway } from './gateway/gateway.service.js';
 import { type OpenPort, openPort } from './http/listen.js';
 import { type Anchoring, createAnchoring } from './journal/anchors.js';
 import { createJournal } from './journal/journal.js';
+import { indexForSearch } from './justificatif/justificatifs.js';
 import { purgeExpiredJustificatifs } from './justificatif/retention.js';
+import { createMailer, type Mailer } from './mail/mailer.js';
 import { createOidcConnector } from './oidc-client/connector.js';
 import { createPortal } from './portal.js';
 import { createRegistry } from './registry/registry.service.js';
@@ -31,12 +35,17 @@ export interface RunningServices {
   proconnect: OpenPort | undefined;
   sandbox: OpenPort | undefined;
   demoServiceProvider: OpenPort | undefined;
+  mailCatcher: { web: OpenPort; smtpUrl: string } | undefined;
+  /** Sends through SMTP_URL, else through the local mail catcher when it runs, else sends nothing (and said so at start). */
+  mailer: Mailer;
   /** Anchors of the journal's head, taken at start, at every interval and at stop. */
   anchoring: Anchoring;
   stop(): Promise<void>;
 }
 
 const SESSION_PURGE_INTERVAL_MS = 10 * 60 * 1000;
+// The daily e-mails go out in the first round after 7:00 (Paris); a round is cheap when nobody is due.
+const DIGEST_ROUND_MS = 15 * 60 * 1000;
 
 /**
  * The composition root: opens the database, builds the real adapters, starts the local upstreams outside
@@ -45,13 +54,25 @@ const SESSION_PURGE_INTERVAL_MS = 10 * 60 * 1000;
 export async function startServices(
   config: Config,
   logger: Logger,
-  ports: { portal?: OpenPort; franceconnect?: OpenPort; proconnect?: OpenPort; sandbox?: OpenPort; demoServiceProvider?: OpenPort } = {},
+  ports: {
+    portal?: OpenPort;
+    franceconnect?: OpenPort;
+    proconnect?: OpenPort;
+    sandbox?: OpenPort;
+    demoServiceProvider?: OpenPort;
+    mailCatcher?: OpenPort;
+  } = {},
 ): Promise<RunningServices> {
   // The local upstreams are development mocks: loaded only when asked, never part of production's code.
   const local = config.localUpstreams.enabled ? await import('./dev/local-upstreams.js') : undefined;
   const franceconnect = await local?.startLocalFranceConnect(config, logger, ports.franceconnect);
   const sandbox = await local?.startSandbox(config, logger, ports.sandbox);
   const proconnect = await local?.startLocalProConnect(config, logger, ports.proconnect);
+  const mailCatcher = await local?.startMailCatcher(config, logger, ports.mailCatcher);
+  const mailer = createMailer(
+    { url: config.mail.smtpUrl ?? mailCatcher?.smtpUrl, from: config.mail.from, requireTls: config.mail.requireTls },
+    logger.child({ component: 'mail' }),
+  );
 
   const db = openDatabase(config.database, (error) =>
     logger.warn({ err: error }, 'connexion à la base de données perdue ; une nouvelle sera ouverte'),
@@ -59,7 +80,7 @@ export async function startServices(
   const applied = await migrateToLatest(db);
   if (applied.length > 0) logger.info({ migrations: applied }, 'migrations appliquées');
 
-  const { app, purgeTimer, anchoring } = await composeApp(config, db, logger);
+  const { app, purgeTimer, anchoring } = await composeApp(config, db, logger, mailer);
   const portal = ports.portal ?? (await openPort(config.http.host, config.http.port));
   portal.attach(app);
   logger.info({ url: config.http.publicUrl }, 'portail démarré');
@@ -72,10 +93,19 @@ export async function startServices(
     proconnect,
     sandbox,
     demoServiceProvider,
+    mailCatcher,
+    mailer,
     anchoring,
     async stop() {
       purgeTimer.stop();
-      await Promise.all([portal.close(), franceconnect?.close(), proconnect?.close(), sandbox?.close(), demoServiceProvider?.close()]);
+      await Promise.all([
+        portal.close(),
+        franceconnect?.close(),
+        proconnect?.close(),
+        sandbox?.close(),
+        demoServiceProvider?.close(),
+        mailCatcher?.close(),
+      ]);
       await anchorJournal(anchoring, logger);
       await db.destroy();
     },
@@ -87,6 +117,8 @@ export async function composeApp(
   config: Config,
   db: Kysely<Database>,
   logger: Logger,
+  /** What sends the agents' daily e-mails; without one, none is sent. */
+  mailer?: Mailer,
 ): Promise<{ app: Express; purgeTimer: { stop: () => void }; anchoring: Anchoring }> {
   const registryOptions = { allowLocalHttp: config.env !== 'production' };
   const registry = createRegistry(db, registryOptions);
@@ -106,7 +138,11 @@ export async function composeApp(
   const journalKey = Buffer.from(config.journal.key, 'base64url');
   const journal = createJournal(db, journalKey);
 
-  const cipher = createDataCipher(Buffer.from(config.dataEncryptionKey, 'base64url'));
+  const dataKey = Buffer.from(config.dataEncryptionKey, 'base64url');
+  const cipher = createDataCipher(dataKey);
+  const blindIndex = createBlindIndex(dataKey);
+  const indexed = await indexForSearch({ db, cipher, blindIndex });
+  if (indexed > 0) logger.info({ count: indexed }, 'justificatifs antérieurs indexés pour la recherche des agents');
   const sessionStore = new DatabaseSessionStore(db, cipher);
   const purge = () =>
     Promise.all([sessionStore.purgeExpired(), purgeExpiredOidcPayloads(db)]).catch((error) =>
@@ -123,7 +159,14 @@ export async function composeApp(
   const anchoring = createAnchoring({ db, key: journalKey, file: config.journal.anchorFile, logger });
   await anchorJournal(anchoring, logger);
   const anchorTimer = setInterval(() => anchorJournal(anchoring, logger), config.journal.anchorIntervalMinutes * 60 * 1000).unref();
-  const purgeTimer = { stop: () => [sessionTimer, retentionTimer, anchorTimer].forEach(clearInterval) };
+  const digests = () =>
+    mailer === undefined
+      ? undefined
+      : sendDailyDigests({ db, registry, journal, mailer, publicUrl: config.http.publicUrl, logger }).catch((error) =>
+          logger.error({ err: error }, 'envoi des courriels quotidiens impossible'),
+        );
+  const digestTimer = setInterval(digests, DIGEST_ROUND_MS).unref();
+  const purgeTimer = { stop: () => [sessionTimer, retentionTimer, anchorTimer, digestTimer].forEach(clearInterval) };
 
   const fetcher = createSourceFetcher(
     createApiParticulierClient({
@@ -150,6 +193,7 @@ export async function composeApp(
     journal,
     signingKeys,
     cipher,
+    blindIndex,
     sign: await createSigner(signingKeys, config.http.publicUrl),
     verify: createVerifier(signingKeys, config.http.publicUrl),
     pseudonyms: createPseudonyms(config.authorization.pairwiseSecret),

@@ -1,10 +1,15 @@
 import type { Kysely } from 'kysely';
+import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sendDailyDigests } from '../src/agent/daily-digest.js';
 import { openDatabase } from '../src/db/database.js';
 import type { Database } from '../src/db/schema.js';
+import { createLogger } from '../src/http/logger.js';
 import { verifyAgainstAnchors } from '../src/journal/anchors.js';
 import { createJournal, verifyJournal } from '../src/journal/journal.js';
 import { purgeExpiredJustificatifs } from '../src/justificatif/retention.js';
+import { createRegistry } from '../src/registry/registry.service.js';
+import { parisDay, parisMidnight } from '../src/wording/dates.fr.js';
 import { type Page, TestBrowser } from './helpers/browser.js';
 import { asDatabaseOwner } from './helpers/database.js';
 import { formWithAction, textOf, titleOf } from './helpers/html.js';
@@ -63,35 +68,83 @@ afterAll(async () => {
 });
 
 describe('agents of the demo organisation', () => {
-  it('sign in with ProConnect, find the justificatif transmitted a minute earlier, open it and print it, each view recorded', async () => {
+  it('sign in with ProConnect, find the justificatif by name or birth date, open it and print it, each view recorded', async () => {
     const { browser, page } = await signInAsAgent('agent.cantine');
     expect(page.url.pathname).toBe('/agents/justificatifs');
     expect(titleOf(page.body)).toBe('Justificatifs reçus – Espace agents – Passerelle Particulier');
     expect(textOf(page.body)).toContain('Camille MARTIN, Mairie d’Exempleville');
     expect(page.body).toContain(`data-reference="${reference}"`);
     expect(page.body).not.toContain(referenceOfB);
-    expect(textOf(page.body)).not.toContain('Angela');
+    // The list names the person, for agents only, and says what this agent has not opened yet.
+    const row = (body: string) => new RegExp(`<tr data-reference="${reference}">[\\s\\S]*?</tr>`).exec(body)?.[0] ?? '';
+    expect(textOf(row(page.body))).toContain('Angela Claire Louise DUBOIS');
+    expect(textOf(row(page.body))).toContain('Date de naissance : 24/08/1962');
+    expect(textOf(row(page.body))).toContain('Non lu');
+    expect(page.body).toMatch(/data-testid="unread-count">\d+ non lus?</);
+
+    for (const typed of ['dubois', '24/08/1962', 'Angéla', reference.toLowerCase().replaceAll('-', ' ')]) {
+      const found = await browser.visit(`${stack.portalUrl}/agents/justificatifs?recherche=${encodeURIComponent(typed)}`);
+      expect(found.body, typed).toContain(`data-reference="${reference}"`);
+      expect(textOf(found.body), typed).toContain('correspondant à la recherche');
+    }
+    expect(textOf((await browser.visit(`${stack.portalUrl}/agents/justificatifs?recherche=durand`)).body)).toContain(
+      'Aucun justificatif ne correspond à cette recherche.',
+    );
 
     const detail = await browser.visit(`${stack.portalUrl}/agents/justificatifs/${reference}`);
     expect(detail.status).toBe(200);
     const text = textOf(detail.body);
     expect(text).toContain('Angela Claire Louise DUBOIS');
+    expect(text).toContain('Date de naissance : 24/08/1962');
     expect(text).toContain('Quotient familial : 620');
-    expect(text).toContain('Signature valide. Émis par Passerelle Particulier');
+    expect(text).toMatch(
+      /Quotient familial Source : Caisse d’allocations familiales \(CAF\) ou Mutualité sociale agricole \(MSA\), information obtenue le \d+ \S+ \d{4}\./,
+    );
+    expect(text).toContain('Signature valide : le contenu n’a pas changé depuis son émission par Passerelle Particulier');
     expect(text).toContain('Votre consultation a été enregistrée');
     // The agent reads about someone else: items are named in the third person, not as the citizen saw them.
     expect(detail.body).toContain('<h2 class="fr-h4">Quotient familial</h2>');
     expect(detail.body).toContain('<h2 class="fr-h4">Enfants du foyer</h2>');
     expect(text).not.toMatch(/\b(Votre|Vos) (quotient|enfants|allocataires)/);
+    // Opened: no longer new to this agent.
+    expect(textOf(row((await browser.visit(`${stack.portalUrl}/agents/justificatifs`)).body))).not.toContain('Non lu');
 
     const print = await browser.visit(`${stack.portalUrl}/agents/justificatifs/${reference}/impression`);
-    expect(textOf(print.body)).toContain(`Vérifier ce document : ${stack.portalUrl}/verifier, numéro ${reference}`);
-    expect(textOf(print.body)).toContain('Imprimé le');
+    const printed = textOf(print.body);
+    expect(printed).toContain('Angela Claire Louise DUBOIS');
+    expect(printed).toContain('Date de naissance : 24/08/1962');
+    expect(printed).toContain('Quotient familial : 620');
+    expect(printed).toContain(`Vérifier ce document : ${stack.portalUrl}/verifier, numéro ${reference}`);
+    expect(printed).toContain('Imprimé le');
+    expect(print.body).toContain('<li class="fr-hidden" data-print><button class="fr-btn fr-icon-printer-line" type="button">Imprimer</button></li>');
+    // The QR code is the one of this number's /verifier address (decoded from the pixels in the browser journeys).
+    const verifyUrl = `${stack.portalUrl}/verifier?numero=${reference}`;
+    expect(print.body).toContain(await QRCode.toString(verifyUrl, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }));
+    expect((await browser.visit(verifyUrl)).status).toBe(200);
 
     const views = await entries('agent.view');
     const prints = await entries('agent.print');
     expect(views.at(-1)).toMatchObject({ actor: expect.stringMatching(/^agent:/), subject: expect.stringMatching(/^justificatif:/) });
     expect(JSON.parse(prints.at(-1)?.data ?? '{}')).toEqual({ reference });
+    expect(JSON.parse((await entries('agent.search')).at(-5)?.data ?? '{}')).toEqual({ filters: { nom: ['dubois'] } });
+  });
+
+  it('exports the filtered list as CSV for spreadsheets, with names, and records the export', async () => {
+    const { browser } = await signInAsAgent('agent.cantine');
+    const exported = await browser.visit(`${stack.portalUrl}/agents/justificatifs/export.csv?recherche=dubois`);
+    expect(exported.status).toBe(200);
+    expect(exported.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(exported.headers.get('content-disposition')).toMatch(/^attachment; filename="?justificatifs-\d{4}-\d{2}-\d{2}\.csv"?$/);
+    const [header, ...lines] = exported.body
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n');
+    expect(header).toBe('Numéro;Reçu le;Nom;Date de naissance;Démarche;Contenu;Conservé jusqu’au');
+    expect(lines.find((line) => line.startsWith(reference))).toMatch(
+      new RegExp(`^${reference};\\d{2}/\\d{2}/\\d{4};Angela Claire Louise DUBOIS;24/08/1962;Tarif de la cantine scolaire;Complet;`),
+    );
+    expect(exported.body).not.toContain(referenceOfB);
+    expect(JSON.parse((await entries('agent.export')).at(-1)?.data ?? '{}')).toMatchObject({ filters: { nom: ['dubois'] } });
   });
 
   it('a filtered list is a search, and is recorded', async () => {
@@ -128,13 +181,57 @@ describe('agents of the demo organisation', () => {
       form: { ...form.fields, email: 'nouvel.agent@exempleville.fr', role: 'lecteur' },
     });
     expect(textOf(added.body)).toContain('nouvel.agent@exempleville.fr');
+    await browser.visit(`${stack.portalUrl}/agents/justificatifs/${reference}`);
     const journal = await browser.visit(`${stack.portalUrl}/agents/journal`);
-    expect(journal.body).toContain('<code>agent.view</code>');
-    expect(journal.body).toContain('<code>consent.transmitted</code>');
-    expect(journal.body).not.toContain('<code>agent.denied</code>');
+    const journalText = textOf(journal.body);
+    expect(journalText).toContain('Consultation d’un justificatif');
+    expect(journalText).toContain('Transmission acceptée par l’usager');
+    const table = journal.body.slice(journal.body.indexOf('<table>'));
+    expect(table).not.toMatch(/agent\.view|consent\.transmitted|agent:[0-9a-f-]{36}|justificatif:/);
+    expect(journal.body).toMatch(new RegExp(`<td data-label="Objet">${reference}</td>`));
+    expect(journal.body).toMatch(/<td data-label="Auteur">Sophie BERNARD<\/td>/);
     // Citizens appear under a pseudonym of this organisation's, never under their portal-wide subject.
-    expect(journal.body).toMatch(/<td data-label="Auteur">usager [0-9A-F]{8}<\/td>/);
+    expect(journal.body).toMatch(/<td data-label="Auteur">Usager n° [0-9A-F]{8}<\/td>/);
     expect(journal.body).not.toContain('citizen:');
+    expect(textOf(table)).not.toContain('Connexion refusée');
+
+    const views = await browser.visit(`${stack.portalUrl}/agents/journal?evenement=agent.view`);
+    expect([...views.body.matchAll(/<td data-label="Événement">([^<]*)<\/td>/g)].map((m) => m[1])).toEqual(
+      expect.arrayContaining(['Consultation d’un justificatif']),
+    );
+    expect(new Set([...views.body.matchAll(/<td data-label="Événement">([^<]*)<\/td>/g)].map((m) => m[1]))).toEqual(
+      new Set(['Consultation d’un justificatif']),
+    );
+    const csv = await browser.visit(`${stack.portalUrl}/agents/journal/export.csv?evenement=agent.view`);
+    expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(csv.body.replace(/^\uFEFF/, '').split('\r\n')[0]).toBe('N°;Date;Événement;Auteur;Objet;Détail');
+    expect(csv.body).toContain(`;Consultation d’un justificatif;Sophie BERNARD;${reference};`);
+    expect(JSON.parse((await entries('journal.export')).at(-1)?.data ?? '{}')).toMatchObject({ filters: { evenement: 'agent.view' } });
+
+    // The team page names agents and changes a role after a confirmation; the last administrator stays one.
+    const named = textOf((await browser.visit(`${stack.portalUrl}/agents/equipe`)).body);
+    expect(named).toContain('Camille MARTIN');
+    expect(named).toContain('nouvel.agent@exempleville.fr');
+    expect(named).toContain('Jamais connecté(e)');
+    const members = await db.selectFrom('agent').select(['id', 'email', 'given_name']).execute();
+    const newcomer = members.find((m) => m.email === 'nouvel.agent@exempleville.fr')?.id ?? '';
+    const confirm = await browser.visit(`${stack.portalUrl}/agents/equipe/${newcomer}/role`);
+    expect(textOf(confirm.body)).toMatch(
+      /nouvel\.agent@exempleville\.fr est aujourd’hui lecteur\s*\. Après ce changement, il ou elle sera administrateur\s*\./,
+    );
+    const roleForm = formWithAction(confirm.body, `/agents/equipe/${newcomer}/role`);
+    const changed = await browser.visit(new URL(roleForm.action, stack.portalUrl), { form: roleForm.fields });
+    expect(textOf(changed.body)).toContain('Le rôle a été changé.');
+    expect(changed.body).toMatch(/<tr data-agent="nouvel\.agent@exempleville\.fr">[\s\S]*?Administrateur/);
+    expect(JSON.parse((await entries('agent.role_changed')).at(-1)?.data ?? '{}')).toEqual({ from: 'lecteur', to: 'administrateur' });
+    // Back to reader; then the only other administrator cannot make themself a reader.
+    const back = formWithAction((await browser.visit(`${stack.portalUrl}/agents/equipe/${newcomer}/role`)).body, `/agents/equipe/${newcomer}/role`);
+    await browser.visit(new URL(back.action, stack.portalUrl), { form: back.fields });
+    const self = members.find((m) => m.given_name === 'Sophie')?.id ?? '';
+    const selfForm = formWithAction((await browser.visit(`${stack.portalUrl}/agents/equipe/${self}/role`)).body, `/agents/equipe/${self}/role`);
+    const refused = await browser.visit(new URL(selfForm.action, stack.portalUrl), { form: selfForm.fields });
+    expect(refused.status).toBe(409);
+    expect(textOf(refused.body)).toContain('Votre organisation doit garder au moins un administrateur');
   });
 
   it('an agent removed, or given a lesser role, loses that access at once, without waiting for the session to end', async () => {
@@ -227,13 +324,57 @@ describe('isolation between organisations', () => {
   });
 });
 
+describe('the daily e-mail', () => {
+  it('is asked for on its page, says how many arrived unread with a link and no data, once a day, journaled', async () => {
+    const { browser } = await signInAsAgent('agent.cantine');
+    const page = await browser.visit(`${stack.portalUrl}/agents/notifications`);
+    expect(textOf(page.body)).toContain('Le courriel ne contient ni nom ni donnée');
+    const form = formWithAction(page.body, '/agents/notifications');
+    const saved = await browser.visit(new URL(form.action, stack.portalUrl), { form: { ...form.fields, quotidien: '1' } });
+    expect(textOf(saved.body)).toContain('Votre choix est enregistré.');
+    expect(saved.body).toContain('id="quotidien" name="quotidien" value="1" checked');
+
+    const fresh = await transmitThroughDemoSp();
+    const morning = parisMidnight(parisDay(Date.now())) + 8 * 60 * 60 * 1000;
+    const now = Math.max(Date.now(), morning);
+    const deps = {
+      db,
+      registry: createRegistry(db, { allowLocalHttp: true }),
+      journal: createJournal(db, journalKey()),
+      mailer: stack.services.mailer,
+      publicUrl: stack.portalUrl,
+      logger: createLogger('silent'),
+    };
+    expect(await sendDailyDigests(deps, now)).toBe(1);
+    expect(await sendDailyDigests(deps, now + 60_000)).toBe(0);
+    const inbox = (await (await fetch(`${stack.services.mailCatcher?.web.origin}/messages.json`)).json()) as {
+      messages: Array<{ to: string[] | string; subject: string; text: string }>;
+    };
+    const mail = inbox.messages.find((message) => JSON.stringify(message.to).includes('camille.martin@exempleville.fr'));
+    expect(mail?.subject).toMatch(/^\d+ nouveaux? justificatifs? à consulter – Passerelle Particulier$/);
+    expect(mail?.text).toContain(`${stack.portalUrl}/agents/justificatifs?nonlus=1`);
+    expect(mail?.text).not.toMatch(/DUBOIS|Angela|PP-\d{4}/);
+    expect(mail?.text).not.toContain(fresh);
+    expect((await entries('agent.digest_sent')).at(-1)).toMatchObject({ actor: 'system', subject: expect.stringMatching(/^agent:/) });
+  });
+});
+
 describe('verification, retention and the journal', () => {
-  it('/verifier tells a valid, an altered and an unknown number apart, without personal data', async () => {
+  it('/verifier reads the number as typed, says whether it is authentic, and shows what a paper is compared with', async () => {
     const browser = new TestBrowser();
-    const valid = await browser.visit(`${stack.portalUrl}/verifier?numero=${reference.toLowerCase()}`);
-    expect(textOf(valid.body)).toContain('Ce justificatif est authentique.');
-    expect(textOf(valid.body)).toContain('pour Mairie d’Exempleville (démarche : Tarif de la cantine scolaire)');
-    expect(textOf(valid.body)).not.toMatch(/Angela|DUBOIS|620/);
+    const typed = reference.toLowerCase().replace(/^pp-/, 'pp ').replaceAll('-', ' ');
+    const valid = await browser.visit(`${stack.portalUrl}/verifier?numero=${encodeURIComponent(typed)}`);
+    const text = textOf(valid.body);
+    expect(text).toContain('Ce justificatif est authentique.');
+    expect(text).toContain('pour Mairie d’Exempleville (démarche : Tarif de la cantine scolaire)');
+    // What the paper carries and a forger would change: the QF and its month, the person's initials. Nothing that
+    // identifies anyone: no name, no birth date, no children.
+    expect(text).toContain('Personne : initiales A. C. L. D.');
+    expect(text).toContain('Quotient familial : 620 (octobre 2026, calculé par la CAF)');
+    expect(text).toContain('Enfants du foyer : transmise (valeur non affichée ici, car elle identifie la personne)');
+    expect(text).not.toMatch(/Angela|DUBOIS|1962/);
+    expect(JSON.parse((await entries('verification.checked')).at(-1)?.data ?? '{}')).toEqual({ result: 'valid' });
+    expect((await entries('verification.checked')).at(-1)).toMatchObject({ actor: 'public', subject: expect.stringMatching(/^justificatif:/) });
     expect((await browser.visit(`${stack.portalUrl}/verifier?numero=PP-2026-ZZZZ-ZZZZ`)).status).toBe(404);
     const malformed = await browser.visit(`${stack.portalUrl}/verifier?numero=123`);
     expect(malformed.status).toBe(400);

@@ -31,7 +31,15 @@ describe('npm start, as a newcomer runs it', () => {
     let stdout = '';
     let exited: Promise<number | null> = Promise.resolve(null);
     const start = async () => {
-      const [portal, franceconnect, proconnect, sandbox, demo] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+      const [portal, franceconnect, proconnect, sandbox, demo, mailSmtp, mailWeb] = await Promise.all([
+        freePort(),
+        freePort(),
+        freePort(),
+        freePort(),
+        freePort(),
+        freePort(),
+        freePort(),
+      ]);
       stderr = '';
       stdout = '';
       child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
@@ -45,6 +53,8 @@ describe('npm start, as a newcomer runs it', () => {
           PC_ISSUER: `http://localhost:${proconnect}/api/v2`,
           API_PARTICULIER_URL: `http://localhost:${sandbox}`,
           DEMO_SP_URL: `http://localhost:${demo}`,
+          MAIL_CATCHER_SMTP_PORT: String(mailSmtp),
+          MAIL_CATCHER_WEB_PORT: String(mailWeb),
           DATABASE_URL: `file:${join(directory, 'passerelle.sqlite')}`,
           JOURNAL_ANCHOR_FILE: join(directory, 'journal-anchors.jsonl'),
         },
@@ -70,6 +80,7 @@ describe('npm start, as a newcomer runs it', () => {
       expect(await ready(`http://127.0.0.1:${portal}/readyz`)).toBe(200);
       expect(await ready(`http://localhost:${franceconnect}/api/v2/.well-known/openid-configuration`)).toBe(200);
       expect(await ready(`http://localhost:${demo}/`)).toBe(200);
+      expect(await ready(`http://127.0.0.1:${mailWeb}/messages.json`)).toBe(200);
     };
     // A port found free may be taken by a parallel test before the child opens it: then again, on other ports.
     for (let attempt = 1; ; attempt += 1) {

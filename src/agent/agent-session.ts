@@ -9,6 +9,8 @@ export interface AgentSession {
   organisationId: string;
   organisationName: string;
   role: 'lecteur' | 'administrateur';
+  /** When the organisation authorised the agent: what arrived before is not « new » to them. */
+  authorisedAt: number;
   idToken: string;
 }
 

@@ -49,7 +49,12 @@ const codeOf = async (promise: Promise<unknown>) => {
   return error instanceof AppError ? error.code : String(error);
 };
 const transmit = (request: DataRequest, outcomes = [QF_FOUND], sub = 'sub-lucie') =>
-  world.transmissions.decide({ request, citizen: { sub, name: 'Lucie FONTAINE' }, outcomes, decision: 'transmitted' });
+  world.transmissions.decide({
+    request,
+    citizen: { sub, person: { givenNames: 'Lucie', familyName: 'FONTAINE', birthDate: '1988-03-14' } },
+    outcomes,
+    decision: 'transmitted',
+  });
 
 let claire: AgentSession;
 
@@ -102,7 +107,10 @@ describe('the organisation’s justificatifs', () => {
   it('reads its own justificatif, opened and checked, and records the reading', async () => {
     const { justificatif } = await transmit(world.request);
     const read = await space.read(claire, justificatif?.reference ?? '', 'agent.print');
-    expect(read).toMatchObject({ procedure: 'Tarif de la cantine', opened: { state: 'valid', citizenName: 'Lucie FONTAINE' } });
+    expect(read).toMatchObject({
+      procedure: 'Tarif de la cantine',
+      opened: { state: 'valid', person: { givenNames: 'Lucie', familyName: 'FONTAINE', birthDate: '1988-03-14' } },
+    });
     expect((await entries('agent.print')).at(-1)).toMatchObject({ subject: `justificatif:${justificatif?.id}`, actor: `agent:${claire.id}` });
   });
 
@@ -150,14 +158,100 @@ describe('a justificatif’s state in the list', () => {
   });
 });
 
+describe('finding a person and what is new', () => {
+  const transmitFor = (sub: string, person: { givenNames: string; familyName: string; birthDate: string }) =>
+    world.transmissions.decide({ request: world.request, citizen: { sub, person }, outcomes: [QF_FOUND], decision: 'transmitted' });
+
+  it('finds by name, birth date or number as typed, and journals the parsed search only', async () => {
+    const { justificatif } = await transmitFor('sub-angela', { givenNames: 'Angéla', familyName: 'DUBOIS', birthDate: '1962-08-24' });
+    for (const recherche of ['dubois', 'ANGELA', '24/08/1962', (justificatif?.reference ?? '').toLowerCase().replaceAll('-', ' ')]) {
+      const { rows } = await space.list(claire, { recherche }, 1);
+      expect(
+        rows.map((row) => row.justificatif.reference),
+        recherche,
+      ).toEqual([justificatif?.reference]);
+      expect(rows[0]?.person).toMatchObject({ familyName: 'DUBOIS', birthDate: '1962-08-24' });
+    }
+    expect(JSON.parse((await entries('agent.search')).at(-3)?.data ?? '{}')).toEqual({ filters: { nom: ['angela'] } });
+    expect(JSON.parse((await entries('agent.search')).at(-2)?.data ?? '{}')).toEqual({ filters: { naissance: '1962-08-24' } });
+    expect(JSON.parse((await entries('agent.search')).at(-1)?.data ?? '{}')).toEqual({ filters: { numero: justificatif?.reference } });
+  });
+
+  it('counts what the agent has not opened since they were authorised, and marks it read once opened', async () => {
+    const hugo = await space.signIn({ ...identity('hugo.petit@bellerive.fr'), givenName: 'Hugo', usualName: 'PETIT' }, 'id');
+    const before = await space.unreadCount(hugo);
+    const { justificatif } = await transmitFor('sub-nouveau', { givenNames: 'Noé', familyName: 'NOUVEAU', birthDate: '2001-01-01' });
+    expect(await space.unreadCount(hugo)).toBe(before + 1);
+    const unread = await space.list(hugo, { nonlus: true }, 1);
+    expect(unread.rows.map((row) => row.justificatif.reference)).toContain(justificatif?.reference);
+    expect(unread.rows.every((row) => !row.read)).toBe(true);
+    await space.read(hugo, justificatif?.reference ?? '', 'agent.view');
+    expect(await space.unreadCount(hugo)).toBe(before);
+    expect((await space.list(hugo, { recherche: 'nouveau' }, 1)).rows[0]?.read).toBe(true);
+    // Read by Hugo, still new to Claire.
+    expect((await space.list(claire, { recherche: 'nouveau' }, 1)).rows[0]?.read).toBe(false);
+    // What arrived before an agent was authorised is not new to them.
+    expect(await space.unreadCount({ ...hugo, authorisedAt: Date.now() + 1000 })).toBe(0);
+  });
+
+  it('exports the filtered list, journaled with its filters and size', async () => {
+    const { rows, total } = await space.exportList(claire, { recherche: 'dubois' });
+    expect(rows.length).toBe(total);
+    expect(rows.every((row) => row.person?.familyName === 'DUBOIS')).toBe(true);
+    expect(JSON.parse((await entries('agent.export')).at(-1)?.data ?? '{}')).toEqual({ filters: { nom: ['dubois'] }, rows: total, total });
+  });
+});
+
 describe('the administrators’ pages', () => {
-  it('shows citizens in the journal under the organisation’s own pseudonym', async () => {
-    await transmit(world.request, [QF_FOUND], 'sub-martin');
-    const journal = await space.journal(claire, 1);
+  it('shows citizens in the journal under the organisation’s own pseudonym, justificatifs by number, filtered and counted', async () => {
+    const { justificatif } = await transmit(world.request, [QF_FOUND], 'sub-martin');
+    const { entries: journal, total, references } = await space.journal(claire, {}, 1);
     const actors = journal.map((entry) => entry.actor);
-    expect(actors).toContain(`usager ${world.pseudonyms.citizenOfOrganisation(claire.organisationId, 'sub-martin')}`);
+    expect(actors).toContain(`citizen:${world.pseudonyms.citizenOfOrganisation(claire.organisationId, 'sub-martin')}`);
     expect(actors.some((actor) => actor.includes('sub-martin'))).toBe(false);
     expect(journal.every((entry) => entry.organisation_id === claire.organisationId)).toBe(true);
+    expect(total).toBeGreaterThanOrEqual(journal.length);
+    expect([...references.values()]).toContain(justificatif?.reference);
+
+    const consents = await space.journal(claire, { evenement: 'consent.transmitted' }, 1);
+    expect(consents.entries.length).toBeGreaterThan(0);
+    expect(consents.entries.every((entry) => entry.type === 'consent.transmitted')).toBe(true);
+    const byClaire = await space.journal(claire, { agent: claire.id }, 1);
+    expect(byClaire.entries.every((entry) => entry.actor === `agent:${claire.id}`)).toBe(true);
+    expect((await space.journal(claire, { du: '2000-01-01', au: '2000-01-02' }, 1)).total).toBe(0);
+  });
+
+  it('exports the journal as filtered, and records the export', async () => {
+    const exported = await space.exportJournal(claire, { evenement: 'consent.transmitted' });
+    expect(exported.entries.every((entry) => entry.type === 'consent.transmitted')).toBe(true);
+    expect(JSON.parse((await entries('journal.export')).at(-1)?.data ?? '{}')).toEqual({
+      filters: { evenement: 'consent.transmitted' },
+      rows: exported.entries.length,
+      total: exported.total,
+    });
+  });
+
+  it('changes a role, journaled, but never leaves the organisation without an administrator', async () => {
+    const hugo = (await space.team(claire)).find((member) => member.email === 'hugo.petit@bellerive.fr');
+    if (hugo === undefined) throw new Error('hugo absent');
+    expect(await space.changeRole(claire, claire.id, 'lecteur')).toBe('last-administrator');
+    expect(await space.changeRole(claire, hugo.id, 'lecteur')).toBe('unchanged');
+    expect(await space.changeRole(claire, hugo.id, 'administrateur')).toBe('changed');
+    expect(JSON.parse((await entries('agent.role_changed')).at(-1)?.data ?? '{}')).toEqual({ from: 'lecteur', to: 'administrateur' });
+    // Two administrators now: Claire may become a reader; Hugo then may not.
+    expect(await space.changeRole(claire, claire.id, 'lecteur')).toBe('changed');
+    expect(await space.changeRole(claire, hugo.id, 'lecteur')).toBe('last-administrator');
+    expect(await space.changeRole(claire, claire.id, 'administrateur')).toBe('changed');
+    expect(await codeOf(space.changeRole(claire, 'inconnu', 'lecteur'))).toBe('HTTP-404');
+  });
+
+  it('keeps the names ProConnect gives and the last sign-in for the team page', async () => {
+    const team = await space.team(claire);
+    expect(team.find((member) => member.id === claire.id)).toMatchObject({
+      given_name: 'Claire',
+      usual_name: 'ROUX',
+      last_signed_in_at: expect.any(Number),
+    });
   });
 
   it('adds and removes team members, journaled, but an administrator never removes themself', async () => {

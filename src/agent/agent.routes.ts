@@ -8,6 +8,7 @@ import { type Route, routerFrom } from '../http/route-table.js';
 import { completeSignOut, type SignOutOptions, startSignOut } from '../oidc-client/sign-out.controller.js';
 import { findAgentById } from '../registry/agent.repository.js';
 import { type AgentControllerDependencies, agentController } from './agent.controller.js';
+import type { AgentSpace } from './agent-space.js';
 
 const formBody = express.urlencoded({ extended: false, limit: '8kb' });
 
@@ -26,6 +27,16 @@ export const requireAgent =
       return res.redirect(303, '/agents/connexion?acces=retire');
     }
     agent.role = current.role;
+    agent.authorisedAt = current.created_at;
+    res.locals.dailyDigest = current.daily_digest === 1;
+    next();
+  };
+
+/** Pages show in their header how many justificatifs the agent has not opened yet. */
+const withUnreadCount =
+  (space: AgentSpace): RequestHandler =>
+  async (req, res, next) => {
+    if (req.session.agent !== undefined) res.locals.unread = await space.unreadCount(req.session.agent);
     next();
   };
 
@@ -45,8 +56,9 @@ export function agentRoutes(
     home: '/agents/connexion',
   };
   const limit = formRateLimit(dependencies.formRateLimitPerMinute);
-  const agent = requireAgent(dependencies.db);
-  const admin = [agent, requireAdministrator];
+  const agent = [requireAgent(dependencies.db), withUnreadCount(dependencies.space)];
+  const admin = [...agent, requireAdministrator];
+  const form = [formBody, requireCsrfToken];
   const routes: Route[] = [
     { method: 'get', path: '/agents', guards: [], handler: (_req, res) => res.redirect(303, '/agents/justificatifs') },
     { method: 'get', path: '/agents/connexion', guards: [], handler: c.showSignIn },
@@ -54,13 +66,20 @@ export function agentRoutes(
     { method: 'get', path: '/agents/connexion/callback', guards: [limit], handler: c.completeSignIn },
     { method: 'post', path: '/agents/deconnexion', guards: [formBody, requireCsrfToken], handler: startSignOut(signOut) },
     { method: 'get', path: '/agents/deconnexion/callback', guards: [], handler: completeSignOut(signOut) },
-    { method: 'get', path: '/agents/justificatifs', guards: [agent], handler: c.list },
-    { method: 'get', path: '/agents/justificatifs/:reference', guards: [agent], handler: c.detail },
-    { method: 'get', path: '/agents/justificatifs/:reference/impression', guards: [agent], handler: c.print },
+    { method: 'get', path: '/agents/justificatifs', guards: agent, handler: c.list },
+    // Before /:reference, which would otherwise take « export.csv » for a number.
+    { method: 'get', path: '/agents/justificatifs/export.csv', guards: agent, handler: c.exportList },
+    { method: 'get', path: '/agents/justificatifs/:reference', guards: agent, handler: c.detail },
+    { method: 'get', path: '/agents/justificatifs/:reference/impression', guards: agent, handler: c.print },
+    { method: 'get', path: '/agents/notifications', guards: agent, handler: c.showNotifications },
+    { method: 'post', path: '/agents/notifications', guards: [...agent, ...form], handler: c.saveNotifications },
     { method: 'get', path: '/agents/equipe', guards: admin, handler: c.team },
-    { method: 'post', path: '/agents/equipe', guards: [...admin, formBody, requireCsrfToken], handler: c.addTeamMember },
-    { method: 'post', path: '/agents/equipe/:id/retrait', guards: [...admin, formBody, requireCsrfToken], handler: c.removeTeamMember },
+    { method: 'post', path: '/agents/equipe', guards: [...admin, ...form], handler: c.addTeamMember },
+    { method: 'post', path: '/agents/equipe/:id/retrait', guards: [...admin, ...form], handler: c.removeTeamMember },
+    { method: 'get', path: '/agents/equipe/:id/role', guards: admin, handler: c.confirmRoleChange },
+    { method: 'post', path: '/agents/equipe/:id/role', guards: [...admin, ...form], handler: c.changeRole },
     { method: 'get', path: '/agents/journal', guards: admin, handler: c.journal },
+    { method: 'get', path: '/agents/journal/export.csv', guards: admin, handler: c.exportJournal },
   ];
   return routerFrom(routes);
 }

@@ -162,7 +162,10 @@ export function interactionController({ provider, registry, franceconnect, gatew
       const citizen = req.session.citizen;
       const decided = await transmissions.decide({
         request,
-        citizen: { sub: String(details.session?.accountId), name: citizen === undefined ? '' : `${citizen.givenName} ${citizen.familyName}` },
+        citizen: {
+          sub: String(details.session?.accountId),
+          person: { givenNames: citizen?.givenName ?? '', familyName: citizen?.familyName ?? '', birthDate: citizen?.birthdate },
+        },
         outcomes: preview?.outcomes,
         decision: body.data.decision === 'transmettre' ? 'transmitted' : 'refused',
       });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { APIS } from './apis.js';
-import { apiOf, CATALOGUE_SCOPES, extraInputsFor, groupByProducer, titleOf } from './catalogue.js';
+import { apiOf, CATALOGUE_SCOPES, extraInputsFor, groupByProducer, isShownOnVerification, titleOf } from './catalogue.js';
 import { answeringProducer, PRODUCERS } from './producers.js';
 import { SCOPES } from './scopes.js';
 
@@ -64,5 +64,15 @@ describe('the administration that answered', () => {
     expect(answeringProducer('cnaf_msa', [{ quotient_familial: { valeur: 410, fournisseur: 'MSA' } }]).short).toBe('la MSA');
     expect(answeringProducer('cnaf_msa', [undefined]).name).toBe(PRODUCERS.cnaf_msa.name);
     expect(answeringProducer('cnous', [{ quotient_familial: { fournisseur: 'CAF' } }]).name).toBe(PRODUCERS.cnous.name);
+  });
+});
+
+describe('what /verifier may show', () => {
+  it('names only catalogue items, and never one that identifies the person', () => {
+    expect(isShownOnVerification('cnaf_quotient_familial')).toBe(true);
+    for (const identifying of ['cnaf_allocataires', 'cnaf_enfants', 'cnaf_adresse', 'cnous_email', 'pole_emploi_identifiant', 'pole_emploi_adresse'])
+      expect(isShownOnVerification(identifying), identifying).toBe(false);
+    expect(isShownOnVerification('inconnu')).toBe(false);
+    expect(CATALOGUE_SCOPES.filter(isShownOnVerification).length).toBeGreaterThan(10);
   });
 });

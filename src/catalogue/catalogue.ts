@@ -12,6 +12,33 @@ export const isCatalogueScope = (scope: string): boolean => byScope.has(scope);
 /** An item's name for a third party; `fallback` (what a document says) for a scope the catalogue no longer has. */
 export const titleOf = (scope: string, fallback: string): string => byScope.get(scope)?.title ?? fallback;
 
+/**
+ * Items whose values say nothing of who the person is (an amount, a yes or no, a grade, a month): the /verifier page
+ * shows them, so that whoever holds a printed justificatif can see a value altered on paper. Names, birth dates,
+ * addresses, contacts, establishments and identifiers are never shown there; an item left out of this list is not.
+ */
+const SHOWN_ON_VERIFICATION = new Set([
+  'cnaf_quotient_familial',
+  'complementaire_sante_solidaire',
+  'revenu_solidarite_active',
+  'revenu_solidarite_active_majoration',
+  'prime_activite',
+  'prime_activite_majoration',
+  'allocation_adulte_handicape',
+  'allocation_soutien_familial',
+  'cnav_participation_familiale_eaje_parametres_calcul',
+  'mesri_admission_inscrit',
+  'mesri_admission_regime_formation',
+  'cnous_statut_boursier',
+  'cnous_echelon_bourse',
+  'cnous_periode_versement',
+  'men_statut_scolarite',
+  'men_statut_boursier',
+  'men_echelon_bourse',
+]);
+
+export const isShownOnVerification = (scope: string): boolean => SHOWN_ON_VERIFICATION.has(scope) && byScope.has(scope);
+
 export function apiOf(entry: CatalogueScope): CatalogueApi {
   const api = byApi.get(entry.api);
   if (api === undefined) throw new Error(`API inconnue dans le catalogue : ${entry.api}`);

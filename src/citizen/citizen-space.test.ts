@@ -17,13 +17,18 @@ beforeAll(async () => {
 afterAll(() => world.remove());
 
 const decide = (sub: string, decision: 'transmitted' | 'refused') =>
-  world.transmissions.decide({ request: world.request, citizen: { sub, name: 'Lucie FONTAINE' }, outcomes: [QF_FOUND], decision });
+  world.transmissions.decide({
+    request: world.request,
+    citizen: { sub, person: { givenNames: 'Lucie', familyName: 'FONTAINE', birthDate: '1988-03-14' } },
+    outcomes: [QF_FOUND],
+    decision,
+  });
 
 describe('Mon espace', () => {
   it('tells what a transmission obtained: never « Transmise » when nothing was', async () => {
     const nothing = await world.transmissions.decide({
       request: world.request,
-      citizen: { sub: 'sub-rien', name: 'Lucie FONTAINE' },
+      citizen: { sub: 'sub-rien', person: { givenNames: 'Lucie', familyName: 'FONTAINE', birthDate: '1988-03-14' } },
       outcomes: [QF_DOWN],
       decision: 'transmitted',
     });

@@ -14,7 +14,7 @@ afterAll(() => world.remove());
 async function transmitted(outcomes: SourceOutcome[] = [QF_FOUND]) {
   const { justificatif } = await world.transmissions.decide({
     request: world.request,
-    citizen: { sub: 'sub-lucie', name: 'Lucie FONTAINE' },
+    citizen: { sub: 'sub-lucie', person: { givenNames: 'Lucie', familyName: 'FONTAINE', birthDate: '1988-03-14' } },
     outcomes,
     decision: 'transmitted',
   });

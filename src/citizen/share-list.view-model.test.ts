@@ -49,7 +49,12 @@ async function transportService(): Promise<DataRequest> {
 /** Decides, a few milliseconds after the previous decision so that the list's order (newest first) is certain. */
 async function decide(request: DataRequest, outcomes: SourceOutcome[], decision: 'transmitted' | 'refused' = 'transmitted') {
   await new Promise((resolve) => setTimeout(resolve, 5));
-  return world.transmissions.decide({ request, citizen: { sub: SUB, name: 'Lucie FONTAINE' }, outcomes, decision });
+  return world.transmissions.decide({
+    request,
+    citizen: { sub: SUB, person: { givenNames: 'Lucie', familyName: 'FONTAINE', birthDate: '1988-03-14' } },
+    outcomes,
+    decision,
+  });
 }
 
 const cardsOf = async (list: Share[]) =>

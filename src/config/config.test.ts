@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, isLocalUrl, loadConfig } from './config.js';
-import { DEV_SECRETS } from './env.schema.js';
+import { DEV_MAIL_FROM, DEV_SECRETS } from './env.schema.js';
 
 const production = {
   NODE_ENV: 'production',
@@ -153,5 +153,25 @@ describe('configuration', () => {
     expect(problemsOf({ ...production, PUBLIC_URL: 'http://passerelle.exemple.gouv.fr' })[0]).toMatch(/^PUBLIC_URL/);
     expect(problemsOf({ ...production, FC_REDIRECT_URI: 'http://localhost:3000/cb' })[0]).toMatch(/^FC_REDIRECT_URI/);
     expect(problemsOf({ ...production, FC_SIGNING_ALG: 'HS256' })[0]).toMatch(/^FC_SIGNING_ALG/);
+  });
+
+  it('sends mail in development to the local catcher, and in production only to a remote server, from a real address, over TLS', () => {
+    const development = loadConfig({});
+    expect(development.mail).toEqual({ smtpUrl: undefined, from: DEV_MAIL_FROM, requireTls: false });
+    expect(development.localUpstreams.mailCatcher).toEqual({ smtpPort: 1025, webPort: 3005 });
+
+    const mail = { SMTP_URL: 'smtp://relais.exemple.gouv.fr:587', MAIL_FROM: 'Passerelle Particulier <ne-pas-repondre@passerelle.exemple.gouv.fr>' };
+    expect(loadConfig({ ...production, ...mail }).mail).toEqual({ smtpUrl: mail.SMTP_URL, from: mail.MAIL_FROM, requireTls: true });
+    expect(loadConfig(production).mail.smtpUrl).toBeUndefined();
+    for (const local of ['smtp://127.0.0.1:1025', 'smtp://localhost:1025', 'smtps://0x7f.1:465', 'smtp://[::1]:25', 'smtp://courriels.localhost']) {
+      expect(problemsOf({ ...production, ...mail, SMTP_URL: local }), local).toEqual([
+        'SMTP_URL : collecteur de courriels local ou adresse locale refusés en production',
+      ]);
+    }
+    expect(problemsOf({ ...production, SMTP_URL: mail.SMTP_URL })).toEqual(['MAIL_FROM : adresse de développement ou locale refusée en production']);
+    expect(problemsOf({ ...production, ...mail, MAIL_FROM: 'contact@127.0.0.1' })[0]).toMatch(/^MAIL_FROM/);
+
+    const malformed = problemsOf({ SMTP_URL: 'https://relais.exemple.gouv.fr', MAIL_FROM: 'Passerelle\r\nBcc: x@exemple.fr <a@exemple.fr>' });
+    expect(malformed.map((problem) => problem.split(' ')[0]).sort()).toEqual(['MAIL_FROM', 'SMTP_URL']);
   });
 });

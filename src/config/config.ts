@@ -3,7 +3,7 @@ import { BlockList, isIP } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { DatabaseSettings } from '../db/database.js';
-import { DEV_SECRETS, type Env, envSchema } from './env.schema.js';
+import { DEV_MAIL_FROM, DEV_SECRETS, type Env, envSchema } from './env.schema.js';
 import { keyBits, textSecretBits } from './secret-strength.js';
 
 export type SigningAlg = Env['FC_SIGNING_ALG'];
@@ -46,11 +46,14 @@ export interface Config {
   /** The journal's HMAC key (base64url, 32 bytes) and where this node writes anchors of its head. */
   journal: { key: string; anchorFile: string; anchorIntervalMinutes: number };
   demoServiceProvider: { url: string; port: number; clientId: string; clientSecret: string };
+  /** No SMTP URL: no mail is sent, unless the local mail catcher starts (the composition root then sends there). */
+  mail: { smtpUrl: string | undefined; from: string; requireTls: boolean };
   localUpstreams: {
     enabled: boolean;
     sandboxPort: number;
     proconnectPort: number;
     agentsFile: string;
+    mailCatcher: { smtpPort: number; webPort: number };
     franceconnect: {
       port: number;
       personasFile: string;
@@ -175,11 +178,13 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
       clientId: env.DEMO_SP_CLIENT_ID,
       clientSecret: env.DEMO_SP_CLIENT_SECRET ?? DEV_SECRETS.DEMO_SP_CLIENT_SECRET,
     },
+    mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, requireTls: production },
     localUpstreams: {
       enabled: env.LOCAL_UPSTREAMS ?? !production,
       sandboxPort: Number(new URL(env.API_PARTICULIER_URL).port || 80),
       proconnectPort: Number(new URL(env.PC_ISSUER).port || 80),
       agentsFile: env.PC_AGENTS_FILE ?? DEFAULT_AGENTS_FILE,
+      mailCatcher: { smtpPort: env.MAIL_CATCHER_SMTP_PORT, webPort: env.MAIL_CATCHER_WEB_PORT },
       franceconnect: {
         port: Number(new URL(env.FC_ISSUER).port || 80),
         personasFile: env.FC_PERSONAS_FILE ?? DEFAULT_PERSONAS_FILE,
@@ -279,6 +284,14 @@ function productionProblems(env: Env): string[] {
     if (value !== undefined && (isLocalUrl(value) || !value.startsWith('https://'))) {
       problems.push(`${name} : adresse locale ou non https refusée en production`);
     }
+  }
+  // Read as http, the URL parser normalises the host (127.1, 0x7f.1…); an smtp: URL keeps it as written.
+  if (env.SMTP_URL !== undefined && isLocalUrl(env.SMTP_URL.replace(/^smtps?:/, 'http:'))) {
+    problems.push('SMTP_URL : collecteur de courriels local ou adresse locale refusés en production');
+  }
+  const senderDomain = /@([A-Za-z0-9.-]+)>?$/.exec(env.MAIL_FROM)?.[1] ?? '';
+  if (env.SMTP_URL !== undefined && (env.MAIL_FROM === DEV_MAIL_FROM || isLocalUrl(`http://${senderDomain}`))) {
+    problems.push('MAIL_FROM : adresse de développement ou locale refusée en production');
   }
   if (env.LOCAL_UPSTREAMS === true) problems.push('LOCAL_UPSTREAMS : les services locaux ne démarrent jamais en production');
   if (env.FC_SIGNING_ALG === 'HS256') problems.push('FC_SIGNING_ALG : FranceConnect v2 exige une signature asymétrique (ES256 ou RS256)');

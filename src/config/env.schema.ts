@@ -16,9 +16,13 @@ export const DEV_SECRETS = {
   JOURNAL_KEY: 'ZGV2LW9ubHktam91cm5hbC1obWFjLWtleS1mYWtlISE',
 } as const;
 
+/** The sender of development mail: a .localhost address, which production refuses. */
+export const DEV_MAIL_FROM = 'Passerelle Particulier <ne-pas-repondre@passerelle.localhost>';
+
 const port = z.coerce.number().int().min(0).max(65535);
 const httpUrl = z.url({ protocol: /^https?$/ });
 const booleanFlag = z.stringbool({ truthy: ['true', '1', 'oui'], falsy: ['false', '0', 'non'] });
+const smtpUrl = z.url({ protocol: /^smtps?$/ }).refine((value) => new URL(value).hostname !== '', 'smtp://hôte:port ou smtps://hôte:port attendu');
 
 /**
  * Every variable the portal reads. `describe()` texts feed the README table (a test keeps the two in step).
@@ -175,6 +179,16 @@ export const envSchema = z.object({
     .max(24 * 60)
     .default(5)
     .describe('Fréquence des ancres du journal (si de nouvelles entrées ont été écrites)'),
+  SMTP_URL: smtpUrl
+    .optional()
+    .describe(
+      'Serveur d’envoi des courriels, smtp://hôte:port (STARTTLS, exigé en production) ou smtps://hôte:port, identifiants compris ; absente, aucun courriel n’est envoyé (défaut : le collecteur de courriels local quand les services locaux démarrent)',
+    ),
+  MAIL_FROM: z
+    .string()
+    .regex(/^(?:[^\r\n<>@,;"]*<[^\s<>@,;"]+@[A-Za-z0-9.-]+>|[^\s<>@,;"]+@[A-Za-z0-9.-]+)$/, '« Nom <adresse> » ou une adresse attendu')
+    .default(DEV_MAIL_FROM)
+    .describe('Expéditeur des courriels ; à donner en production dès que SMTP_URL l’est'),
   LOCAL_UPSTREAMS: booleanFlag
     .optional()
     .describe(
@@ -188,6 +202,8 @@ export const envSchema = z.object({
   FC_MOCK_CLIENTS_FILE: z.string().min(1).optional().describe('Fichier JSON de clients supplémentaires du FranceConnect local'),
   FC_MOCK_SUB_SECRET: z.string().min(16).optional().describe('Secret de calcul des sub du FranceConnect local (valeur factice par défaut)'),
   FC_MOCK_SLOW_TOKEN_MS: z.coerce.number().int().min(0).max(120_000).default(10_000).describe('Attente du jeton pour l’identité « jeton_lent »'),
+  MAIL_CATCHER_SMTP_PORT: port.default(1025).describe('Port SMTP du collecteur de courriels local'),
+  MAIL_CATCHER_WEB_PORT: port.default(3005).describe('Port de la page web du collecteur de courriels local'),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -102,7 +102,7 @@ export function openDatabase(
 export const isPostgres = (db: Kysely<Database>): boolean => db.getExecutor().adapter instanceof PostgresAdapter;
 
 /** Critical sections that must not run on two nodes at once. The numbers are advisory-lock keys: never reuse one. */
-const LOCKS = { journalHead: 1, signingKeys: 2, seed: 3 } as const;
+const LOCKS = { journalHead: 1, signingKeys: 2, seed: 3, team: 4 } as const;
 const LOCK_NAMESPACE = 0x5050; // "PP": keeps our keys apart from any other application's on a shared server.
 
 /**

@@ -6,6 +6,7 @@ import * as journalAndAgents from './migrations/004-journal-and-agents.js';
 import * as citizenSpace from './migrations/005-citizen-space.js';
 import * as journalAppendOnly from './migrations/006-journal-append-only.js';
 import * as justificatifOutcome from './migrations/007-justificatif-outcome.js';
+import * as agentsDailyWork from './migrations/008-agents-daily-work.js';
 import type { Database } from './schema.js';
 
 // A static list: tsx, vitest and the compiled build all find the migrations without scanning folders.
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '005-citizen-space': citizenSpace,
   '006-journal-append-only': journalAppendOnly,
   '007-justificatif-outcome': justificatifOutcome,
+  '008-agents-daily-work': agentsDailyWork,
 };
 
 /** Brings the schema to the latest version; returns the names of the migrations applied now. */

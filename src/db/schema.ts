@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /**
  * Tables as the application sees them. Timestamps are epoch milliseconds in BIGINT columns and JSON is TEXT,
  * so that SQLite and PostgreSQL behave the same.
@@ -87,7 +89,10 @@ export interface JustificatifTable {
   reference: string | null;
   /** SHA-256 of the signed content, kept after the purge so that the journal stays verifiable. */
   content_hash: string | null;
-  /** The citizen's name for the organisation's agents, encrypted; emptied with the data. */
+  /**
+   * The person, for the organisation's agents, encrypted: JSON { prenoms, nom, naissance } (justificatif/person.ts);
+   * before migration 008 the name alone. Emptied with the data.
+   */
   citizen_name_sealed: string | null;
   purged_at: number | null;
   /** What was obtained: every item, some, or none (justificatif/document.ts, Completeness); null before migration 007. */
@@ -123,6 +128,26 @@ export interface AgentTable {
   role: 'lecteur' | 'administrateur';
   proconnect_sub: string | null;
   created_at: number;
+  /** As ProConnect gave them at the agent's last sign-in; null until the first. */
+  given_name: string | null;
+  usual_name: string | null;
+  last_signed_in_at: number | null;
+  /** 1 when the agent asked for a daily e-mail of the justificatifs received. */
+  daily_digest: Generated<number>;
+  digest_sent_at: number | null;
+}
+
+/** Keyed digests (crypto/blind-index.ts) of the words of a justificatif's person and birth date; erased with the data. */
+export interface JustificatifSearchTable {
+  term: string;
+  justificatif_id: string;
+}
+
+/** Which agent has opened which justificatif: what the « non lu » markers and counts are made of. */
+export interface JustificatifReadingTable {
+  agent_id: string;
+  justificatif_id: string;
+  read_at: number;
 }
 
 export interface Database {
@@ -137,4 +162,6 @@ export interface Database {
   journal_entry: JournalEntryTable;
   agent: AgentTable;
   withdrawn_token: WithdrawnTokenTable;
+  justificatif_search: JustificatifSearchTable;
+  justificatif_reading: JustificatifReadingTable;
 }

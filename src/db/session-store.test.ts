@@ -24,6 +24,7 @@ beforeAll(async () => {
     '005-citizen-space',
     '006-journal-append-only',
     '007-justificatif-outcome',
+    '008-agents-daily-work',
   ]);
   expect(await migrateToLatest(db)).toEqual([]);
   store = new DatabaseSessionStore(db, createDataCipher(randomBytes(32)));

@@ -1,3 +1,4 @@
+import { isIPv6 } from 'node:net';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import { type OpenPort, openPort } from '../http/listen.js';
@@ -5,12 +6,15 @@ import { createDemoServiceProvider } from './demo-sp/demo-sp.js';
 import { loadClients, parseClient } from './franceconnect/clients.js';
 import { createLocalFranceConnect } from './franceconnect/local-franceconnect.js';
 import { loadPersonas } from './franceconnect/personas.js';
+import { createMailCatcherApp } from './mail-catcher/mail-catcher.app.js';
+import { createMessageStore } from './mail-catcher/message-store.js';
+import { startSmtpReceiver } from './mail-catcher/smtp-receiver.js';
 import { createLocalProConnect, loadAgents } from './proconnect/local-proconnect.js';
 import { createSandbox } from './sandbox/sandbox.js';
 
 /**
- * The local upstreams of development: FranceConnect, ProConnect, the API Particulier sandbox and the demo service
- * provider. The composition root loads this module with import() outside production only, so that none of it is
+ * The local upstreams of development: FranceConnect, ProConnect, the API Particulier sandbox, the demo service
+ * provider and the mail catcher. The composition root loads this module with import() outside production only, so that none of it is
  * ever in the production graph. Ports may be opened by the caller beforehand (tests use port 0).
  */
 
@@ -76,4 +80,35 @@ export async function startDemoServiceProvider(config: Config, logger: Logger, p
   opened.attach(app);
   logger.info({ url: settings.url }, 'fournisseur de service de démonstration démarré');
   return opened;
+}
+
+export interface RunningMailCatcher {
+  web: OpenPort;
+  /** Where the portal sends its mail: the catcher's SMTP port, known once listening (tests use port 0). */
+  smtpUrl: string;
+  close(): Promise<void>;
+}
+
+export async function startMailCatcher(config: Config, logger: Logger, port: OpenPort | undefined): Promise<RunningMailCatcher> {
+  const settings = config.localUpstreams.mailCatcher;
+  const catcherLogger = logger.child({ upstream: 'collecteur-de-courriels' });
+  const store = createMessageStore();
+  const web = port ?? (await openPort(config.http.host, settings.webPort));
+  const smtp = await startSmtpReceiver(store, {
+    host: config.http.host,
+    port: settings.smtpPort,
+    onError: (error) => catcherLogger.warn({ err: error }, 'connexion SMTP interrompue'),
+  });
+  web.attach(createMailCatcherApp(store));
+  // A wildcard address is not one to connect to: the portal, on the same machine, uses the loopback.
+  const host = config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host === '::' ? '::1' : config.http.host;
+  const smtpUrl = `smtp://${isIPv6(host) ? `[${host}]` : host}:${smtp.port}`;
+  logger.info({ url: web.origin, smtp: smtpUrl }, 'collecteur de courriels local démarré');
+  return {
+    web,
+    smtpUrl,
+    close: async () => {
+      await Promise.all([web.close(), smtp.close()]);
+    },
+  };
 }

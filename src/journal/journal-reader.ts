@@ -13,16 +13,44 @@ export const entriesAbout = (db: Kysely<Database>, subject: string, types: reado
     .orderBy('seq', 'desc')
     .execute();
 
-/** One page of an organisation's part of the journal, newest first. */
-export const entriesOfOrganisation = (db: Kysely<Database>, organisationId: string, page: number, pageSize: number): Promise<JournalEntryTable[]> =>
-  db
-    .selectFrom('journal_entry')
-    .selectAll()
-    .where('organisation_id', '=', organisationId)
-    .orderBy('seq', 'desc')
-    .limit(pageSize)
-    .offset((page - 1) * pageSize)
-    .execute();
+/** What an organisation's administrators narrow their journal to. */
+export interface OrganisationJournalFilters {
+  from?: number;
+  to?: number;
+  type?: string;
+  actor?: string;
+}
+
+const ofOrganisation = (db: Kysely<Database>, organisationId: string, filters: OrganisationJournalFilters) => {
+  let query = db.selectFrom('journal_entry').where('organisation_id', '=', organisationId);
+  if (filters.from !== undefined) query = query.where('at', '>=', filters.from);
+  if (filters.to !== undefined) query = query.where('at', '<', filters.to);
+  if (filters.type !== undefined) query = query.where('type', '=', filters.type);
+  if (filters.actor !== undefined) query = query.where('actor', '=', filters.actor);
+  return query;
+};
+
+/** One page of an organisation's part of the journal, newest first, and how many entries match in all. */
+export async function entriesOfOrganisation(
+  db: Kysely<Database>,
+  organisationId: string,
+  filters: OrganisationJournalFilters,
+  page: number,
+  pageSize: number,
+): Promise<{ entries: JournalEntryTable[]; total: number }> {
+  const [entries, counted] = await Promise.all([
+    ofOrganisation(db, organisationId, filters)
+      .selectAll()
+      .orderBy('seq', 'desc')
+      .limit(pageSize)
+      .offset((page - 1) * pageSize)
+      .execute(),
+    ofOrganisation(db, organisationId, filters)
+      .select((eb) => eb.fn.countAll().as('count'))
+      .executeTakeFirstOrThrow(),
+  ]);
+  return { entries, total: Number(counted.count) };
+}
 
 /** The entries of these types since a date, oldest first, without who did them: what public statistics count. */
 export const entriesOfTypesSince = (db: Kysely<Database>, types: readonly string[], since: number) =>

@@ -2,26 +2,12 @@ import { createHmac } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { lockUntilCommit } from '../db/database.js';
 import type { Database, JournalEntryTable } from '../db/schema.js';
+import type { JOURNAL_EVENT_TEXTS } from '../wording/labels.fr.js';
 import type { Anchor } from './anchors.js';
 import { canonicalJson } from './canonical-json.js';
 
-/** Every event of the product that the journal records. */
-export type JournalEventType =
-  | 'consent.transmitted'
-  | 'consent.refused'
-  | 'request.declined_before_sign_in'
-  | 'justificatif.fetched'
-  | 'source.fetched'
-  | 'api.error'
-  | 'agent.signed_in'
-  | 'agent.denied'
-  | 'agent.view'
-  | 'agent.print'
-  | 'agent.search'
-  | 'agent.foreign_access'
-  | 'justificatif.purged'
-  | 'justificatif.withdrawn'
-  | 'operator.action';
+/** Every event of the product that the journal records: those that have a French label, and only those. */
+export type JournalEventType = keyof typeof JOURNAL_EVENT_TEXTS;
 
 export interface JournalEvent {
   type: JournalEventType;

@@ -26,10 +26,26 @@ export interface ListFilters {
   from?: number;
   to?: number;
   state?: AgentListState;
+  reference?: string;
+  /** Search terms (justificatif_search) that must all be found: for each, its digests, one per service provider. */
+  terms?: string[][];
+  /** Only what this agent has not opened yet, among what arrived since they were authorised. */
+  unreadBy?: { agentId: string; since: number };
 }
 
 const filtered = (db: Kysely<Database>, filters: ListFilters) => {
   let query = db.selectFrom('justificatif').where('client_id', 'in', filters.clientIds.length === 0 ? [''] : filters.clientIds);
+  if (filters.reference !== undefined) query = query.where('reference', '=', filters.reference);
+  for (const digests of filters.terms ?? [])
+    query = query.where('id', 'in', db.selectFrom('justificatif_search').select('justificatif_search.justificatif_id').where('term', 'in', digests));
+  if (filters.unreadBy !== undefined) {
+    const { agentId, since } = filters.unreadBy;
+    query = query
+      .where('issued_at', '>=', since)
+      .where('withdrawn_at', 'is', null)
+      .where('purged_at', 'is', null)
+      .where('id', 'not in', db.selectFrom('justificatif_reading').select('justificatif_reading.justificatif_id').where('agent_id', '=', agentId));
+  }
   if (filters.from !== undefined) query = query.where('issued_at', '>=', filters.from);
   if (filters.to !== undefined) query = query.where('issued_at', '<', filters.to);
   if (filters.state === 'expire') query = query.where('purged_at', 'is not', null);
@@ -47,7 +63,19 @@ const filtered = (db: Kysely<Database>, filters: ListFilters) => {
 /** One page of justificatifs, newest first. */
 export const listPage = (db: Kysely<Database>, filters: ListFilters, page: number, pageSize: number) =>
   filtered(db, filters)
-    .select(['id', 'consent_id', 'client_id', 'citizen_sub', 'reference', 'issued_at', 'retention_until', 'outcome', 'purged_at', 'withdrawn_at'])
+    .select([
+      'id',
+      'consent_id',
+      'client_id',
+      'citizen_sub',
+      'reference',
+      'issued_at',
+      'retention_until',
+      'outcome',
+      'purged_at',
+      'withdrawn_at',
+      'citizen_name_sealed',
+    ])
     .orderBy('issued_at', 'desc')
     .limit(pageSize)
     .offset((page - 1) * pageSize)
@@ -61,6 +89,54 @@ export const count = async (db: Kysely<Database>, filters: ListFilters) =>
         .executeTakeFirstOrThrow()
     ).count,
   );
+
+export const insertSearchTerms = (db: Kysely<Database>, justificatifId: string, terms: string[]) =>
+  terms.length === 0
+    ? Promise.resolve()
+    : db
+        .insertInto('justificatif_search')
+        .values(terms.map((term) => ({ term, justificatif_id: justificatifId })))
+        .onConflict((oc) => oc.doNothing())
+        .execute()
+        .then(() => undefined);
+
+/** The person's name goes with the data: so do the digests it is found by. */
+export const deleteSearchTerms = (db: Kysely<Database>, justificatifId: string) =>
+  db.deleteFrom('justificatif_search').where('justificatif_id', '=', justificatifId).execute();
+
+/** Rows whose person can be read but was never indexed (issued before the search existed). */
+export const listUnindexed = (db: Kysely<Database>) =>
+  db
+    .selectFrom('justificatif')
+    .select(['id', 'client_id', 'citizen_name_sealed'])
+    .where('citizen_name_sealed', 'is not', null)
+    .where('id', 'not in', db.selectFrom('justificatif_search').select('justificatif_search.justificatif_id'))
+    .execute();
+
+export const referencesOf = async (db: Kysely<Database>, ids: string[]) =>
+  ids.length === 0 ? [] : db.selectFrom('justificatif').select(['id', 'reference']).where('id', 'in', ids).execute();
+
+export const markRead = (db: Kysely<Database>, agentId: string, justificatifId: string, at: number) =>
+  db
+    .insertInto('justificatif_reading')
+    .values({ agent_id: agentId, justificatif_id: justificatifId, read_at: at })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+
+/** Which of these justificatifs the agent has opened. */
+export const readAmong = async (db: Kysely<Database>, agentId: string, justificatifIds: string[]) =>
+  justificatifIds.length === 0
+    ? new Set<string>()
+    : new Set(
+        (
+          await db
+            .selectFrom('justificatif_reading')
+            .select('justificatif_id')
+            .where('agent_id', '=', agentId)
+            .where('justificatif_id', 'in', justificatifIds)
+            .execute()
+        ).map((row) => row.justificatif_id),
+      );
 
 export const markWithdrawn = (db: Kysely<Database>, id: string, at: number, receiptSealed: string) =>
   db

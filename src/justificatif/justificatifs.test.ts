@@ -2,8 +2,11 @@ import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DomainWorld, domainWorld, QF_DOWN, QF_FOUND } from '../../test/helpers/domain.js';
 import { completenessOf } from './document.js';
+import { indexForSearch } from './justificatifs.js';
+import type { Person } from './person.js';
 import { parseSignedReceipts } from './receipt.js';
 import { purgeExpiredJustificatifs } from './retention.js';
+import { parsePersonSearch } from './search-terms.js';
 
 let world: DomainWorld;
 beforeAll(async () => {
@@ -12,10 +15,11 @@ beforeAll(async () => {
 afterAll(() => world.remove());
 
 /** A justificatif as the portal issues one: through the citizen's decision (its consent row comes first). */
-const issue = async (outcomes = [QF_FOUND], citizenSub = 'sub-lucie') => {
+const LUCIE: Person = { givenNames: 'Lucie', familyName: 'FONTAINE', birthDate: '1988-03-14' };
+const issue = async (outcomes = [QF_FOUND], citizenSub = 'sub-lucie', person = LUCIE) => {
   const decided = await world.transmissions.decide({
     request: world.request,
-    citizen: { sub: citizenSub, name: 'Lucie FONTAINE' },
+    citizen: { sub: citizenSub, person },
     outcomes,
     decision: 'transmitted',
   });
@@ -73,12 +77,12 @@ describe('issuing a justificatif', () => {
 });
 
 describe('opening a justificatif for agents and /verifier', () => {
-  it('is valid as issued, with the citizen’s name', async () => {
+  it('is valid as issued, with the citizen’s name and birth date', async () => {
     const { reference } = await issue();
     const justificatif = await world.justificatifs.find(reference);
     if (justificatif === undefined) throw new Error('introuvable');
     const opened = await world.justificatifs.open(justificatif);
-    expect(opened).toMatchObject({ state: 'valid', citizenName: 'Lucie FONTAINE' });
+    expect(opened).toMatchObject({ state: 'valid', person: LUCIE });
   });
 
   it('reads as altered when the stored content no longer matches its hash, or cannot be decrypted', async () => {
@@ -124,18 +128,73 @@ describe('opening a justificatif for agents and /verifier', () => {
     const nothing = await issue([QF_DOWN]);
     const all = await world.justificatifs.list({ clientIds: [world.request.clientId] }, 1);
     expect(all.total).toBeGreaterThan(1);
-    expect(all.rows.map((row) => row.issuedAt)).toEqual([...all.rows.map((row) => row.issuedAt)].sort((a, b) => b - a));
+    const issued = all.rows.map((row) => row.justificatif.issuedAt);
+    expect(issued).toEqual([...issued].sort((a, b) => b - a));
     // Nothing obtained is its own state, not "partial".
     const empty = await world.justificatifs.list({ clientIds: [world.request.clientId], state: 'aucune' }, 1);
-    expect(empty.rows.map((row) => row.reference)).toContain(nothing.reference);
-    expect(empty.rows.every((row) => row.outcome === 'none')).toBe(true);
+    expect(empty.rows.map((row) => row.justificatif.reference)).toContain(nothing.reference);
+    expect(empty.rows.every((row) => row.justificatif.outcome === 'none')).toBe(true);
     const partials = await world.justificatifs.list({ clientIds: [world.request.clientId], state: 'partiel' }, 1);
-    expect(partials.rows.map((row) => row.reference)).not.toContain(nothing.reference);
+    expect(partials.rows.map((row) => row.justificatif.reference)).not.toContain(nothing.reference);
     const complete = await world.justificatifs.list({ clientIds: [world.request.clientId], state: 'complet' }, 1);
     expect(complete.total).toBeGreaterThan(0);
-    expect(complete.rows.every((row) => row.outcome === 'all')).toBe(true);
+    expect(complete.rows.every((row) => row.justificatif.outcome === 'all')).toBe(true);
     expect((await world.justificatifs.list({ clientIds: ['autre-service'] }, 1)).total).toBe(0);
     expect((await world.justificatifs.list({ clientIds: [] }, 1)).total).toBe(0);
+  });
+});
+
+describe('finding a person among encrypted names', () => {
+  const HELENE: Person = { givenNames: 'Hélène Marie', familyName: 'D’ARCY-LEFÈVRE', birthDate: '1971-02-09' };
+  const find = async (typed: string, clientIds = [world.request.clientId]) =>
+    (await world.justificatifs.list({ clientIds, person: parsePersonSearch(typed) }, 1)).rows.map((row) => row.justificatif.reference);
+
+  it('finds by any word of the name whatever the case and accents, by birth date, by number however typed', async () => {
+    const helene = await issue([QF_FOUND], 'sub-helene', HELENE);
+    const lucie = await issue([QF_FOUND], 'sub-lucie-2');
+    for (const typed of ['helene', 'HÉLÈNE', 'lefevre', 'd’arcy', 'Marie Lefèvre', '09/02/1971', 'helene 1971-02-09']) {
+      const found = await find(typed);
+      expect(found, typed).toContain(helene.reference);
+      expect(found, typed).not.toContain(lucie.reference);
+    }
+    expect(await find(helene.reference.toLowerCase().replaceAll('-', ' '))).toEqual([helene.reference]);
+    // Every word must match: a first name of one person and the last name of another finds neither.
+    expect(await find('helene fontaine')).toEqual([]);
+    expect(await find('10/02/1971')).toEqual([]);
+    // Another service provider's rows are not found by this one's digests.
+    expect(await find('helene', ['autre-service'])).toEqual([]);
+  });
+
+  it('shows the person to the list, and keeps no name or digest once the data are erased', async () => {
+    const { reference } = await issue([QF_FOUND], 'sub-helene-2', HELENE);
+    const listed = (await world.justificatifs.list({ clientIds: [world.request.clientId], person: { reference } }, 1)).rows[0];
+    expect(listed?.person).toEqual(HELENE);
+    const row = await world.db
+      .selectFrom('justificatif')
+      .select(['id', 'citizen_name_sealed'])
+      .where('reference', '=', reference)
+      .executeTakeFirstOrThrow();
+    // Stored encrypted, and searched by keyed digests: neither holds the name in clear.
+    expect(row.citizen_name_sealed).not.toMatch(/ARCY|1971/);
+    const terms = await world.db.selectFrom('justificatif_search').select('term').where('justificatif_id', '=', row.id).execute();
+    expect(terms).toHaveLength(6); // hélène, marie, d, arcy, lefèvre, and the birth date
+    expect(terms.map((t) => t.term).join(' ')).not.toMatch(/helene|arcy|1971/i);
+
+    const found = await world.justificatifs.find(reference);
+    if (found === undefined) throw new Error('introuvable');
+    await world.justificatifs.withdraw(found, null);
+    expect(await world.db.selectFrom('justificatif_search').select('term').where('justificatif_id', '=', row.id).execute()).toEqual([]);
+    expect(await find('arcy')).not.toContain(reference);
+  });
+
+  it('indexes justificatifs issued before the search existed, once', async () => {
+    const { reference } = await issue([QF_FOUND], 'sub-ancien', { givenNames: 'Armand', familyName: 'VIEUXTEMPS', birthDate: undefined });
+    const { id } = await world.db.selectFrom('justificatif').select('id').where('reference', '=', reference).executeTakeFirstOrThrow();
+    await world.db.deleteFrom('justificatif_search').where('justificatif_id', '=', id).execute();
+    expect(await find('vieuxtemps')).toEqual([]);
+    expect(await indexForSearch(world)).toBe(1);
+    expect(await indexForSearch(world)).toBe(0);
+    expect(await find('vieuxtemps')).toEqual([reference]);
   });
 });
 
@@ -198,6 +257,7 @@ describe('the retention purge', () => {
     expect(after && (await world.justificatifs.open(after))).toEqual({ state: 'expired' });
     const row = await world.db.selectFrom('justificatif').selectAll().where('reference', '=', reference).executeTakeFirstOrThrow();
     expect([row.sealed, row.citizen_name_sealed]).toEqual([null, null]);
+    expect(await world.db.selectFrom('justificatif_search').select('term').where('justificatif_id', '=', row.id).execute()).toEqual([]);
     expect(row.content_hash).toMatch(/^[0-9a-f]{64}$/);
   });
 });

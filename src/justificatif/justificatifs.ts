@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import type { BlindIndex } from '../crypto/blind-index.js';
 import type { DataCipher, SealedPlace } from '../crypto/data-cipher.js';
 import { tokenDigest } from '../crypto/token-digest.js';
 import type { Database, JustificatifTable } from '../db/schema.js';
@@ -10,6 +11,7 @@ import type { RequestedItem } from '../sources/items.js';
 import { buildJustificatif, type Completeness, completenessOf, DAY_MS, documentOf, type JustificatifDocument } from './document.js';
 import type { AgentListState, ListFilters } from './justificatif.repository.js';
 import * as repository from './justificatif.repository.js';
+import { type Person, personJson, personOf } from './person.js';
 import {
   erasureReceipt,
   parseSignedReceipts,
@@ -19,6 +21,7 @@ import {
   transmissionReceiptOf,
 } from './receipt.js';
 import { newReference } from './reference.js';
+import { nameWords, type PersonSearch } from './search-terms.js';
 
 /**
  * What the authorization server does for a withdrawal, behind a port: justificatif/ never writes oidc-provider's
@@ -42,6 +45,9 @@ export interface JustificatifsDependencies {
   pairwiseSubject: (clientId: string, accountId: string) => string;
   portalUrl: string;
   grants: GrantRevocation;
+  /** What a person's name and birth date are found by, without the database holding them in clear. */
+  blindIndex: BlindIndex;
+  now?: () => number;
 }
 
 /** A justificatif as pages and the data API know it: its number, dates and state, never its content. */
@@ -65,7 +71,25 @@ export type OpenedJustificatif =
   | { state: 'expired' }
   | { state: 'withdrawn'; at: number }
   | { state: 'altered' }
-  | { state: 'valid'; document: JustificatifDocument; jws: string; citizenName: string };
+  | { state: 'valid'; document: JustificatifDocument; jws: string; person: Person };
+
+/** A search of some service providers' justificatifs, as an organisation's agent asks it. */
+export interface JustificatifSearch {
+  clientIds: string[];
+  from?: number;
+  to?: number;
+  state?: AgentListState;
+  person?: PersonSearch;
+  /** Says which rows this agent has opened; with `onlyUnread`, lists only the others. */
+  reader?: { agentId: string; since: number; onlyUnread: boolean };
+}
+
+/** A row of an agent's list: the person (while the data are kept) and whether this agent has opened it. */
+export interface ListedJustificatif {
+  justificatif: Justificatif;
+  person: Person | undefined;
+  read: boolean;
+}
 
 export interface Receipts {
   transmission: TransmissionReceipt;
@@ -73,6 +97,8 @@ export interface Receipts {
 }
 
 export const LIST_PAGE_SIZE = 20;
+/** The most rows one export holds: a year of a large town's canteen, more than anyone sorts by hand. */
+export const EXPORT_MAX_ROWS = 10_000;
 
 const JUSTIFICATIF_TYP = 'justificatif+jwt';
 const RECEIPT_TYP = 'receipt+jwt';
@@ -102,12 +128,100 @@ const toJustificatif = (
   purgedAt: row.purged_at,
 });
 
+const personOpener = (cipher: DataCipher) => (id: string, sealed: string) => personOf(cipher.decrypt(sealed, placeOf('citizen_name_sealed', id)));
+
+/** The same for pages and lists, which show what they can: a row that no longer decrypts shows no person. */
+const personReader = (cipher: DataCipher) => {
+  const openPerson = personOpener(cipher);
+  return (id: string, sealed: string): Person | undefined => {
+    try {
+      return openPerson(id, sealed);
+    } catch {
+      return undefined;
+    }
+  };
+};
+
+/** The digests a person is found by among one service provider's justificatifs: each word of the name, the birth date. */
+const searchTermsOf = (blindIndex: BlindIndex, clientId: string, person: Person) => [
+  ...nameWords(`${person.givenNames} ${person.familyName}`).map((word) => blindIndex(clientId, 'nom', word)),
+  ...(person.birthDate === undefined ? [] : [blindIndex(clientId, 'naissance', person.birthDate)]),
+];
+
+/** How many of these service providers' justificatifs an agent has not opened, among those issued since `since`. */
+export const countUnread = (db: Kysely<Database>, clientIds: string[], reader: { agentId: string; since: number }): Promise<number> =>
+  repository.count(db, { clientIds, unreadBy: reader });
+
+/** Indexes for search the justificatifs issued before the search existed; run at start, idempotent. */
+export async function indexForSearch({ db, cipher, blindIndex }: Pick<JustificatifsDependencies, 'db' | 'cipher' | 'blindIndex'>): Promise<number> {
+  const readablePerson = personReader(cipher);
+  let indexed = 0;
+  for (const row of await repository.listUnindexed(db)) {
+    // A row that no longer decrypts is left out: its page says it was altered, and the portal still starts.
+    const person = row.citizen_name_sealed === null ? undefined : readablePerson(row.id, row.citizen_name_sealed);
+    if (person === undefined) continue;
+    await repository.insertSearchTerms(db, row.id, searchTermsOf(blindIndex, row.client_id, person));
+    indexed += 1;
+  }
+  return indexed;
+}
+
 /**
  * The justificatif's one owner: issuing (signed, encrypted, with the citizen's signed receipt), reading it back for
  * its service provider, opening and checking it for agents and /verifier, listing it, withdrawing it. Nothing else
  * touches its table.
  */
-export function createJustificatifs({ db, cipher, sign, verify, journal, pairwiseSubject, portalUrl, grants }: JustificatifsDependencies) {
+export function createJustificatifs({
+  db,
+  cipher,
+  sign,
+  verify,
+  journal,
+  pairwiseSubject,
+  portalUrl,
+  grants,
+  blindIndex,
+  now = Date.now,
+}: JustificatifsDependencies) {
+  const openPerson = personOpener(cipher);
+  const readablePerson = personReader(cipher);
+
+  /** The repository's filters for a search: a person's words and birth date become their digests, one per provider. */
+  const filtersOf = ({ person, reader, ...search }: JustificatifSearch): ListFilters => {
+    const digests = (kind: string, value: string) => search.clientIds.map((clientId) => blindIndex(clientId, kind, value));
+    return {
+      ...search,
+      reference: person !== undefined && 'reference' in person ? person.reference : undefined,
+      terms:
+        person === undefined || 'reference' in person
+          ? undefined
+          : [
+              ...person.words.map((word) => digests('nom', word)),
+              ...(person.birthDate === undefined ? [] : [digests('naissance', person.birthDate)]),
+            ],
+      unreadBy: reader?.onlyUnread ? reader : undefined,
+    };
+  };
+
+  const listed = async (rows: Awaited<ReturnType<typeof repository.listPage>>, reader: JustificatifSearch['reader']) => {
+    const read =
+      reader === undefined
+        ? new Set<string>()
+        : await repository.readAmong(
+            db,
+            reader.agentId,
+            rows.map((row) => row.id),
+          );
+    return rows.map(
+      (row): ListedJustificatif => ({
+        justificatif: toJustificatif(row),
+        person: row.citizen_name_sealed === null ? undefined : readablePerson(row.id, row.citizen_name_sealed),
+        // What arrived before the agent was authorised, or is no longer there to open, is not « new » to them.
+        read: read.has(row.id) || reader === undefined || row.issued_at < reader.since || row.withdrawn_at !== null || row.purged_at !== null,
+      }),
+    );
+  };
+
   const signedReceipts = async (id: string): Promise<SignedReceipts | undefined> => {
     const sealed = (await repository.findSealed(db, id))?.receipt_sealed;
     return sealed === null || sealed === undefined ? undefined : parseSignedReceipts(cipher.decrypt(sealed, placeOf('receipt_sealed', id)));
@@ -116,7 +230,7 @@ export function createJustificatifs({ db, cipher, sign, verify, journal, pairwis
   return {
     /** Signs and stores the justificatif and its receipt; `within` puts them in the caller's transaction. */
     async issue(
-      input: { request: DataRequest; consentId: string; grantId: string; citizenSub: string; citizenName: string; items: RequestedItem[] },
+      input: { request: DataRequest; consentId: string; grantId: string; citizenSub: string; person: Person; items: RequestedItem[] },
       within: Kysely<Database> = db,
     ): Promise<{ document: JustificatifDocument; reference: string }> {
       const { request } = input;
@@ -147,12 +261,13 @@ export function createJustificatifs({ db, cipher, sign, verify, journal, pairwis
         sealed: cipher.encrypt(jws, placeOf('sealed', document.id)),
         reference,
         content_hash: sha256(jws),
-        citizen_name_sealed: cipher.encrypt(input.citizenName, placeOf('citizen_name_sealed', document.id)),
+        citizen_name_sealed: cipher.encrypt(personJson(input.person), placeOf('citizen_name_sealed', document.id)),
         purged_at: null,
         outcome: completenessOf(document.elements),
         withdrawn_at: null,
         receipt_sealed: cipher.encrypt(JSON.stringify({ transmission: receiptJws } satisfies SignedReceipts), placeOf('receipt_sealed', document.id)),
       });
+      await repository.insertSearchTerms(within, document.id, searchTermsOf(blindIndex, request.clientId, input.person));
       return { document, reference };
     },
 
@@ -180,24 +295,46 @@ export function createJustificatifs({ db, cipher, sign, verify, journal, pairwis
       const sealed = await repository.findSealed(db, justificatif.id);
       if (sealed?.sealed == null) return { state: 'expired' };
       let jws: string;
-      let citizenName: string;
+      let person: Person;
       try {
         jws = cipher.decrypt(sealed.sealed, placeOf('sealed', justificatif.id));
-        citizenName =
-          sealed.citizen_name_sealed === null ? '' : cipher.decrypt(sealed.citizen_name_sealed, placeOf('citizen_name_sealed', justificatif.id));
+        person =
+          sealed.citizen_name_sealed === null
+            ? { givenNames: '', familyName: '', birthDate: undefined }
+            : openPerson(justificatif.id, sealed.citizen_name_sealed);
       } catch {
         return { state: 'altered' };
       }
       if ((sealed.content_hash !== null && sha256(jws) !== sealed.content_hash) || !(await verify(jws, JUSTIFICATIF_TYP)))
         return { state: 'altered' };
-      return { state: 'valid', jws, document: documentOf(jws), citizenName };
+      return { state: 'valid', jws, document: documentOf(jws), person };
     },
 
     /** One page of the justificatifs of some service providers (an organisation's), newest first, and how many in all. */
-    async list(filters: ListFilters, page: number): Promise<{ rows: Justificatif[]; total: number }> {
+    async list(search: JustificatifSearch, page: number): Promise<{ rows: ListedJustificatif[]; total: number }> {
+      const filters = filtersOf(search);
       const [rows, total] = await Promise.all([repository.listPage(db, filters, page, LIST_PAGE_SIZE), repository.count(db, filters)]);
-      return { rows: rows.map(toJustificatif), total };
+      return { rows: await listed(rows, search.reader), total };
     },
+
+    /** Every row of a search, up to EXPORT_MAX_ROWS, newest first: what a CSV export holds. */
+    async listForExport(search: JustificatifSearch): Promise<{ rows: ListedJustificatif[]; total: number }> {
+      const filters = filtersOf(search);
+      const [rows, total] = await Promise.all([repository.listPage(db, filters, 1, EXPORT_MAX_ROWS), repository.count(db, filters)]);
+      return { rows: await listed(rows, search.reader), total };
+    },
+
+    /** How many justificatifs this agent has not opened yet: the count in the agents' header. */
+    unreadCount: (search: Pick<JustificatifSearch, 'clientIds'>, reader: { agentId: string; since: number }) =>
+      countUnread(db, search.clientIds, reader),
+
+    /** The printed numbers of these justificatifs, by id: how the journal's pages name them. */
+    async referencesOf(ids: string[]): Promise<Map<string, string>> {
+      return new Map((await repository.referencesOf(db, [...new Set(ids)])).map((row) => [row.id, row.reference ?? '']));
+    },
+
+    /** The agent opened (or printed) it: no longer « non lu » for them. */
+    markRead: (justificatif: Pick<Justificatif, 'id'>, agentId: string) => repository.markRead(db, agentId, justificatif.id, now()),
 
     /** The justificatifs issued with these consents, by consent. */
     async ofConsents(consentIds: string[]): Promise<Map<string, Justificatif>> {
@@ -229,6 +366,7 @@ export function createJustificatifs({ db, cipher, sign, verify, journal, pairwis
           trx,
           tokens.map((digest) => ({ token_hash: digest, justificatif_id: justificatif.id, withdrawn_at: at })),
         );
+        await repository.deleteSearchTerms(trx, justificatif.id);
         await repository.markWithdrawn(
           trx,
           justificatif.id,

@@ -12,11 +12,17 @@ export function newReference(now = new Date()): string {
 
 export const REFERENCE_PATTERN = /^PP-\d{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/;
 
-/** Accepts what people type: lower case, spaces, and O, I or L where the code has 0 or 1. */
+/**
+ * Accepts what people type or read off paper: lower case, spaces or dashes anywhere or missing, the « PP » left out,
+ * and O, I or L where the code has 0 or 1. Anything else comes back compacted, and fails REFERENCE_PATTERN.
+ */
 export function normaliseReference(input: string): string {
-  const compact = input.trim().toUpperCase().replace(/\s+/g, '');
-  const match = /^PP-(\d{4})-(.{4})-(.{4})$/.exec(compact);
+  const compact = input.toUpperCase().replace(/[\s\-‐‑–—.]+/g, '');
+  const match = /^(?:PP)?(\d{4})([0-9A-Z]{4})([0-9A-Z]{4})$/.exec(compact);
   if (match === null) return compact;
   const fix = (part = '') => part.replaceAll('O', '0').replace(/[IL]/g, '1');
   return `PP-${match[1]}-${fix(match[2])}-${fix(match[3])}`;
 }
+
+/** Whether a typed text is a justificatif's number, however written. */
+export const isReference = (input: string): boolean => REFERENCE_PATTERN.test(normaliseReference(input));

@@ -10,7 +10,7 @@ beforeAll(async () => {
 });
 afterAll(() => world.remove());
 
-const citizen = { sub: 'sub-lucie', name: 'Lucie FONTAINE' };
+const citizen = { sub: 'sub-lucie', person: { givenNames: 'Lucie', familyName: 'FONTAINE', birthDate: '1988-03-14' } };
 const journalOf = (consentId: string) => world.db.selectFrom('journal_entry').selectAll().where('subject', '=', `consent:${consentId}`).execute();
 
 describe('the citizen’s decision', () => {
@@ -72,7 +72,12 @@ describe('the citizen’s decision', () => {
     const failing = createTransmissions({ db: world.db, grants: world.grants.port, justificatifs: world.justificatifs, journal: failingJournal });
     const consentsBefore = (await world.transmissions.consentsOf('sub-marc')).length;
     await expect(
-      failing.decide({ request: world.request, citizen: { sub: 'sub-marc', name: 'Marc LEBRUN' }, outcomes: [QF_FOUND], decision: 'transmitted' }),
+      failing.decide({
+        request: world.request,
+        citizen: { sub: 'sub-marc', person: { givenNames: 'Marc', familyName: 'LEBRUN', birthDate: '1975-11-02' } },
+        outcomes: [QF_FOUND],
+        decision: 'transmitted',
+      }),
     ).rejects.toThrow('journal indisponible');
     expect((await world.transmissions.consentsOf('sub-marc')).length).toBe(consentsBefore);
     const justificatifs = await world.db.selectFrom('justificatif').select('id').where('citizen_sub', '=', 'sub-marc').execute();
@@ -82,7 +87,7 @@ describe('the citizen’s decision', () => {
   it('lists a citizen’s decisions newest first, never anyone else’s', async () => {
     await world.transmissions.decide({
       request: world.request,
-      citizen: { sub: 'sub-autre', name: 'Paul MARTIN' },
+      citizen: { sub: 'sub-autre', person: { givenNames: 'Paul', familyName: 'MARTIN', birthDate: '1990-06-30' } },
       outcomes: [QF_FOUND],
       decision: 'refused',
     });

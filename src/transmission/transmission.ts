@@ -4,6 +4,7 @@ import type { ConsentTable, Database } from '../db/schema.js';
 import type { Journal } from '../journal/journal.js';
 import { type Completeness, completenessOf } from '../justificatif/document.js';
 import type { Justificatifs } from '../justificatif/justificatifs.js';
+import type { Person } from '../justificatif/person.js';
 import type { DataRequest } from '../registry/data-request.js';
 import { requestedItems } from '../sources/items.js';
 import type { SourceOutcome } from '../sources/source-fetcher.js';
@@ -44,7 +45,7 @@ export function createTransmissions({ db, grants, justificatifs, journal, now = 
   return {
     async decide(input: {
       request: DataRequest;
-      citizen: { sub: string; name: string };
+      citizen: { sub: string; person: Person };
       /** What the citizen saw in the preview; a transmission needs it. */
       outcomes: SourceOutcome[] | undefined;
       decision: Decision;
@@ -75,7 +76,7 @@ export function createTransmissions({ db, grants, justificatifs, journal, now = 
                   consentId,
                   grantId,
                   citizenSub: citizen.sub,
-                  citizenName: citizen.name,
+                  person: citizen.person,
                   items: requestedItems(request.scopes, input.outcomes),
                 },
                 trx,

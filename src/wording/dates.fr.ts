@@ -64,3 +64,9 @@ export function frenchDuration(days: number): string {
   if (days % 30 === 0) return `${days / 30} mois`;
   return days === 1 ? '1 jour' : `${days} jours`;
 }
+
+/** « 24/08/1962 »: a calendar date (YYYY-MM-DD) as forms and lists show it; anything else unchanged. */
+export function numericDate(day: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  return match === null ? day : `${match[3]}/${match[2]}/${match[1]}`;
+}

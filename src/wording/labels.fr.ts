@@ -136,6 +136,33 @@ export const JUSTIFICATIF_STATE_TEXTS = {
   retire: { label: 'Retiré par l’usager', badge: 'error' },
 } as const satisfies Record<string, { label: string; badge: BadgeType }>;
 
+/**
+ * Every event the journal records, as an organisation's administrators read it; the journal's list of event types is
+ * this table's keys (journal/journal.ts), so that none is ever shown as a code.
+ */
+export const JOURNAL_EVENT_TEXTS = {
+  'consent.transmitted': 'Transmission acceptée par l’usager',
+  'consent.refused': 'Transmission refusée par l’usager',
+  'request.declined_before_sign_in': 'Demande abandonnée avant connexion',
+  'justificatif.fetched': 'Justificatif récupéré par le service',
+  'source.fetched': 'Interrogation d’une source de données',
+  'api.error': 'Erreur de l’API de données',
+  'agent.signed_in': 'Connexion d’un agent',
+  'agent.denied': 'Connexion refusée',
+  'agent.view': 'Consultation d’un justificatif',
+  'agent.print': 'Impression d’un justificatif',
+  'agent.search': 'Recherche dans les justificatifs',
+  'agent.export': 'Export de la liste des justificatifs',
+  'agent.foreign_access': 'Accès refusé à un justificatif',
+  'agent.role_changed': 'Changement de rôle d’un agent',
+  'agent.digest_sent': 'Envoi du courriel quotidien',
+  'journal.export': 'Export du journal',
+  'verification.checked': 'Vérification d’un justificatif papier',
+  'justificatif.purged': 'Justificatif effacé (durée de conservation atteinte)',
+  'justificatif.withdrawn': 'Justificatif retiré par l’usager',
+  'operator.action': 'Action d’administration',
+} as const;
+
 /** What the citizen's access log says each recorded event did with their justificatif. */
 export const ACCESS_ACTION_TEXTS = {
   'justificatif.fetched': 'a reçu vos informations',

@@ -1,6 +1,10 @@
 /// <reference lib="dom" />
+
+import jsQRModule from 'jsqr';
 import type { Kysely } from 'kysely';
 import type { Browser } from 'playwright-core';
+import { PNG } from 'pngjs';
+
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.js';
 import type { Database } from '../../src/db/schema.js';
@@ -22,6 +26,8 @@ import { chromiumSteps } from '../helpers/journeys.js';
 import { serviceProviderClient, type TestServiceProvider } from '../helpers/service-provider.js';
 import { type Stack, startStack } from '../helpers/stack.js';
 
+// jsqr is CommonJS whose types declare an ES default export: under NodeNext the import is the module object.
+const jsQR = jsQRModule.default;
 const JOURNEY_TIMEOUT = 90_000;
 /** The seeded organisation, whose administrator is the local ProConnect's admin.cantine. */
 const SEEDED_SIRET = '21999999900010';
@@ -177,22 +183,45 @@ describeInChromium('citizen and agent journeys in Chromium, axe-clean at 1280 an
           await journey.check('justificatifs');
           // The search's date fields read in French order, as the agents' hint and their habits expect.
           expect(await dateInputFormat(page, 'du'), 'champ date : Chromium sans chromium-l10n (langue française) ?').toBe('jj/mm/aaaa');
-          await page
-            .getByRole('link', { name: /Consulter/ })
-            .first()
-            .click();
+          // Angela DUBOIS, found as an agent types her: lower case, no accent.
+          await page.getByLabel(/Nom, date de naissance ou numéro/).fill('dubois');
+          await page.getByRole('button', { name: 'Rechercher' }).click();
+          await page.waitForURL(/recherche=dubois/);
+          await journey.check('recherche');
+          const found = page.locator('tr[data-reference]').first();
+          expect(await found.textContent()).toContain('Angela Claire Louise DUBOIS');
+          expect(await found.textContent()).toContain('24/08/1962');
+          const download = page.waitForEvent('download');
+          await page.getByRole('link', { name: /Exporter cette liste \(CSV/ }).click();
+          expect((await download).suggestedFilename()).toMatch(/^justificatifs-\d{4}-\d{2}-\d{2}\.csv$/);
+          await found.getByRole('link', { name: /Consulter/ }).click();
           await journey.check('justificatif');
           const reference = /PP-\d{4}-[0-9A-Z]{4}-[0-9A-Z]{4}/.exec((await page.locator('h1').textContent()) ?? '')?.[0];
           expect(reference).toBeDefined();
           await page.getByRole('link', { name: /Imprimer/ }).click();
           await journey.check('impression');
           expect(await page.getByTestId('reference').textContent()).toBe(reference);
+          // The print button shows with JavaScript; the paper carries the person and a QR code for /verifier.
+          expect(await page.getByRole('button', { name: 'Imprimer' }).isVisible()).toBe(journey.javaScriptEnabled);
+          expect(await page.getByTestId('citizen-birthdate').textContent()).toContain('24/08/1962');
+          await page.emulateMedia({ media: 'print' });
+          expect(await page.getByRole('link', { name: 'Retour au justificatif' }).isVisible()).toBe(false);
+          await page.emulateMedia({ media: 'screen' });
+          const qr = PNG.sync.read(await page.getByTestId('qr-code').locator('svg').screenshot());
+          const decoded = jsQR(new Uint8ClampedArray(qr.data), qr.width, qr.height)?.data;
+          expect(decoded).toBe(`${stack.portalUrl}/verifier?numero=${reference}`);
+          // The verifier reads the number however it is typed.
           await page.goto(`${stack.portalUrl}/verifier`);
-          await page.getByLabel(/Numéro du justificatif/).fill(reference ?? '');
+          await page.getByLabel(/Numéro du justificatif/).fill((reference ?? '').toLowerCase().replaceAll('-', ' '));
           await page.getByRole('button', { name: 'Vérifier' }).click();
           await page.waitForURL(/numero=/);
           await journey.check('verification');
           expect(await page.getByRole('status').textContent()).toContain('Ce justificatif est authentique.');
+          expect(await page.getByTestId('verification-details').textContent()).toContain('A. C. L. D.');
+          await page.goto(decoded ?? '');
+          expect(await page.getByRole('status').textContent()).toContain('Ce justificatif est authentique.');
+          await page.goto(`${stack.portalUrl}/agents/notifications`);
+          await journey.check('notifications');
           await page.goto(`${stack.portalUrl}/statistiques`);
           await journey.check('statistiques');
           await steps.signOut(journey, 'agent');
@@ -227,8 +256,15 @@ describeInChromium('citizen and agent journeys in Chromium, axe-clean at 1280 an
           await steps.signInAgent(journey, 'admin.cantine');
           await page.goto(`${stack.portalUrl}/agents/equipe`);
           await journey.check('equipe');
+          const team = await db.selectFrom('agent').select(['id', 'email']).execute();
+          await page.goto(`${stack.portalUrl}/agents/equipe/${team.find((member) => member.email.startsWith('camille'))?.id}/role`);
+          await journey.check('changement-de-role');
           await page.goto(`${stack.portalUrl}/agents/journal`);
           await journey.check('journal');
+          await page.getByLabel('Événement').selectOption({ label: 'Consultation d’un justificatif' });
+          await page.getByRole('button', { name: 'Filtrer' }).click();
+          await page.waitForURL(/evenement=agent\.view/);
+          await journey.check('journal-filtre');
           await steps.signOut(journey, 'agent', { audit: true });
           // 404 and 401 are these pages' intended statuses; no other failure is expected.
           expect(journey.problems.filter((problem) => !/\b(404|401)\b/.test(problem))).toEqual([]);

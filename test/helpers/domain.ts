@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { createBlindIndex } from '../../src/crypto/blind-index.js';
 import { createDataCipher } from '../../src/crypto/data-cipher.js';
 import { createPseudonyms } from '../../src/crypto/pseudonyms.js';
 import { tokenDigest } from '../../src/crypto/token-digest.js';
@@ -77,6 +78,7 @@ export async function domainWorld(options: { clientId?: string; siret?: string; 
   const pseudonyms = createPseudonyms(randomBytes(32).toString('hex'));
   const grants = memoryGrants();
   const cipher = createDataCipher(randomBytes(32));
+  const blindIndex = createBlindIndex(randomBytes(32));
   const justificatifs = createJustificatifs({
     db,
     cipher,
@@ -86,6 +88,7 @@ export async function domainWorld(options: { clientId?: string; siret?: string; 
     pairwiseSubject: pseudonyms.pairwiseSubject,
     portalUrl: PORTAL_URL,
     grants: grants.port,
+    blindIndex,
   });
   const transmissions = createTransmissions({ db, grants: grants.port, justificatifs, journal });
 
@@ -127,6 +130,7 @@ export async function domainWorld(options: { clientId?: string; siret?: string; 
     pseudonyms,
     grants,
     cipher,
+    blindIndex,
     justificatifs,
     transmissions,
     request,

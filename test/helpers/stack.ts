@@ -46,6 +46,9 @@ export async function startStack(env: Record<string, string> = {}, logs?: Destin
     JOURNAL_ANCHOR_FILE: join(owned.directory, 'journal-anchors.jsonl'),
     FC_TIMEOUT_MS: '1500',
     FC_MOCK_SLOW_TOKEN_MS: '3000',
+    // The mail catcher's ports are in no URL of the configuration: any free ones will do, for stacks running side by side.
+    MAIL_CATCHER_SMTP_PORT: '0',
+    MAIL_CATCHER_WEB_PORT: '0',
     ...env,
   };
   const config = loadConfig(environment);
