@@ -103,8 +103,8 @@ describe('agents of the demo organisation', () => {
     expect(text).toContain('Signature valide : le contenu n’a pas changé depuis son émission par Passerelle Particulier');
     expect(text).toContain('Votre consultation a été enregistrée');
     // The agent reads about someone else: items are named in the third person, not as the citizen saw them.
-    expect(detail.body).toContain('<h2 class="fr-h4">Quotient familial</h2>');
-    expect(detail.body).toContain('<h2 class="fr-h4">Enfants du foyer</h2>');
+    expect(detail.body).toContain('<h2 class="fr-h4 fr-mt-3w">Quotient familial</h2>');
+    expect(detail.body).toContain('<h2 class="fr-h4 fr-mt-3w">Enfants du foyer</h2>');
     expect(text).not.toMatch(/\b(Votre|Vos) (quotient|enfants|allocataires)/);
     // Opened: no longer new to this agent.
     expect(textOf(row((await browser.visit(`${stack.portalUrl}/agents/justificatifs`)).body))).not.toContain('Non lu');

@@ -122,9 +122,12 @@ export function agentController({ space, proconnect, publicUrl }: AgentControlle
     issued: frenchDate(justificatif.issuedAt),
     issuedDay: numericDate(parisDay(justificatif.issuedAt)),
     retention: frenchDate(justificatif.retentionUntil),
+    retentionDay: numericDate(parisDay(justificatif.retentionUntil)),
     state,
     stateText: JUSTIFICATIF_STATE_TEXTS[state],
     unread: !read,
+    // A row whose name no longer decrypts is still listed; its page says it was altered.
+    erased: justificatif.state !== 'active',
   });
 
   const renderTeam = async (
@@ -208,7 +211,7 @@ export function agentController({ space, proconnect, publicUrl }: AgentControlle
       const { rows } = await space.exportList(agentOf(req), query);
       const csv = csvOf(
         ['Numéro', 'Reçu le', 'Nom', 'Date de naissance', 'Démarche', 'Contenu', 'Conservé jusqu’au'],
-        rows.map(rowOf).map((row) => [row.reference, row.issuedDay, row.name, row.birthDate, row.procedure, row.stateText.label, row.retention]),
+        rows.map(rowOf).map((row) => [row.reference, row.issuedDay, row.name, row.birthDate, row.procedure, row.stateText.label, row.retentionDay]),
       );
       sendCsv(res, `justificatifs-${parisDay(Date.now())}.csv`, csv);
     }) satisfies RequestHandler,
