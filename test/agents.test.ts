@@ -96,7 +96,10 @@ describe('agents of the demo organisation', () => {
     const text = textOf(detail.body);
     expect(text).toContain('Angela Claire Louise DUBOIS');
     expect(text).toContain('Date de naissance : 24/08/1962');
-    expect(text).toContain('Quotient familial : 620');
+    // The canteen's habilitation asks for the bracket: its agents never see the value.
+    expect(text).toContain('Tranche de quotient familial : 450–800 (octobre 2026, calculé par la CAF)');
+    expect(text).toContain('Nombre d’enfants : 2 de moins de 18 ans');
+    expect(text).not.toMatch(/620|Lucie|Hugo/);
     expect(text).toMatch(
       /Quotient familial Source : Caisse d’allocations familiales \(CAF\) ou Mutualité sociale agricole \(MSA\), information obtenue le \d+ \S+ \d{4}\./,
     );
@@ -113,7 +116,7 @@ describe('agents of the demo organisation', () => {
     const printed = textOf(print.body);
     expect(printed).toContain('Angela Claire Louise DUBOIS');
     expect(printed).toContain('Date de naissance : 24/08/1962');
-    expect(printed).toContain('Quotient familial : 620');
+    expect(printed).toContain('Tranche de quotient familial : 450–800');
     expect(printed).toContain(`Vérifier ce document : ${stack.portalUrl}/verifier, numéro ${reference}`);
     expect(printed).toContain('Imprimé le');
     expect(print.body).toContain('<li class="fr-hidden" data-print><button class="fr-btn fr-icon-printer-line" type="button">Imprimer</button></li>');
@@ -370,7 +373,7 @@ describe('verification, retention and the journal', () => {
     // What the paper carries and a forger would change: the QF and its month, the person's initials. Nothing that
     // identifies anyone: no name, no birth date, no children.
     expect(text).toContain('Personne : initiales A. C. L. D.');
-    expect(text).toContain('Quotient familial : 620 (octobre 2026, calculé par la CAF)');
+    expect(text).toContain('Tranche de quotient familial : 450–800 (octobre 2026, calculé par la CAF)');
     expect(text).toContain('Enfants du foyer : transmise (valeur non affichée ici, car elle identifie la personne)');
     expect(text).not.toMatch(/Angela|DUBOIS|1962/);
     expect(JSON.parse((await entries('verification.checked')).at(-1)?.data ?? '{}')).toEqual({ result: 'valid' });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestBrowser } from './helpers/browser.js';
 import { formWithAction, textOf } from './helpers/html.js';
-import { decide, reachConsentPage } from './helpers/service-provider.js';
+import { decide, preview, reachConsentPage } from './helpers/service-provider.js';
 import { type Stack, startStack } from './helpers/stack.js';
 
 let stack: Stack;
@@ -41,19 +41,38 @@ async function withdrawFromCitizenSpace(browser: TestBrowser): Promise<string> {
 }
 
 describe('demo service provider (Mairie d’Exempleville, seeded from seed/development.json)', () => {
+  it('tells the citizen, before anything leaves, that the town learns the bracket and the number of children only', async () => {
+    const browser = new TestBrowser();
+    const consent = await reachConsentPage(browser, new URL('/connexion', stack.demoSpUrl), stack.demoSpUrl);
+    const consentText = plain(textOf(consent.body));
+    expect(consentText).toContain(
+      'Mairie d’Exempleville saura seulement dans quelle tranche est votre quotient familial (0–450, 450–800, 800–1200 ou plus de 1200), pas sa valeur.',
+    );
+    const seen = plain(textOf((await preview(browser, consent)).body));
+    // The citizen sees their own value, and the one sentence that leaves.
+    expect(seen).toContain('Quotient familial : 620 (octobre 2026, calculé par la CAF)');
+    expect(seen).toContain('Mairie d’Exempleville saura seulement que votre quotient familial est dans la tranche 450–800.');
+    expect(seen).toContain('Mairie d’Exempleville saura seulement que votre foyer compte 2 enfants de moins de 18 ans.');
+  });
+
   it('shows the meal price from the family quotient, what justifies it, and the transmission’s number', async () => {
     const browser = new TestBrowser();
     const page = await journey('transmettre', browser);
     expect(page.status).toBe(200);
     const { outside } = panelOf(page.body);
     const text = plain(textOf(outside));
-    // Persona « test » (Angela DUBOIS): quotient familial 620 € for October 2026, two children.
+    // Persona « test » (Angela DUBOIS): quotient familial 620 € for October 2026, two children. The habilitation
+    // asks for the bracket and the number of children: the town never receives the value, nor the names.
     expect(text).toContain('Votre tarif : 2,40 € par repas');
-    expect(text).toContain('Votre quotient familial : 620 € pour octobre 2026, selon la CAF.');
-    expect(text).toContain('Il se situe dans la tranche « plus de 600 € et jusqu’à 850 € »');
-    expect(text).toContain('chacun de vos enfants : Lucie et Hugo.');
+    expect(text).toContain(
+      'Votre quotient familial pour octobre 2026, selon la CAF, se situe dans la tranche « plus de 450 € et jusqu’à 800 € » de la grille des tarifs. Nous n’avons reçu que cette tranche, pas sa valeur.',
+    );
+    expect(text).toContain('chacun de vos 2 enfants de moins de 18 ans.');
+    // Nor does the developer panel's document hold them: the bracket, the count and their rules only.
+    expect(page.body).not.toMatch(/(&quot;|")valeur(&quot;|")|Lucie|Hugo|date_naissance/);
+    expect(page.body).toContain('quotient_familial_tranche');
     expect(outside).toContain('fr-alert--success');
-    expect(text).toContain('Informations reçues Nous avons bien reçu votre quotient familial et la liste des enfants de votre foyer.');
+    expect(text).toContain('Informations reçues Nous avons bien reçu la tranche de votre quotient familial et le nombre d’enfants de votre foyer.');
     const numero = /Numéro de votre transmission : (PP-\d{4}-[A-Z0-9]{4}-[A-Z0-9]{4}) ?\./.exec(text)?.[1];
     const space = await browser.visit(`${stack.portalUrl}/mon-espace`);
     expect(numero).toBeDefined();

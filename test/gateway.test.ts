@@ -1,10 +1,12 @@
 import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from 'jose';
 import type { Kysely } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Derivations } from '../src/catalogue/derivations.js';
 import { createDataCipher } from '../src/crypto/data-cipher.js';
 import { tokenDigest } from '../src/crypto/token-digest.js';
 import { openDatabase } from '../src/db/database.js';
 import type { Database } from '../src/db/schema.js';
+import type { JustificatifDocument } from '../src/justificatif/document.js';
 import { addMonths } from '../src/registry/habilitation.js';
 import { createRegistry, type Registry } from '../src/registry/registry.service.js';
 import { TestBrowser } from './helpers/browser.js';
@@ -19,7 +21,7 @@ let stack: Stack;
 let db: Kysely<Database>;
 let registry: Registry;
 
-async function serviceProvider(clientId: string, scopes: string[]): Promise<TestServiceProvider> {
+async function serviceProvider(clientId: string, scopes: string[], derivations: Derivations = {}): Promise<TestServiceProvider> {
   const { clientSecret } = await registry.createServiceProvider({
     siret: SIRET,
     clientId,
@@ -35,6 +37,7 @@ async function serviceProvider(clientId: string, scopes: string[]): Promise<Test
     legalReference: 'CRPA, article L114-8',
     retentionDays: 30,
     validUntil: addMonths(Date.now(), 6),
+    derivations,
   });
   return serviceProviderClient(stack.config.authorization.issuer, clientId, { secret: clientSecret ?? '' }, `${SP_ORIGIN}/callback`);
 }
@@ -265,6 +268,32 @@ describe('the service provider data API', () => {
     expect(body.justificatif.elements).toHaveLength(1);
     expect(Object.keys(body.justificatif.elements[0]?.donnees ?? {})).toEqual(['quotient_familial']);
     for (const hidden of ['enfants', 'allocataires', 'adresse', 'Lucie', 'LILAS']) expect(JSON.stringify(body)).not.toContain(hidden);
+  });
+
+  it('sends derived answers only, with their rule, where the habilitation asks for them; never the raw value', async () => {
+    const derived = await serviceProvider('sp-tranches', ['cnaf_quotient_familial', 'cnaf_enfants'], {
+      cnaf_quotient_familial: { regle: 'seuil', seuil: 700 },
+      cnaf_enfants: { regle: 'nombre', age_max: 12 },
+    });
+    const { tokens } = await transmit(derived, 'openid cnaf_quotient_familial cnaf_enfants');
+    const body = (await (await api('/api/v1/justificatif', tokens.access_token)).json()) as { justificatif: JustificatifDocument };
+    expect(body.justificatif.elements.map((element) => [element.scope, element.derivation, Object.keys(element.donnees ?? {})])).toEqual([
+      ['cnaf_quotient_familial', { regle: 'seuil', seuil: 700 }, ['quotient_familial_seuil']],
+      ['cnaf_enfants', { regle: 'nombre', age_max: 12 }, ['enfants_nombre']],
+    ]);
+    expect(body.justificatif.elements[0]?.donnees).toEqual({
+      quotient_familial_seuil: { seuil: 700, inferieur_ou_egal: true, annee: 2026, mois: 10, fournisseur: 'CNAF' },
+    });
+    const v3 = (await (await api('/v3/dss/quotient_familial/france_connect', tokens.access_token)).json()) as {
+      data: Record<string, unknown>;
+      meta: { derivations?: unknown };
+    };
+    expect(Object.keys(v3.data).sort()).toEqual(['enfants_nombre', 'quotient_familial_seuil']);
+    expect(v3.meta.derivations).toEqual({ cnaf_quotient_familial: { regle: 'seuil', seuil: 700 }, cnaf_enfants: { regle: 'nombre', age_max: 12 } });
+    for (const raw of ['"valeur"', 'Lucie', 'date_naissance']) {
+      expect(JSON.stringify(body), raw).not.toContain(raw);
+      expect(JSON.stringify(v3), raw).not.toContain(raw);
+    }
   });
 
   it('answers the v3-compatible routes in v3 shapes, and 403 for an API not transmitted', async () => {

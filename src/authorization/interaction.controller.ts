@@ -144,7 +144,7 @@ export function interactionController({ provider, registry, franceconnect, gatew
       request: view,
       steps: JOURNEY_STEPS,
       step: 2,
-      preview: previewView(view, requestedItems(request.scopes, preview.outcomes)),
+      preview: previewView(view, requestedItems(request.scopes, preview.outcomes, request.derivations)),
     });
   };
 

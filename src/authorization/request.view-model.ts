@@ -1,5 +1,6 @@
 import type { InteractionResults } from 'oidc-provider';
 import { groupByProducer } from '../catalogue/catalogue.js';
+import { resultSentence, ruleSentence } from '../catalogue/derivations.js';
 import { answeringProducer } from '../catalogue/producers.js';
 import { AppError } from '../http/errors.js';
 import { completenessOfCount } from '../justificatif/document.js';
@@ -46,6 +47,12 @@ export function requestView(request: DataRequest, uid: string) {
     legalReferenceUrl: /^https:\/\//.test(request.legalReference) ? request.legalReference : undefined,
     retention: frenchDuration(request.retentionDays),
     groups: groupByProducer(request.scopes),
+    /** Per scope answered by a derived answer, what alone the service will learn of it. */
+    derived: Object.fromEntries(
+      Object.entries(request.derivations)
+        .filter(([scope]) => request.scopes.includes(scope))
+        .map(([scope, derivation]) => [scope, ruleSentence(derivation, request.organisation.name)]),
+    ),
   };
 }
 
@@ -59,7 +66,7 @@ export function previewView(request: RequestView, items: RequestedItem[]) {
   const groups = request.groups.map((group) => ({
     name: answeringProducer(
       group.producer,
-      items.filter((item) => group.items.some((entry) => entry.scope === item.scope)).map((item) => item.data),
+      items.filter((item) => group.items.some((entry) => entry.scope === item.scope)).map((item) => item.seen),
     ).name,
     items: items
       .filter((item) => group.items.some((entry) => entry.scope === item.scope))
@@ -68,7 +75,9 @@ export function previewView(request: RequestView, items: RequestedItem[]) {
         text: statusText(item.status),
         why: statusText(item.status).why(item.producerShort),
         instead: statusText(item.status).instead(request.organisation),
-        rows: displayData(item.data),
+        // The citizen sees their own value; when only a derived answer leaves, the sentence says which.
+        rows: displayData(item.seen),
+        sent: item.derivation === undefined || item.data === undefined ? undefined : resultSentence(item.data, request.organisation),
         retry: retryOn.has(item.scope),
       })),
   }));

@@ -141,11 +141,64 @@ describe('operator CLI', () => {
     );
     expect((await cli('habilitation', 'list', '--client-id', 'cantine')).output).toContain('hab-cantine  cantine  active');
 
+    // Derived answers: typed per scope, checked against what the scope allows, and said in words to the operator.
+    expect(
+      (
+        await cli(
+          ...grant,
+          '--scopes',
+          'cnaf_quotient_familial',
+          '--valid-until',
+          inMonths(6),
+          '--client-id',
+          'transport',
+          '--derivation',
+          'cnaf_quotient_familial=moyenne:3',
+        )
+      ).output,
+    ).toContain('--derivation : « cnaf_quotient_familial=moyenne:3 »');
+    expect(
+      (
+        await cli(
+          ...grant,
+          '--scopes',
+          'cnaf_quotient_familial',
+          '--valid-until',
+          inMonths(6),
+          '--client-id',
+          'transport',
+          '--derivation',
+          'cnaf_quotient_familial=nombre:3',
+        )
+      ).output,
+    ).toContain('règle « nombre » impossible');
+
     expect((await cli('habilitation', 'renew', '--id', 'hab-cantine', '--valid-until', inMonths(19))).output).toContain('18 mois au plus');
     expect((await cli('habilitation', 'renew', '--id', 'hab-cantine')).output).toBe(`Habilitation hab-cantine valable jusqu’au ${inMonths(18)}`);
     expect((await cli('habilitation', 'revoke', '--id', 'hab-cantine')).code).toBe(0);
     expect((await cli('habilitation', 'list')).output).toContain('hab-cantine  cantine  révoquée');
     expect((await cli('habilitation', 'renew', '--id', 'hab-cantine')).output).toContain('est révoquée');
+    const derived = await cli(
+      ...grant,
+      '--scopes',
+      'cnaf_quotient_familial cnaf_enfants',
+      '--valid-until',
+      inMonths(6),
+      '--id',
+      'hab-cantine-tranches',
+      '--derivation',
+      'cnaf_quotient_familial=tranche:450,800,1200',
+      '--derivation',
+      'cnaf_enfants=nombre:18',
+    );
+    expect(derived.code).toBe(0);
+    const listed = (await cli('habilitation', 'list', '--client-id', 'cantine')).output;
+    expect(listed).toContain(
+      '  réponse dérivée pour cnaf_quotient_familial : le service saura seulement dans quelle tranche est votre quotient familial (0–450, 450–800, 800–1200 ou plus de 1200), pas sa valeur.',
+    );
+    expect(listed).toContain(
+      '  réponse dérivée pour cnaf_enfants : le service saura seulement combien d’enfants de moins de 18 ans compte votre foyer',
+    );
     expect((await cli('habilitation', 'revoke', '--id', 'inconnue')).output).toContain('aucune habilitation inconnue');
   });
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CATALOGUE_SCOPES } from '../catalogue/catalogue.js';
+import { type Derivation, parseDerivations, ruleSentence } from '../catalogue/derivations.js';
 import { SCOPES } from '../catalogue/scopes.js';
 import type { Anchoring, verifyAgainstAnchors } from '../journal/anchors.js';
 import type { Journal } from '../journal/journal.js';
@@ -55,6 +56,31 @@ function integer(value: string, name: string): number {
 }
 
 const day = (epochMs: number) => new Date(epochMs).toISOString().slice(0, 10);
+
+/** « cnaf_quotient_familial=tranche:450,800,1200 », « cnaf_enfants=nombre:18 »: derived answers as operators type them. */
+function derivationsOf(typed: string[]): Record<string, Derivation> {
+  return Object.fromEntries(
+    typed.map((text) => {
+      const match = /^([a-z0-9_]+)=(tranche|seuil|nombre):([\d,]+)$/.exec(text.trim());
+      if (match === null)
+        throw new UsageError(`--derivation : « ${text} » ; attendu <scope>=tranche:450,800 ou <scope>=seuil:800 ou <scope>=nombre:18`);
+      const [, scope = '', rule = '', numbers = ''] = match;
+      const values = numbers.split(',').map(Number);
+      const [first = 0] = values;
+      const derivation: Derivation =
+        rule === 'tranche'
+          ? { regle: 'tranche', bornes: values }
+          : rule === 'seuil'
+            ? { regle: 'seuil', seuil: first }
+            : { regle: 'nombre', age_max: first };
+      return [scope, derivation];
+    }),
+  );
+}
+
+/** What a habilitation's derived answers send, in words, for the operator who instructs it. */
+const derivationLines = (json: string | null) =>
+  Object.entries(parseDerivations(json)).map(([scope, derivation]) => `  réponse dérivée pour ${scope} : ${ruleSentence(derivation, 'le service')}`);
 
 const COMMANDS: Record<string, Command> = {
   'organisation create': {
@@ -129,7 +155,7 @@ const COMMANDS: Record<string, Command> = {
   },
   'habilitation grant': {
     usage:
-      'habilitation grant --client-id <id> --scopes "<scope> <scope>…" --purpose <finalité> --legal-basis <cadre légal> --legal-reference <référence> --retention-days <jours> --valid-until <AAAA-MM-JJ> [--id <id>]',
+      'habilitation grant --client-id <id> --scopes "<scope> <scope>…" --purpose <finalité> --legal-basis <cadre légal> --legal-reference <référence> --retention-days <jours> --valid-until <AAAA-MM-JJ> [--id <id>] [--derivation <scope>=tranche:<borne>,<borne>… | <scope>=seuil:<seuil> | <scope>=nombre:<âge>]…',
     options: {
       'client-id': { type: 'string' },
       scopes: { type: 'string' },
@@ -139,9 +165,11 @@ const COMMANDS: Record<string, Command> = {
       'retention-days': { type: 'string' },
       'valid-until': { type: 'string' },
       id: { type: 'string' },
+      derivation: { type: 'string', multiple: true },
     },
     async run(values, { registry, out }) {
       const habilitation = await registry.grantHabilitation({
+        derivations: derivationsOf((values.derivation as string[] | undefined) ?? []),
         id: values.id as string | undefined,
         clientId: required(values, 'client-id'),
         scopes: required(values, 'scopes')
@@ -154,6 +182,7 @@ const COMMANDS: Record<string, Command> = {
         validUntil: endOfDay(required(values, 'valid-until'), 'valid-until'),
       });
       out(`Habilitation ${habilitation.id} accordée à ${habilitation.client_id} jusqu’au ${day(habilitation.valid_until)}`);
+      for (const line of derivationLines(habilitation.derivations)) out(line);
     },
   },
   'habilitation renew': {
@@ -187,6 +216,7 @@ const COMMANDS: Record<string, Command> = {
         out(
           `${h.id}  ${h.client_id}  ${HABILITATION_STATUS_TEXTS[habilitationStatus(h)]}  du ${day(h.valid_from)} au ${day(h.valid_until)}  ${JSON.parse(h.scopes).join(' ')}`,
         );
+        for (const line of derivationLines(h.derivations)) out(line);
       }
     },
   },

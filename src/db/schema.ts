@@ -45,6 +45,8 @@ export interface HabilitationTable {
   valid_until: number;
   revoked_at: number | null;
   created_at: number;
+  /** JSON: per scope, the derived answer sent instead of the raw value (catalogue/derivations.ts); null for none. */
+  derivations: string | null;
 }
 
 export interface ConsentTable {

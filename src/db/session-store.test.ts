@@ -25,6 +25,7 @@ beforeAll(async () => {
     '006-journal-append-only',
     '007-justificatif-outcome',
     '008-agents-daily-work',
+    '009-habilitation-derivations',
   ]);
   expect(await migrateToLatest(db)).toEqual([]);
   store = new DatabaseSessionStore(db, createDataCipher(randomBytes(32)));

@@ -14,6 +14,7 @@ const request: DataRequest = {
   legalReference: 'Code de l’action sociale',
   retentionDays: 365,
   scopes: ['cnaf_quotient_familial', 'cnaf_enfants', 'complementaire_sante_solidaire'],
+  derivations: {},
 };
 
 const identity: CitizenIdentity = {

@@ -82,7 +82,16 @@ export function openApiDocument(publicUrl: string) {
             producteur: { type: 'string' },
             statut: { enum: [...new Set(Object.values(ELEMENT_STATUSES))] },
             explication: { type: ['string', 'null'] },
-            donnees: { type: ['object', 'null'], description: 'Seulement les champs des scopes transmis, dans la forme API Particulier v3' },
+            donnees: {
+              type: ['object', 'null'],
+              description:
+                'Seulement les champs des scopes transmis, dans la forme API Particulier v3 ; ou, quand l’habilitation demande une réponse dérivée, cette seule réponse : quotient_familial_tranche { tranche « 450–800 », borne_basse (exclue), borne_haute (incluse, null pour la dernière), bornes, annee, mois, fournisseur }, quotient_familial_seuil { seuil, inferieur_ou_egal, annee, mois, fournisseur }, enfants_nombre { nombre, age_max, au }. Un quotient familial de 0 donne { non_calculable: true, annee, mois, fournisseur }.',
+            },
+            derivation: {
+              type: ['object', 'null'],
+              description:
+                'La règle qui a produit donnees à la place de la valeur brute, telle que l’habilitation la déclare : { regle: « tranche », bornes }, { regle: « seuil », seuil } ou { regle: « nombre », age_max } ; null pour la valeur brute.',
+            },
             obtenu_le: { type: 'string', format: 'date-time' },
           },
         },

@@ -22,5 +22,8 @@ export function v3Answer(api: CatalogueApi, document: JustificatifDocument, scop
     return { status, body: { errors: [{ code, title, detail: failed.explication ?? title, source: null, meta: { provider: failed.producteur } }] } };
   }
   const data = Object.assign({}, ...elements.map((element) => element.donnees ?? {}));
-  return { status: 200, body: { data, links: {}, meta: { justificatif: document.id, emis_le: document.emis_le } } };
+  // A derived answer says so, with its rule: the service must not read a bracket for a value.
+  const derivations = Object.fromEntries(elements.flatMap((element) => (element.derivation ? [[element.scope, element.derivation]] : [])));
+  const meta = { justificatif: document.id, emis_le: document.emis_le, ...(Object.keys(derivations).length > 0 ? { derivations } : {}) };
+  return { status: 200, body: { data, links: {}, meta } };
 }

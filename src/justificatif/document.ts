@@ -1,3 +1,4 @@
+import type { Derivation } from '../catalogue/derivations.js';
 import type { DataRequest } from '../registry/data-request.js';
 import { claimsOf } from '../signing/jws.js';
 import { type ItemStatus, statusText } from '../sources/item-status.js';
@@ -24,6 +25,11 @@ export interface JustificatifElement {
   statut: ElementStatus;
   explication: string | null;
   donnees: Record<string, unknown> | null;
+  /**
+   * The rule `donnees` was derived by instead of the raw value (catalogue/derivations.ts); null for the raw value,
+   * absent from justificatifs issued before 2026-12-05.
+   */
+  derivation?: Derivation | null;
   obtenu_le: string;
 }
 
@@ -66,6 +72,7 @@ export function buildJustificatif(input: {
       statut: ELEMENT_STATUSES[item.status],
       explication: item.status === 'ok' ? null : statusText(item.status).why(item.producerShort),
       donnees: item.data ?? null,
+      derivation: item.derivation ?? null,
       obtenu_le: new Date(item.fetchedAt).toISOString(),
     }),
   );

@@ -1,3 +1,4 @@
+import { type Derivations, parseDerivations } from '../catalogue/derivations.js';
 import type { HabilitationTable } from '../db/schema.js';
 import type { ServiceProviderRow } from './service-provider.repository.js';
 
@@ -17,6 +18,8 @@ export interface DataRequest {
   retentionDays: number;
   /** The scopes asked that the habilitation allows, in the order asked; any other is left out. */
   scopes: string[];
+  /** Per scope, the derived answer sent instead of the raw value (catalogue/derivations.ts). */
+  derivations: Derivations;
 }
 
 export function dataRequestOf(sp: ServiceProviderRow, habilitation: HabilitationTable, askedScopes: string[]): DataRequest {
@@ -31,5 +34,6 @@ export function dataRequestOf(sp: ServiceProviderRow, habilitation: Habilitation
     legalReference: habilitation.legal_reference,
     retentionDays: habilitation.retention_days,
     scopes: [...new Set(askedScopes)].filter((scope) => allowed.has(scope)),
+    derivations: parseDerivations(habilitation.derivations),
   };
 }

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { isCatalogueScope } from '../catalogue/catalogue.js';
+import { derivationsSchema } from '../catalogue/derivations.js';
 import type { Database, HabilitationTable } from '../db/schema.js';
 import { deleteAgentByEmail, findAgent, insertAgent, listAgents } from './agent.repository.js';
 import { generateClientSecret, hashClientSecret } from './client-secret.js';
@@ -89,6 +90,11 @@ const habilitationInput = z
     retentionDays: z.number().int().min(1, '1 jour au moins').max(3650, '10 ans au plus'),
     validFrom: z.number().int(),
     validUntil: z.number().int(),
+    derivations: derivationsSchema.default({}),
+  })
+  .refine((h) => Object.keys(h.derivations).every((scope) => h.scopes.includes(scope)), {
+    message: 'une réponse dérivée ne vaut que pour une donnée de l’habilitation',
+    path: ['derivations'],
   })
   .refine((h) => h.validUntil > h.validFrom, { message: 'la fin de validité doit suivre le début', path: ['validUntil'] })
   .refine((h) => h.validUntil <= addMonths(h.validFrom, MAX_VALIDITY_MONTHS), {
@@ -273,6 +279,7 @@ export function createRegistry(db: Kysely<Database>, options: RegistryOptions) {
         valid_until: data.validUntil,
         revoked_at: null,
         created_at: now(),
+        derivations: Object.keys(data.derivations).length === 0 ? null : JSON.stringify(data.derivations),
       };
       await habilitations.insertHabilitation(db, row);
       return row;
@@ -289,6 +296,7 @@ export function createRegistry(db: Kysely<Database>, options: RegistryOptions) {
         legal_basis: data.legalBasis,
         legal_reference: data.legalReference,
         retention_days: data.retentionDays,
+        derivations: Object.keys(data.derivations).length === 0 ? null : JSON.stringify(data.derivations),
       });
       return { ...existing, scopes: JSON.stringify(data.scopes) };
     },

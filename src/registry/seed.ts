@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { addMonths, MAX_VALIDITY_MONTHS } from './habilitation.js';
-import { type Registry, RegistryError } from './registry.service.js';
+import { type HabilitationInput, type Registry, RegistryError } from './registry.service.js';
 
 const habilitationSeed = z.object({
   id: z.string(),
@@ -12,6 +12,8 @@ const habilitationSeed = z.object({
   retention_days: z.number().int(),
   // Counted from the habilitation's creation, so that a shipped file does not go stale.
   valid_for_months: z.number().int().min(1).max(MAX_VALIDITY_MONTHS),
+  /** Per scope, the derived answer sent instead of the raw value: { "regle": "tranche", "bornes": [450, 800] }… */
+  derivations: z.record(z.string(), z.unknown()).optional(),
 });
 
 const serviceProviderSeed = z.object({
@@ -89,6 +91,7 @@ export async function applySeed(registry: Registry, path: string, variables: Rec
           legalBasis: h.legal_basis,
           legalReference: h.legal_reference,
           retentionDays: h.retention_days,
+          derivations: h.derivations as HabilitationInput['derivations'],
           validFrom,
           validUntil: addMonths(validFrom, h.valid_for_months),
         });

@@ -1,6 +1,8 @@
 import { apiOf } from '../catalogue/catalogue.js';
+import { type Derivation, type Derivations, derive } from '../catalogue/derivations.js';
 import { PRODUCERS } from '../catalogue/producers.js';
 import { SCOPES } from '../catalogue/scopes.js';
+import { parisDay } from '../wording/dates.fr.js';
 import type { ItemStatus } from './item-status.js';
 import { project } from './projection.js';
 import type { SourceOutcome } from './source-fetcher.js';
@@ -13,17 +15,28 @@ export interface RequestedItem {
   producer: string;
   producerShort: string;
   status: ItemStatus;
-  /** Only the fields of this scope: a field of a scope not granted never appears. */
+  /**
+   * What leaves: only the fields of this scope (a field of a scope not granted never appears), or, when the
+   * habilitation asks for a derived answer, that answer alone.
+   */
   data: Record<string, unknown> | undefined;
+  /** The rule `data` was derived by; the raw fields then stay in `seen`, for the citizen's own preview only. */
+  derivation: Derivation | undefined;
+  seen: Record<string, unknown> | undefined;
   fetchedAt: number;
 }
 
-/** One item per requested scope, with its source's status and its own fields only. */
-export function requestedItems(scopes: string[], outcomes: SourceOutcome[]): RequestedItem[] {
+/** One item per requested scope, with its source's status, its own fields only, derived where the habilitation says. */
+export function requestedItems(scopes: string[], outcomes: SourceOutcome[], derivations: Derivations = {}): RequestedItem[] {
   return SCOPES.filter((entry) => scopes.includes(entry.scope)).map((entry) => {
     const api = apiOf(entry);
     const outcome = outcomes.find((o) => o.api === api.id);
-    const status = outcome?.status ?? 'error';
+    const fetchedAt = outcome?.fetchedAt ?? Date.now();
+    const seen = outcome?.status === 'ok' && outcome.data !== undefined ? project(outcome.data, entry.fields) : undefined;
+    const derivation = derivations[entry.scope];
+    const derived = seen === undefined || derivation === undefined ? undefined : derive(entry.scope, derivation, seen, parisDay(fetchedAt));
+    // A derivation the answer cannot feed sends nothing, never the raw value: the item is then « erreur ».
+    const status = derivation !== undefined && seen !== undefined && derived === undefined ? 'error' : (outcome?.status ?? 'error');
     return {
       scope: entry.scope,
       label: entry.label,
@@ -32,8 +45,10 @@ export function requestedItems(scopes: string[], outcomes: SourceOutcome[]): Req
       producer: PRODUCERS[api.producer].name,
       producerShort: PRODUCERS[api.producer].short,
       status,
-      data: status === 'ok' && outcome?.data !== undefined ? project(outcome.data, entry.fields) : undefined,
-      fetchedAt: outcome?.fetchedAt ?? Date.now(),
+      data: status !== 'ok' ? undefined : derivation === undefined ? seen : derived,
+      derivation,
+      seen: status === 'ok' ? seen : undefined,
+      fetchedAt,
     };
   });
 }

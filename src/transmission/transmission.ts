@@ -77,7 +77,7 @@ export function createTransmissions({ db, grants, justificatifs, journal, now = 
                   grantId,
                   citizenSub: citizen.sub,
                   person: citizen.person,
-                  items: requestedItems(request.scopes, input.outcomes),
+                  items: requestedItems(request.scopes, input.outcomes, request.derivations),
                 },
                 trx,
               );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { frenchNumber, frenchPercent } from './values.fr.js';
+import { displayData, frenchNumber, frenchPercent } from './values.fr.js';
 
 const NARROW_NBSP = '\u202f';
 
@@ -15,5 +15,23 @@ describe('numbers as French readers write them', () => {
     expect(frenchPercent(1)).toBe(`100,0${NARROW_NBSP}%`);
     expect(frenchPercent(0.95, 0)).toBe(`95${NARROW_NBSP}%`);
     expect(frenchPercent(0.9)).not.toContain('.');
+  });
+});
+
+describe('derived answers, as people read them', () => {
+  const period = { annee: 2026, mois: 11, fournisseur: 'CNAF' };
+  it('say the bracket, the yes or no, or the count, with the month and the producer, never a value', () => {
+    expect(displayData({ quotient_familial_tranche: { tranche: '450–800', borne_basse: 450, borne_haute: 800, ...period } })).toEqual([
+      { label: 'Tranche de quotient familial', lines: ['450–800 (novembre 2026, calculé par la CAF)'] },
+    ]);
+    expect(displayData({ quotient_familial_seuil: { seuil: 800, inferieur_ou_egal: true, ...period } })[0]?.lines).toEqual([
+      'Oui : 800 ou moins (novembre 2026, calculé par la CAF)',
+    ]);
+    expect(displayData({ quotient_familial_tranche: { non_calculable: true, ...period } })[0]?.lines).toEqual([
+      'non calculable (novembre 2026, calculé par la CAF)',
+    ]);
+    expect(displayData({ enfants_nombre: { nombre: 2, age_max: 18, au: '2026-12-05' } })).toEqual([
+      { label: 'Nombre d’enfants', lines: ['2 de moins de 18 ans au 5 décembre 2026'] },
+    ]);
   });
 });

@@ -47,6 +47,9 @@ const LABELS: Record<string, string> = {
   inscription: 'Inscription',
   paiements: 'Paiements',
   parametres_calcul: 'Éléments du calcul',
+  quotient_familial_tranche: 'Tranche de quotient familial',
+  quotient_familial_seuil: 'Quotient familial sous le seuil',
+  enfants_nombre: 'Nombre d’enfants',
 };
 
 const humanize = (key: string) => LABELS[key] ?? key.replaceAll('_', ' ').replace(/^./, (c) => c.toUpperCase());
@@ -67,12 +70,23 @@ function person(value: Record<string, unknown>): string {
   return `${name}${usage}, ${born} le ${scalar('date', value.date_naissance)}`;
 }
 
+/** « (octobre 2026, calculé par la CAF) »: the month a quotient familial is for, and who computed it. */
+const qfPeriod = (qf: Record<string, unknown>) =>
+  `(${monthName(Number(qf.mois))} ${String(qf.annee)}, calculé par ${qf.fournisseur === 'MSA' ? 'la MSA' : 'la CAF'})`;
+
 function lines(key: string, value: unknown): string[] {
-  if (key === 'quotient_familial' && typeof value === 'object' && value !== null) {
+  if (key.startsWith('quotient_familial') && typeof value === 'object' && value !== null) {
     const qf = value as Record<string, unknown>;
-    return [
-      `${String(qf.valeur)} (${monthName(Number(qf.mois))} ${String(qf.annee)}, calculé par ${qf.fournisseur === 'MSA' ? 'la MSA' : 'la CAF'})`,
-    ];
+    // Derived answers (catalogue/derivations.ts) say only what they say: a bracket, a yes or no, never the value.
+    if (qf.non_calculable === true) return [`non calculable ${qfPeriod(qf)}`];
+    if (key === 'quotient_familial_tranche') return [`${String(qf.tranche)} ${qfPeriod(qf)}`];
+    if (key === 'quotient_familial_seuil')
+      return [`${qf.inferieur_ou_egal === true ? `Oui : ${String(qf.seuil)} ou moins` : `Non : plus de ${String(qf.seuil)}`} ${qfPeriod(qf)}`];
+    return [`${String(qf.valeur)} ${qfPeriod(qf)}`];
+  }
+  if (key.endsWith('_nombre') && typeof value === 'object' && value !== null) {
+    const count = value as Record<string, unknown>;
+    return [`${String(count.nombre)} de moins de ${String(count.age_max)} ans au ${frenchDate(String(count.au))}`];
   }
   if (Array.isArray(value)) {
     if (value.length === 0) return ['aucun'];

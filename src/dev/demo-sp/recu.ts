@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { libelleTranche, montantEnEuros, prixEnEuros, trancheDuQuotient } from './tarif.js';
+import { libelleTranche, montantEnEuros, prixEnEuros, trancheDeBorne, trancheDuQuotient } from './tarif.js';
 
 /**
  * What the demo service makes of the justificatif it received, in the words a family reads: everything obtained,
@@ -45,8 +45,19 @@ const WORDS: Record<string, { ce: string; papier: string }> = {
   [QF]: { ce: 'votre quotient familial', papier: 'votre attestation de quotient familial (CAF ou MSA)' },
   [ENFANTS]: { ce: 'la liste des enfants de votre foyer', papier: 'votre livret de famille' },
 };
-const wordsOf = (element: ElementRecu) =>
-  WORDS[element.scope] ?? { ce: lowerFirst(element.libelle), papier: `un justificatif pour « ${lowerFirst(element.libelle)} »` };
+/** What was received when the habilitation asks for a derived answer instead of the value. */
+const DERIVED_WORDS: Record<string, string> = {
+  quotient_familial_tranche: 'la tranche de votre quotient familial',
+  quotient_familial_seuil: 'la position de votre quotient familial par rapport au seuil',
+  enfants_nombre: 'le nombre d’enfants de votre foyer',
+};
+const wordsOf = (element: ElementRecu) => {
+  const words = WORDS[element.scope] ?? { ce: lowerFirst(element.libelle), papier: `un justificatif pour « ${lowerFirst(element.libelle)} »` };
+  const derived = Object.keys(element.donnees ?? {})
+    .map((key) => DERIVED_WORDS[key])
+    .find((text) => text !== undefined);
+  return derived === undefined ? words : { ...words, ce: derived };
+};
 
 /** Why an item is missing when the document does not say it. */
 const REASONS: Record<string, string> = {
@@ -76,20 +87,23 @@ export function jourEnFrancais(instant: Date): string {
     .join('');
 }
 
-const quotientSchema = z.object({
-  valeur: z.number(),
-  annee: z.number().int().optional(),
-  mois: z.number().int().min(1).max(12).optional(),
-  fournisseur: z.string().optional(),
-});
+const periodeSchema = {
+  annee: z.number().int().nullable().optional(),
+  mois: z.number().int().min(1).max(12).nullable().optional(),
+  fournisseur: z.string().nullable().optional(),
+};
+const quotientSchema = z.object({ valeur: z.number(), ...periodeSchema });
+/** The bracket the portal sends when the habilitation asks for it instead of the value (« réponse dérivée »). */
+const trancheSchema = z.object({ tranche: z.string(), borne_haute: z.number().nullable(), ...periodeSchema });
+const nombreSchema = z.object({ nombre: z.number().int().min(0) });
 const enfantsSchema = z.array(z.object({ prenoms: z.string() }).loose());
 const ORGANISMES: Record<string, string> = { CNAF: 'la CAF', MSA: 'la MSA' };
 
 export interface Tarif {
   /** « 2,40 € » */
   prix: string;
-  /** « 620 € » */
-  quotient: string;
+  /** « 620 € »; absent when only the bracket was received. */
+  quotient: string | undefined;
   /** « octobre 2026 », the month the quotient is for. */
   mois: string | undefined;
   /** « la CAF » */
@@ -98,21 +112,32 @@ export interface Tarif {
   tranche: string;
 }
 
-/** The price of a meal from the quotient familial received, with what justifies it; none without a usable quotient. */
+/**
+ * The price of a meal from what was received of the quotient familial: its bracket (what the demo's habilitation
+ * asks for) or, from a service asking for the value, the value; with what justifies it. None without either.
+ */
 export function tarifDe(justificatif: Pick<JustificatifRecu, 'elements'>): Tarif | undefined {
   const element = justificatif.elements.find((candidate) => candidate.scope === QF && candidate.statut === 'disponible');
+  const bracket = trancheSchema.safeParse(element?.donnees?.quotient_familial_tranche);
   const quotient = quotientSchema.safeParse(element?.donnees?.quotient_familial);
-  if (!quotient.success) return undefined;
-  const { valeur, annee, mois, fournisseur } = quotient.data;
-  const tranche = trancheDuQuotient(valeur);
-  if (tranche === undefined) return undefined;
+  const tranche = bracket.success ? trancheDeBorne(bracket.data.borne_haute) : quotient.success ? trancheDuQuotient(quotient.data.valeur) : undefined;
+  const periode = bracket.success ? bracket.data : quotient.success ? quotient.data : undefined;
+  if (tranche === undefined || periode === undefined) return undefined;
+  const { annee, mois, fournisseur } = periode;
   return {
     prix: prixEnEuros(tranche.prixCentimes),
-    quotient: montantEnEuros(valeur),
-    mois: annee === undefined || mois === undefined ? undefined : MONTH.format(Date.UTC(annee, mois - 1, 1)),
-    organisme: fournisseur === undefined ? undefined : ORGANISMES[fournisseur],
+    quotient: quotient.success ? montantEnEuros(quotient.data.valeur) : undefined,
+    mois: annee == null || mois == null ? undefined : MONTH.format(Date.UTC(annee, mois - 1, 1)),
+    organisme: fournisseur == null ? undefined : ORGANISMES[fournisseur],
     tranche: libelleTranche(tranche),
   };
+}
+
+/** How many children the portal counted (a derived answer), when that is what was asked. */
+export function nombreEnfants(justificatif: Pick<JustificatifRecu, 'elements'>): number | undefined {
+  const element = justificatif.elements.find((candidate) => candidate.scope === ENFANTS && candidate.statut === 'disponible');
+  const counted = nombreSchema.safeParse(element?.donnees?.enfants_nombre);
+  return counted.success ? counted.data.nombre : undefined;
 }
 
 /** The children's first names, as the family knows them: « Lucie », « Hugo ». */
@@ -131,6 +156,8 @@ export interface PageResultat {
   tarif: Tarif | undefined;
   /** « Lucie et Hugo » */
   enfants: string | undefined;
+  /** When only their number was received (a derived answer). */
+  nombreEnfants: number | undefined;
   numero: string | undefined;
 }
 
@@ -141,6 +168,7 @@ export function pageResultat(justificatif: JustificatifRecu): PageResultat {
   const missing = justificatif.elements.filter((element) => element.statut !== 'disponible');
   const tarif = tarifDe(justificatif);
   const prenoms = prenomsDesEnfants(justificatif);
+  const nombre = nombreEnfants(justificatif);
   const bring = (elements: ElementRecu[]) => {
     const papers = [...new Set(elements.map((element) => wordsOf(element).papier))];
     return `apportez ${and.format(papers.length > 0 ? papers : [WORDS[QF]?.papier ?? ''])} à l’accueil de la mairie`;
@@ -184,6 +212,7 @@ export function pageResultat(justificatif: JustificatifRecu): PageResultat {
     alerte,
     tarif: resultat === 'aucune_information' ? undefined : tarif,
     enfants: prenoms.length > 0 ? and.format(prenoms) : undefined,
+    nombreEnfants: nombre,
     numero: justificatif.numero,
   };
 }

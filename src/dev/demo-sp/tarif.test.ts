@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GRILLE_CANTINE, libelleTranche, montantEnEuros, prixEnEuros, trancheDuQuotient } from './tarif.js';
+import { GRILLE_CANTINE, libelleTranche, montantEnEuros, prixEnEuros, trancheDeBorne, trancheDuQuotient } from './tarif.js';
 
 /** Intl writes a no-break space before « € » and thin ones between thousands: compared here as plain spaces. */
 const plain = (text: string) => text.replace(/\s/g, ' ');
@@ -11,16 +11,19 @@ const prixDuQuotient = (quotient: number) => {
 describe('the canteen’s price grid', () => {
   it('puts each ceiling in its own tranche and the next euro in the next one', () => {
     expect(prixDuQuotient(0)).toBe('0,65 €');
-    expect(prixDuQuotient(350)).toBe('0,65 €');
-    expect(prixDuQuotient(351)).toBe('1,45 €');
-    expect(prixDuQuotient(600)).toBe('1,45 €');
-    expect(prixDuQuotient(600.5)).toBe('2,40 €');
+    expect(prixDuQuotient(450)).toBe('0,65 €');
+    expect(prixDuQuotient(450.5)).toBe('2,40 €');
     expect(prixDuQuotient(620)).toBe('2,40 €');
-    expect(prixDuQuotient(850)).toBe('2,40 €');
-    expect(prixDuQuotient(851)).toBe('3,35 €');
-    expect(prixDuQuotient(1150)).toBe('3,35 €');
-    expect(prixDuQuotient(1151)).toBe('4,70 €');
+    expect(prixDuQuotient(800)).toBe('2,40 €');
+    expect(prixDuQuotient(801)).toBe('3,35 €');
+    expect(prixDuQuotient(1200)).toBe('3,35 €');
+    expect(prixDuQuotient(1201)).toBe('4,70 €');
     expect(prixDuQuotient(25_000)).toBe('4,70 €');
+  });
+
+  it('finds the tranche of a bracket the portal sent by its upper bound, the last one open', () => {
+    expect([450, 800, 1200, null].map((bound) => trancheDeBorne(bound)?.prixCentimes)).toEqual([65, 240, 335, 470]);
+    expect(trancheDeBorne(600)).toBeUndefined();
   });
 
   it('gives no price for what is not a quotient familial', () => {
@@ -45,11 +48,10 @@ describe('the canteen’s price grid', () => {
     expect(plain(montantEnEuros(620))).toBe('620 €');
     expect(plain(montantEnEuros(1050))).toBe('1 050 €');
     expect(GRILLE_CANTINE.map((tranche) => plain(libelleTranche(tranche)))).toEqual([
-      'jusqu’à 350 €',
-      'plus de 350 € et jusqu’à 600 €',
-      'plus de 600 € et jusqu’à 850 €',
-      'plus de 850 € et jusqu’à 1 150 €',
-      'plus de 1 150 €',
+      'jusqu’à 450 €',
+      'plus de 450 € et jusqu’à 800 €',
+      'plus de 800 € et jusqu’à 1 200 €',
+      'plus de 1 200 €',
     ]);
   });
 });

@@ -9,14 +9,20 @@ export interface Tranche {
   prixCentimes: number;
 }
 
-/** Ascending ceilings, the last one open. */
+/**
+ * Ascending ceilings, the last one open. The demo's habilitation asks Passerelle Particulier for the bracket with
+ * these same bounds (seed/development.json): the town never learns the quotient familial itself.
+ */
 export const GRILLE_CANTINE: readonly Tranche[] = [
-  { plafond: 350, prixCentimes: 65 },
-  { plafond: 600, prixCentimes: 145 },
-  { plafond: 850, prixCentimes: 240 },
-  { plafond: 1150, prixCentimes: 335 },
+  { plafond: 450, prixCentimes: 65 },
+  { plafond: 800, prixCentimes: 240 },
+  { plafond: 1200, prixCentimes: 335 },
   { plafond: null, prixCentimes: 470 },
 ];
+
+/** The tranche a bracket received from the portal names by its upper bound (null for the last one). */
+export const trancheDeBorne = (borneHaute: number | null, grille: readonly Tranche[] = GRILLE_CANTINE): Tranche | undefined =>
+  grille.find((tranche) => tranche.plafond === borneHaute);
 
 /** The tranche of a quotient familial: the first whose ceiling it does not exceed. None for a value that is no quotient. */
 export function trancheDuQuotient(quotientFamilial: number, grille: readonly Tranche[] = GRILLE_CANTINE): Tranche | undefined {
