@@ -50,7 +50,7 @@ describe('demo service provider (Mairie d’Exempleville, seeded from seed/devel
     );
     const seen = plain(textOf((await preview(browser, consent)).body));
     // The citizen sees their own value, and the one sentence that leaves.
-    expect(seen).toContain('Quotient familial : 620 (octobre 2026, calculé par la CAF)');
+    expect(seen).toContain('Quotient familial : 620 (octobre 2026, calculé par la CAF en septembre 2026)');
     expect(seen).toContain('Mairie d’Exempleville saura seulement que votre quotient familial est dans la tranche 450–800.');
     expect(seen).toContain('Mairie d’Exempleville saura seulement que votre foyer compte 2 enfants de moins de 18 ans.');
   });

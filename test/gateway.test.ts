@@ -90,7 +90,7 @@ describe('preview', () => {
     expect(page.status).toBe(200);
     expect(titleOf(page.body)).toBe('Étape 2 sur 3 – Vérifier vos données – Passerelle Particulier');
     const text = textOf(page.body);
-    expect(text).toContain('Quotient familial : 620 (octobre 2026, calculé par la CAF)');
+    expect(text).toContain('Quotient familial : 620 (octobre 2026, calculé par la CAF en septembre 2026)');
     expect(text).toContain('Lucie DUBOIS, née le 14 mars 2011');
     // The heading names the one that answered, as the value does.
     expect(page.body).toContain('<h2>Caisse d’allocations familiales (CAF)</h2>');

@@ -92,6 +92,11 @@ export function openApiDocument(publicUrl: string) {
               description:
                 'La règle qui a produit donnees à la place de la valeur brute, telle que l’habilitation la déclare : { regle: « tranche », bornes }, { regle: « seuil », seuil } ou { regle: « nombre », age_max } ; null pour la valeur brute.',
             },
+            periode: {
+              type: ['string', 'null'],
+              pattern: '^\\d{4}-\\d{2}$',
+              description: 'Le mois auquel se rapportent les données, AAAA-MM (celui d’un quotient familial), quand la source le dit ; null sinon.',
+            },
             obtenu_le: { type: 'string', format: 'date-time' },
           },
         },

@@ -30,6 +30,8 @@ export interface JustificatifElement {
    * absent from justificatifs issued before 2026-12-05.
    */
   derivation?: Derivation | null;
+  /** The month the data are for, YYYY-MM (a quotient familial's month), when the source says it; null otherwise. */
+  periode?: string | null;
   obtenu_le: string;
 }
 
@@ -55,6 +57,16 @@ export interface JustificatifDocument {
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** « 2026-10 »: the month an item's data say they are for (annee and mois of its value), as machines read it. */
+export function referenceMonthOf(data: Record<string, unknown> | undefined): string | null {
+  for (const value of Object.values(data ?? {})) {
+    if (typeof value !== 'object' || value === null) continue;
+    const { annee, mois } = value as Record<string, unknown>;
+    if (typeof annee === 'number' && typeof mois === 'number' && mois >= 1 && mois <= 12) return `${annee}-${String(mois).padStart(2, '0')}`;
+  }
+  return null;
+}
+
 export function buildJustificatif(input: {
   id: string;
   reference: string;
@@ -73,6 +85,7 @@ export function buildJustificatif(input: {
       explication: item.status === 'ok' ? null : statusText(item.status).why(item.producerShort),
       donnees: item.data ?? null,
       derivation: item.derivation ?? null,
+      periode: referenceMonthOf(item.data),
       obtenu_le: new Date(item.fetchedAt).toISOString(),
     }),
   );

@@ -67,6 +67,14 @@ describe('issuing a justificatif', () => {
     }
   });
 
+  it('says the month each item is for, machine-readably, when the source gives it', async () => {
+    const { document } = await issue();
+    expect(document.elements.map((element) => [element.scope, element.periode])).toEqual([
+      ['cnaf_quotient_familial', '2026-10'],
+      ['cnaf_enfants', null],
+    ]);
+  });
+
   it('says when a source did not answer, and counts what was obtained', async () => {
     const { document, reference } = await issue([QF_DOWN]);
     expect(document.elements.every((e) => e.statut === 'indisponible' && e.donnees === null && e.explication !== null)).toBe(true);

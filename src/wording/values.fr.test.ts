@@ -28,7 +28,12 @@ describe('derived answers, as people read them', () => {
       'Oui : 800 ou moins (novembre 2026, calculé par la CAF)',
     ]);
     expect(displayData({ quotient_familial_tranche: { non_calculable: true, ...period } })[0]?.lines).toEqual([
-      'non calculable (novembre 2026, calculé par la CAF)',
+      'non calculable (novembre 2026, calculé par la CAF) : la caisse n’a pas pu le calculer ; demandez-lui une attestation de quotient familial',
+    ]);
+    // A raw quotient of 0 is no amount either; the month it was computed, when the source gives it, is said.
+    expect(displayData({ quotient_familial: { valeur: 0, ...period } })[0]?.lines[0]).toMatch(/^non calculable \(novembre 2026/);
+    expect(displayData({ quotient_familial: { valeur: 620, ...period, annee_calcul: 2026, mois_calcul: 10 } })[0]?.lines).toEqual([
+      '620 (novembre 2026, calculé par la CAF en octobre 2026)',
     ]);
     expect(displayData({ enfants_nombre: { nombre: 2, age_max: 18, au: '2026-12-05' } })).toEqual([
       { label: 'Nombre d’enfants', lines: ['2 de moins de 18 ans au 5 décembre 2026'] },

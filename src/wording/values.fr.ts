@@ -70,15 +70,23 @@ function person(value: Record<string, unknown>): string {
   return `${name}${usage}, ${born} le ${scalar('date', value.date_naissance)}`;
 }
 
-/** « (octobre 2026, calculé par la CAF) »: the month a quotient familial is for, and who computed it. */
-const qfPeriod = (qf: Record<string, unknown>) =>
-  `(${monthName(Number(qf.mois))} ${String(qf.annee)}, calculé par ${qf.fournisseur === 'MSA' ? 'la MSA' : 'la CAF'})`;
+/**
+ * « (octobre 2026, calculé par la CAF en septembre 2026) »: the month a quotient familial is for, who computed it,
+ * and when, where the source says so.
+ */
+const qfPeriod = (qf: Record<string, unknown>) => {
+  const computed =
+    typeof qf.mois_calcul === 'number' && typeof qf.annee_calcul === 'number' ? ` en ${monthName(qf.mois_calcul)} ${qf.annee_calcul}` : '';
+  return `(${monthName(Number(qf.mois))} ${String(qf.annee)}, calculé par ${qf.fournisseur === 'MSA' ? 'la MSA' : 'la CAF'}${computed})`;
+};
 
 function lines(key: string, value: unknown): string[] {
   if (key.startsWith('quotient_familial') && typeof value === 'object' && value !== null) {
     const qf = value as Record<string, unknown>;
     // Derived answers (catalogue/derivations.ts) say only what they say: a bracket, a yes or no, never the value.
-    if (qf.non_calculable === true) return [`non calculable ${qfPeriod(qf)}`];
+    // 0 is how the CAF says it could not compute one: never a quotient of zero euros.
+    if (qf.non_calculable === true || qf.valeur === 0)
+      return [`non calculable ${qfPeriod(qf)} : la caisse n’a pas pu le calculer ; demandez-lui une attestation de quotient familial`];
     if (key === 'quotient_familial_tranche') return [`${String(qf.tranche)} ${qfPeriod(qf)}`];
     if (key === 'quotient_familial_seuil')
       return [`${qf.inferieur_ou_egal === true ? `Oui : ${String(qf.seuil)} ou moins` : `Non : plus de ${String(qf.seuil)}`} ${qfPeriod(qf)}`];
