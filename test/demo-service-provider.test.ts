@@ -1,14 +1,22 @@
+import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../src/db/database.js';
+import type { Database } from '../src/db/schema.js';
 import { TestBrowser } from './helpers/browser.js';
-import { formWithAction, textOf } from './helpers/html.js';
+import { formsOf, formWithAction, textOf } from './helpers/html.js';
 import { decide, preview, reachConsentPage } from './helpers/service-provider.js';
 import { type Stack, startStack } from './helpers/stack.js';
 
 let stack: Stack;
+let db: Kysely<Database>;
 beforeAll(async () => {
   stack = await startStack();
+  db = openDatabase(stack.config.database);
 });
-afterAll(() => stack.stop());
+afterAll(async () => {
+  await db.destroy();
+  await stack.stop();
+});
 
 /** Demo SP home → "Calculer mon tarif…" → request page → FranceConnect → consent → decision → back at the demo SP. */
 async function journey(decision: 'transmettre' | 'refuser', browser = new TestBrowser()) {
@@ -41,6 +49,35 @@ async function withdrawFromCitizenSpace(browser: TestBrowser): Promise<string> {
 }
 
 describe('demo service provider (Mairie d’Exempleville, seeded from seed/development.json)', () => {
+  it('guides a person born abroad whom the CAF does not recognise to the retry that finds her, journaled', async () => {
+    const browser = new TestBrowser();
+    const consent = await reachConsentPage(browser, new URL('/connexion', stack.demoSpUrl), stack.demoSpUrl, 'prenoms_a_l_etranger');
+    const first = await preview(browser, consent);
+    const firstText = plain(textOf(first.body));
+    expect(first.body).toContain('data-testid="recovery-quotient_familial"');
+    expect(firstText).toContain('Vous êtes né(e) hors de France');
+    expect(firstText).toContain('Vous avez plusieurs prénoms');
+    const retry = formsOf(first.body).find((form) => form.fields.variante === 'premier_prenom');
+    expect(retry?.fields.source).toBe('quotient_familial');
+    // One button per source, however many of its items are missing.
+    expect(formsOf(first.body).filter((form) => form.fields.variante !== undefined)).toHaveLength(1);
+
+    const second = await browser.visit(new URL(retry?.action ?? '', first.url), { form: retry?.fields ?? {} });
+    const secondText = plain(textOf(second.body));
+    expect(second.body).not.toContain('data-testid="recovery-quotient_familial"');
+    expect(secondText).toContain('Mairie d’Exempleville saura seulement que votre quotient familial est dans la tranche 450–800.');
+    const retried = await db.selectFrom('journal_entry').select(['data', 'subject']).where('type', '=', 'source.retried').execute();
+    expect(retried.map((entry) => [entry.subject, JSON.parse(entry.data)])).toEqual([
+      ['source:quotient_familial', { variante: 'premier_prenom', status: 'ok' }],
+    ]);
+    // The same variant again is refused: a retry is one documented change, once.
+    expect((await browser.visit(new URL(retry?.action ?? '', first.url), { form: retry?.fields ?? {} })).status).toBe(400);
+
+    const decision = formWithAction(second.body, /^\/demande\/[^/]+\/decision$/);
+    const end = await browser.visit(new URL(decision.action, second.url), { form: { ...decision.fields, decision: 'transmettre' } });
+    expect(plain(textOf(end.body))).toContain('peut maintenant recevoir les 2 informations que vous avez transmises');
+  });
+
   it('tells the citizen, before anything leaves, that the town learns the bracket and the number of children only', async () => {
     const browser = new TestBrowser();
     const consent = await reachConsentPage(browser, new URL('/connexion', stack.demoSpUrl), stack.demoSpUrl);

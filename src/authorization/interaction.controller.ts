@@ -8,6 +8,7 @@ import type { Gateway } from '../gateway/gateway.service.js';
 import { AppError } from '../http/errors.js';
 import type { Journal } from '../journal/journal.js';
 import type { Registry } from '../registry/registry.service.js';
+import { IDENTITY_VARIANT_NAMES, IDENTITY_VARIANTS, variantsFor } from '../sources/identity-variants.js';
 import { requestedItems } from '../sources/items.js';
 import type { Transmissions } from '../transmission/transmission.js';
 import { JOURNEY_STEPS, OUTCOME_TEXTS, SIGN_IN_CANCELLED_NOTICE } from '../wording/labels.fr.js';
@@ -30,6 +31,8 @@ const retryBody = z.object({
     .string()
     .regex(/^[a-z_]+$/)
     .optional(),
+  /** A documented variant of the identity (sources/identity-variants.ts), for a source that did not recognise it. */
+  variante: z.enum(IDENTITY_VARIANT_NAMES).optional(),
 });
 
 export function interactionController({ provider, registry, franceconnect, gateway, transmissions, journal }: InteractionDependencies) {
@@ -129,8 +132,25 @@ export function interactionController({ provider, registry, franceconnect, gatew
       inputs = parsed.inputs;
     }
     const only = retry.success && previous !== undefined ? retry.data.source : undefined;
-    const outcomes = await gateway.preview(request, citizen, inputs, previous?.outcomes, only);
-    req.session.previews = { ...req.session.previews, [details.uid]: { outcomes, inputs } };
+    const tried = previous?.tried ?? {};
+    const variant = retry.success && only !== undefined ? retry.data.variante : undefined;
+    // Only a variant that changes this identity and was not tried yet for this source; never anything typed.
+    if (variant !== undefined && (only === undefined || !variantsFor(citizen, tried[only]).includes(variant)))
+      throw new AppError('HTTP-400', `variante ${variant} inapplicable ou déjà essayée`);
+    const identity = variant === undefined ? citizen : IDENTITY_VARIANTS[variant].apply(citizen);
+    const outcomes = await gateway.preview(request, identity, inputs, previous?.outcomes, only);
+    if (variant !== undefined && only !== undefined) {
+      tried[only] = [...(tried[only] ?? []), variant];
+      const outcome = outcomes.find((candidate) => candidate.api === only);
+      await journal.append({
+        type: 'source.retried',
+        actor: `citizen:${citizen.sub}`,
+        organisationId: request.organisation.id,
+        subject: `source:${only}`,
+        data: { variante: variant, status: outcome?.status ?? null },
+      });
+    }
+    req.session.previews = { ...req.session.previews, [details.uid]: { outcomes, inputs, tried } };
     res.redirect(303, `/demande/${details.uid}/apercu`);
   };
 
@@ -139,12 +159,17 @@ export function interactionController({ provider, registry, franceconnect, gatew
     const details = interactionOf(res);
     const preview = req.session.previews?.[details.uid];
     if (preview === undefined) return res.redirect(303, `/demande/${details.uid}`);
+    const citizen = req.session.citizen;
+    if (citizen === undefined) throw new AppError('FC-003', 'aperçu sans usager connecté');
     const { request, view } = await requestOf(res);
     res.render('demande/apercu.njk', {
       request: view,
       steps: JOURNEY_STEPS,
       step: 2,
-      preview: previewView(view, requestedItems(request.scopes, preview.outcomes, request.derivations)),
+      preview: previewView(view, requestedItems(request.scopes, preview.outcomes, request.derivations), {
+        identity: citizen,
+        tried: preview.tried ?? {},
+      }),
     });
   };
 

@@ -8,6 +8,6 @@ declare module 'express-session' {
     /** Decisions taken on service providers' requests, until the citizen goes back. */
     journeys: Record<string, { decision: Decision; consentId: string; grantId?: string; justificatif?: Decided['justificatif'] }>;
     /** Data fetched for a preview, until the citizen decides (the store encrypts sessions). */
-    previews: Record<string, { outcomes: SourceOutcome[]; inputs: ExtraInputs }>;
+    previews: Record<string, { outcomes: SourceOutcome[]; inputs: ExtraInputs; tried?: Record<string, string[]> }>;
   }
 }

@@ -2,10 +2,12 @@ import type { InteractionResults } from 'oidc-provider';
 import { groupByProducer } from '../catalogue/catalogue.js';
 import { resultSentence, ruleSentence } from '../catalogue/derivations.js';
 import { answeringProducer } from '../catalogue/producers.js';
+import type { CitizenIdentity } from '../franceconnect/citizen-identity.js';
 import { AppError } from '../http/errors.js';
 import { completenessOfCount } from '../justificatif/document.js';
 import type { DataRequest } from '../registry/data-request.js';
 import type { Registry } from '../registry/registry.service.js';
+import { IDENTITY_VARIANTS, likelyCauses, variantsFor } from '../sources/identity-variants.js';
 import { statusText } from '../sources/item-status.js';
 import type { RequestedItem } from '../sources/items.js';
 import { frenchDuration } from '../wording/dates.fr.js';
@@ -59,10 +61,19 @@ export function requestView(request: DataRequest, uid: string) {
 export type RequestView = ReturnType<typeof requestView>;
 
 /** The preview page's data: items grouped by producer, each with its status in words and its value readably. */
-export function previewView(request: RequestView, items: RequestedItem[]) {
+export function previewView(request: RequestView, items: RequestedItem[], citizen?: { identity: CitizenIdentity; tried: Record<string, string[]> }) {
   // One "Réessayer" per source that did not answer, on its first item: one source often gives several items.
-  const unavailable = items.filter((item) => item.status === 'unavailable');
-  const retryOn = new Set(new Map(unavailable.reverse().map((item) => [item.api, item.scope])).values());
+  const firstOf = (status: (item: RequestedItem) => boolean) =>
+    new Set(new Map([...items.filter(status)].reverse().map((item) => [item.api, item.scope])).values());
+  const retryOn = firstOf((item) => item.status === 'unavailable');
+  // Where a source did not find or recognise the person: why, read from their identity, and the variants to retry.
+  const recoverOn = firstOf((item) => item.status === 'not_found' || item.status === 'invalid_input' || item.status === 'not_holder');
+  const recoveryOf = (item: RequestedItem) => {
+    if (citizen === undefined || !recoverOn.has(item.scope)) return undefined;
+    const variants = variantsFor(citizen.identity, citizen.tried[item.api]).map((name) => ({ name, label: IDENTITY_VARIANTS[name].label }));
+    const causes = likelyCauses(citizen.identity);
+    return causes.length === 0 && variants.length === 0 ? undefined : { causes, variants, tried: (citizen.tried[item.api] ?? []).length > 0 };
+  };
   const groups = request.groups.map((group) => ({
     name: answeringProducer(
       group.producer,
@@ -79,6 +90,7 @@ export function previewView(request: RequestView, items: RequestedItem[]) {
         rows: displayData(item.seen),
         sent: item.derivation === undefined || item.data === undefined ? undefined : resultSentence(item.data, request.organisation),
         retry: retryOn.has(item.scope),
+        recovery: recoveryOf(item),
       })),
   }));
   const found = items.filter((item) => item.status === 'ok').length;

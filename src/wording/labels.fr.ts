@@ -146,6 +146,7 @@ export const JOURNAL_EVENT_TEXTS = {
   'request.declined_before_sign_in': 'Demande abandonnée avant connexion',
   'justificatif.fetched': 'Justificatif récupéré par le service',
   'source.fetched': 'Interrogation d’une source de données',
+  'source.retried': 'Nouvel essai auprès d’une source, avec une variante de l’identité',
   'api.error': 'Erreur de l’API de données',
   'agent.signed_in': 'Connexion d’un agent',
   'agent.denied': 'Connexion refusée',

@@ -293,6 +293,27 @@ describeInChromium('citizen and agent journeys in Chromium, axe-clean at 1280 an
       );
 
       it(
+        `guides a person the CAF does not recognise to the retry that finds her, and says the bracket alone leaves (${width} px, ${mode})`,
+        async () => {
+          const journey = await open('reconnaissance');
+          const { page } = journey;
+          await steps.reachConsent(journey, 'prenoms_a_l_etranger');
+          // Before anything is fetched: what alone the town will learn.
+          expect(await page.locator('main').textContent()).toContain('saura seulement dans quelle tranche est votre quotient familial');
+          await page.getByRole('button', { name: 'Voir les données qui seront transmises' }).click();
+          await journey.check('apercu-non-reconnue');
+          expect(await page.getByTestId('recovery-quotient_familial').textContent()).toContain('Vous êtes né(e) hors de France');
+          await page.getByRole('button', { name: 'Réessayer avec votre premier prénom seulement' }).click();
+          await page.waitForURL(/\/apercu$/);
+          await journey.check('apercu-reconnue');
+          expect(await page.getByTestId('derived-cnaf_quotient_familial').textContent()).toContain('dans la tranche 450–800');
+          expect(journey.problems).toEqual([]);
+          await journey.close();
+        },
+        JOURNEY_TIMEOUT,
+      );
+
+      it(
         `with the source down, says so on the preview and the service offers another way (${width} px, ${mode})`,
         async () => {
           await setSourceDown(true);
