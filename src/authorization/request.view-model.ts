@@ -7,6 +7,7 @@ import { AppError } from '../http/errors.js';
 import { completenessOfCount } from '../justificatif/document.js';
 import type { DataRequest } from '../registry/data-request.js';
 import type { Registry } from '../registry/registry.service.js';
+import { othersNamedIn } from '../sources/household.js';
 import { IDENTITY_VARIANTS, likelyCauses, variantsFor } from '../sources/identity-variants.js';
 import { statusText } from '../sources/item-status.js';
 import type { RequestedItem } from '../sources/items.js';
@@ -95,5 +96,15 @@ export function previewView(request: RequestView, items: RequestedItem[], citize
   }));
   const found = items.filter((item) => item.status === 'ok').length;
   const outcome = completenessOfCount(found, items.length);
-  return { groups, found, total: items.length, missing: items.filter((item) => item.status !== 'ok'), outcome, texts: OUTCOME_TEXTS[outcome] };
+  // The other people the answers name: the citizen decides for them too, and should know it.
+  const others = citizen === undefined ? [] : [...new Set(items.flatMap((item) => othersNamedIn(item.seen, citizen.identity)))];
+  return {
+    groups,
+    found,
+    total: items.length,
+    missing: items.filter((item) => item.status !== 'ok'),
+    outcome,
+    texts: OUTCOME_TEXTS[outcome],
+    others,
+  };
 }

@@ -307,6 +307,7 @@ describeInChromium('citizen and agent journeys in Chromium, axe-clean at 1280 an
           await page.waitForURL(/\/apercu$/);
           await journey.check('apercu-reconnue');
           expect(await page.getByTestId('derived-cnaf_quotient_familial').textContent()).toContain('dans la tranche 450–800');
+          expect(await page.getByTestId('household').textContent()).toContain('Ces informations concernent aussi : Inès MANSOURI.');
           expect(journey.problems).toEqual([]);
           await journey.close();
         },
