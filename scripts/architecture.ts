@@ -50,6 +50,7 @@ export const TABLE_OWNERS: Record<string, string> = {
   withdrawn_token: 'justificatif',
   justificatif_search: 'justificatif',
   justificatif_reading: 'justificatif',
+  justificatif_concerned: 'justificatif',
   journal_entry: 'journal',
 };
 

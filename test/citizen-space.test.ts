@@ -236,6 +236,26 @@ describe('my shares', () => {
     await expect(jwtVerify(`${header}.${altered}.${sig}`, jwks)).rejects.toThrow();
   });
 
+  it('shows the co-allocataire named in the answer the transmission that concerns him: to whom, when, why, which items, never the values', async () => {
+    const bernard = new TestBrowser();
+    await signIn(bernard, stack.portalUrl, 'co_allocataire');
+    const list = await bernard.visit(`${stack.portalUrl}/mon-espace`);
+    const section = list.body.slice(list.body.indexOf('id="vous-concernent"'));
+    expect(list.body).toContain('id="vous-concernent"');
+    expect(section).toContain(`data-concerning="${shared.reference}"`);
+    const text = textOf(section);
+    expect(text).toContain('Mairie d’Exempleville');
+    expect(text).toContain('Informations transmises : Quotient familial');
+    // Neither the values nor who transmitted them.
+    expect(text).not.toMatch(/620|Angela|450/);
+    // A person the answer does not name sees no such section.
+    const stranger = new TestBrowser();
+    await signIn(stranger, stack.portalUrl, 'ne_en_corse');
+    expect((await stranger.visit(`${stack.portalUrl}/mon-espace`)).body).not.toContain('id="vous-concernent"');
+    // Nor does the citizen who transmitted see her own transmission there.
+    expect((await browser.visit(`${stack.portalUrl}/mon-espace`)).body).not.toContain('id="vous-concernent"');
+  });
+
   it('another citizen never reaches it, by any route or number', async () => {
     const other = new TestBrowser();
     await signIn(other, stack.portalUrl, 'ne_en_corse');

@@ -91,7 +91,7 @@ describe('demo service provider (Mairie d’Exempleville, seeded from seed/devel
     expect(seen).toContain('Mairie d’Exempleville saura seulement que votre quotient familial est dans la tranche 450–800.');
     expect(seen).toContain('Mairie d’Exempleville saura seulement que votre foyer compte 2 enfants de moins de 18 ans.');
     // The people the answer names, who did not consent, are named to the citizen who decides for them.
-    expect(seen).toContain('Ces informations concernent aussi : Lucie DUBOIS, Hugo DUBOIS.');
+    expect(seen).toContain('Ces informations concernent aussi : Bernard Pierre DUBOIS, Lucie DUBOIS, Hugo DUBOIS.');
   });
 
   it('shows the meal price from the family quotient, what justifies it, and the transmission’s number', async () => {

@@ -169,6 +169,7 @@ export function interactionController({ provider, registry, franceconnect, gatew
       preview: previewView(view, requestedItems(request.scopes, preview.outcomes, request.derivations), {
         identity: citizen,
         tried: preview.tried ?? {},
+        answers: preview.outcomes.filter((outcome) => outcome.status === 'ok').map((outcome) => outcome.data),
       }),
     });
   };

@@ -62,7 +62,16 @@ export function requestView(request: DataRequest, uid: string) {
 export type RequestView = ReturnType<typeof requestView>;
 
 /** The preview page's data: items grouped by producer, each with its status in words and its value readably. */
-export function previewView(request: RequestView, items: RequestedItem[], citizen?: { identity: CitizenIdentity; tried: Record<string, string[]> }) {
+export function previewView(
+  request: RequestView,
+  items: RequestedItem[],
+  citizen?: {
+    identity: CitizenIdentity;
+    tried: Record<string, string[]>;
+    /** The sources' whole answers: a quotient familial concerns the co-allocataire they name, asked for or not. */
+    answers: Array<Record<string, unknown> | undefined>;
+  },
+) {
   // One "Réessayer" per source that did not answer, on its first item: one source often gives several items.
   const firstOf = (status: (item: RequestedItem) => boolean) =>
     new Set(new Map([...items.filter(status)].reverse().map((item) => [item.api, item.scope])).values());
@@ -89,7 +98,12 @@ export function previewView(request: RequestView, items: RequestedItem[], citize
         instead: statusText(item.status).instead(request.organisation),
         // The citizen sees their own value; when only a derived answer leaves, the sentence says which.
         rows: displayData(item.seen),
-        sent: item.derivation === undefined || item.data === undefined ? undefined : resultSentence(item.data, request.organisation),
+        sent:
+          item.derivation === undefined || item.data === undefined
+            ? undefined
+            : item.derivation.regle === 'champs'
+              ? ruleSentence(item.derivation, request.organisation)
+              : resultSentence(item.data, request.organisation),
         retry: retryOn.has(item.scope),
         recovery: recoveryOf(item),
       })),
@@ -97,7 +111,7 @@ export function previewView(request: RequestView, items: RequestedItem[], citize
   const found = items.filter((item) => item.status === 'ok').length;
   const outcome = completenessOfCount(found, items.length);
   // The other people the answers name: the citizen decides for them too, and should know it.
-  const others = citizen === undefined ? [] : [...new Set(items.flatMap((item) => othersNamedIn(item.seen, citizen.identity)))];
+  const others = citizen === undefined ? [] : [...new Set(citizen.answers.flatMap((answer) => othersNamedIn(answer, citizen.identity)))];
   return {
     groups,
     found,

@@ -66,6 +66,26 @@ describe('derived answers', () => {
     });
   });
 
+  it('keeps of each person named only the fields the habilitation lists, the birth year computed', () => {
+    const enfants = {
+      enfants: [
+        { nom_naissance: 'DUBOIS', nom_usage: null, prenoms: 'Lucie Anne', date_naissance: '2011-03-14', sexe: 'F' },
+        { nom_naissance: 'DUBOIS', nom_usage: null, prenoms: 'Hugo', date_naissance: '2014-09-02', sexe: 'M' },
+      ],
+    };
+    expect(derive('cnaf_enfants', { regle: 'champs', champs: ['premier_prenom', 'annee_naissance'] }, enfants, '2026-12-05')).toEqual({
+      enfants: [
+        { premier_prenom: 'Lucie', annee_naissance: 2011 },
+        { premier_prenom: 'Hugo', annee_naissance: 2014 },
+      ],
+    });
+    expect(ruleSentence({ regle: 'champs', champs: ['premier_prenom', 'annee_naissance'] }, 'La crèche')).toBe(
+      'La crèche saura seulement, de chaque personne de la liste : premier prénom et année de naissance.',
+    );
+    expect(derivationsSchema.safeParse({ cnaf_allocataires: { regle: 'champs', champs: ['prenoms', 'prenoms'] } }).success).toBe(false);
+    expect(derivationsSchema.safeParse({ cnaf_allocataires: { regle: 'champs', champs: ['adresse'] } }).success).toBe(false);
+  });
+
   it('sends nothing rather than the raw value when the data do not hold what the rule reads', () => {
     expect(
       derive('cnaf_enfants', { regle: 'nombre', age_max: 18 }, { enfants: [{ prenoms: 'X', date_naissance: '2010-00' }] }, '2026-12-05'),

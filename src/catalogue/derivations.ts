@@ -5,6 +5,18 @@ import { z } from 'zod';
  * bracket, not the quotient familial; a nursery the number of young children, not their names and birth dates. A
  * habilitation declares, per scope, the rule; the gateway applies it at transmission, and only its result leaves.
  */
+/** What may be kept of a person named in an answer; `annee_naissance` is the year of `date_naissance`. */
+export const PERSON_FIELDS = ['prenoms', 'premier_prenom', 'nom_naissance', 'nom_usage', 'sexe', 'annee_naissance', 'date_naissance'] as const;
+const PERSON_FIELD_NAMES: Record<(typeof PERSON_FIELDS)[number], string> = {
+  prenoms: 'prénoms',
+  premier_prenom: 'premier prénom',
+  nom_naissance: 'nom de naissance',
+  nom_usage: 'nom d’usage',
+  sexe: 'sexe',
+  annee_naissance: 'année de naissance',
+  date_naissance: 'date de naissance',
+};
+
 const ascending = (bounds: number[]) => bounds.every((bound, index) => index === 0 || bound > (bounds[index - 1] ?? -Infinity));
 
 export const derivationSchema = z.discriminatedUnion('regle', [
@@ -17,6 +29,14 @@ export const derivationSchema = z.discriminatedUnion('regle', [
   z.object({ regle: z.literal('seuil'), seuil: z.number().int().positive() }),
   /** How many people of the list are younger than `age_max` on the day of the answer. */
   z.object({ regle: z.literal('nombre'), age_max: z.number().int().min(1).max(30) }),
+  /** Only these fields of each person of the list: the people named never consented, the service needs little of them. */
+  z.object({
+    regle: z.literal('champs'),
+    champs: z
+      .array(z.enum(PERSON_FIELDS))
+      .min(1)
+      .refine((fields) => new Set(fields).size === fields.length, 'champs en double'),
+  }),
 ]);
 export type Derivation = z.infer<typeof derivationSchema>;
 export type DerivationRule = Derivation['regle'];
@@ -24,8 +44,10 @@ export type DerivationRule = Derivation['regle'];
 /** Which rules each scope accepts, and where its value is. A scope not here is sent as it is. */
 const DERIVABLE: Record<string, { rules: readonly DerivationRule[]; field: string }> = {
   cnaf_quotient_familial: { rules: ['tranche', 'seuil'], field: 'quotient_familial' },
-  cnaf_enfants: { rules: ['nombre'], field: 'enfants' },
-  cnav_participation_familiale_eaje_enfants: { rules: ['nombre'], field: 'enfants' },
+  cnaf_enfants: { rules: ['nombre', 'champs'], field: 'enfants' },
+  cnaf_allocataires: { rules: ['champs'], field: 'allocataires' },
+  cnav_participation_familiale_eaje_enfants: { rules: ['nombre', 'champs'], field: 'enfants' },
+  cnav_participation_familiale_eaje_allocataires: { rules: ['champs'], field: 'allocataires' },
 };
 
 export const derivationsSchema = z.record(z.string(), derivationSchema).superRefine((derivations, context) => {
@@ -59,6 +81,20 @@ export function derive(scope: string, derivation: Derivation, data: Record<strin
   const field = DERIVABLE[scope]?.field;
   if (field === undefined) return undefined;
   const value = data[field];
+  if (derivation.regle === 'champs') {
+    if (!Array.isArray(value)) return undefined;
+    const kept = value.map((person) => {
+      const entry = typeof person === 'object' && person !== null ? (person as Record<string, unknown>) : {};
+      const date = typeof entry.date_naissance === 'string' ? entry.date_naissance : undefined;
+      const computed: Record<string, unknown> = {
+        ...entry,
+        premier_prenom: typeof entry.prenoms === 'string' ? (entry.prenoms.split(' ')[0] ?? null) : null,
+        annee_naissance: date === undefined ? null : Number(date.slice(0, 4)),
+      };
+      return Object.fromEntries(derivation.champs.map((name) => [name, computed[name] ?? null]));
+    });
+    return { [field]: kept };
+  }
   if (derivation.regle === 'nombre') {
     if (!Array.isArray(value)) return undefined;
     const births = value.map((person) =>
@@ -85,6 +121,7 @@ export function derive(scope: string, derivation: Derivation, data: Record<strin
 }
 
 const or = new Intl.ListFormat('fr', { type: 'disjunction' });
+const and = new Intl.ListFormat('fr', { type: 'conjunction' });
 
 /** Every bracket of a rule, as the consent page lists them: « 0–450, 450–800, 800–1200 ou plus de 1200 ». */
 const bracketsOf = (bounds: number[]) =>
@@ -96,6 +133,8 @@ export function ruleSentence(derivation: Derivation, recipient: string): string 
     return `${recipient} saura seulement dans quelle tranche est votre quotient familial (${bracketsOf(derivation.bornes)}), pas sa valeur.`;
   if (derivation.regle === 'seuil')
     return `${recipient} saura seulement si votre quotient familial est de ${derivation.seuil} ou moins, pas sa valeur.`;
+  if (derivation.regle === 'champs')
+    return `${recipient} saura seulement, de chaque personne de la liste : ${and.format(derivation.champs.map((name) => PERSON_FIELD_NAMES[name]))}.`;
   return `${recipient} saura seulement combien d’enfants de moins de ${derivation.age_max} ans compte votre foyer, pas leurs noms ni leurs dates de naissance.`;
 }
 

@@ -64,7 +64,20 @@ export function citizenSpaceController({ space, justificatifs }: CitizenSpaceCon
             shareCard(share, share.justificatif === undefined ? undefined : (await justificatifs.receipts(share.justificatif))?.transmission),
           ),
       );
+      const citizen = req.session.citizen;
+      const concerning =
+        citizen === undefined
+          ? []
+          : await space.concerning(citizen.sub, { givenNames: citizen.givenName, familyName: citizen.familyName, birthDate: citizen.birthdate });
       res.render('mon-espace/liste.njk', {
+        concerning: await Promise.all(
+          concerning.map(async (share) => ({
+            ...shareView(share),
+            log: (await space.accessLog(share))
+              .filter((entry) => entry.who !== 'Vous')
+              .map((entry) => ({ ...entry, when: frenchDateTime(entry.at) })),
+          })),
+        ),
         cards,
         total: shares.length,
         filters,

@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
+import { titleOf } from '../catalogue/catalogue.js';
 import type { Database } from '../db/schema.js';
 import { entriesAbout } from '../journal/journal-reader.js';
 import type { Justificatif, Justificatifs } from '../justificatif/justificatifs.js';
+import type { Person } from '../justificatif/person.js';
 import type { Registry } from '../registry/registry.service.js';
 import type { Consent, Transmissions } from '../transmission/transmission.js';
 import { ACCESS_ACTION_TEXTS, type SHARE_STATUS_TEXTS } from '../wording/labels.fr.js';
@@ -45,7 +47,7 @@ const HISTORY_TYPES = [...Object.keys(ACCESS_ACTION_TEXTS), ...Object.keys(END_T
 export interface CitizenSpaceDependencies {
   db: Kysely<Database>;
   transmissions: Pick<Transmissions, 'consentsOf' | 'findConsent'>;
-  justificatifs: Pick<Justificatifs, 'find' | 'ofConsents' | 'withdraw'>;
+  justificatifs: Pick<Justificatifs, 'find' | 'ofConsents' | 'withdraw' | 'concerning' | 'open'>;
   registry: Pick<Registry, 'findServiceProvider' | 'findHabilitation' | 'findOrganisation'>;
   /** The number under which citizens see an agent. */
   agentNumber: (agentId: string) => string;
@@ -133,6 +135,24 @@ export function createCitizenSpace({ db, transmissions, justificatifs, registry,
           return { at: entry.at, who: await whoRead(entry), action: ACCESS_ACTION_TEXTS[entry.type as keyof typeof ACCESS_ACTION_TEXTS] };
         }),
       );
+    },
+
+    /**
+     * What other people of the household transmitted that names this citizen (a co-allocataire, a child grown up):
+     * to whom, when, why and which items, with who read it; never the values, nor who transmitted it.
+     */
+    async concerning(citizenSub: string, person: Person): Promise<Array<Share & { items: string[] }>> {
+      const found = await justificatifs.concerning(person, citizenSub);
+      const shares = await Promise.all(
+        found.map(async (justificatif) => {
+          const consent = await transmissions.findConsent(justificatif.consentId);
+          const share = consent === undefined ? undefined : (await sharesOf([consent]))[0];
+          const opened = await justificatifs.open(justificatif);
+          const items = opened.state === 'valid' ? opened.document.elements.map((element) => titleOf(element.scope, element.libelle)) : [];
+          return share === undefined ? undefined : { ...share, items };
+        }),
+      );
+      return shares.filter((share) => share !== undefined);
     },
 
     /** Withdraws an active share: the justificatif's owner revokes, erases and signs the erasure receipt. */

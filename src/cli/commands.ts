@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CATALOGUE_SCOPES } from '../catalogue/catalogue.js';
-import { type Derivation, parseDerivations, ruleSentence } from '../catalogue/derivations.js';
+import { parseDerivations, ruleSentence } from '../catalogue/derivations.js';
 import { SCOPES } from '../catalogue/scopes.js';
 import type { Anchoring, verifyAgainstAnchors } from '../journal/anchors.js';
 import type { Journal } from '../journal/journal.js';
@@ -58,21 +58,26 @@ function integer(value: string, name: string): number {
 const day = (epochMs: number) => new Date(epochMs).toISOString().slice(0, 10);
 
 /** « cnaf_quotient_familial=tranche:450,800,1200 », « cnaf_enfants=nombre:18 »: derived answers as operators type them. */
-function derivationsOf(typed: string[]): Record<string, Derivation> {
+function derivationsOf(typed: string[]): Record<string, unknown> {
   return Object.fromEntries(
     typed.map((text) => {
-      const match = /^([a-z0-9_]+)=(tranche|seuil|nombre):([\d,]+)$/.exec(text.trim());
+      const match = /^([a-z0-9_]+)=(tranche|seuil|nombre|champs):([\w,]+)$/.exec(text.trim());
       if (match === null)
-        throw new UsageError(`--derivation : « ${text} » ; attendu <scope>=tranche:450,800 ou <scope>=seuil:800 ou <scope>=nombre:18`);
-      const [, scope = '', rule = '', numbers = ''] = match;
-      const values = numbers.split(',').map(Number);
-      const [first = 0] = values;
-      const derivation: Derivation =
+        throw new UsageError(
+          `--derivation : « ${text} » ; attendu <scope>=tranche:450,800, <scope>=seuil:800, <scope>=nombre:18 ou <scope>=champs:premier_prenom,annee_naissance`,
+        );
+      const [, scope = '', rule = '', list = ''] = match;
+      const values = list.split(',');
+      const [first = ''] = values;
+      // Read as typed; the registry checks each rule against what its scope allows and says what is wrong.
+      const derivation =
         rule === 'tranche'
-          ? { regle: 'tranche', bornes: values }
+          ? { regle: rule, bornes: values.map(Number) }
           : rule === 'seuil'
-            ? { regle: 'seuil', seuil: first }
-            : { regle: 'nombre', age_max: first };
+            ? { regle: rule, seuil: Number(first) }
+            : rule === 'nombre'
+              ? { regle: rule, age_max: Number(first) }
+              : { regle: rule, champs: values };
       return [scope, derivation];
     }),
   );

@@ -152,6 +152,12 @@ export interface JustificatifReadingTable {
   read_at: number;
 }
 
+/** Keyed digests of the identity pivot of the other people a transmitted answer names; erased with the data. */
+export interface JustificatifConcernedTable {
+  term: string;
+  justificatif_id: string;
+}
+
 export interface Database {
   session: SessionTable;
   organisation: OrganisationTable;
@@ -166,4 +172,5 @@ export interface Database {
   withdrawn_token: WithdrawnTokenTable;
   justificatif_search: JustificatifSearchTable;
   justificatif_reading: JustificatifReadingTable;
+  justificatif_concerned: JustificatifConcernedTable;
 }

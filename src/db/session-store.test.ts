@@ -26,6 +26,7 @@ beforeAll(async () => {
     '007-justificatif-outcome',
     '008-agents-daily-work',
     '009-habilitation-derivations',
+    '010-household',
   ]);
   expect(await migrateToLatest(db)).toEqual([]);
   store = new DatabaseSessionStore(db, createDataCipher(randomBytes(32)));

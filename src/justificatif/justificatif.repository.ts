@@ -116,6 +116,29 @@ export const listUnindexed = (db: Kysely<Database>) =>
 export const referencesOf = async (db: Kysely<Database>, ids: string[]) =>
   ids.length === 0 ? [] : db.selectFrom('justificatif').select(['id', 'reference']).where('id', 'in', ids).execute();
 
+export const insertConcerned = (db: Kysely<Database>, justificatifId: string, terms: string[]) =>
+  terms.length === 0
+    ? Promise.resolve()
+    : db
+        .insertInto('justificatif_concerned')
+        .values(terms.map((term) => ({ term, justificatif_id: justificatifId })))
+        .onConflict((oc) => oc.doNothing())
+        .execute()
+        .then(() => undefined);
+
+export const deleteConcerned = (db: Kysely<Database>, justificatifId: string) =>
+  db.deleteFrom('justificatif_concerned').where('justificatif_id', '=', justificatifId).execute();
+
+/** The justificatifs whose answers name this person, another citizen's only, newest first. */
+export const listConcerning = (db: Kysely<Database>, term: string, citizenSub: string) =>
+  db
+    .selectFrom('justificatif')
+    .selectAll()
+    .where('id', 'in', db.selectFrom('justificatif_concerned').select('justificatif_concerned.justificatif_id').where('term', '=', term))
+    .where('citizen_sub', '!=', citizenSub)
+    .orderBy('issued_at', 'desc')
+    .execute();
+
 export const markRead = (db: Kysely<Database>, agentId: string, justificatifId: string, at: number) =>
   db
     .insertInto('justificatif_reading')

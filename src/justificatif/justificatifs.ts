@@ -7,6 +7,7 @@ import type { Database, JustificatifTable } from '../db/schema.js';
 import type { Journal } from '../journal/journal.js';
 import type { DataRequest } from '../registry/data-request.js';
 import type { Signer, Verifier } from '../signing/jws.js';
+import { type NamedPerson, pivotOf } from '../sources/household.js';
 import type { RequestedItem } from '../sources/items.js';
 import { buildJustificatif, type Completeness, completenessOf, DAY_MS, documentOf, type JustificatifDocument } from './document.js';
 import type { AgentListState, ListFilters } from './justificatif.repository.js';
@@ -152,6 +153,19 @@ const searchTermsOf = (blindIndex: BlindIndex, clientId: string, person: Person)
 export const countUnread = (db: Kysely<Database>, clientIds: string[], reader: { agentId: string; since: number }): Promise<number> =>
   repository.count(db, { clientIds, unreadBy: reader });
 
+/**
+ * The digests by which the other people the sources' answers named find the transmission in their own space: what
+ * left concerns the household (a bracket of the QF concerns the co-allocataire too), the citizen left out. One scope
+ * for every service provider: a person is matched wherever they are named.
+ */
+const concernedTermsOf = (blindIndex: BlindIndex, household: NamedPerson[], citizen: Person) => {
+  const self = pivotOf(citizen);
+  const pivots = household.map(pivotOf);
+  return [...new Set(pivots)]
+    .filter((pivot): pivot is string => pivot !== undefined && pivot !== self)
+    .map((pivot) => blindIndex('foyer', 'personne', pivot));
+};
+
 /** Indexes for search the justificatifs issued before the search existed; run at start, idempotent. */
 export async function indexForSearch({ db, cipher, blindIndex }: Pick<JustificatifsDependencies, 'db' | 'cipher' | 'blindIndex'>): Promise<number> {
   const readablePerson = personReader(cipher);
@@ -230,7 +244,16 @@ export function createJustificatifs({
   return {
     /** Signs and stores the justificatif and its receipt; `within` puts them in the caller's transaction. */
     async issue(
-      input: { request: DataRequest; consentId: string; grantId: string; citizenSub: string; person: Person; items: RequestedItem[] },
+      input: {
+        request: DataRequest;
+        consentId: string;
+        grantId: string;
+        citizenSub: string;
+        person: Person;
+        items: RequestedItem[];
+        /** The people the sources' answers named: who the transmission also concerns. */
+        household?: NamedPerson[];
+      },
       within: Kysely<Database> = db,
     ): Promise<{ document: JustificatifDocument; reference: string }> {
       const { request } = input;
@@ -268,6 +291,7 @@ export function createJustificatifs({
         receipt_sealed: cipher.encrypt(JSON.stringify({ transmission: receiptJws } satisfies SignedReceipts), placeOf('receipt_sealed', document.id)),
       });
       await repository.insertSearchTerms(within, document.id, searchTermsOf(blindIndex, request.clientId, input.person));
+      await repository.insertConcerned(within, document.id, concernedTermsOf(blindIndex, input.household ?? [], input.person));
       return { document, reference };
     },
 
@@ -333,6 +357,12 @@ export function createJustificatifs({
       return new Map((await repository.referencesOf(db, [...new Set(ids)])).map((row) => [row.id, row.reference ?? '']));
     },
 
+    /** The justificatifs another citizen transmitted whose answers name this person, newest first. */
+    async concerning(person: Person, citizenSub: string): Promise<Justificatif[]> {
+      const pivot = pivotOf(person);
+      return pivot === undefined ? [] : (await repository.listConcerning(db, blindIndex('foyer', 'personne', pivot), citizenSub)).map(toJustificatif);
+    },
+
     /** The agent opened (or printed) it: no longer « non lu » for them. */
     markRead: (justificatif: Pick<Justificatif, 'id'>, agentId: string) => repository.markRead(db, agentId, justificatif.id, now()),
 
@@ -367,6 +397,7 @@ export function createJustificatifs({
           tokens.map((digest) => ({ token_hash: digest, justificatif_id: justificatif.id, withdrawn_at: at })),
         );
         await repository.deleteSearchTerms(trx, justificatif.id);
+        await repository.deleteConcerned(trx, justificatif.id);
         await repository.markWithdrawn(
           trx,
           justificatif.id,

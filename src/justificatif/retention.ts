@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { Journal } from '../journal/journal.js';
 import { findServiceProvider } from '../registry/service-provider.repository.js';
-import { deleteSearchTerms, listDueForPurge, markPurged } from './justificatif.repository.js';
+import { deleteConcerned, deleteSearchTerms, listDueForPurge, markPurged } from './justificatif.repository.js';
 
 /**
  * Erases the data of justificatifs past their retention date, keeping a tombstone (ids, dates, hash of the signed
@@ -16,6 +16,7 @@ export async function purgeExpiredJustificatifs(db: Kysely<Database>, journal: J
     const done = await db.transaction().execute(async (trx) => {
       if (Number((await markPurged(trx, row.id, now)).numUpdatedRows) === 0) return false;
       await deleteSearchTerms(trx, row.id);
+      await deleteConcerned(trx, row.id);
       await journal.append(
         {
           type: 'justificatif.purged',

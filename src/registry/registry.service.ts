@@ -90,7 +90,12 @@ const habilitationInput = z
     retentionDays: z.number().int().min(1, '1 jour au moins').max(3650, '10 ans au plus'),
     validFrom: z.number().int(),
     validUntil: z.number().int(),
-    derivations: derivationsSchema.default({}),
+    // Typed by operators (CLI, seed file): read as given, checked here against what each scope allows.
+    derivations: z
+      .unknown()
+      .optional()
+      .transform((value) => value ?? {})
+      .pipe(derivationsSchema),
   })
   .refine((h) => Object.keys(h.derivations).every((scope) => h.scopes.includes(scope)), {
     message: 'une réponse dérivée ne vaut que pour une donnée de l’habilitation',

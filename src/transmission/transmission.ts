@@ -6,6 +6,7 @@ import { type Completeness, completenessOf } from '../justificatif/document.js';
 import type { Justificatifs } from '../justificatif/justificatifs.js';
 import type { Person } from '../justificatif/person.js';
 import type { DataRequest } from '../registry/data-request.js';
+import { personsNamedIn } from '../sources/household.js';
 import { requestedItems } from '../sources/items.js';
 import type { SourceOutcome } from '../sources/source-fetcher.js';
 import { findConsent, insertConsent, listConsentsOf } from './consent.repository.js';
@@ -77,6 +78,8 @@ export function createTransmissions({ db, grants, justificatifs, journal, now = 
                   grantId,
                   citizenSub: citizen.sub,
                   person: citizen.person,
+                  // Whom the answers of the items transmitted name: the household the transmission also concerns.
+                  household: input.outcomes.filter((outcome) => outcome.status === 'ok').flatMap((outcome) => personsNamedIn(outcome.data)),
                   items: requestedItems(request.scopes, input.outcomes, request.derivations),
                 },
                 trx,

@@ -50,6 +50,13 @@ const LABELS: Record<string, string> = {
   quotient_familial_tranche: 'Tranche de quotient familial',
   quotient_familial_seuil: 'Quotient familial sous le seuil',
   enfants_nombre: 'Nombre d’enfants',
+  prenoms: 'Prénoms',
+  premier_prenom: 'Premier prénom',
+  nom_naissance: 'Nom de naissance',
+  nom_usage: 'Nom d’usage',
+  sexe: 'Sexe',
+  annee_naissance: 'Année de naissance',
+  date_naissance: 'Date de naissance',
 };
 
 const humanize = (key: string) => LABELS[key] ?? key.replaceAll('_', ' ').replace(/^./, (c) => c.toUpperCase());
