@@ -78,6 +78,17 @@ describe('demo service provider (Mairie d’Exempleville, seeded from seed/devel
     expect(plain(textOf(end.body))).toContain('peut maintenant recevoir les 2 informations que vous avez transmises');
   });
 
+  it('guides a person the CAF knows by her birth name only to the retry without her usage name', async () => {
+    const browser = new TestBrowser();
+    const consent = await reachConsentPage(browser, new URL('/connexion', stack.demoSpUrl), stack.demoSpUrl, 'nom_d_usage_inconnu_de_la_caf');
+    const first = await preview(browser, consent);
+    expect(plain(textOf(first.body))).toContain('Vous avez un nom d’usage : l’organisme vous connaît peut-être sous votre seul nom de naissance.');
+    const retry = formsOf(first.body).find((form) => form.fields.variante === 'nom_de_naissance');
+    expect(retry).toBeDefined();
+    const second = await browser.visit(new URL(retry?.action ?? '', first.url), { form: retry?.fields ?? {} });
+    expect(plain(textOf(second.body))).toContain('saura seulement que votre quotient familial est dans la tranche 800–1200.');
+  });
+
   it('tells the citizen, before anything leaves, that the town learns the bracket and the number of children only', async () => {
     const browser = new TestBrowser();
     const consent = await reachConsentPage(browser, new URL('/connexion', stack.demoSpUrl), stack.demoSpUrl);
@@ -110,6 +121,14 @@ describe('demo service provider (Mairie d’Exempleville, seeded from seed/devel
     // Nor does the developer panel's document hold them: the bracket, the count and their rules only.
     expect(page.body).not.toMatch(/(&quot;|")valeur(&quot;|")|Lucie|Hugo|date_naissance/);
     expect(page.body).toContain('quotient_familial_tranche');
+    // Through the v3 route too, with the service's own token: the bracket and its rule, never the value.
+    const token = /Bearer ([A-Za-z0-9_-]+)/.exec(textOf(panelOf(page.body).panel))?.[1] ?? '';
+    const v3 = (await (
+      await fetch(`${stack.portalUrl}/v3/dss/quotient_familial/france_connect`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as { data: Record<string, unknown>; meta: { derivations?: Record<string, unknown> } };
+    expect(v3.data.quotient_familial_tranche).toMatchObject({ tranche: '450–800', borne_basse: 450, borne_haute: 800 });
+    expect(v3.data.quotient_familial).toBeUndefined();
+    expect(v3.meta.derivations?.cnaf_quotient_familial).toEqual({ regle: 'tranche', bornes: [450, 800, 1200] });
     expect(outside).toContain('fr-alert--success');
     expect(text).toContain('Informations reçues Nous avons bien reçu la tranche de votre quotient familial et le nombre d’enfants de votre foyer.');
     const numero = /Numéro de votre transmission : (PP-\d{4}-[A-Z0-9]{4}-[A-Z0-9]{4}) ?\./.exec(text)?.[1];
