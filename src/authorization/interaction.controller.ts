@@ -170,6 +170,7 @@ export function interactionController({ provider, registry, franceconnect, gatew
         identity: citizen,
         tried: preview.tried ?? {},
         answers: preview.outcomes.filter((outcome) => outcome.status === 'ok').map((outcome) => outcome.data),
+        inputs: preview.inputs,
       }),
     });
   };

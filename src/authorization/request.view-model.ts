@@ -1,4 +1,5 @@
 import type { InteractionResults } from 'oidc-provider';
+import { APIS } from '../catalogue/apis.js';
 import { groupByProducer } from '../catalogue/catalogue.js';
 import { resultSentence, ruleSentence } from '../catalogue/derivations.js';
 import { answeringProducer } from '../catalogue/producers.js';
@@ -11,6 +12,7 @@ import { othersNamedIn } from '../sources/household.js';
 import { IDENTITY_VARIANTS, likelyCauses, variantsFor } from '../sources/identity-variants.js';
 import { statusText } from '../sources/item-status.js';
 import type { RequestedItem } from '../sources/items.js';
+import type { ExtraInputs } from '../sources/source-definition.js';
 import { frenchDuration } from '../wording/dates.fr.js';
 import { OUTCOME_TEXTS } from '../wording/labels.fr.js';
 import { displayData } from '../wording/values.fr.js';
@@ -70,6 +72,8 @@ export function previewView(
     tried: Record<string, string[]>;
     /** The sources' whole answers: a quotient familial concerns the co-allocataire they name, asked for or not. */
     answers: Array<Record<string, unknown> | undefined>;
+    /** What the citizen typed on the consent step (an INE, a France Travail login). */
+    inputs: ExtraInputs;
   },
 ) {
   // One "Réessayer" per source that did not answer, on its first item: one source often gives several items.
@@ -82,7 +86,18 @@ export function previewView(
     if (citizen === undefined || !recoverOn.has(item.scope)) return undefined;
     const variants = variantsFor(citizen.identity, citizen.tried[item.api]).map((name) => ({ name, label: IDENTITY_VARIANTS[name].label }));
     const causes = likelyCauses(citizen.identity);
-    return causes.length === 0 && variants.length === 0 ? undefined : { causes, variants, tried: (citizen.tried[item.api] ?? []).length > 0 };
+    // Where the API takes an identifier of its own, typing it (or typing it again) on the consent step is the fix.
+    const needs = APIS.find((api) => api.id === item.api)?.extraInputs ?? [];
+    const input = needs.includes('ine')
+      ? citizen.inputs.ine === undefined
+        ? { label: 'Saisir votre numéro INE et réessayer', href: `/demande/${request.uid}#ine` }
+        : { label: 'Vérifier votre numéro INE et réessayer', href: `/demande/${request.uid}#ine` }
+      : needs.includes('identifiant_france_travail')
+        ? { label: 'Vérifier votre identifiant France Travail et réessayer', href: `/demande/${request.uid}#identifiant_france_travail` }
+        : undefined;
+    return causes.length === 0 && variants.length === 0 && input === undefined
+      ? undefined
+      : { causes, variants, input, tried: (citizen.tried[item.api] ?? []).length > 0 };
   };
   const groups = request.groups.map((group) => ({
     name: answeringProducer(

@@ -86,6 +86,19 @@ describe('derived answers', () => {
     expect(derivationsSchema.safeParse({ cnaf_allocataires: { regle: 'champs', champs: ['adresse'] } }).success).toBe(false);
   });
 
+  it('answers yes or no to « beneficiary on the day », without the start date nor the conditions', () => {
+    const c2s = { est_beneficiaire: true, avec_participation: false, date_debut_droit: '2026-02-01' };
+    const derived = derive('complementaire_sante_solidaire', { regle: 'existence' }, c2s, '2026-12-05');
+    expect(derived).toEqual({ beneficiaire: { reponse: true, au: '2026-12-05' } });
+    expect(derive('revenu_solidarite_active', { regle: 'existence' }, { est_beneficiaire: false }, '2026-12-05')).toEqual({
+      beneficiaire: { reponse: false, au: '2026-12-05' },
+    });
+    expect(resultSentence(derived ?? {}, 'Le réseau de transport')).toBe(
+      'Le réseau de transport saura seulement que vous en bénéficiez au 05/12/2026.',
+    );
+    expect(derive('complementaire_sante_solidaire', { regle: 'existence' }, {}, '2026-12-05')).toBeUndefined();
+  });
+
   it('sends nothing rather than the raw value when the data do not hold what the rule reads', () => {
     expect(
       derive('cnaf_enfants', { regle: 'nombre', age_max: 18 }, { enfants: [{ prenoms: 'X', date_naissance: '2010-00' }] }, '2026-12-05'),

@@ -29,6 +29,8 @@ export const derivationSchema = z.discriminatedUnion('regle', [
   z.object({ regle: z.literal('seuil'), seuil: z.number().int().positive() }),
   /** How many people of the list are younger than `age_max` on the day of the answer. */
   z.object({ regle: z.literal('nombre'), age_max: z.number().int().min(1).max(30) }),
+  /** Whether the person is a beneficiary on the day of the answer: yes or no, without since when nor any detail. */
+  z.object({ regle: z.literal('existence') }),
   /** Only these fields of each person of the list: the people named never consented, the service needs little of them. */
   z.object({
     regle: z.literal('champs'),
@@ -46,6 +48,11 @@ const DERIVABLE: Record<string, { rules: readonly DerivationRule[]; field: strin
   cnaf_quotient_familial: { rules: ['tranche', 'seuil'], field: 'quotient_familial' },
   cnaf_enfants: { rules: ['nombre', 'champs'], field: 'enfants' },
   cnaf_allocataires: { rules: ['champs'], field: 'allocataires' },
+  complementaire_sante_solidaire: { rules: ['existence'], field: 'est_beneficiaire' },
+  revenu_solidarite_active: { rules: ['existence'], field: 'est_beneficiaire' },
+  prime_activite: { rules: ['existence'], field: 'est_beneficiaire' },
+  allocation_adulte_handicape: { rules: ['existence'], field: 'est_beneficiaire' },
+  allocation_soutien_familial: { rules: ['existence'], field: 'est_beneficiaire' },
   cnav_participation_familiale_eaje_enfants: { rules: ['nombre', 'champs'], field: 'enfants' },
   cnav_participation_familiale_eaje_allocataires: { rules: ['champs'], field: 'allocataires' },
 };
@@ -81,6 +88,7 @@ export function derive(scope: string, derivation: Derivation, data: Record<strin
   const field = DERIVABLE[scope]?.field;
   if (field === undefined) return undefined;
   const value = data[field];
+  if (derivation.regle === 'existence') return typeof value === 'boolean' ? { beneficiaire: { reponse: value, au: day } } : undefined;
   if (derivation.regle === 'champs') {
     if (!Array.isArray(value)) return undefined;
     const kept = value.map((person) => {
@@ -133,6 +141,8 @@ export function ruleSentence(derivation: Derivation, recipient: string): string 
     return `${recipient} saura seulement dans quelle tranche est votre quotient familial (${bracketsOf(derivation.bornes)}), pas sa valeur.`;
   if (derivation.regle === 'seuil')
     return `${recipient} saura seulement si votre quotient familial est de ${derivation.seuil} ou moins, pas sa valeur.`;
+  if (derivation.regle === 'existence')
+    return `${recipient} saura seulement si vous en bénéficiez au jour de la demande, pas depuis quand ni à quelles conditions.`;
   if (derivation.regle === 'champs')
     return `${recipient} saura seulement, de chaque personne de la liste : ${and.format(derivation.champs.map((name) => PERSON_FIELD_NAMES[name]))}.`;
   return `${recipient} saura seulement combien d’enfants de moins de ${derivation.age_max} ans compte votre foyer, pas leurs noms ni leurs dates de naissance.`;
@@ -147,6 +157,8 @@ export function resultSentence(derived: Record<string, unknown>, recipient: stri
   if (key.endsWith('_tranche')) return `${recipient} saura seulement que votre quotient familial est dans la tranche ${String(answer.tranche)}.`;
   if (key.endsWith('_seuil'))
     return `${recipient} saura seulement que votre quotient familial est ${answer.inferieur_ou_egal === true ? 'de' : 'supérieur à'} ${String(answer.seuil)}${answer.inferieur_ou_egal === true ? ' ou moins' : ''}.`;
+  if (key === 'beneficiaire')
+    return `${recipient} saura seulement que vous ${answer.reponse === true ? 'en bénéficiez' : 'n’en bénéficiez pas'} au ${String(answer.au).split('-').reverse().join('/')}.`;
   if (key.endsWith('_nombre')) {
     const count = Number(answer.nombre);
     return `${recipient} saura seulement que votre foyer compte ${count} enfant${count > 1 ? 's' : ''} de moins de ${String(answer.age_max)} ans.`;

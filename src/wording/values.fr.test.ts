@@ -35,6 +35,9 @@ describe('derived answers, as people read them', () => {
     expect(displayData({ quotient_familial: { valeur: 620, ...period, annee_calcul: 2026, mois_calcul: 10 } })[0]?.lines).toEqual([
       '620 (novembre 2026, calculé par la CAF en octobre 2026)',
     ]);
+    expect(displayData({ beneficiaire: { reponse: true, au: '2026-12-05' } })).toEqual([
+      { label: 'Bénéficiaire', lines: ['Oui, au 5 décembre 2026'] },
+    ]);
     expect(displayData({ enfants_nombre: { nombre: 2, age_max: 18, au: '2026-12-05' } })).toEqual([
       { label: 'Nombre d’enfants', lines: ['2 de moins de 18 ans au 5 décembre 2026'] },
     ]);

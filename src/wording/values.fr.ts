@@ -50,6 +50,7 @@ const LABELS: Record<string, string> = {
   quotient_familial_tranche: 'Tranche de quotient familial',
   quotient_familial_seuil: 'Quotient familial sous le seuil',
   enfants_nombre: 'Nombre d’enfants',
+  beneficiaire: 'Bénéficiaire',
   prenoms: 'Prénoms',
   premier_prenom: 'Premier prénom',
   nom_naissance: 'Nom de naissance',
@@ -98,6 +99,10 @@ function lines(key: string, value: unknown): string[] {
     if (key === 'quotient_familial_seuil')
       return [`${qf.inferieur_ou_egal === true ? `Oui : ${String(qf.seuil)} ou moins` : `Non : plus de ${String(qf.seuil)}`} ${qfPeriod(qf)}`];
     return [`${String(qf.valeur)} ${qfPeriod(qf)}`];
+  }
+  if (key === 'beneficiaire' && typeof value === 'object' && value !== null) {
+    const answer = value as Record<string, unknown>;
+    return [`${answer.reponse === true ? 'Oui' : 'Non'}, au ${frenchDate(String(answer.au))}`];
   }
   if (key.endsWith('_nombre') && typeof value === 'object' && value !== null) {
     const count = value as Record<string, unknown>;
