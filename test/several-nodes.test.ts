@@ -56,7 +56,7 @@ describe.skipIf(!onPostgres)('two portal nodes on one PostgreSQL, behind a balan
     const { callback } = await decide(citizen, consent, 'transmettre', demoSp);
     const result = await citizen.visit(callback);
     expect(textOf(result.body)).toContain('signature de Passerelle Particulier vérifiée');
-    expect(textOf(result.body)).toContain('Votre quotient familial : 620');
+    expect(textOf(result.body)).toMatch(/Votre tarif : 2,40\s€ par repas/);
 
     const { reference } = await db.selectFrom('justificatif').select('reference').executeTakeFirstOrThrow();
     const agent = new TestBrowser();
