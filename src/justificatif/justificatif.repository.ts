@@ -90,19 +90,24 @@ export const count = async (db: Kysely<Database>, filters: ListFilters) =>
     ).count,
   );
 
-export const insertSearchTerms = (db: Kysely<Database>, justificatifId: string, terms: string[]) =>
+/** The keyed digests kept beside a justificatif: the words agents find it by, the people it also concerns. */
+export type DigestTable = 'justificatif_search' | 'justificatif_concerned';
+
+export const insertDigests = (db: Kysely<Database>, table: DigestTable, justificatifId: string, terms: string[]) =>
   terms.length === 0
     ? Promise.resolve()
     : db
-        .insertInto('justificatif_search')
+        .insertInto(table)
         .values(terms.map((term) => ({ term, justificatif_id: justificatifId })))
         .onConflict((oc) => oc.doNothing())
         .execute()
         .then(() => undefined);
 
-/** The person's name goes with the data: so do the digests it is found by. */
-export const deleteSearchTerms = (db: Kysely<Database>, justificatifId: string) =>
-  db.deleteFrom('justificatif_search').where('justificatif_id', '=', justificatifId).execute();
+/** Names go with the data: so do the digests made from them. */
+export const deleteDigests = async (db: Kysely<Database>, justificatifId: string) => {
+  await db.deleteFrom('justificatif_search').where('justificatif_id', '=', justificatifId).execute();
+  await db.deleteFrom('justificatif_concerned').where('justificatif_id', '=', justificatifId).execute();
+};
 
 /** Rows whose person can be read but was never indexed (issued before the search existed). */
 export const listUnindexed = (db: Kysely<Database>) =>
@@ -115,19 +120,6 @@ export const listUnindexed = (db: Kysely<Database>) =>
 
 export const referencesOf = async (db: Kysely<Database>, ids: string[]) =>
   ids.length === 0 ? [] : db.selectFrom('justificatif').select(['id', 'reference']).where('id', 'in', ids).execute();
-
-export const insertConcerned = (db: Kysely<Database>, justificatifId: string, terms: string[]) =>
-  terms.length === 0
-    ? Promise.resolve()
-    : db
-        .insertInto('justificatif_concerned')
-        .values(terms.map((term) => ({ term, justificatif_id: justificatifId })))
-        .onConflict((oc) => oc.doNothing())
-        .execute()
-        .then(() => undefined);
-
-export const deleteConcerned = (db: Kysely<Database>, justificatifId: string) =>
-  db.deleteFrom('justificatif_concerned').where('justificatif_id', '=', justificatifId).execute();
 
 /** The justificatifs whose answers name this person, another citizen's only, newest first. */
 export const listConcerning = (db: Kysely<Database>, term: string, citizenSub: string) =>

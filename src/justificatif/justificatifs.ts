@@ -174,7 +174,7 @@ export async function indexForSearch({ db, cipher, blindIndex }: Pick<Justificat
     // A row that no longer decrypts is left out: its page says it was altered, and the portal still starts.
     const person = row.citizen_name_sealed === null ? undefined : readablePerson(row.id, row.citizen_name_sealed);
     if (person === undefined) continue;
-    await repository.insertSearchTerms(db, row.id, searchTermsOf(blindIndex, row.client_id, person));
+    await repository.insertDigests(db, 'justificatif_search', row.id, searchTermsOf(blindIndex, row.client_id, person));
     indexed += 1;
   }
   return indexed;
@@ -290,8 +290,13 @@ export function createJustificatifs({
         withdrawn_at: null,
         receipt_sealed: cipher.encrypt(JSON.stringify({ transmission: receiptJws } satisfies SignedReceipts), placeOf('receipt_sealed', document.id)),
       });
-      await repository.insertSearchTerms(within, document.id, searchTermsOf(blindIndex, request.clientId, input.person));
-      await repository.insertConcerned(within, document.id, concernedTermsOf(blindIndex, input.household ?? [], input.person));
+      await repository.insertDigests(within, 'justificatif_search', document.id, searchTermsOf(blindIndex, request.clientId, input.person));
+      await repository.insertDigests(
+        within,
+        'justificatif_concerned',
+        document.id,
+        concernedTermsOf(blindIndex, input.household ?? [], input.person),
+      );
       return { document, reference };
     },
 
@@ -396,8 +401,7 @@ export function createJustificatifs({
           trx,
           tokens.map((digest) => ({ token_hash: digest, justificatif_id: justificatif.id, withdrawn_at: at })),
         );
-        await repository.deleteSearchTerms(trx, justificatif.id);
-        await repository.deleteConcerned(trx, justificatif.id);
+        await repository.deleteDigests(trx, justificatif.id);
         await repository.markWithdrawn(
           trx,
           justificatif.id,

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { Journal } from '../journal/journal.js';
 import { findServiceProvider } from '../registry/service-provider.repository.js';
-import { deleteConcerned, deleteSearchTerms, listDueForPurge, markPurged } from './justificatif.repository.js';
+import { deleteDigests, listDueForPurge, markPurged } from './justificatif.repository.js';
 
 /**
  * Erases the data of justificatifs past their retention date, keeping a tombstone (ids, dates, hash of the signed
@@ -15,8 +15,7 @@ export async function purgeExpiredJustificatifs(db: Kysely<Database>, journal: J
     const organisationId = (await findServiceProvider(db, row.client_id))?.organisation_id ?? null;
     const done = await db.transaction().execute(async (trx) => {
       if (Number((await markPurged(trx, row.id, now)).numUpdatedRows) === 0) return false;
-      await deleteSearchTerms(trx, row.id);
-      await deleteConcerned(trx, row.id);
+      await deleteDigests(trx, row.id);
       await journal.append(
         {
           type: 'justificatif.purged',
