@@ -115,7 +115,7 @@ describeInChromium('citizen and agent journeys in Chromium, axe-clean at 1280 an
       await tabTo(page, /Continuer sur le site/);
       await page.keyboard.press('Enter');
       await page.waitForURL(`${stack.demoSpUrl}/**`);
-      expect(await page.getByTestId('quotient-familial').textContent()).toMatch(/Votre quotient familial : \d+/);
+      expect(await page.getByTestId('quotient-familial').textContent()).toMatch(/se situe dans la tranche « plus de 450/);
       expect(journey.problems).toEqual([]);
       await journey.close();
     },
@@ -133,7 +133,7 @@ describeInChromium('citizen and agent journeys in Chromium, axe-clean at 1280 an
           const journey = await open('transmission');
           await steps.reachConsent(journey);
           await steps.transmit(journey);
-          expect(await journey.page.getByTestId('quotient-familial').textContent()).toMatch(/Votre quotient familial : \d+/);
+          expect(await journey.page.getByTestId('quotient-familial').textContent()).toMatch(/se situe dans la tranche « plus de 450/);
           await steps.serviceSignOut(journey);
           expect(journey.problems).toEqual([]);
           await journey.close();
