@@ -5,7 +5,14 @@ import type { Database } from '../db/schema.js';
 import { AppError } from '../http/errors.js';
 import type { Journal, JournalEventType } from '../journal/journal.js';
 import { entriesOfOrganisation, type OrganisationJournalFilters } from '../journal/journal-reader.js';
-import type { AgentListState, Justificatif, JustificatifSearch, Justificatifs, OpenedJustificatif } from '../justificatif/justificatifs.js';
+import type {
+  AgentListState,
+  Justificatif,
+  JustificatifSearch,
+  Justificatifs,
+  ListedJustificatif,
+  OpenedJustificatif,
+} from '../justificatif/justificatifs.js';
 import { parsePersonSearch } from '../justificatif/search-terms.js';
 import {
   deleteAgent,
@@ -97,6 +104,10 @@ function journaledFilters(query: ListQuery, procedures: Map<string, string>) {
         : { ...(person.words.length > 0 ? { nom: person.words } : {}), naissance: person.birthDate }),
   };
 }
+
+/** List rows with what the pages add to them: the procedure of their service, their state in the list's words. */
+const described = (rows: ListedJustificatif[], procedures: Map<string, string>) =>
+  rows.map((row) => ({ ...row, procedure: procedures.get(row.justificatif.clientId) ?? '', state: listStateOf(row.justificatif) }));
 
 export const listStateOf = (justificatif: Justificatif): AgentListState =>
   justificatif.state === 'withdrawn'
@@ -202,11 +213,7 @@ export function createAgentSpace({ db, registry, justificatifs, journal, citizen
     async list(agent: AgentSession, query: ListQuery, page: number) {
       const { search, procedures } = await searchOf(agent, query, 'agent.search');
       const { rows, total } = await justificatifs.list(search, page);
-      return {
-        rows: rows.map((row) => ({ ...row, procedure: procedures.get(row.justificatif.clientId) ?? '', state: listStateOf(row.justificatif) })),
-        total,
-        procedures: [...new Set(procedures.values())],
-      };
+      return { rows: described(rows, procedures), total, procedures: [...new Set(procedures.values())] };
     },
 
     /** Every row of a search for a CSV file; the export is recorded with its filters and how many rows it held. */
@@ -219,10 +226,7 @@ export function createAgentSpace({ db, registry, justificatifs, journal, citizen
         organisationId: agent.organisationId,
         data: { filters: journaledFilters(query, procedures), rows: rows.length, total },
       });
-      return {
-        rows: rows.map((row) => ({ ...row, procedure: procedures.get(row.justificatif.clientId) ?? '', state: listStateOf(row.justificatif) })),
-        total,
-      };
+      return { rows: described(rows, procedures), total };
     },
 
     /** How many justificatifs arrived since the agent was authorised that they have not opened. */

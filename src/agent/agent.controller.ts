@@ -126,7 +126,7 @@ export function agentController({ space, proconnect, publicUrl }: AgentControlle
     state,
     stateText: JUSTIFICATIF_STATE_TEXTS[state],
     unread: !read,
-    // A row whose name no longer decrypts is still listed; its page says it was altered.
+    // Withdrawn or expired: the name went with the data. An active row without a name no longer decrypts.
     erased: justificatif.state !== 'active',
   });
 
@@ -227,7 +227,6 @@ export function agentController({ space, proconnect, publicUrl }: AgentControlle
       res.render('agents/impression.njk', {
         ...view,
         printedAt: frenchDateTime(Date.now()),
-        verifyUrl,
         verifyPage: `${publicUrl}/verifier`,
         qrCode: await QRCode.toString(verifyUrl, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }),
       });

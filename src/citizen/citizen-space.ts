@@ -143,16 +143,16 @@ export function createCitizenSpace({ db, transmissions, justificatifs, registry,
      */
     async concerning(citizenSub: string, person: Person): Promise<Array<Share & { items: string[] }>> {
       const found = await justificatifs.concerning(person, citizenSub);
-      const shares = await Promise.all(
-        found.map(async (justificatif) => {
-          const consent = await transmissions.findConsent(justificatif.consentId);
-          const share = consent === undefined ? undefined : (await sharesOf([consent]))[0];
-          const opened = await justificatifs.open(justificatif);
-          const items = opened.state === 'valid' ? opened.document.elements.map((element) => titleOf(element.scope, element.libelle)) : [];
-          return share === undefined ? undefined : { ...share, items };
+      const consents = (await Promise.all(found.map((justificatif) => transmissions.findConsent(justificatif.consentId)))).filter(
+        (consent) => consent !== undefined,
+      );
+      return Promise.all(
+        (await sharesOf(consents)).map(async (share) => {
+          const opened = share.justificatif === undefined ? undefined : await justificatifs.open(share.justificatif);
+          const items = opened?.state === 'valid' ? opened.document.elements.map((element) => titleOf(element.scope, element.libelle)) : [];
+          return { ...share, items };
         }),
       );
-      return shares.filter((share) => share !== undefined);
     },
 
     /** Withdraws an active share: the justificatif's owner revokes, erases and signs the erasure receipt. */

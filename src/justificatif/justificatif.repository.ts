@@ -118,8 +118,20 @@ export const listUnindexed = (db: Kysely<Database>) =>
     .where('id', 'not in', db.selectFrom('justificatif_search').select('justificatif_search.justificatif_id'))
     .execute();
 
-export const referencesOf = async (db: Kysely<Database>, ids: string[]) =>
-  ids.length === 0 ? [] : db.selectFrom('justificatif').select(['id', 'reference']).where('id', 'in', ids).execute();
+/** Read by slices: a journal export names up to 50,000 justificatifs, beyond what a statement may bind (SQLite: 32,766). */
+export const referencesOf = async (db: Kysely<Database>, ids: string[]) => {
+  const rows: Array<{ id: string; reference: string | null }> = [];
+  for (let start = 0; start < ids.length; start += 1000) {
+    rows.push(
+      ...(await db
+        .selectFrom('justificatif')
+        .select(['id', 'reference'])
+        .where('id', 'in', ids.slice(start, start + 1000))
+        .execute()),
+    );
+  }
+  return rows;
+};
 
 /** The justificatifs whose answers name this person, another citizen's only, newest first. */
 export const listConcerning = (db: Kysely<Database>, term: string, citizenSub: string) =>

@@ -150,6 +150,13 @@ describe('opening a justificatif for agents and /verifier', () => {
     expect((await world.justificatifs.list({ clientIds: ['autre-service'] }, 1)).total).toBe(0);
     expect((await world.justificatifs.list({ clientIds: [] }, 1)).total).toBe(0);
   });
+
+  it('names the numbers of as many justificatifs as a journal export holds (50,000), beyond what one statement binds', async () => {
+    const { reference } = await issue();
+    const issued = await world.justificatifs.find(reference);
+    const ids = [...Array.from({ length: 49_999 }, (_, n) => `absent-${n}`), issued?.id ?? ''];
+    expect(await world.justificatifs.referencesOf(ids)).toEqual(new Map([[issued?.id, reference]]));
+  });
 });
 
 describe('finding a person among encrypted names', () => {

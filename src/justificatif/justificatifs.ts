@@ -9,6 +9,7 @@ import type { DataRequest } from '../registry/data-request.js';
 import type { Signer, Verifier } from '../signing/jws.js';
 import { type NamedPerson, pivotOf } from '../sources/household.js';
 import type { RequestedItem } from '../sources/items.js';
+import { nameWords } from '../wording/name-words.js';
 import { buildJustificatif, type Completeness, completenessOf, DAY_MS, documentOf, type JustificatifDocument } from './document.js';
 import type { AgentListState, ListFilters } from './justificatif.repository.js';
 import * as repository from './justificatif.repository.js';
@@ -22,7 +23,7 @@ import {
   transmissionReceiptOf,
 } from './receipt.js';
 import { newReference } from './reference.js';
-import { nameWords, type PersonSearch } from './search-terms.js';
+import type { PersonSearch } from './search-terms.js';
 
 /**
  * What the authorization server does for a withdrawal, behind a port: justificatif/ never writes oidc-provider's

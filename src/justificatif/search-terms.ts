@@ -1,22 +1,7 @@
+import { nameWords } from '../wording/name-words.js';
 import { isReference, normaliseReference } from './reference.js';
 
-/**
- * What agents type to find a justificatif, and the words a person's name is found by. Names are stored encrypted;
- * what is searched is a keyed digest of each word (justificatif/search-index.ts), so the words must come out the
- * same whatever the case, the accents or the punctuation: « Dubois », « DUBOIS » and « dubois » are one word, and so
- * are « Hélène » and « helene », « Marie-Ève » is two (« marie », « eve »).
- */
-export function nameWords(text: string): string[] {
-  const plain = text
-    .normalize('NFD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase()
-    // Ligatures are one letter in French names but two on a keyboard.
-    .replaceAll('œ', 'oe')
-    .replaceAll('æ', 'ae')
-    .replaceAll('ß', 'ss');
-  return [...new Set(plain.split(/[^\p{L}\p{N}]+/u).filter((word) => word !== ''))];
-}
+// What agents type to find a justificatif: a number, or words of a name (wording/name-words.ts) and a birth date.
 
 /** A birth date as FranceConnect gives it (YYYY-MM-DD), as agents type it (24/08/1962, 24-08-1962, 24.08.1962). */
 export function birthDateOf(text: string): string | undefined {

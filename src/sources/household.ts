@@ -1,11 +1,5 @@
 import type { CitizenIdentity } from '../franceconnect/citizen-identity.js';
-
-const plain = (text: string) =>
-  text
-    .normalize('NFD')
-    .replace(/\p{M}+/gu, '')
-    .toUpperCase()
-    .trim();
+import { nameWords } from '../wording/name-words.js';
 
 /** A person an answer names, as the identity pivot knows them. */
 export interface NamedPerson {
@@ -30,11 +24,13 @@ export function personsNamedIn(data: Record<string, unknown> | undefined): Named
 }
 
 /**
- * « DUBOIS|BERNARD|1960-04-11 »: what matches a person named in an answer with a person signed in with
+ * « dubois|bernard|1960-04-11 »: what matches a person named in an answer with a person signed in with
  * FranceConnect: birth name and first given name without accents or case, and the birth date. None without a date.
  */
 export const pivotOf = (person: NamedPerson): string | undefined =>
-  person.birthDate === undefined ? undefined : `${plain(person.familyName)}|${plain(person.givenNames.split(' ')[0] ?? '')}|${person.birthDate}`;
+  person.birthDate === undefined
+    ? undefined
+    : `${nameWords(person.familyName).join(' ')}|${nameWords(person.givenNames)[0] ?? ''}|${person.birthDate}`;
 
 /**
  * The other people an answer names (co-allocataires, children, members of a file): anyone in a list of persons who
