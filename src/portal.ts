@@ -137,7 +137,10 @@ export function createPortal(deps: PortalDependencies): Express {
     }),
   );
   app.get('/api/documentation', (_req, res) =>
-    res.render('api/documentation.njk', { scopes: CATALOGUE_SCOPES, v3Routes: APIS.flatMap((api) => api.franceConnectRoute ?? []) }),
+    res.render('api/documentation.njk', {
+      scopes: CATALOGUE_SCOPES,
+      v3Routes: APIS.flatMap((api) => (api.upstream === 'api_particulier' ? (api.franceConnectRoute ?? []) : [])),
+    }),
   );
   app.use(['/api', '/v3'], (_req, res) => sendApiError(res, 404, API_ERRORS.notFound));
   app.use(verificationRoutes({ justificatifs, registry, journal, checksPerMinute: config.formRateLimitPerMinute }));

@@ -27,6 +27,7 @@ import { applySeed } from './registry/seed.js';
 import { createSigner, createVerifier } from './signing/jws.js';
 import { loadSigningKeys } from './signing/signing-keys.js';
 import { createApiParticulierClient } from './sources/api-particulier.client.js';
+import { createImpotParticulierClient } from './sources/impot-particulier.client.js';
 import { createSourceFetcher } from './sources/source-fetcher.js';
 
 export interface RunningServices {
@@ -65,8 +66,8 @@ export async function startServices(
 ): Promise<RunningServices> {
   // The local upstreams are development mocks: loaded only when asked, never part of production's code.
   const local = config.localUpstreams.enabled ? await import('./dev/local-upstreams.js') : undefined;
-  const franceconnect = await local?.startLocalFranceConnect(config, logger, ports.franceconnect);
   const sandbox = await local?.startSandbox(config, logger, ports.sandbox);
+  const franceconnect = sandbox && (await local?.startLocalFranceConnect(config, logger, ports.franceconnect, sandbox.origin));
   const proconnect = await local?.startLocalProConnect(config, logger, ports.proconnect);
   const mailCatcher = await local?.startMailCatcher(config, logger, ports.mailCatcher);
   const mailer = createMailer(
@@ -183,6 +184,7 @@ export async function composeApp(
         subject: `source:${outcome.api}`,
         data: { status: outcome.status, http: outcome.httpStatus ?? null, requestId: outcome.requestId },
       }),
+    config.sources.impotParticulier && createImpotParticulierClient({ ...config.sources.impotParticulier, timeoutMs: config.sources.timeoutMs }),
   );
   const app = createPortal({
     config,

@@ -51,7 +51,7 @@ describe('npm start, as a newcomer runs it', () => {
           PORT: String(portal),
           FC_ISSUER: `http://localhost:${franceconnect}/api/v2`,
           PC_ISSUER: `http://localhost:${proconnect}/api/v2`,
-          API_PARTICULIER_URL: `http://localhost:${sandbox}`,
+          SANDBOX_PORT: String(sandbox),
           DEMO_SP_URL: `http://localhost:${demo}`,
           MAIL_CATCHER_SMTP_PORT: String(mailSmtp),
           MAIL_CATCHER_WEB_PORT: String(mailWeb),

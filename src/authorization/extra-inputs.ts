@@ -11,6 +11,10 @@ const ine = z
   .trim()
   .regex(/^\d{10}[A-Za-z]$/, 'L’INE compte 11 caractères : 10 chiffres puis une lettre. Exemple : 1234567890A')
   .transform((value) => value.toUpperCase());
+const athleteNumber = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9]{1,20}$/, 'L’identifiant de sportif ne contient que des chiffres et des lettres, sans espace. Exemple : 123456789');
 const schoolYear = z
   .string()
   .regex(/^(\d{4})-(\d{4})$/, 'Choisissez l’année scolaire.')
@@ -43,6 +47,13 @@ export function parseExtraInputs(body: Record<string, unknown>, needed: Set<stri
       'Saisissez l’identifiant de votre compte France Travail. Exemple : jean.dupont',
     );
   if (needed.has('ine')) inputs.ine = field('ine', ine, false);
+  if (needed.has('identifiant_sportif'))
+    inputs.identifiantSportif = field(
+      'identifiant_sportif',
+      athleteNumber,
+      true,
+      'Saisissez votre identifiant de sportif, donné par le ministère chargé des Sports. Exemple : 123456789',
+    );
   if (needed.has('eleve')) {
     const nom = field('eleve_nom', z.string().min(1).max(100), true, 'Saisissez le nom de naissance de l’élève.');
     const prenoms = field('eleve_prenoms', z.string().min(1).max(200), true, 'Saisissez les prénoms de l’élève.');

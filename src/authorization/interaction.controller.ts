@@ -1,12 +1,14 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type Provider from 'oidc-provider';
 import { z } from 'zod';
+import { franceConnectScopes } from '../catalogue/call-modes.js';
 import { extraInputsFor } from '../catalogue/catalogue.js';
-import { CANCELLED, isRecentSignIn } from '../franceconnect/citizen-session.js';
+import { CANCELLED, isLiveToken, isRecentSignIn } from '../franceconnect/citizen-session.js';
 import type { FranceConnectService } from '../franceconnect/franceconnect.service.js';
 import type { Gateway } from '../gateway/gateway.service.js';
 import { AppError } from '../http/errors.js';
 import type { Journal } from '../journal/journal.js';
+import type { DataRequest } from '../registry/data-request.js';
 import type { Registry } from '../registry/registry.service.js';
 import { IDENTITY_VARIANT_NAMES, IDENTITY_VARIANTS, variantsFor } from '../sources/identity-variants.js';
 import { requestedItems } from '../sources/items.js';
@@ -62,6 +64,22 @@ export function interactionController({ provider, registry, franceconnect, gatew
   const freshSignInAsked = (details: ReturnType<typeof interactionOf>) =>
     details.prompt.name === 'login' && details.prompt.reasons.some((reason) => reason === 'login_prompt' || reason === 'max_age');
 
+  /** The FranceConnect data scopes a request asks at sign-in: those of its APIs asked with the citizen's token. */
+  const dataScopesOf = (request: DataRequest) => franceConnectScopes(request.scopes, request.callModes);
+
+  /** Off to FranceConnect, for a sign-in that comes back into this request with its data scopes consented to. */
+  const toFranceConnect = async (req: Request, res: Response, uid: string, request: DataRequest, forceLogin: boolean) => {
+    const { url, pending } = await franceconnect.start(`/demande/${uid}/connexion`, { forceLogin, dataScopes: dataScopesOf(request) });
+    req.session.franceconnect = pending;
+    res.redirect(303, url.href);
+  };
+
+  /** The citizen's FranceConnect token, while it still lives: fetching with it happens now or never. */
+  const liveToken = (req: Request) => {
+    const token = req.session.franceconnectToken;
+    return isLiveToken(token) ? token.value : undefined;
+  };
+
   /** The sign-in oidc-provider records, dated when it happened on FranceConnect: auth_time and max_age rest on it. */
   const loginResult = (citizen: { sub: string; signedInAt: number }) => ({
     login: { accountId: citizen.sub, acr: 'eidas1', amr: ['fc'], ts: Math.floor(citizen.signedInAt / 1000) },
@@ -70,11 +88,12 @@ export function interactionController({ provider, registry, franceconnect, gatew
   /** GET /demande/:uid — before sign-in the request page; after, the consent page. */
   const show: RequestHandler = async (req, res) => {
     const asked = await requestOf(res);
-    const { details, view } = asked;
+    const { details, view, request } = asked;
     const citizen = req.session.citizen;
     const recent = citizen !== undefined && isRecentSignIn(citizen);
-    // Already signed in on the portal, recently: no second FranceConnect round trip, unless the service asks otherwise.
-    if (details.prompt.name === 'login' && citizen !== undefined && recent && !freshSignInAsked(details)) {
+    // Already signed in on the portal, recently: no second FranceConnect round trip, unless the service asks otherwise
+    // or data are to be asked with a token, which only a sign-in that consents to their scopes gives.
+    if (details.prompt.name === 'login' && citizen !== undefined && recent && !freshSignInAsked(details) && dataScopesOf(request).length === 0) {
       await provider.interactionFinished(req, res, loginResult(citizen), { mergeWithLastSubmission: false });
       return;
     }
@@ -94,18 +113,19 @@ export function interactionController({ provider, registry, franceconnect, gatew
 
   /** POST /demande/:uid/franceconnect — sign in, then come back into this request. */
   const signIn: RequestHandler = async (req, res) => {
-    const details = interactionOf(res);
+    const { details, request } = await requestOf(res);
     // FranceConnect is asked for a new sign-in too, or its own session would answer for the person at once.
     // A renewed sign-in is a new authentication too, not FranceConnect's own session answering for the person.
     const renewal = req.session.citizen !== undefined;
-    const { url, pending } = await franceconnect.start(`/demande/${details.uid}/connexion`, { forceLogin: freshSignInAsked(details) || renewal });
-    req.session.franceconnect = pending;
-    res.redirect(303, url.href);
+    await toFranceConnect(req, res, details.uid, request, freshSignInAsked(details) || renewal);
   };
 
-  /** GET /demande/:uid/connexion — back from FranceConnect, under the interaction's cookie path. */
+  /**
+   * GET /demande/:uid/connexion — back from FranceConnect, under the interaction's cookie path. The APIs asked with the
+   * citizen's token are asked now, while it lives (60 s); an expired one means a new sign-in, not an error.
+   */
   const completeLogin: RequestHandler = async (req, res) => {
-    const details = interactionOf(res);
+    const { details, request } = await requestOf(res);
     const citizen = req.session.citizen;
     if (citizen === undefined) throw new AppError('FC-003', 'retour dans la demande sans usager connecté');
     // A new sign-in was asked: only a FranceConnect sign-in made after the request arrived completes it, not the
@@ -114,7 +134,29 @@ export function interactionController({ provider, registry, franceconnect, gatew
       req.log.warn({ event: 'login.not_fresh', uid: details.uid }, 'nouvelle connexion demandée par le service, ancienne connexion refusée');
       return res.redirect(303, `/demande/${details.uid}`);
     }
-    await provider.interactionFinished(req, res, loginResult(citizen), { mergeWithLastSubmission: false });
+    const previous = req.session.previews?.[details.uid];
+    if (dataScopesOf(request).length > 0) {
+      // Answers obtained with an earlier token are asked again with this one.
+      const step = { previous: previous?.outcomes.filter((o) => o.via !== 'france_connect'), franceConnectToken: liveToken(req), tokenOnly: true };
+      if (step.franceConnectToken === undefined && gateway.needsToken(request, { ...step, tokenOnly: false })) {
+        req.log.info(
+          { event: 'franceconnect.token_expired', uid: details.uid },
+          'jeton FranceConnect expiré avant l’interrogation : nouvelle connexion',
+        );
+        return toFranceConnect(req, res, details.uid, request, false);
+      }
+      const outcomes = await gateway.preview(request, citizen, previous?.inputs ?? {}, step);
+      req.session.previews = {
+        ...req.session.previews,
+        [details.uid]: { outcomes, inputs: previous?.inputs ?? {}, tried: previous?.tried ?? {}, shown: previous?.shown ?? false },
+      };
+    }
+    if (details.prompt.name === 'login') {
+      await provider.interactionFinished(req, res, loginResult(citizen), { mergeWithLastSubmission: false });
+      return;
+    }
+    // A new sign-in asked from the preview (a retry after the token expired) returns to it.
+    res.redirect(303, previous?.shown === true ? `/demande/${details.uid}/apercu` : `/demande/${details.uid}`);
   };
 
   /** POST /demande/:uid/apercu — fetches the items (or retries one source) and keeps them, encrypted, in the session. */
@@ -138,7 +180,17 @@ export function interactionController({ provider, registry, franceconnect, gatew
     if (variant !== undefined && (only === undefined || !variantsFor(citizen, tried[only]).includes(variant)))
       throw new AppError('HTTP-400', `variante ${variant} inapplicable ou déjà essayée`);
     const identity = variant === undefined ? citizen : IDENTITY_VARIANTS[variant].apply(citizen);
-    const outcomes = await gateway.preview(request, identity, inputs, previous?.outcomes, only);
+    const step = { previous: previous?.outcomes, only, franceConnectToken: liveToken(req) };
+    if (step.franceConnectToken === undefined && gateway.needsToken(request, step)) {
+      // What was typed is kept for the way back; the token's sixty seconds are over: a new sign-in gives another.
+      req.session.previews = {
+        ...req.session.previews,
+        [details.uid]: { outcomes: previous?.outcomes ?? [], inputs, tried, shown: previous?.shown ?? false },
+      };
+      req.log.info({ event: 'franceconnect.token_expired', uid: details.uid }, 'jeton FranceConnect expiré : nouvelle connexion');
+      return toFranceConnect(req, res, details.uid, request, false);
+    }
+    const outcomes = await gateway.preview(request, identity, inputs, step);
     if (variant !== undefined && only !== undefined) {
       tried[only] = [...(tried[only] ?? []), variant];
       const outcome = outcomes.find((candidate) => candidate.api === only);
@@ -150,7 +202,7 @@ export function interactionController({ provider, registry, franceconnect, gatew
         data: { variante: variant, status: outcome?.status ?? null },
       });
     }
-    req.session.previews = { ...req.session.previews, [details.uid]: { outcomes, inputs, tried } };
+    req.session.previews = { ...req.session.previews, [details.uid]: { outcomes, inputs, tried, shown: true } };
     res.redirect(303, `/demande/${details.uid}/apercu`);
   };
 
@@ -158,7 +210,8 @@ export function interactionController({ provider, registry, franceconnect, gatew
   const showPreview: RequestHandler = async (req, res) => {
     const details = interactionOf(res);
     const preview = req.session.previews?.[details.uid];
-    if (preview === undefined) return res.redirect(303, `/demande/${details.uid}`);
+    // Answers asked with the token right after the sign-in wait for the consent step's own.
+    if (preview === undefined || preview.shown === false) return res.redirect(303, `/demande/${details.uid}`);
     const citizen = req.session.citizen;
     if (citizen === undefined) throw new AppError('FC-003', 'aperçu sans usager connecté');
     const { request, view } = await requestOf(res);
@@ -203,8 +256,9 @@ export function interactionController({ provider, registry, franceconnect, gatew
       );
       req.session.journeys = { ...journeys, [details.uid]: { decision, consentId, grantId, justificatif: decided.justificatif } };
     }
-    // Data fetched for the preview are dropped as soon as the choice is made.
+    // Data fetched for the preview, and the token they were asked with, are dropped as soon as the choice is made.
     if (req.session.previews !== undefined) delete req.session.previews[details.uid];
+    delete req.session.franceconnectToken;
     res.redirect(303, `/demande/${details.uid}/fin`);
   };
 

@@ -8,6 +8,15 @@ declare module 'express-session' {
     /** Decisions taken on service providers' requests, until the citizen goes back. */
     journeys: Record<string, { decision: Decision; consentId: string; grantId?: string; justificatif?: Decided['justificatif'] }>;
     /** Data fetched for a preview, until the citizen decides (the store encrypts sessions). */
-    previews: Record<string, { outcomes: SourceOutcome[]; inputs: ExtraInputs; tried?: Record<string, string[]> }>;
+    previews: Record<
+      string,
+      {
+        outcomes: SourceOutcome[];
+        inputs: ExtraInputs;
+        tried?: Record<string, string[]>;
+        /** False while it holds only what was asked with the token after the sign-in, before the consent step. */
+        shown?: boolean;
+      }
+    >;
   }
 }

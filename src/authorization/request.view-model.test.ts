@@ -16,6 +16,7 @@ const request: DataRequest = {
   retentionDays: 90,
   scopes: ['cnous_statut_boursier', 'cnaf_quotient_familial'],
   derivations: {},
+  callModes: {},
 };
 const karima: CitizenIdentity = {
   sub: 's',
@@ -35,6 +36,7 @@ const outcome = (api: string, status: SourceOutcome['status'], data?: Record<str
   data,
   fetchedAt: Date.UTC(2026, 11, 5),
   requestId: 'r',
+  via: 'identite',
 });
 
 describe('the preview when a source does not find the person', () => {
@@ -65,6 +67,20 @@ describe('the preview when a source does not find the person', () => {
       variants: [],
       input: { label: 'Vérifier votre numéro INE et réessayer' },
       tried: true,
+    });
+  });
+
+  it('points to the athlete number when the file it found is someone else’s', () => {
+    const sportif = { ...request, scopes: ['sdh_statut_sportif_est_sportif_de_haut_niveau'] };
+    const preview = previewView(requestView(sportif, 'uid-1'), requestedItems(sportif.scopes, [outcome('statut_sportif', 'not_holder')]), {
+      identity: karima,
+      tried: {},
+      answers: [],
+      inputs: { identifiantSportif: '200114527' },
+    });
+    expect(preview.groups[0]?.items[0]?.recovery?.input).toEqual({
+      label: 'Vérifier votre identifiant de sportif et réessayer',
+      href: '/demande/uid-1#identifiant_sportif',
     });
   });
 

@@ -14,7 +14,7 @@ import { statusText } from '../sources/item-status.js';
 import type { RequestedItem } from '../sources/items.js';
 import type { ExtraInputs } from '../sources/source-definition.js';
 import { frenchDuration } from '../wording/dates.fr.js';
-import { OUTCOME_TEXTS } from '../wording/labels.fr.js';
+import { CALL_MODE_NOTES, OUTCOME_TEXTS } from '../wording/labels.fr.js';
 import { displayData } from '../wording/values.fr.js';
 
 export type InteractionDetails = Awaited<ReturnType<import('oidc-provider').default['interactionDetails']>>;
@@ -63,6 +63,12 @@ export function requestView(request: DataRequest, uid: string) {
 
 export type RequestView = ReturnType<typeof requestView>;
 
+/** How an administration that answered was asked: with the citizen's FranceConnect token, or from their identity. */
+function viaNote(producerShort: string, items: RequestedItem[]): string | undefined {
+  const via = items.find((item) => item.status === 'ok')?.via;
+  return via === undefined ? undefined : CALL_MODE_NOTES[via](producerShort);
+}
+
 /** The preview page's data: items grouped by producer, each with its status in words and its value readably. */
 export function previewView(
   request: RequestView,
@@ -94,7 +100,9 @@ export function previewView(
         : { label: 'Vérifier votre numéro INE et réessayer', href: `/demande/${request.uid}#ine` }
       : needs.includes('identifiant_france_travail')
         ? { label: 'Vérifier votre identifiant France Travail et réessayer', href: `/demande/${request.uid}#identifiant_france_travail` }
-        : undefined;
+        : needs.includes('identifiant_sportif')
+          ? { label: 'Vérifier votre identifiant de sportif et réessayer', href: `/demande/${request.uid}#identifiant_sportif` }
+          : undefined;
     return causes.length === 0 && variants.length === 0 && input === undefined
       ? undefined
       : { causes, variants, input, tried: (citizen.tried[item.api] ?? []).length > 0 };
@@ -104,6 +112,10 @@ export function previewView(
       group.producer,
       items.filter((item) => group.items.some((entry) => entry.scope === item.scope)).map((item) => item.seen),
     ).name,
+    via: viaNote(
+      group.short,
+      items.filter((item) => group.items.some((entry) => entry.scope === item.scope)),
+    ),
     items: items
       .filter((item) => group.items.some((entry) => entry.scope === item.scope))
       .map((item) => ({

@@ -35,6 +35,14 @@ const SHOWN_ON_VERIFICATION = new Set([
   'men_statut_scolarite',
   'men_statut_boursier',
   'men_echelon_bourse',
+  'cnav_allocation_enfant_handicape',
+  'dsnj_statut_service_national',
+  'gip_mds_service_civique_statut_actuel',
+  'gip_mds_service_civique_statut_passe',
+  'gip_mds_service_civique_dates',
+  'ants_extrait_immatriculation_vehicule_statut_rattachement',
+  'sdh_statut_sportif_est_sportif_de_haut_niveau',
+  'sdh_statut_sportif_a_ete_sportif_de_haut_niveau',
 ]);
 
 export const isShownOnVerification = (scope: string): boolean => SHOWN_ON_VERIFICATION.has(scope) && byScope.has(scope);
@@ -67,7 +75,12 @@ export function groupByProducer(scopes: Iterable<string>): ProducerGroup[] {
   return [...groups.values()];
 }
 
-/** Extra inputs the requested items need from the citizen (France Travail login, pupil, INE). */
+/** The APIs a set of scopes needs, each asked once. */
+export function apisFor(scopes: string[]): string[] {
+  return [...new Set(SCOPES.filter((entry) => scopes.includes(entry.scope)).map((entry) => entry.api))];
+}
+
+/** Extra inputs the requested items need from the citizen (France Travail login, pupil, INE, athlete number). */
 export function extraInputsFor(scopes: Iterable<string>): Set<string> {
   const inputs = new Set<string>();
   for (const scope of scopes) {

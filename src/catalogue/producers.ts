@@ -6,6 +6,11 @@ export const PRODUCERS = {
   mesr: { name: 'Ministère de l’Enseignement supérieur et de la Recherche', short: 'le ministère de l’Enseignement supérieur' },
   men: { name: 'Ministère de l’Éducation nationale', short: 'le ministère de l’Éducation nationale' },
   france_travail: { name: 'France Travail', short: 'France Travail' },
+  dsnj: { name: 'Direction du service national et de la jeunesse (DSNJ)', short: 'la Direction du service national et de la jeunesse (DSNJ)' },
+  agence_service_civique: { name: 'Agence du service civique', short: 'l’Agence du service civique' },
+  ants: { name: 'Agence nationale des titres sécurisés (ANTS)', short: 'l’Agence nationale des titres sécurisés (ANTS)' },
+  sports: { name: 'Ministère chargé des Sports', short: 'le ministère chargé des Sports' },
+  dgfip: { name: 'Direction générale des Finances publiques (DGFiP)', short: 'les impôts (DGFiP)' },
 } as const;
 
 export type ProducerId = keyof typeof PRODUCERS;

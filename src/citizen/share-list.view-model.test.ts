@@ -13,6 +13,7 @@ const C2S_NOT_FOUND: SourceOutcome = {
   httpStatus: 404,
   fetchedAt: Date.UTC(2026, 10, 20, 9, 31),
   requestId: 'req-c2s-1',
+  via: 'identite',
 };
 
 let world: DomainWorld;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { CALL_MODE_NAMES, CALL_MODES, callModesSchema } from '../catalogue/call-modes.js';
 import { CATALOGUE_SCOPES } from '../catalogue/catalogue.js';
 import { parseDerivations, ruleSentence } from '../catalogue/derivations.js';
 import { SCOPES } from '../catalogue/scopes.js';
@@ -83,9 +84,25 @@ function derivationsOf(typed: string[]): Record<string, unknown> {
   );
 }
 
-/** What a habilitation's derived answers send, in words, for the operator who instructs it. */
-const derivationLines = (json: string | null) =>
-  Object.entries(parseDerivations(json)).map(([scope, derivation]) => `  réponse dérivée pour ${scope} : ${ruleSentence(derivation, 'le service')}`);
+/** « quotient_familial=france_connect »: how an API is asked, as operators type it; the registry checks the mode. */
+const callModesOf = (typed: string[]): Record<string, string> =>
+  Object.fromEntries(
+    typed.map((text) => {
+      const match = /^([a-z0-9_]+)=([a-z_]+)$/.exec(text.trim());
+      if (match === null) throw new UsageError(`--mode : « ${text} » ; attendu <api>=${CALL_MODES.join(' | ')}`);
+      return [match[1], match[2]];
+    }),
+  );
+
+/** What a habilitation's derived answers send and how its APIs are asked, in words, for the operator who instructs it. */
+const termLines = (habilitation: { derivations: string | null; call_modes: string | null }) => [
+  ...Object.entries(parseDerivations(habilitation.derivations)).map(
+    ([scope, derivation]) => `  réponse dérivée pour ${scope} : ${ruleSentence(derivation, 'le service')}`,
+  ),
+  ...Object.entries(habilitation.call_modes === null ? {} : callModesSchema.parse(JSON.parse(habilitation.call_modes))).map(
+    ([api, mode]) => `  ${api} interrogée ${CALL_MODE_NAMES[mode]}`,
+  ),
+];
 
 const COMMANDS: Record<string, Command> = {
   'organisation create': {
@@ -160,7 +177,7 @@ const COMMANDS: Record<string, Command> = {
   },
   'habilitation grant': {
     usage:
-      'habilitation grant --client-id <id> --scopes "<scope> <scope>…" --purpose <finalité> --legal-basis <cadre légal> --legal-reference <référence> --retention-days <jours> --valid-until <AAAA-MM-JJ> [--id <id>] [--derivation <scope>=tranche:<borne>,<borne>… | <scope>=seuil:<seuil> | <scope>=nombre:<âge>]…',
+      'habilitation grant --client-id <id> --scopes "<scope> <scope>…" --purpose <finalité> --legal-basis <cadre légal> --legal-reference <référence> --retention-days <jours> --valid-until <AAAA-MM-JJ> [--id <id>] [--derivation <scope>=tranche:<borne>,<borne>… | <scope>=seuil:<seuil> | <scope>=nombre:<âge>]… [--mode <api>=identite|france_connect|france_connect_sinon_identite]…',
     options: {
       'client-id': { type: 'string' },
       scopes: { type: 'string' },
@@ -171,10 +188,12 @@ const COMMANDS: Record<string, Command> = {
       'valid-until': { type: 'string' },
       id: { type: 'string' },
       derivation: { type: 'string', multiple: true },
+      mode: { type: 'string', multiple: true },
     },
     async run(values, { registry, out }) {
       const habilitation = await registry.grantHabilitation({
         derivations: derivationsOf((values.derivation as string[] | undefined) ?? []),
+        callModes: callModesOf((values.mode as string[] | undefined) ?? []),
         id: values.id as string | undefined,
         clientId: required(values, 'client-id'),
         scopes: required(values, 'scopes')
@@ -187,7 +206,7 @@ const COMMANDS: Record<string, Command> = {
         validUntil: endOfDay(required(values, 'valid-until'), 'valid-until'),
       });
       out(`Habilitation ${habilitation.id} accordée à ${habilitation.client_id} jusqu’au ${day(habilitation.valid_until)}`);
-      for (const line of derivationLines(habilitation.derivations)) out(line);
+      for (const line of termLines(habilitation)) out(line);
     },
   },
   'habilitation renew': {
@@ -221,7 +240,7 @@ const COMMANDS: Record<string, Command> = {
         out(
           `${h.id}  ${h.client_id}  ${HABILITATION_STATUS_TEXTS[habilitationStatus(h)]}  du ${day(h.valid_from)} au ${day(h.valid_until)}  ${JSON.parse(h.scopes).join(' ')}`,
         );
-        for (const line of derivationLines(h.derivations)) out(line);
+        for (const line of termLines(h)) out(line);
       }
     },
   },

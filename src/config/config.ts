@@ -40,7 +40,13 @@ export interface Config {
   /** Failed client authentications per minute and per IP address at the token endpoint. */
   clientAuthFailuresPerMinute: number;
   registry: { seedFile: string | undefined };
-  sources: { apiParticulierUrl: string; apiParticulierToken: string; timeoutMs: number };
+  sources: {
+    apiParticulierUrl: string;
+    apiParticulierToken: string;
+    /** The DGFiP's API Impôt particulier; undefined when not configured in production (no tax data asked). */
+    impotParticulier: { url: string; clientId: string; clientSecret: string } | undefined;
+    timeoutMs: number;
+  };
   /** AES-256 key, base64url (kept as text so that the configuration stays frozen and printable). */
   dataEncryptionKey: string;
   /** The journal's HMAC key (base64url, 32 bytes) and where this node writes anchors of its head. */
@@ -111,6 +117,8 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
   if (problems.length > 0) throw new ConfigError(problems);
 
   const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
+  // The local sandbox listens on its own port: API_PARTICULIER_URL may point at the real staging meanwhile.
+  const sandboxUrl = `http://localhost:${env.SANDBOX_PORT}`;
   const sessionSecret = env.SESSION_SECRET ?? DEV_SECRETS.SESSION_SECRET;
   const jwks = parseJwks(env.OIDC_JWKS);
   const config: Config = {
@@ -162,7 +170,15 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     clientAuthFailuresPerMinute: env.CLIENT_AUTH_FAILURES_PER_MINUTE,
     registry: { seedFile: env.SEED_FILE ?? (production ? undefined : DEFAULT_SEED_FILE) },
     sources: {
-      apiParticulierUrl: env.API_PARTICULIER_URL.replace(/\/+$/, ''),
+      apiParticulierUrl: (env.API_PARTICULIER_URL ?? sandboxUrl).replace(/\/+$/, ''),
+      impotParticulier:
+        production && env.API_IMPOT_PARTICULIER_URL === undefined
+          ? undefined
+          : {
+              url: (env.API_IMPOT_PARTICULIER_URL ?? sandboxUrl).replace(/\/+$/, ''),
+              clientId: env.API_IMPOT_PARTICULIER_CLIENT_ID,
+              clientSecret: env.API_IMPOT_PARTICULIER_CLIENT_SECRET ?? DEV_SECRETS.API_IMPOT_PARTICULIER_CLIENT_SECRET,
+            },
       apiParticulierToken: env.API_PARTICULIER_TOKEN ?? DEV_SECRETS.API_PARTICULIER_TOKEN,
       timeoutMs: env.SOURCE_TIMEOUT_MS,
     },
@@ -181,7 +197,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, requireTls: production },
     localUpstreams: {
       enabled: env.LOCAL_UPSTREAMS ?? !production,
-      sandboxPort: Number(new URL(env.API_PARTICULIER_URL).port || 80),
+      sandboxPort: env.SANDBOX_PORT,
       proconnectPort: Number(new URL(env.PC_ISSUER).port || 80),
       agentsFile: env.PC_AGENTS_FILE ?? DEFAULT_AGENTS_FILE,
       mailCatcher: { smtpPort: env.MAIL_CATCHER_SMTP_PORT, webPort: env.MAIL_CATCHER_WEB_PORT },
@@ -215,6 +231,7 @@ const PRODUCTION_SECRETS = [
   'FC_CLIENT_SECRET',
   'OIDC_PAIRWISE_SECRET',
   'API_PARTICULIER_TOKEN',
+  'API_IMPOT_PARTICULIER_CLIENT_SECRET',
   'DATA_ENCRYPTION_KEY',
   'PC_CLIENT_SECRET',
   'JOURNAL_KEY',
@@ -233,6 +250,7 @@ const MINIMUM_BITS: Record<ProductionSecret, number> = {
   FC_CLIENT_SECRET: 64,
   PC_CLIENT_SECRET: 64,
   API_PARTICULIER_TOKEN: 64,
+  API_IMPOT_PARTICULIER_CLIENT_SECRET: 64,
 };
 
 function productionProblems(env: Env): string[] {
@@ -270,8 +288,14 @@ function productionProblems(env: Env): string[] {
   }
   if (isLocalUrl(env.PC_ISSUER) || !env.PC_ISSUER.startsWith('https://'))
     problems.push('PC_ISSUER : ProConnect local ou non https refusé en production');
-  if (isLocalUrl(env.API_PARTICULIER_URL) || !env.API_PARTICULIER_URL.startsWith('https://')) {
+  if (env.API_PARTICULIER_URL === undefined) problems.push('API_PARTICULIER_URL : obligatoire en production');
+  else if (isLocalUrl(env.API_PARTICULIER_URL) || !env.API_PARTICULIER_URL.startsWith('https://')) {
     problems.push('API_PARTICULIER_URL : bac à sable local ou adresse non https refusés en production');
+  }
+  if (env.API_IMPOT_PARTICULIER_URL !== undefined) {
+    requireSecret('API_IMPOT_PARTICULIER_CLIENT_SECRET');
+    if (isLocalUrl(env.API_IMPOT_PARTICULIER_URL) || !env.API_IMPOT_PARTICULIER_URL.startsWith('https://'))
+      problems.push('API_IMPOT_PARTICULIER_URL : bac à sable local ou adresse non https refusés en production');
   }
   if (env.OIDC_JWKS === undefined) problems.push('OIDC_JWKS : obligatoire en production (clés partagées par tous les nœuds)');
   if (env.PUBLIC_URL === undefined) problems.push('PUBLIC_URL : obligatoire en production');

@@ -9,6 +9,7 @@ export const DEV_SECRETS = {
   OIDC_PAIRWISE_SECRET: 'dev-only-pairwise-subject-secret-not-for-production',
   DEMO_SP_CLIENT_SECRET: 'dev-only-demo-cantine-secret-not-for-production',
   API_PARTICULIER_TOKEN: 'dev-only-api-particulier-sandbox-token',
+  API_IMPOT_PARTICULIER_CLIENT_SECRET: 'dev-only-api-impot-particulier-sandbox-secret',
   // 32 bytes, base64url: visibly fake, refused in production.
   DATA_ENCRYPTION_KEY: 'ZGV2LW9ubHktZGF0YS1rZXktMzItYnl0ZXMtZmFrZSE',
   PC_CLIENT_SECRET: 'dev-only-proconnect-client-secret-not-for-production',
@@ -152,8 +153,25 @@ export const envSchema = z.object({
     .max(24 * 60)
     .default(60)
     .describe('Fréquence de la purge des justificatifs arrivés à échéance'),
-  API_PARTICULIER_URL: httpUrl.default('http://localhost:3003').describe('Adresse d’API Particulier (routes v3) ; le bac à sable local par défaut'),
+  API_PARTICULIER_URL: httpUrl
+    .optional()
+    .describe('Adresse d’API Particulier (routes v3) ; obligatoire en production (défaut : le bac à sable local, http://localhost:SANDBOX_PORT)'),
   API_PARTICULIER_TOKEN: z.string().min(16).optional().describe('Jeton (Bearer) du portail auprès d’API Particulier ; obligatoire en production'),
+  API_IMPOT_PARTICULIER_URL: httpUrl
+    .optional()
+    .describe(
+      'Adresse de la passerelle de l’API Impôt particulier de la DGFiP (sans /impotparticulier/1.0) ; absente en production, les données fiscales ne sont pas demandées (défaut : le bac à sable local)',
+    ),
+  API_IMPOT_PARTICULIER_CLIENT_ID: z
+    .string()
+    .min(1)
+    .default('passerelle-particulier')
+    .describe('Identifiant client du portail auprès de la DGFiP (jeton client credentials, scope RessourceIR)'),
+  API_IMPOT_PARTICULIER_CLIENT_SECRET: z
+    .string()
+    .min(16)
+    .optional()
+    .describe('Secret client du portail auprès de la DGFiP ; obligatoire en production avec API_IMPOT_PARTICULIER_URL'),
   SOURCE_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(5000).describe('Délai maximal d’une source de données'),
   DATA_ENCRYPTION_KEY: z
     .string()
@@ -202,6 +220,9 @@ export const envSchema = z.object({
   FC_MOCK_CLIENTS_FILE: z.string().min(1).optional().describe('Fichier JSON de clients supplémentaires du FranceConnect local'),
   FC_MOCK_SUB_SECRET: z.string().min(16).optional().describe('Secret de calcul des sub du FranceConnect local (valeur factice par défaut)'),
   FC_MOCK_SLOW_TOKEN_MS: z.coerce.number().int().min(0).max(120_000).default(10_000).describe('Attente du jeton pour l’identité « jeton_lent »'),
+  SANDBOX_PORT: port
+    .default(3003)
+    .describe('Port du bac à sable local (API Particulier et API Impôt particulier), quelle que soit API_PARTICULIER_URL'),
   MAIL_CATCHER_SMTP_PORT: port.default(1025).describe('Port SMTP du collecteur de courriels local'),
   MAIL_CATCHER_WEB_PORT: port.default(3005).describe('Port de la page web du collecteur de courriels local'),
 });

@@ -47,6 +47,8 @@ export interface HabilitationTable {
   created_at: number;
   /** JSON: per scope, the derived answer sent instead of the raw value (catalogue/derivations.ts); null for none. */
   derivations: string | null;
+  /** JSON: per API, how it is asked, identity or FranceConnect (catalogue/call-modes.ts); null for each API's default. */
+  call_modes: string | null;
 }
 
 export interface ConsentTable {

@@ -27,6 +27,7 @@ beforeAll(async () => {
     '008-agents-daily-work',
     '009-habilitation-derivations',
     '010-household',
+    '011-habilitation-call-modes',
   ]);
   expect(await migrateToLatest(db)).toEqual([]);
   store = new DatabaseSessionStore(db, createDataCipher(randomBytes(32)));

@@ -1,15 +1,18 @@
 import { isIPv6 } from 'node:net';
 import type { Logger } from 'pino';
+import { SCOPES } from '../catalogue/scopes.js';
 import type { Config } from '../config/config.js';
 import { type OpenPort, openPort } from '../http/listen.js';
+import { localDataProviders } from './data-providers.js';
 import { createDemoServiceProvider } from './demo-sp/demo-sp.js';
-import { loadClients, parseClient } from './franceconnect/clients.js';
+import { IDENTITY_SCOPES, loadClients, parseClient } from './franceconnect/clients.js';
 import { createLocalFranceConnect } from './franceconnect/local-franceconnect.js';
 import { loadPersonas } from './franceconnect/personas.js';
 import { createMailCatcherApp } from './mail-catcher/mail-catcher.app.js';
 import { createMessageStore } from './mail-catcher/message-store.js';
 import { startSmtpReceiver } from './mail-catcher/smtp-receiver.js';
 import { createLocalProConnect, loadAgents } from './proconnect/local-proconnect.js';
+import { createTokenChecker, generateEncryptionKeys } from './sandbox/franceconnect-token.js';
 import { createSandbox } from './sandbox/sandbox.js';
 
 /**
@@ -18,9 +21,11 @@ import { createSandbox } from './sandbox/sandbox.js';
  * ever in the production graph. Ports may be opened by the caller beforehand (tests use port 0).
  */
 
-export async function startLocalFranceConnect(config: Config, logger: Logger, port: OpenPort | undefined): Promise<OpenPort> {
+/** `sandboxOrigin`: where the sandbox publishes the key FranceConnect encrypts its token checks to. */
+export async function startLocalFranceConnect(config: Config, logger: Logger, port: OpenPort | undefined, sandboxOrigin: string): Promise<OpenPort> {
   const settings = config.localUpstreams.franceconnect;
   const fcLogger = logger.child({ upstream: 'franceconnect-local' });
+  const dataProviders = localDataProviders(settings.subSecret);
   const portalClient = parseClient({
     client_id: config.franceconnect.clientId,
     client_secret: config.franceconnect.clientSecret,
@@ -28,11 +33,15 @@ export async function startLocalFranceConnect(config: Config, logger: Logger, po
     redirect_uris: [config.franceconnect.redirectUri],
     post_logout_redirect_uris: [config.franceconnect.postLogoutRedirectUri],
     signing_alg: config.franceconnect.signingAlg,
+    // The portal asks for the data scopes of the APIs it calls with the citizen's token.
+    scope: [IDENTITY_SCOPES, ...dataProviders.flatMap((dp) => dp.scopes)].join(' '),
   });
   const app = await createLocalFranceConnect({
     issuer: config.franceconnect.issuer,
     clients: [portalClient, ...(settings.clientsFile === undefined ? [] : loadClients(settings.clientsFile))],
     personas: loadPersonas(settings.personasFile),
+    dataProviders: dataProviders.map((dp) => ({ ...dp, jwksUri: `${sandboxOrigin}/api/france_connect_jwks` })),
+    dataScopeLabels: new Map(SCOPES.map((entry) => [entry.scope, entry.title])),
     subSecret: settings.subSecret,
     slowTokenMs: settings.slowTokenMs,
     warn: (message) => fcLogger.warn(message),
@@ -62,7 +71,18 @@ export async function startLocalProConnect(config: Config, logger: Logger, port:
 
 export async function startSandbox(config: Config, logger: Logger, port: OpenPort | undefined): Promise<OpenPort> {
   const opened = port ?? (await openPort(config.http.host, config.localUpstreams.sandboxPort));
-  opened.attach(createSandbox({ token: config.sources.apiParticulierToken }));
+  const encryption = await generateEncryptionKeys();
+  opened.attach(
+    createSandbox({
+      token: config.sources.apiParticulierToken,
+      franceConnect: {
+        checker: createTokenChecker({ issuer: config.franceconnect.issuer, encryption }),
+        encryption,
+        clients: localDataProviders(config.localUpstreams.franceconnect.subSecret),
+        impotParticulierPortal: config.sources.impotParticulier,
+      },
+    }),
+  );
   logger.info({ url: config.sources.apiParticulierUrl }, 'bac à sable API Particulier démarré');
   return opened;
 }

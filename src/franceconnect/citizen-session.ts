@@ -13,10 +13,25 @@ export const FRESH_SIGN_IN_MS = 30 * 60 * 1000;
 
 export const isRecentSignIn = (citizen: Pick<CitizenSession, 'signedInAt'>, now = Date.now()): boolean => now - citizen.signedInAt < FRESH_SIGN_IN_MS;
 
+/**
+ * A FranceConnect access token that covers data scopes, kept for the data providers that take it: it lives 60
+ * seconds, is used right after the sign-in, and never outlives the session (the store encrypts it).
+ */
+export interface FranceConnectToken {
+  value: string;
+  expiresAt: number;
+  scopes: string[];
+}
+
+/** A token still good for a call: a few seconds of margin, for the data provider's own check with FranceConnect. */
+export const isLiveToken = (token: FranceConnectToken | undefined, now = Date.now()): token is FranceConnectToken =>
+  token !== undefined && token.expiresAt - now > 5000;
+
 // FranceConnect's part of the session: the signed-in citizen, a sign-in or sign-out under way.
 declare module 'express-session' {
   interface SessionData {
     citizen: CitizenSession;
+    franceconnectToken: FranceConnectToken;
     franceconnect: PendingSignIn;
     signOut: { state: string };
   }
@@ -26,5 +41,6 @@ declare module 'express-session' {
 export function forgetCitizen(req: Request): void {
   if (req.session === undefined) return;
   delete req.session.citizen;
+  delete req.session.franceconnectToken;
   delete req.session.startedAt;
 }

@@ -37,9 +37,11 @@ export const completeSignIn =
       req.log.info({ event: 'citizen.sign_in_cancelled' }, 'connexion annulée sur FranceConnect');
       return res.redirect(303, whereCancelledLeadsTo(pending.returnTo));
     }
-    const { identity, idToken } = signedIn;
+    const { identity, idToken, accessToken } = signedIn;
     await startSignedInSession(req);
     req.session.citizen = { ...identity, idToken, signedInAt: Date.now() };
+    // Only a token that covers data scopes is kept: an identity-only one is of no use after the userinfo.
+    if (pending?.dataScopes !== undefined) req.session.franceconnectToken = accessToken;
     req.log.info({ event: 'citizen.signed_in' }, 'usager connecté avec FranceConnect');
     res.redirect(303, pending?.returnTo ?? '/');
   };

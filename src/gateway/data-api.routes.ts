@@ -108,8 +108,9 @@ export function dataApiRoutes({ provider, justificatifs, journal, jwks, openapi,
     },
     { method: 'get', path: '/api/openapi.json', guards: [], handler: (_req, res) => void res.json(openapi) },
     { method: 'get', path: '/api/v1/justificatif', guards: [...token, perClient], handler: justificatif },
+    // API Particulier's own routes only: the DGFiP's data reach services in the justificatif.
     ...APIS.flatMap((api) =>
-      api.franceConnectRoute === undefined
+      api.franceConnectRoute === undefined || api.upstream !== 'api_particulier'
         ? []
         : [{ method: 'get' as const, path: api.franceConnectRoute, guards: [...token, perClient], handler: v3Route(api) }],
     ),

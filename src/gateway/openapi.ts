@@ -12,7 +12,7 @@ const errorResponse = (description: string) => ({
 export function openApiDocument(publicUrl: string) {
   const v3Paths = Object.fromEntries(
     APIS.flatMap((api) =>
-      api.franceConnectRoute === undefined
+      api.franceConnectRoute === undefined || api.upstream !== 'api_particulier'
         ? []
         : [
             [

@@ -32,6 +32,8 @@ export interface SignInResult {
   idToken: string;
   claims: client.IDToken;
   userinfo: Record<string, unknown>;
+  /** The access token, for the data providers that take it (FranceConnect's lives 60 s). */
+  accessToken: { value: string; expiresAt: number; scopes: string[] };
 }
 
 export interface OidcConnector {
@@ -126,7 +128,12 @@ export function createOidcConnector(settings: ConnectorSettings): OidcConnector 
       if (idToken === undefined || claims === undefined) throw new Error('ID token absent de la réponse');
       if (symmetric) await verifySymmetric(idToken);
       const userinfo = await fetchUserinfo(config, tokens.access_token, claims.sub);
-      return { idToken, claims, userinfo };
+      const accessToken = {
+        value: tokens.access_token,
+        expiresAt: Date.now() + (tokens.expires_in ?? 60) * 1000,
+        scopes: (tokens.scope ?? '').split(' ').filter(Boolean),
+      };
+      return { idToken, claims, userinfo, accessToken };
     },
 
     async buildSignOutUrl(request) {

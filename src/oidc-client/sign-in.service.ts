@@ -3,7 +3,7 @@ import type { IDToken } from 'openid-client';
 import { z } from 'zod';
 import { AppError } from '../http/errors.js';
 import type { ErrorCode } from '../wording/messages.fr.js';
-import { isUnreachable, type OidcConnector, upstreamErrorStatus } from './connector.js';
+import { isUnreachable, type OidcConnector, type SignInResult, upstreamErrorStatus } from './connector.js';
 
 /** The error page shown for each way a sign-in can fail, per provider (FC-00x for FranceConnect, PC-00x for ProConnect). */
 export interface SignInCodes {
@@ -38,6 +38,8 @@ export interface PendingSignIn {
   /** Where the person goes once signed in. */
   returnTo: string;
   codeVerifier?: string;
+  /** Data scopes asked beyond the identity: the access token is then kept for the data providers that take it. */
+  dataScopes?: string[];
 }
 
 // FranceConnect asks for at least 22 random letters and digits: 64 hex characters satisfy it and its support.
@@ -52,9 +54,15 @@ const callbackQuerySchema = z.object({
 });
 
 export interface SignInService<Identity> {
-  /** `forceLogin`: a new sign-in at the provider, even over a session of its own there. */
-  start(returnTo?: string, options?: { forceLogin?: boolean }): Promise<{ url: URL; pending: PendingSignIn }>;
-  complete(rawQuery: string, pending: PendingSignIn | undefined): Promise<{ identity: Identity; idToken: string }>;
+  /**
+   * `forceLogin`: a new sign-in at the provider, even over a session of its own there. `dataScopes`: scopes asked
+   * beyond the identity, which the person consents to at the provider.
+   */
+  start(returnTo?: string, options?: { forceLogin?: boolean; dataScopes?: string[] }): Promise<{ url: URL; pending: PendingSignIn }>;
+  complete(
+    rawQuery: string,
+    pending: PendingSignIn | undefined,
+  ): Promise<{ identity: Identity; idToken: string; accessToken: SignInResult['accessToken'] }>;
   signOutUrl(idToken: string, state: string): Promise<URL>;
 }
 
@@ -69,18 +77,19 @@ export function createSignInService<Identity>(connector: OidcConnector, settings
   };
 
   return {
-    async start(returnTo = '/', { forceLogin = false }: { forceLogin?: boolean } = {}) {
+    async start(returnTo = '/', { forceLogin = false, dataScopes = [] }: { forceLogin?: boolean; dataScopes?: string[] } = {}) {
       if (!settings.returnTo.test(returnTo)) throw new Error(`adresse de retour refusée : ${returnTo}`);
       const pending: PendingSignIn = {
         state: randomToken(),
         nonce: randomToken(),
         returnTo,
         ...(settings.pkce ? { codeVerifier: randomToken() } : {}),
+        ...(dataScopes.length > 0 ? { dataScopes } : {}),
       };
       try {
         const url = await connector.buildSignInUrl({
           redirectUri: settings.redirectUri,
-          scope: settings.scopes,
+          scope: [settings.scopes, ...dataScopes].join(' '),
           state: pending.state,
           nonce: pending.nonce,
           acrValues: settings.acr?.values,
@@ -116,7 +125,7 @@ export function createSignInService<Identity>(connector: OidcConnector, settings
       }
       const identity = settings.identity(result.userinfo, result.claims);
       if (identity === undefined) throw new AppError(codes.refused, 'identité incomplète dans le userinfo');
-      return { identity, idToken: result.idToken };
+      return { identity, idToken: result.idToken, accessToken: result.accessToken };
     },
 
     async signOutUrl(idToken, state) {

@@ -1,3 +1,5 @@
+import { type CallModes, callModesFor } from '../catalogue/call-modes.js';
+import { apisFor } from '../catalogue/catalogue.js';
 import { type Derivations, parseDerivations } from '../catalogue/derivations.js';
 import type { HabilitationTable } from '../db/schema.js';
 import type { ServiceProviderRow } from './service-provider.repository.js';
@@ -20,10 +22,13 @@ export interface DataRequest {
   scopes: string[];
   /** Per scope, the derived answer sent instead of the raw value (catalogue/derivations.ts). */
   derivations: Derivations;
+  /** Per API of the request, how it is asked: by identity or with the citizen's FranceConnect token. */
+  callModes: CallModes;
 }
 
 export function dataRequestOf(sp: ServiceProviderRow, habilitation: HabilitationTable, askedScopes: string[]): DataRequest {
   const allowed = new Set(JSON.parse(habilitation.scopes) as string[]);
+  const scopes = [...new Set(askedScopes)].filter((scope) => allowed.has(scope));
   return {
     clientId: sp.client_id,
     habilitationId: habilitation.id,
@@ -33,7 +38,8 @@ export function dataRequestOf(sp: ServiceProviderRow, habilitation: Habilitation
     legalBasis: habilitation.legal_basis,
     legalReference: habilitation.legal_reference,
     retentionDays: habilitation.retention_days,
-    scopes: [...new Set(askedScopes)].filter((scope) => allowed.has(scope)),
+    scopes,
     derivations: parseDerivations(habilitation.derivations),
+    callModes: callModesFor(habilitation.call_modes, apisFor(scopes)),
   };
 }

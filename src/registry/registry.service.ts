@@ -1,8 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { isCatalogueScope } from '../catalogue/catalogue.js';
+import { callModesSchema } from '../catalogue/call-modes.js';
+import { apisFor, isCatalogueScope } from '../catalogue/catalogue.js';
 import { derivationsSchema } from '../catalogue/derivations.js';
+import { isIncomeYearScope } from '../catalogue/income-years.js';
 import type { Database, HabilitationTable } from '../db/schema.js';
 import { deleteAgentByEmail, findAgent, insertAgent, listAgents } from './agent.repository.js';
 import { generateClientSecret, hashClientSecret } from './client-secret.js';
@@ -96,6 +98,21 @@ const habilitationInput = z
       .optional()
       .transform((value) => value ?? {})
       .pipe(derivationsSchema),
+    callModes: z
+      .unknown()
+      .optional()
+      .transform((value) => value ?? {})
+      .pipe(callModesSchema),
+  })
+  // As DataPass has it: the DGFiP's data are given for the income years the habilitation names, at least one.
+  .refine((h) => !h.scopes.some((scope) => scope.startsWith('dgfip_')) || h.scopes.some(isIncomeYearScope), {
+    message:
+      'les données fiscales demandent au moins une année de revenus (dgfip_annee_n_moins_1, dgfip_annee_n_moins_2 ou dgfip_annee_n_moins_2_si_indispo_n_moins_1)',
+    path: ['scopes'],
+  })
+  .refine((h) => Object.keys(h.callModes).every((api) => apisFor(h.scopes).includes(api)), {
+    message: 'un mode d’appel ne vaut que pour une API dont l’habilitation demande une donnée',
+    path: ['callModes'],
   })
   .refine((h) => Object.keys(h.derivations).every((scope) => h.scopes.includes(scope)), {
     message: 'une réponse dérivée ne vaut que pour une donnée de l’habilitation',
@@ -130,6 +147,8 @@ const FIELD_LABELS: Record<string, string> = {
   legalReference: 'référence du cadre légal',
   retentionDays: 'durée de conservation',
   validUntil: 'fin de validité',
+  derivations: 'réponses dérivées',
+  callModes: 'modes d’appel',
 };
 
 function fieldName(path: PropertyKey[]): string {
@@ -285,6 +304,7 @@ export function createRegistry(db: Kysely<Database>, options: RegistryOptions) {
         revoked_at: null,
         created_at: now(),
         derivations: Object.keys(data.derivations).length === 0 ? null : JSON.stringify(data.derivations),
+        call_modes: Object.keys(data.callModes).length === 0 ? null : JSON.stringify(data.callModes),
       };
       await habilitations.insertHabilitation(db, row);
       return row;
@@ -302,6 +322,7 @@ export function createRegistry(db: Kysely<Database>, options: RegistryOptions) {
         legal_reference: data.legalReference,
         retention_days: data.retentionDays,
         derivations: Object.keys(data.derivations).length === 0 ? null : JSON.stringify(data.derivations),
+        call_modes: Object.keys(data.callModes).length === 0 ? null : JSON.stringify(data.callModes),
       });
       return { ...existing, scopes: JSON.stringify(data.scopes) };
     },

@@ -14,6 +14,8 @@ const habilitationSeed = z.object({
   valid_for_months: z.number().int().min(1).max(MAX_VALIDITY_MONTHS),
   /** Per scope, the derived answer sent instead of the raw value: { "regle": "tranche", "bornes": [450, 800] }… */
   derivations: z.record(z.string(), z.unknown()).optional(),
+  /** Per API, how it is asked: { "quotient_familial": "france_connect" } (catalogue/call-modes.ts). */
+  call_modes: z.record(z.string(), z.unknown()).optional(),
 });
 
 const serviceProviderSeed = z.object({
@@ -92,6 +94,7 @@ export async function applySeed(registry: Registry, path: string, variables: Rec
           legalReference: h.legal_reference,
           retentionDays: h.retention_days,
           derivations: h.derivations as HabilitationInput['derivations'],
+          callModes: h.call_modes as HabilitationInput['callModes'],
           validFrom,
           validUntil: addMonths(validFrom, h.valid_for_months),
         });

@@ -16,6 +16,8 @@ export interface ApiRequest {
   /** SIRET of the public body that receives the data (API Particulier requires it). */
   recipient: string;
   requestId: string;
+  /** The citizen's FranceConnect access token, for a `/france_connect` route, in place of the portal's own token. */
+  franceConnectToken?: string;
 }
 
 /** What came back: an HTTP answer, or no answer at all (timeout, network). */
@@ -56,7 +58,11 @@ export function createApiParticulierClient(settings: ApiParticulierSettings) {
     const url = `${settings.baseUrl}${request.route}?${queryString(request.params, request.recipient)}`;
     try {
       const response = await fetch(url, {
-        headers: { authorization: `Bearer ${settings.token}`, accept: 'application/json', 'x-request-id': request.requestId },
+        headers: {
+          authorization: `Bearer ${request.franceConnectToken ?? settings.token}`,
+          accept: 'application/json',
+          'x-request-id': request.requestId,
+        },
         signal: AbortSignal.timeout(settings.timeoutMs),
       });
       const text = await response.text();

@@ -16,7 +16,7 @@ const citizen = (overrides: Partial<CitizenIdentity> = {}): CitizenIdentity => (
 });
 
 describe('the holder of a file found by a typed identifier', () => {
-  it('reads the identite block of France Travail, MESRI and CNOUS answers, and nothing from an answer without one', () => {
+  it('reads the identite block of France Travail, MESRI, CNOUS and SDH answers, and nothing from an answer without one', () => {
     expect(holderFromIdentite({ identite: { nom_naissance: 'ROY', prenom: 'Léon', date_naissance: '2001-02-17' } })).toEqual({
       familyName: 'ROY',
       givenNames: ['Léon'],
@@ -25,6 +25,12 @@ describe('the holder of a file found by a typed identifier', () => {
     expect(holderFromIdentite({ identite: { nom: 'ROY', prenoms: ['Léon', 'Paul'], date_naissance: '2001-02-17' } })).toEqual({
       familyName: 'ROY',
       givenNames: ['Léon', 'Paul'],
+      birthdate: '2001-02-17',
+    });
+    // SDH gives the given names in one string.
+    expect(holderFromIdentite({ identite: { nom_naissance: 'ROY', prenoms: 'Léon Paul', date_naissance: '2001-02-17' } })).toEqual({
+      familyName: 'ROY',
+      givenNames: ['Léon Paul'],
       birthdate: '2001-02-17',
     });
     expect(holderFromIdentite({ paiements: [] })).toBeUndefined();
@@ -37,6 +43,7 @@ describe('the holder of a file found by a typed identifier', () => {
     expect(isHolder(citizen(), { familyName: 'D’AUBIGNÉ', givenNames: ['Marie-Hélène'], birthdate: '1990-04-08' })).toBe(false);
     expect(isHolder(citizen(), { familyName: 'DAUBIGNY', givenNames: ['Marie-Hélène'], birthdate: '1990-04-07' })).toBe(false);
     expect(isHolder(citizen(), { familyName: 'D’AUBIGNÉ', givenNames: ['Claire'], birthdate: '1990-04-07' })).toBe(false);
+    expect(isHolder(citizen(), { familyName: 'D’AUBIGNÉ', givenNames: ['Odile Marie-Hélène'], birthdate: '1990-04-07' })).toBe(true);
   });
 
   it('compares only the parts of the birth date the identity provider knows', () => {

@@ -10,7 +10,10 @@ const normalised = (name: string) =>
     .replace(/[^A-Z]+/g, ' ')
     .trim();
 
-/** The `identite` block of an API Particulier v3 answer (MESRI and France Travail: nom_naissance and prenom; CNOUS: nom and prenoms). */
+/**
+ * The `identite` block of an API Particulier v3 answer (MESRI and France Travail: nom_naissance and prenom; CNOUS: nom
+ * and a list of prenoms; SDH: nom_naissance and prenoms in one string).
+ */
 export function holderFromIdentite(data: Record<string, unknown>): Holder | undefined {
   const identite = data.identite as
     | { nom_naissance?: unknown; nom?: unknown; prenom?: unknown; prenoms?: unknown; date_naissance?: unknown }
@@ -18,7 +21,7 @@ export function holderFromIdentite(data: Record<string, unknown>): Holder | unde
     | undefined;
   if (typeof identite !== 'object' || identite === null) return undefined;
   const familyName = identite.nom_naissance ?? identite.nom;
-  const givenNames = Array.isArray(identite.prenoms) ? identite.prenoms : [identite.prenom];
+  const givenNames = Array.isArray(identite.prenoms) ? identite.prenoms : [identite.prenoms ?? identite.prenom];
   const birthdate = identite.date_naissance;
   if (
     typeof familyName !== 'string' ||

@@ -24,6 +24,8 @@ export interface RequestedItem {
   derivation: Derivation | undefined;
   seen: Record<string, unknown> | undefined;
   fetchedAt: number;
+  /** How the source was asked (sources/source-fetcher.ts); undefined when it was not asked. */
+  via: SourceOutcome['via'] | undefined;
 }
 
 /** One item per requested scope, with its source's status, its own fields only, derived where the habilitation says. */
@@ -49,11 +51,7 @@ export function requestedItems(scopes: string[], outcomes: SourceOutcome[], deri
       derivation,
       seen: status === 'ok' ? seen : undefined,
       fetchedAt,
+      via: outcome?.via,
     };
   });
-}
-
-/** The APIs a set of scopes needs, each asked once. */
-export function apisFor(scopes: string[]): string[] {
-  return [...new Set(SCOPES.filter((entry) => scopes.includes(entry.scope)).map((entry) => entry.api))];
 }

@@ -5,6 +5,7 @@ import type { QueryParams } from './identity-params.js';
 export interface ExtraInputs {
   identifiantFranceTravail?: string;
   ine?: string;
+  identifiantSportif?: string;
   eleve?: { nomNaissance: string; prenoms: string[]; sexe: 'F' | 'M'; dateNaissance: string; anneeScolaire: string };
 }
 
@@ -27,7 +28,7 @@ export interface HolderCheck {
 
 export type SourceRequest =
   | { route: string; params: QueryParams; holderCheck?: HolderCheck }
-  | { missingInput: 'identifiant_france_travail' | 'eleve' };
+  | { missingInput: 'identifiant_france_travail' | 'eleve' | 'identifiant_sportif' };
 
 /** How to ask one API Particulier API, from the identity pivot and the extra inputs. */
 export interface SourceDefinition {

@@ -10,6 +10,7 @@ import { createApiParticulierClient, queryString } from './api-particulier.clien
 import { identityParams } from './identity-params.js';
 import { project } from './projection.js';
 import { createSourceFetcher } from './source-fetcher.js';
+import { SOURCES } from './sources.js';
 
 const TOKEN = 'jeton-du-bac-a-sable-pour-les-tests';
 const RECIPIENT = '21999999900010';
@@ -129,6 +130,46 @@ describe('sources against the sandbox', () => {
     expect(paiements?.data?.paiements).toHaveLength(3);
   });
 
+  it('the 2026 APIs: AEEH, service national and service civique by identity, sportif by the number the citizen types', async () => {
+    const fetcher = fetcherFor(sandbox.origin);
+    const [aeeh, nationalService, civicService] = await fetcher.fetch(
+      ['allocation_enfant_handicape', 'service_national', 'service_civique'],
+      identityOf('test'),
+      {},
+      RECIPIENT,
+    );
+    expect(aeeh?.data).toEqual({ status: 'allocataire', date_debut_droit: '2021-09-01' });
+    expect(nationalService?.data).toMatchObject({ statut_service_national: 'non_concerne' });
+    // The GIP-MDS does not know Angela: its own code, not the CNAV's.
+    expect(civicService).toMatchObject({ status: 'not_found', httpStatus: 404, errorCode: '31003' });
+    const [leonNational, leonCivic] = await fetcher.fetch(['service_national', 'service_civique'], identityOf('prenom_unique'), {}, RECIPIENT);
+    expect(leonNational?.data).toEqual({ statut_service_national: 'en_regle', commentaires: null });
+    expect(leonCivic?.data).toMatchObject({ statut_actuel: { contrat_trouve: true }, statut_passe: { contrat_trouve: false } });
+    const [sportif] = await fetcher.fetch(['statut_sportif'], identityOf('prenom_unique'), { identifiantSportif: '200114527' }, RECIPIENT);
+    expect(sportif?.data).toMatchObject({ est_sportif_de_haut_niveau: true, informations_statut: { categorie: { nom_categorie: 'Relève' } } });
+    const [unknown] = await fetcher.fetch(['statut_sportif'], identityOf('prenom_unique'), { identifiantSportif: '999999999' }, RECIPIENT);
+    expect(unknown).toMatchObject({ status: 'not_found', errorCode: '41003' });
+    const [missing] = await fetcher.fetch(['statut_sportif'], identityOf('prenom_unique'), {}, RECIPIENT);
+    expect(missing?.status).toBe('missing_input');
+  });
+
+  it('sends each 2026 route only the identity parameters it takes', () => {
+    const identity = identityOf('nom_compose_nom_usage');
+    const national = SOURCES.get('service_national')?.request(identity, {});
+    expect(national).toMatchObject({
+      route: '/v3/dsnj/service_national/identite',
+      params: { sexeEtatCivil: 'F', codeCogInseeCommuneNaissance: '13055' },
+    });
+    expect(national && 'params' in national ? national.params : {}).not.toHaveProperty('nomUsage');
+    expect(SOURCES.get('service_civique')?.request(identity, {})).toEqual({
+      route: '/v3/gip_mds/service_civique/identite',
+      params: { nomNaissance: 'GARNIER-DUVAL', prenoms: ['Hélène'], anneeDateNaissance: '1973', moisDateNaissance: '9', jourDateNaissance: '8' },
+    });
+    expect(SOURCES.get('allocation_enfant_handicape')?.request(identity, {})).toMatchObject({ params: { nomUsage: 'MOREAU' } });
+    // Reachable only with the citizen's FranceConnect token: nothing to ask by identity.
+    expect(SOURCES.has('extrait_immatriculation_vehicule')).toBe(false);
+  });
+
   it('asks France Travail’s statut once when it is both an item and the holder check of the paiements', async () => {
     const routes: string[] = [];
     const client = createApiParticulierClient({ baseUrl: sandbox.origin, token: TOKEN, timeoutMs: 1000, backoffMs: 10 });
@@ -151,15 +192,20 @@ describe('sources against the sandbox', () => {
 
   it('never hands over a file found by an identifier the citizen typed when it is someone else’s', async () => {
     const fetcher = fetcherFor(sandbox.origin);
-    // Angela types Léon's INE, then Léon types Angela's France Travail login: each file names its holder.
-    const [cnous, mesri] = await fetcher.fetch(['etudiant_boursier', 'statut_etudiant'], identityOf('test'), { ine: '1234567890A' }, RECIPIENT);
+    // Angela types Léon's INE and his athlete number, then Léon types Angela's France Travail login: each file names its holder.
+    const [cnous, mesri, sportif] = await fetcher.fetch(
+      ['etudiant_boursier', 'statut_etudiant', 'statut_sportif'],
+      identityOf('test'),
+      { ine: '1234567890A', identifiantSportif: '200114527' },
+      RECIPIENT,
+    );
     const [statut, paiements] = await fetcher.fetch(
       ['france_travail_statut', 'france_travail_indemnites'],
       identityOf('prenom_unique'),
       { identifiantFranceTravail: 'angela.dubois' },
       RECIPIENT,
     );
-    for (const outcome of [cnous, mesri, statut, paiements]) {
+    for (const outcome of [cnous, mesri, sportif, statut, paiements]) {
       expect(outcome).toMatchObject({ status: 'not_holder' });
       expect(outcome?.data).toBeUndefined();
     }

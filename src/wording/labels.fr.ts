@@ -179,6 +179,14 @@ export const HABILITATION_STATUS_TEXTS = {
   revoked: 'révoquée',
 } as const;
 
+/** How an administration was asked, said under its name on the preview (catalogue/call-modes.ts). */
+export const CALL_MODE_NOTES = {
+  france_connect: (producer: string) =>
+    `Obtenu avec votre connexion FranceConnect : ${producer} a reçu votre accord donné sur FranceConnect et a vérifié auprès de FranceConnect qu’il s’agit bien de vous.`,
+  identite: (producer: string) =>
+    `Obtenu à partir de votre identité FranceConnect (nom, prénoms, date et lieu de naissance), que ${producer} a rapprochée de ses fichiers.`,
+} as const;
+
 /** What a page says when the person cancelled at FranceConnect: their choice, not an error. */
 export const SIGN_IN_CANCELLED_NOTICE = {
   type: 'info',

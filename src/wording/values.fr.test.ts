@@ -43,3 +43,39 @@ describe('derived answers, as people read them', () => {
     ]);
   });
 });
+
+describe('the 2026 APIs’ answers, as people read them', () => {
+  it('words the statuses a source gives as codes, and dates and yes or no inside nested objects', () => {
+    expect(displayData({ status: 'ouvrant_droit', date_debut_droit: '2021-09-06' })).toEqual([
+      { label: 'Situation', lines: ['Ouvrant droit (l’allocation est versée pour vous)'] },
+      { label: 'Depuis le', lines: ['6 septembre 2021'] },
+    ]);
+    expect(displayData({ statut_service_national: 'en_regle', commentaires: null })).toEqual([
+      { label: 'Situation', lines: ['En règle'] },
+      { label: 'Remarques', lines: ['non renseigné'] },
+    ]);
+    expect(displayData({ statut_actuel: { contrat_trouve: true, date_fin_contrat: '2027-05-31' } })).toEqual([
+      { label: 'Contrat en cours', lines: ['Contrat trouvé : Oui ; Fin du contrat : 31 mai 2027'] },
+    ]);
+    expect(displayData({ informations_statuts_precedents: [] })).toEqual([{ label: 'Statuts précédents', lines: ['aucun'] }]);
+  });
+
+  it('puts the ANTS’s address parts back together as an envelope reads', () => {
+    const adresse_particulier = {
+      complement_information: null,
+      num_voie: '8',
+      extension: 'BIS',
+      type_voie: 'AVENUE',
+      libelle_voie: 'DES TILLEULS',
+      lieu_dit: null,
+      etage_escalier_appartement: null,
+      code_postal_ville: '69003',
+      libelle_commune: 'LYON',
+      pays: 'FRANCE',
+    };
+    expect(displayData({ adresse_particulier, statut_rattachement: 'cotitulaire' })).toEqual([
+      { label: 'Adresse', lines: ['8 BIS AVENUE DES TILLEULS', '69003 LYON', 'FRANCE'] },
+      { label: 'Lien avec le véhicule', lines: ['Cotitulaire'] },
+    ]);
+  });
+});

@@ -58,6 +58,66 @@ const LABELS: Record<string, string> = {
   sexe: 'Sexe',
   annee_naissance: 'Année de naissance',
   date_naissance: 'Date de naissance',
+  status: 'Situation',
+  statut_service_national: 'Situation',
+  commentaires: 'Remarques',
+  statut_actuel: 'Contrat en cours',
+  statut_passe: 'Contrat passé',
+  contrat_trouve: 'Contrat trouvé',
+  organisme_accueil: 'Organisme d’accueil',
+  raison_sociale: 'Nom',
+  siret: 'SIRET',
+  date_debut_contrat: 'Début du contrat',
+  date_fin_contrat: 'Fin du contrat',
+  adresse_particulier: 'Adresse',
+  statut_rattachement: 'Lien avec le véhicule',
+  donnees_immatriculation_vehicule: 'Immatriculation',
+  numero_immatriculation: 'Numéro',
+  date_premiere_immatriculation: 'Première immatriculation',
+  statut_location: 'Location',
+  caracteristiques_techniques_vehicule: 'Caractéristiques techniques',
+  marque: 'Marque',
+  type_variante_version: 'Type, variante, version',
+  denomination_commerciale: 'Modèle',
+  masse_charge_maximale: 'Masse en charge maximale (kg)',
+  categorie_vehicule: 'Catégorie',
+  genre_national: 'Genre',
+  cylindree: 'Cylindrée (cm³)',
+  type_carburant: 'Carburant',
+  taux_co2: 'Émissions de CO2 (g/km)',
+  classe_environnementale: 'Classe environnementale',
+  code: 'Code',
+  label: 'Libellé',
+  est_sportif_de_haut_niveau: 'Sportif ou sportive de haut niveau',
+  a_ete_sportif_de_haut_niveau: 'Ancien sportif ou ancienne sportive de haut niveau',
+  sportif_de_haut_niveau: 'Sportif ou sportive de haut niveau',
+  informations_statut: 'Statut actuel',
+  informations_statuts_precedents: 'Statuts précédents',
+  periode: 'Période',
+  date_debut_statut: 'Début',
+  date_fin_statut: 'Fin',
+  federation: 'Fédération',
+  code_federation: 'Code',
+  nom_federation: 'Nom',
+  nom_court_federation: 'Sigle',
+  code_etablissement: 'Code',
+  nom_etablissement: 'Nom',
+  region: 'Région',
+  code_region: 'Code',
+  nom_region: 'Nom',
+  categorie: 'Catégorie',
+  code_categorie: 'Code',
+  nom_categorie: 'Nom',
+  valeur: 'Valeur',
+  fiche: 'Fiche',
+};
+
+/** The words of the values a source gives as codes, by field. */
+const VALUE_WORDS: Record<string, Record<string, string>> = {
+  // AEEH: the allocation is paid to the allocataire (a parent) for the ouvrant droit (the child).
+  status: { allocataire: 'Allocataire', ouvrant_droit: 'Ouvrant droit (l’allocation est versée pour vous)', non_beneficiaire: 'Non bénéficiaire' },
+  statut_service_national: { en_regle: 'En règle', pas_en_regle: 'Pas en règle', indetermine: 'Indéterminée', non_concerne: 'Non concerné(e)' },
+  statut_rattachement: { titulaire: 'Titulaire', cotitulaire: 'Cotitulaire', locataire: 'Locataire' },
 };
 
 const humanize = (key: string) => LABELS[key] ?? key.replaceAll('_', ' ').replace(/^./, (c) => c.toUpperCase());
@@ -65,6 +125,8 @@ const humanize = (key: string) => LABELS[key] ?? key.replaceAll('_', ' ').replac
 function scalar(key: string, value: unknown): string {
   if (value === null || value === undefined) return 'non renseigné';
   if (typeof value === 'boolean') return value ? 'Oui' : 'Non';
+  const word = typeof value === 'string' ? VALUE_WORDS[key]?.[value] : undefined;
+  if (word !== undefined) return word;
   if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value)) return frenchDate(value);
   if (typeof value === 'number' && key.startsWith('montant')) return `${value.toLocaleString('fr-FR', { minimumFractionDigits: 2 })} €`;
   return String(value);
@@ -115,6 +177,23 @@ function lines(key: string, value: unknown): string[] {
         ? person(element as Record<string, unknown>)
         : lines(key, element).join(' ; '),
     );
+  }
+  if (key === 'adresse_particulier' && typeof value === 'object' && value !== null) {
+    // The ANTS splits the address into the parts of a postal line: put back together as an envelope reads.
+    const part = (name: string) => (value as Record<string, unknown>)[name];
+    const line = (...names: string[]) =>
+      names
+        .map(part)
+        .filter((piece) => typeof piece === 'string' && piece !== '')
+        .join(' ');
+    return [
+      line('complement_information'),
+      line('etage_escalier_appartement'),
+      line('num_voie', 'extension', 'type_voie', 'libelle_voie'),
+      line('lieu_dit'),
+      line('code_postal_ville', 'libelle_commune'),
+      line('pays'),
+    ].filter((text) => text !== '');
   }
   if (key === 'adresse' && typeof value === 'object' && value !== null) {
     return Object.values(value as Record<string, unknown>).filter((part) => typeof part === 'string' && part !== '') as string[];

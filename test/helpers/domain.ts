@@ -55,6 +55,7 @@ export const QF_FOUND: SourceOutcome = {
   },
   fetchedAt: Date.UTC(2026, 10, 20, 9, 30),
   requestId: 'req-qf-1',
+  via: 'identite',
 };
 
 /** The same source out of service. */
@@ -63,6 +64,7 @@ export const QF_DOWN: SourceOutcome = {
   status: 'unavailable',
   fetchedAt: Date.UTC(2026, 10, 20, 9, 30),
   requestId: 'req-qf-2',
+  via: 'identite',
 };
 
 /**

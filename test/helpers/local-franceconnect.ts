@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { type LocalClient, parseClient } from '../../src/dev/franceconnect/clients.js';
+import type { DataProviderRegistration } from '../../src/dev/franceconnect/checktoken.js';
+import { IDENTITY_SCOPES, type LocalClient, parseClient } from '../../src/dev/franceconnect/clients.js';
 import { createLocalFranceConnect } from '../../src/dev/franceconnect/local-franceconnect.js';
 import { loadPersonas } from '../../src/dev/franceconnect/personas.js';
 import { openPort } from '../../src/http/listen.js';
@@ -22,6 +23,13 @@ export const CLIENTS = {
   rs256: parseClient({ client_id: 'rp-rs256', client_secret: SECRET, redirect_uris: [`${RP}/callback`], signing_alg: 'RS256' }),
   hs256: parseClient({ client_id: 'rp-hs256', client_secret: SECRET, redirect_uris: [`${RP}/callback`], signing_alg: 'HS256' }),
   limited: parseClient({ client_id: 'rp-limited', client_secret: SECRET, redirect_uris: [`${RP}/callback`], scope: 'openid given_name family_name' }),
+  // A service provider entitled to data scopes of two data providers (the CAF's and the DGFiP's).
+  data: parseClient({
+    client_id: 'rp-donnees',
+    client_secret: SECRET,
+    redirect_uris: [`${RP}/callback`],
+    scope: `${IDENTITY_SCOPES} cnaf_quotient_familial cnaf_enfants dgfip_rfr dgfip_annee_n_moins_1`,
+  }),
 } satisfies Record<string, LocalClient>;
 
 export const hex = () => randomBytes(32).toString('hex');
@@ -44,13 +52,14 @@ export interface LocalFc {
   close(): Promise<void>;
 }
 
-export async function startLocalFc(slowTokenMs = 50): Promise<LocalFc> {
+export async function startLocalFc(slowTokenMs = 50, dataProviders: DataProviderRegistration[] = []): Promise<LocalFc> {
   const port = await openPort('127.0.0.1', 0, 'localhost');
   const issuer = `${port.origin}/api/v2`;
   const app = await createLocalFranceConnect({
     issuer,
     clients: Object.values(CLIENTS),
     personas: loadPersonas(fileURLToPath(new URL('../../src/dev/franceconnect/personas.json', import.meta.url))),
+    dataProviders,
     subSecret: 'secret-de-sub-des-tests',
     slowTokenMs,
     warn: () => {},

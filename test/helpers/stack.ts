@@ -38,6 +38,8 @@ export async function startStack(env: Record<string, string> = {}, logs?: Destin
     FC_ISSUER: `${franceconnect.origin}/api/v2`,
     DEMO_SP_URL: demoServiceProvider.origin,
     API_PARTICULIER_URL: sandbox.origin,
+    API_IMPOT_PARTICULIER_URL: sandbox.origin,
+    SANDBOX_PORT: String(sandbox.port),
     PC_ISSUER: `${proconnect.origin}/api/v2`,
     SOURCE_TIMEOUT_MS: '1500',
     // Every test journey comes from 127.0.0.1: the per-address limit would throttle the suite, not a person.

@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
+/** The identity scopes a service provider is entitled to by default. */
+export const IDENTITY_SCOPES =
+  'openid given_name family_name birthdate gender birthplace birthcountry preferred_username email profile birth identite_pivot idp_birthdate amr';
+
 const clientSchema = z.object({
   client_id: z.string().min(1),
   client_secret: z.string().min(32),
@@ -9,11 +13,7 @@ const clientSchema = z.object({
   post_logout_redirect_uris: z.array(z.url()).default([]),
   signing_alg: z.enum(['ES256', 'RS256', 'HS256']).default('ES256'),
   // Scopes this service provider is entitled to; others answer invalid_scope, as on the real platform.
-  scope: z
-    .string()
-    .default(
-      'openid given_name family_name birthdate gender birthplace birthcountry preferred_username email profile birth identite_pivot idp_birthdate amr',
-    ),
+  scope: z.string().default(IDENTITY_SCOPES),
 });
 
 export type LocalClient = z.infer<typeof clientSchema>;

@@ -23,7 +23,7 @@ const SIGNING_ALGS = ['HS256', 'ES256', 'RS256'];
  * The discovery document, with exactly the keys FranceConnect publishes. It advertises S256, response modes and
  * request objects although /authorize refuses those parameters: the real platform does the same.
  */
-export function discoveryDocument(issuer: string) {
+export function discoveryDocument(issuer: string, dataScopes: string[] = []) {
   return {
     issuer,
     authorization_endpoint: `${issuer}/authorize`,
@@ -45,7 +45,7 @@ export function discoveryDocument(issuer: string) {
     request_uri_parameter_supported: false,
     response_modes_supported: ['form_post', 'fragment', 'query'],
     response_types_supported: ['code'],
-    scopes_supported: Object.keys(SCOPE_CLAIMS),
+    scopes_supported: [...Object.keys(SCOPE_CLAIMS), ...dataScopes],
     subject_types_supported: ['pairwise'],
     token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt'],
     token_endpoint_auth_signing_alg_values_supported: ['ES256', 'RS256'],

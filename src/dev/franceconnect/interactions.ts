@@ -24,7 +24,13 @@ function requestedClaims(claimsParam: unknown): string[] {
 }
 
 /** The sign-in step: a login/password form like FranceConnect's test identity provider, listing the personas. */
-export function interactionRoutes(provider: Provider, personas: ReadonlyMap<string, Persona>, issuer: string): Router {
+export function interactionRoutes(
+  provider: Provider,
+  personas: ReadonlyMap<string, Persona>,
+  issuer: string,
+  /** The data scopes' labels: FranceConnect lists what the data providers will give, consented with the sign-in. */
+  dataScopeLabels: ReadonlyMap<string, string>,
+): Router {
   const router = Router();
   const mountPath = new URL(issuer).pathname;
 
@@ -35,6 +41,9 @@ export function interactionRoutes(provider: Provider, personas: ReadonlyMap<stri
       action: `${mountPath}/interaction/${details.uid}/login`,
       abortUrl: `${mountPath}/interaction/${details.uid}/abort`,
       clientName: client?.clientName ?? String(details.params.client_id),
+      data: String(details.params.scope ?? '')
+        .split(' ')
+        .flatMap((scope) => dataScopeLabels.get(scope) ?? []),
       personas: [...personas.values()],
       login: typeof req.body?.login === 'string' ? req.body.login : '',
       error,

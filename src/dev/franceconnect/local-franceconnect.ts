@@ -1,6 +1,7 @@
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import { errors } from 'oidc-provider';
 import { useViews } from '../../http/views.js';
+import { checkTokenRoute, type DataProviderRegistration } from './checktoken.js';
 import type { LocalClient } from './clients.js';
 import { discoveryDocument } from './discovery.js';
 import { AUTHORIZE_PARAMS_ERROR, BAD_REQUEST_ERROR, FC_MESSAGES, type FcErrorPage, fcErrorView, NOT_FOUND_ERROR } from './fc-errors.js';
@@ -14,6 +15,10 @@ export interface LocalFranceConnectOptions {
   issuer: string;
   clients: LocalClient[];
   personas: Persona[];
+  /** Data providers allowed to check citizens' tokens (POST /checktoken). */
+  dataProviders: DataProviderRegistration[];
+  /** How the sign-in page names each data scope (FranceConnect shows them before the person consents). */
+  dataScopeLabels?: ReadonlyMap<string, string>;
   subSecret: string;
   slowTokenMs: number;
   warn: (message: string) => void;
@@ -34,8 +39,9 @@ export async function createLocalFranceConnect(options: LocalFranceConnectOption
 
   const keys = await generateSigningKeys();
   const personas = new Map(options.personas.map((p) => [p.login, p]));
-  const provider = createFranceConnectProvider({ ...options, personas, keys, render });
-  const discovery = discoveryDocument(issuer);
+  const provider = createFranceConnectProvider({ ...options, personas, keys, render, dataScopes: options.dataProviders.flatMap((dp) => dp.scopes) });
+  const dataScopes = [...new Set(options.dataProviders.flatMap((dp) => dp.scopes))];
+  const discovery = discoveryDocument(issuer, dataScopes);
 
   const checkParams =
     (violationOf: typeof authorizeViolation, page: FcErrorPage): RequestHandler =>
@@ -85,7 +91,11 @@ export async function createLocalFranceConnect(options: LocalFranceConnectOption
     req.headers.accept = 'text/html';
     next();
   });
-  router.use('/interaction', interactionRoutes(provider, personas, issuer));
+  router.post(
+    '/checktoken',
+    ...checkTokenRoute({ issuer, provider, personas, keys, dataProviders: options.dataProviders, subSecret: options.subSecret }),
+  );
+  router.use('/interaction', interactionRoutes(provider, personas, issuer, options.dataScopeLabels ?? new Map()));
   router.use((req, res, next) => (PROVIDER_PATHS.test(req.path) ? next() : showError(res, NOT_FOUND_ERROR)));
   router.use(provider.callback());
 

@@ -17,6 +17,8 @@ export interface ProviderOptions {
   keys: SigningKeys;
   subSecret: string;
   slowTokenMs: number;
+  /** FranceConnect data scopes: a service provider allowed them asks for them at sign-in; they release no claim. */
+  dataScopes: string[];
   render: (view: string, context: object) => string;
 }
 
@@ -55,7 +57,7 @@ export function createFranceConnectProvider(options: ProviderOptions): Provider 
     },
     acrValues: ['eidas1'],
     claims: SCOPE_CLAIMS,
-    scopes: Object.keys(SCOPE_CLAIMS),
+    scopes: [...new Set([...Object.keys(SCOPE_CLAIMS), ...options.dataScopes])],
     subjectTypes: ['pairwise'],
     responseTypes: ['code'],
     clientAuthMethods: ['client_secret_post', 'private_key_jwt'],

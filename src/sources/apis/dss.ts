@@ -2,7 +2,7 @@ import { identityParams } from '../identity-params.js';
 import type { SourceDefinition } from '../source-definition.js';
 
 /**
- * The seven "dss" APIs (CNAV hub: quotient familial CAF & MSA, C2S, RSA, prime d'activité, AAH, ASF, EAJE) take
+ * The eight "dss" APIs (CNAV hub: quotient familial CAF & MSA, C2S, RSA, prime d'activité, AAH, ASF, EAJE, AEEH) take
  * the same identity parameters on the same route shape; one definition serves them all.
  */
 const dss = (api: string): SourceDefinition => ({
@@ -18,4 +18,5 @@ export const DSS_SOURCES = [
   'allocation_adulte_handicape',
   'allocation_soutien_familial',
   'participation_familiale_eaje',
+  'allocation_enfant_handicape',
 ].map(dss);
