@@ -172,3 +172,41 @@ describe('a habilitation asking with the token when possible, else by identity',
     expect(textOf((await preview(browser, consent)).body)).toContain('Obtenu avec votre connexion FranceConnect');
   });
 });
+
+describe('an API that takes something typed besides the token (the ANTS’s plate)', () => {
+  const VEHICLE = [
+    'ants_extrait_immatriculation_vehicule_statut_rattachement',
+    'ants_extrait_immatriculation_vehicule_donnees_immatriculation_vehicule',
+  ];
+  let garage: TestServiceProvider;
+  beforeAll(async () => {
+    garage = await serviceProvider('sp-stationnement', VEHICLE, {});
+  });
+
+  it('asks the plate on the consent step, then the ANTS with the token and the plate', async () => {
+    const browser = new TestBrowser();
+    const { login } = await toFranceConnect(browser, garage, VEHICLE.join(' '));
+    const consent = await browser.visit(await signInUntilConnexion(browser, login));
+    expect(consent.body).toContain('name="immatriculation"');
+    const refused = await preview(browser, consent, { immatriculation: 'pas une plaque' });
+    expect(refused.status).toBe(400);
+    expect(textOf(refused.body)).toContain('AB-123-CD');
+    const text = textOf((await preview(browser, consent, { immatriculation: 'xx 417 qz' })).body);
+    expect(text).toContain('Titulaire');
+    expect(text).toContain('XX-417-QZ');
+    expect(text).toContain('Obtenu avec votre connexion FranceConnect');
+  });
+
+  it('signs in again when the token expired while the plate was typed, then shows the preview at once', async () => {
+    const browser = new TestBrowser();
+    const { login } = await toFranceConnect(browser, garage, VEHICLE.join(' '));
+    const consent = await browser.visit(await signInUntilConnexion(browser, login));
+    tokenLifetimeOver();
+    const toSignIn = await preview(browser, consent, { immatriculation: 'XX-417-QZ' });
+    expect(toSignIn.url.href.startsWith(stack.fcIssuer)).toBe(true);
+    const form = formWithAction(toSignIn.body, /\/interaction\/[^/]+\/login$/);
+    const back = await browser.visit(new URL(form.action, toSignIn.url), { form: { login: 'test', password: '123' } });
+    expect(back.url.pathname).toMatch(/\/apercu$/);
+    expect(textOf(back.body)).toContain('XX-417-QZ');
+  });
+});

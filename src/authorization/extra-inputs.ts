@@ -23,6 +23,14 @@ const birthDate = z.iso
   .date('Saisissez la date de naissance. Exemple : 05/10/2012')
   .refine((value) => Date.parse(value) < Date.now(), 'La date de naissance doit être passée.');
 
+// The SIV format, with or without dashes or spaces, as people copy it from a registration certificate.
+const plate = z
+  .string()
+  .trim()
+  .transform((value) => value.toUpperCase().replace(/[\s-]+/g, ''))
+  .pipe(z.string().regex(/^[A-Z]{2}\d{3}[A-Z]{2}$/, 'Le numéro d’immatriculation a la forme AB-123-CD (deux lettres, trois chiffres, deux lettres).'))
+  .transform((value) => `${value.slice(0, 2)}-${value.slice(2, 5)}-${value.slice(5)}`);
+
 export type FieldErrors = Record<string, string>;
 
 /** Parses the extra inputs the requested items need; returns the errors by field name otherwise. */
@@ -47,6 +55,13 @@ export function parseExtraInputs(body: Record<string, unknown>, needed: Set<stri
       'Saisissez l’identifiant de votre compte France Travail. Exemple : jean.dupont',
     );
   if (needed.has('ine')) inputs.ine = field('ine', ine, false);
+  if (needed.has('immatriculation'))
+    inputs.immatriculation = field(
+      'immatriculation',
+      plate,
+      true,
+      'Saisissez le numéro d’immatriculation du véhicule, tel qu’il figure sur la carte grise. Exemple : AB-123-CD',
+    );
   if (needed.has('identifiant_sportif'))
     inputs.identifiantSportif = field(
       'identifiant_sportif',

@@ -137,7 +137,8 @@ export function interactionController({ provider, registry, franceconnect, gatew
     const previous = req.session.previews?.[details.uid];
     if (dataScopesOf(request).length > 0) {
       // Answers obtained with an earlier token are asked again with this one.
-      const step = { previous: previous?.outcomes.filter((o) => o.via !== 'france_connect'), franceConnectToken: liveToken(req), tokenOnly: true };
+      const resume = previous?.resume === true;
+      const step = { previous: previous?.outcomes.filter((o) => o.via !== 'france_connect'), franceConnectToken: liveToken(req), tokenOnly: !resume };
       if (step.franceConnectToken === undefined && gateway.needsToken(request, { ...step, tokenOnly: false })) {
         req.log.info(
           { event: 'franceconnect.token_expired', uid: details.uid },
@@ -148,15 +149,15 @@ export function interactionController({ provider, registry, franceconnect, gatew
       const outcomes = await gateway.preview(request, citizen, previous?.inputs ?? {}, step);
       req.session.previews = {
         ...req.session.previews,
-        [details.uid]: { outcomes, inputs: previous?.inputs ?? {}, tried: previous?.tried ?? {}, shown: previous?.shown ?? false },
+        [details.uid]: { outcomes, inputs: previous?.inputs ?? {}, tried: previous?.tried ?? {}, shown: resume || (previous?.shown ?? false) },
       };
     }
     if (details.prompt.name === 'login') {
       await provider.interactionFinished(req, res, loginResult(citizen), { mergeWithLastSubmission: false });
       return;
     }
-    // A new sign-in asked from the preview (a retry after the token expired) returns to it.
-    res.redirect(303, previous?.shown === true ? `/demande/${details.uid}/apercu` : `/demande/${details.uid}`);
+    // A new sign-in asked from the consent step or the preview (the token expired meanwhile) returns to the preview.
+    res.redirect(303, req.session.previews?.[details.uid]?.shown === true ? `/demande/${details.uid}/apercu` : `/demande/${details.uid}`);
   };
 
   /** POST /demande/:uid/apercu — fetches the items (or retries one source) and keeps them, encrypted, in the session. */
@@ -185,7 +186,7 @@ export function interactionController({ provider, registry, franceconnect, gatew
       // What was typed is kept for the way back; the token's sixty seconds are over: a new sign-in gives another.
       req.session.previews = {
         ...req.session.previews,
-        [details.uid]: { outcomes: previous?.outcomes ?? [], inputs, tried, shown: previous?.shown ?? false },
+        [details.uid]: { outcomes: previous?.outcomes ?? [], inputs, tried, resume: true },
       };
       req.log.info({ event: 'franceconnect.token_expired', uid: details.uid }, 'jeton FranceConnect expiré : nouvelle connexion');
       return toFranceConnect(req, res, details.uid, request, false);

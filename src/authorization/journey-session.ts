@@ -16,6 +16,8 @@ declare module 'express-session' {
         tried?: Record<string, string[]>;
         /** False while it holds only what was asked with the token after the sign-in, before the consent step. */
         shown?: boolean;
+        /** The consent step was sent, then a new sign-in was needed: back from it, the whole preview is fetched and shown. */
+        resume?: boolean;
       }
     >;
   }

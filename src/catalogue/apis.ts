@@ -7,7 +7,7 @@ import type { ProducerId } from './producers.js';
  * - ine: the student number, optional (the identity is enough without it);
  * - identifiant_sportif: the athlete's number at the ministry in charge of sports (no route takes an identity).
  */
-export type ExtraInput = 'identifiant_france_travail' | 'eleve' | 'ine' | 'identifiant_sportif';
+export type ExtraInput = 'identifiant_france_travail' | 'eleve' | 'ine' | 'identifiant_sportif' | 'immatriculation';
 
 export interface CatalogueApi {
   id: string;
@@ -48,7 +48,7 @@ export const APIS: CatalogueApi[] = [
     // API Impôt particulier: the DGFiP answers only with the citizen's FranceConnect token, for one income year.
     id: 'impot_particulier',
     producer: 'dgfip',
-    name: 'Impôt particulier (DGFiP)',
+    name: 'Impôt particulier',
     route: undefined,
     franceConnectRoute: '/impotparticulier/1.0/situations/ir/assiettes/annrev/{annrev}',
     upstream: 'impot_particulier',
@@ -143,7 +143,8 @@ export const APIS: CatalogueApi[] = [
     route: undefined,
     franceConnectRoute: '/v3/ants/extrait_immatriculation_vehicule/france_connect',
     upstream: 'api_particulier',
-    extraInputs: [],
+    // The ANTS finds the vehicle by its plate, then checks that the token's holder is among its holders.
+    extraInputs: ['immatriculation'],
     providerCode: '42',
   },
   {

@@ -70,7 +70,7 @@ export const dataScopesOf = (apiId: string): string[] => SCOPES.filter((entry) =
 
 /** How each mode is named to operators and integrators. */
 export const CALL_MODE_NAMES: Record<CallMode, string> = {
-  identite: 'par l’identité pivot',
+  identite: 'par l’identité pivot (ou un identifiant saisi)',
   france_connect: 'avec le jeton FranceConnect',
   france_connect_sinon_identite: 'avec le jeton FranceConnect, sinon par l’identité pivot',
 };

@@ -38,7 +38,12 @@ export const completeSignIn =
       return res.redirect(303, whereCancelledLeadsTo(pending.returnTo));
     }
     const { identity, idToken, accessToken } = signedIn;
+    // A new session id at each sign-in; the same person signing in again (a token expired, a sign-in renewed) keeps
+    // what they were doing: a request's preview, typed inputs, a decision not yet sent back.
+    const { cookie: _cookie, citizen: _citizen, franceconnectToken: _token, startedAt: _startedAt, ...underWay } = req.session;
+    const sameCitizen = req.session.citizen?.sub === identity.sub;
     await startSignedInSession(req);
+    if (sameCitizen) Object.assign(req.session, underWay);
     req.session.citizen = { ...identity, idToken, signedInAt: Date.now() };
     // Only a token that covers data scopes is kept: an identity-only one is of no use after the userinfo.
     if (pending?.dataScopes !== undefined) req.session.franceconnectToken = accessToken;

@@ -25,7 +25,8 @@ export function createGateway({ fetcher }: { fetcher: SourceFetcher }) {
   const toAsk = (request: DataRequest, { previous = [], only, franceConnectToken, tokenOnly = false }: PreviewStep) =>
     apisFor(request.scopes).filter((api) => {
       if (only !== undefined) return api === only;
-      if (previous.some((outcome) => outcome.api === api && outcome.via === 'france_connect')) return false;
+      // Kept unless it waited for something to type (the ANTS's plate): then it is asked with what was typed.
+      if (previous.some((outcome) => outcome.api === api && outcome.via === 'france_connect' && outcome.status !== 'missing_input')) return false;
       return !tokenOnly || (usesFranceConnect(request.callModes[api]) && franceConnectToken !== undefined);
     });
 

@@ -6,6 +6,8 @@ export interface ExtraInputs {
   identifiantFranceTravail?: string;
   ine?: string;
   identifiantSportif?: string;
+  /** A vehicle's plate, AA-123-AA. */
+  immatriculation?: string;
   eleve?: { nomNaissance: string; prenoms: string[]; sexe: 'F' | 'M'; dateNaissance: string; anneeScolaire: string };
 }
 
@@ -28,10 +30,14 @@ export interface HolderCheck {
 
 export type SourceRequest =
   | { route: string; params: QueryParams; holderCheck?: HolderCheck }
-  | { missingInput: 'identifiant_france_travail' | 'eleve' | 'identifiant_sportif' };
+  | { missingInput: 'identifiant_france_travail' | 'eleve' | 'identifiant_sportif' | 'immatriculation' };
 
-/** How to ask one API Particulier API, from the identity pivot and the extra inputs. */
+/**
+ * How to ask one API Particulier API: from the identity pivot and the extra inputs (none for an API served only with
+ * FranceConnect), and what its FranceConnect route takes beyond the token (none by default).
+ */
 export interface SourceDefinition {
   api: string;
-  request(identity: CitizenIdentity, inputs: ExtraInputs): SourceRequest;
+  request?(identity: CitizenIdentity, inputs: ExtraInputs): SourceRequest;
+  franceConnectParams?(inputs: ExtraInputs): { params: QueryParams } | { missingInput: 'immatriculation' };
 }

@@ -145,10 +145,13 @@ export function createSourceFetcher(
       if (!breaker.tryPass()) return ended('france_connect', 'unavailable');
       return answered('france_connect', await askIncomeYears(plan.franceConnectToken, impotParticulier));
     }
+    const source = SOURCES.get(api);
     if (usesFranceConnect(mode) && franceConnectRoute !== undefined && plan.franceConnectToken !== undefined) {
+      const asked = source?.franceConnectParams?.(inputs) ?? { params: {} };
+      if ('missingInput' in asked) return ended('france_connect', 'missing_input');
       if (!breaker.tryPass()) return ended('france_connect', 'unavailable');
       // The answer names no one but the token's holder: there is no file of someone else's to guard against.
-      const outcome = answered('france_connect', await ask(franceConnectRoute, {}, plan.franceConnectToken));
+      const outcome = answered('france_connect', await ask(franceConnectRoute, asked.params, plan.franceConnectToken));
       if (mode === 'france_connect' || !TOKEN_REFUSED.has(outcome.httpStatus ?? 0)) return outcome;
       log.info({ api, requestId, http: outcome.httpStatus }, 'jeton FranceConnect refusé par la source : interrogée par l’identité');
     } else if (mode === 'france_connect') {
@@ -156,8 +159,7 @@ export function createSourceFetcher(
       return ended('france_connect', 'error');
     }
 
-    const source = SOURCES.get(api);
-    if (source === undefined) return ended('identite', 'error');
+    if (source?.request === undefined) return ended('identite', 'error');
     const request = source.request(identity, inputs);
     if ('missingInput' in request) return ended('identite', 'missing_input');
     if (!breaker.tryPass()) {

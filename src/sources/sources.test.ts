@@ -155,19 +155,23 @@ describe('sources against the sandbox', () => {
 
   it('sends each 2026 route only the identity parameters it takes', () => {
     const identity = identityOf('nom_compose_nom_usage');
-    const national = SOURCES.get('service_national')?.request(identity, {});
+    const national = SOURCES.get('service_national')?.request?.(identity, {});
     expect(national).toMatchObject({
       route: '/v3/dsnj/service_national/identite',
       params: { sexeEtatCivil: 'F', codeCogInseeCommuneNaissance: '13055' },
     });
     expect(national && 'params' in national ? national.params : {}).not.toHaveProperty('nomUsage');
-    expect(SOURCES.get('service_civique')?.request(identity, {})).toEqual({
+    expect(SOURCES.get('service_civique')?.request?.(identity, {})).toEqual({
       route: '/v3/gip_mds/service_civique/identite',
       params: { nomNaissance: 'GARNIER-DUVAL', prenoms: ['Hélène'], anneeDateNaissance: '1973', moisDateNaissance: '9', jourDateNaissance: '8' },
     });
-    expect(SOURCES.get('allocation_enfant_handicape')?.request(identity, {})).toMatchObject({ params: { nomUsage: 'MOREAU' } });
-    // Reachable only with the citizen's FranceConnect token: nothing to ask by identity.
-    expect(SOURCES.has('extrait_immatriculation_vehicule')).toBe(false);
+    expect(SOURCES.get('allocation_enfant_handicape')?.request?.(identity, {})).toMatchObject({ params: { nomUsage: 'MOREAU' } });
+    // Reachable only with the citizen's FranceConnect token: nothing to ask by identity, a plate to send with the token.
+    expect(SOURCES.get('extrait_immatriculation_vehicule')?.request).toBeUndefined();
+    expect(SOURCES.get('extrait_immatriculation_vehicule')?.franceConnectParams?.({ immatriculation: 'GH-417-KZ' })).toEqual({
+      params: { immatriculation: 'GH-417-KZ' },
+    });
+    expect(SOURCES.get('extrait_immatriculation_vehicule')?.franceConnectParams?.({})).toEqual({ missingInput: 'immatriculation' });
   });
 
   it('asks France Travail’s statut once when it is both an item and the holder check of the paiements', async () => {

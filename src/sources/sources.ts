@@ -1,3 +1,4 @@
+import { ANTS_SOURCE } from './apis/ants.js';
 import { CNOUS_SOURCE } from './apis/cnous.js';
 import { DSNJ_SOURCE } from './apis/dsnj.js';
 import { DSS_SOURCES } from './apis/dss.js';
@@ -10,8 +11,7 @@ import type { SourceDefinition } from './source-definition.js';
 
 /** Every source by catalogue API id. */
 export const SOURCES: ReadonlyMap<string, SourceDefinition> = new Map(
-  [...DSS_SOURCES, MESRI_SOURCE, CNOUS_SOURCE, MEN_SOURCE, ...FRANCE_TRAVAIL_SOURCES, DSNJ_SOURCE, GIP_MDS_SOURCE, SDH_SOURCE].map((source) => [
-    source.api,
-    source,
-  ]),
+  [ANTS_SOURCE, ...DSS_SOURCES, MESRI_SOURCE, CNOUS_SOURCE, MEN_SOURCE, ...FRANCE_TRAVAIL_SOURCES, DSNJ_SOURCE, GIP_MDS_SOURCE, SDH_SOURCE].map(
+    (source) => [source.api, source],
+  ),
 );

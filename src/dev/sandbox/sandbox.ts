@@ -150,7 +150,9 @@ export function createSandbox(options: { token: string; casesDir?: string; franc
         return apiError(res, 403, '00100', 'Privilèges insuffisants', 'Le jeton FranceConnect ne couvre aucune donnée de cette API.');
       }
       const identity = toCitizenIdentity({ ...introspection, sub: introspection.sub });
-      const match = caseForIdentity(file.cases, identityParams(identity));
+      // What the route takes beyond the token (the ANTS's plate) is matched with the identity.
+      const { recipient: _recipient, ...asked } = req.query as Record<string, string>;
+      const match = caseForIdentity(file.cases, identityParams(identity), asked);
       await answer(res, file, match, (payload) => withinScopes(payload, file.name, introspection));
     });
   }
