@@ -23,7 +23,7 @@ import { createMailer, type Mailer } from './mail/mailer.js';
 import { createOidcConnector } from './oidc-client/connector.js';
 import { createPortal } from './portal.js';
 import { createRegistry } from './registry/registry.service.js';
-import { applySeed } from './registry/seed.js';
+import { applySeed, seedVariables } from './registry/seed.js';
 import { createSigner, createVerifier } from './signing/jws.js';
 import { loadSigningKeys } from './signing/signing-keys.js';
 import { createApiParticulierClient } from './sources/api-particulier.client.js';
@@ -128,10 +128,7 @@ export async function composeApp(
     // Nodes starting together apply the seed one after the other, each seeing what the previous one wrote.
     const seeded = await db.transaction().execute(async (trx) => {
       await lockUntilCommit(trx, 'seed');
-      return applySeed(createRegistry(trx, registryOptions), seedFile, {
-        DEMO_SP_URL: config.demoServiceProvider.url,
-        PUBLIC_URL: config.http.publicUrl,
-      });
+      return applySeed(createRegistry(trx, registryOptions), seedFile, seedVariables(config));
     });
     logger.info({ file: seedFile, serviceProviders: seeded.serviceProviders }, 'fichier d’amorçage appliqué');
   }

@@ -234,4 +234,33 @@ describe('demo service provider (Mairie d’Exempleville, seeded from seed/devel
     expect(textOf(outside)).not.toContain('aucune demande en cours');
     expect(panel).toContain('data-testid="error-detail"');
   });
+
+  describe('asking with FranceConnect (the second client, in FranceConnect-token mode)', () => {
+    /** Demo SP home → « … avec FranceConnect » → FranceConnect with the data scopes → consent → transmission. */
+    async function tokenJourney(login: string) {
+      const browser = new TestBrowser();
+      const home = await browser.visit(stack.demoSpUrl);
+      expect(home.body).toContain('href="/franceconnect/connexion"');
+      const consent = await reachConsentPage(browser, new URL('/franceconnect/connexion', stack.demoSpUrl), stack.demoSpUrl, login);
+      const { callback, previewPage } = await decide(browser, consent, 'transmettre', stack.demoSpUrl);
+      return { previewText: plain(textOf(previewPage?.body ?? '')), page: await browser.visit(callback) };
+    }
+
+    it('prices the meal from the quotient familial the CAF gave with the citizen’s token', async () => {
+      const { previewText, page } = await tokenJourney('test');
+      expect(previewText).toContain('Obtenu avec votre connexion FranceConnect');
+      const text = plain(textOf(panelOf(page.body).outside));
+      expect(text).toContain('Votre tarif');
+      expect(page.body).toContain('data-testid="quotient-familial"');
+    });
+
+    it('without an answer from the CAF, prices the meal from the town’s quotient: revenu fiscal de référence ÷ 12 ÷ parts', async () => {
+      const { page } = await tokenJourney('prenom_unique');
+      const text = plain(textOf(panelOf(page.body).outside));
+      expect(text).toContain('Certaines informations manquent');
+      expect(text).toContain('Votre quotient municipal : 760 €, calculé à partir de votre revenu fiscal de référence (9 120 €');
+      expect(text).toContain('et de l’unique part de votre foyer fiscal');
+      expect(text).toContain('Votre tarif');
+    });
+  });
 });

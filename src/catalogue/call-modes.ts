@@ -25,20 +25,22 @@ export function modesOf(api: CatalogueApi): CallMode[] {
 export const defaultModeOf = (api: CatalogueApi): CallMode => (api.route === undefined ? 'france_connect' : 'identite');
 
 /** What operators type: { "quotient_familial": "france_connect" }; each API must offer the mode it is given. */
-export const callModesSchema = z.record(z.string(), z.enum(CALL_MODES)).superRefine((modes, ctx) => {
-  for (const [id, mode] of Object.entries(modes)) {
-    const api = byId.get(id);
-    if (api === undefined) ctx.addIssue({ code: 'custom', path: [id], message: `API inconnue : ${id}` });
-    else if (!modesOf(api).includes(mode))
-      ctx.addIssue({
-        code: 'custom',
-        path: [id],
-        message: `${api.name} ne s’interroge que ${modesOf(api)
-          .map((m) => CALL_MODE_NAMES[m])
-          .join(' ou ')}`,
-      });
-  }
-});
+export const callModesSchema = z
+  .record(z.string(), z.enum(CALL_MODES, `mode inconnu ; attendu ${CALL_MODES.join(', ')}`))
+  .superRefine((modes, ctx) => {
+    for (const [id, mode] of Object.entries(modes)) {
+      const api = byId.get(id);
+      if (api === undefined) ctx.addIssue({ code: 'custom', path: [id], message: `API inconnue : ${id}` });
+      else if (!modesOf(api).includes(mode))
+        ctx.addIssue({
+          code: 'custom',
+          path: [id],
+          message: `${api.name} ne s’interroge que ${modesOf(api)
+            .map((m) => CALL_MODE_NAMES[m])
+            .join(' ou ')}`,
+        });
+    }
+  });
 
 export type CallModes = Readonly<Record<string, CallMode>>;
 

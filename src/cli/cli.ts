@@ -5,6 +5,7 @@ import { createAnchoring, verifyAgainstAnchors } from '../journal/anchors.js';
 import { createJournal } from '../journal/journal.js';
 import { purgeExpiredJustificatifs } from '../justificatif/retention.js';
 import { createRegistry } from '../registry/registry.service.js';
+import { seedVariables } from '../registry/seed.js';
 import { runCli } from './commands.js';
 
 /** `npm run cli -- …`: the operator's commands, on the database DATABASE_URL names. */
@@ -23,7 +24,7 @@ try {
       anchorFile: config.journal.anchorFile,
       purgeRetention: () => purgeExpiredJustificatifs(db, journal),
       out: (line) => console.log(line),
-      seedVariables: { DEMO_SP_URL: config.demoServiceProvider.url, PUBLIC_URL: config.http.publicUrl },
+      seedVariables: seedVariables(config),
     });
   } finally {
     await db.destroy();

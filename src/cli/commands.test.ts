@@ -200,6 +200,33 @@ describe('operator CLI', () => {
       '  réponse dérivée pour cnaf_enfants : le service saura seulement combien d’enfants de moins de 18 ans compte votre foyer',
     );
     expect((await cli('habilitation', 'revoke', '--id', 'inconnue')).output).toContain('aucune habilitation inconnue');
+
+    // Call modes: only those the API offers; the DGFiP's data with at least one income year.
+    const taxes = [...grant, '--valid-until', inMonths(6), '--client-id', 'transport'];
+    expect((await cli(...taxes, '--scopes', 'pole_emploi_inscription', '--mode', 'france_travail_statut=france_connect')).output).toContain(
+      'Statut demandeur d’emploi ne s’interroge que par l’identité pivot (ou un identifiant saisi)',
+    );
+    expect((await cli(...taxes, '--scopes', 'cnaf_quotient_familial', '--mode', 'quotient_familial=jeton')).output).toContain(
+      'mode inconnu ; attendu identite, france_connect, france_connect_sinon_identite',
+    );
+    expect((await cli(...taxes, '--scopes', 'cnaf_quotient_familial', '--mode', 'prime_activite=france_connect')).output).toContain(
+      'un mode d’appel ne vaut que pour une API dont l’habilitation demande une donnée',
+    );
+    expect((await cli(...taxes, '--scopes', 'dgfip_rfr', '--mode', 'impot_particulier=france_connect')).output).toContain(
+      'les données fiscales demandent au moins une année de revenus',
+    );
+    expect((await cli('habilitation', 'revoke', '--id', 'hab-cantine-tranches')).code).toBe(0);
+    const tokenMode = await cli(
+      ...grant,
+      '--valid-until',
+      inMonths(6),
+      '--scopes',
+      'cnaf_quotient_familial dgfip_rfr dgfip_annee_n_moins_1',
+      '--mode',
+      'quotient_familial=france_connect_sinon_identite',
+    );
+    expect(tokenMode.code).toBe(0);
+    expect(tokenMode.output).toContain('  quotient_familial interrogée avec le jeton FranceConnect, sinon par l’identité pivot');
   });
 
   it('answers unknown commands and options with the usage, exit code 2', async () => {

@@ -114,7 +114,13 @@ export const envSchema = z.object({
     .optional()
     .describe('Fichier d’amorçage des organisations, fournisseurs de service et habilitations (défaut seed/development.json hors production)'),
   DEMO_SP_URL: httpUrl.default('http://localhost:3004').describe('Adresse du fournisseur de service de démonstration (local)'),
-  DEMO_SP_CLIENT_ID: z.string().min(1).default('demo-cantine-exempleville').describe('client_id du fournisseur de service de démonstration'),
+  DEMO_SP_CLIENT_ID: z
+    .string()
+    .min(1)
+    .default('demo-cantine-exempleville')
+    .describe(
+      'client_id du fournisseur de service de démonstration ; son second client, qui demande avec le jeton FranceConnect, est <client_id>-franceconnect',
+    ),
   DEMO_SP_CLIENT_SECRET: z
     .string()
     .min(32, '32 caractères au moins')

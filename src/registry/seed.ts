@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import type { Config } from '../config/config.js';
 import { addMonths, MAX_VALIDITY_MONTHS } from './habilitation.js';
 import { type HabilitationInput, type Registry, RegistryError } from './registry.service.js';
 
@@ -39,6 +40,14 @@ const seedSchema = z.object({
       agents: z.array(z.object({ email: z.string(), role: z.string() })).default([]),
     }),
   ),
+});
+
+/** The values a seed file may name: the demo service provider's address and credentials, the portal's address. */
+export const seedVariables = (config: Config): Record<string, string> => ({
+  DEMO_SP_URL: config.demoServiceProvider.url,
+  DEMO_SP_CLIENT_ID: config.demoServiceProvider.clientId,
+  DEMO_SP_CLIENT_SECRET: config.demoServiceProvider.clientSecret,
+  PUBLIC_URL: config.http.publicUrl,
 });
 
 /** Replaces ${NAME} with the given values; an unknown name is an error rather than a silent blank. */

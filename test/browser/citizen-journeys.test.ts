@@ -90,7 +90,7 @@ describeInChromium('citizen and agent journeys in Chromium, axe-clean at 1280 an
       const journey = await Journey.open(browser, 'clavier', 1280, stack.portalUrl);
       const { page } = journey;
       await page.goto(stack.demoSpUrl);
-      await tabTo(page, /Calculer mon tarif/);
+      await tabTo(page, /avec mon quotient familial/);
       await page.keyboard.press('Enter');
       await page.waitForURL(`${stack.portalUrl}/demande/**`);
       await tabTo(page, /S’identifier avec FranceConnect|FranceConnect/);
@@ -286,6 +286,29 @@ describeInChromium('citizen and agent journeys in Chromium, axe-clean at 1280 an
           await page.getByRole('link', { name: /Continuer sur le site/ }).click();
           await page.waitForURL(`${stack.demoSpUrl}/**`);
           await journey.check('fs-refus');
+          expect(journey.problems).toEqual([]);
+          await journey.close();
+        },
+        JOURNEY_TIMEOUT,
+      );
+
+      it(
+        `asks with the FranceConnect token and, the CAF silent, the service prices the meal from the tax figures (${width} px, ${mode})`,
+        async () => {
+          const journey = await open('franceconnect');
+          const { page } = journey;
+          // Léon ROY: his CAF answers in error; the DGFiP gives his revenu fiscal de référence and his parts.
+          await steps.reachConsent(journey, 'prenom_unique', 'franceconnect');
+          await page.getByRole('button', { name: 'Voir les données qui seront transmises' }).click();
+          await journey.check('apercu');
+          expect(await page.getByTestId('via').first().textContent()).toContain('Obtenu avec votre connexion FranceConnect');
+          await page.getByRole('button', { name: 'Transmettre mes données' }).click();
+          await page.waitForURL(/\/fin$/);
+          await journey.check('fin');
+          await page.getByRole('link', { name: /Continuer sur le site/ }).click();
+          await page.waitForURL(`${stack.demoSpUrl}/**`);
+          await journey.check('fs-resultat');
+          expect(await page.getByTestId('quotient-municipal').textContent()).toMatch(/760\s€/);
           expect(journey.problems).toEqual([]);
           await journey.close();
         },

@@ -45,6 +45,12 @@ async function holdAutoSubmit(page: ChromiumPage, origin: string): Promise<void>
 }
 
 /** The same steps in Chromium, each page on the way going through `journey.check`. */
+/** The demo service's two buttons (views/dev/demo-sp/accueil.njk). */
+export const DEMO_BUTTONS = {
+  identite: 'Calculer mon tarif avec mon quotient familial',
+  franceconnect: 'Calculer mon tarif avec FranceConnect, même sans dossier CAF',
+} as const;
+
 export function chromiumSteps(stack: Stack) {
   const fcOrigin = new URL(stack.fcIssuer).origin;
   const pcOrigin = new URL(stack.config.proconnect.issuer).origin;
@@ -72,12 +78,15 @@ export function chromiumSteps(stack: Stack) {
     fcOrigin,
     signInFromRequest,
 
-    /** Demo SP → request page → local FranceConnect → consent page. */
-    async reachConsent(journey: Journey, login = 'test') {
+    /**
+     * Demo SP → request page → local FranceConnect → consent page; by the demo's first button (identity mode) or its
+     * second, whose client asks in FranceConnect-token mode.
+     */
+    async reachConsent(journey: Journey, login = 'test', button: 'identite' | 'franceconnect' = 'identite') {
       const { page } = journey;
       await page.goto(stack.demoSpUrl);
       await journey.check('fs-accueil');
-      await page.getByRole('link', { name: /Calculer mon tarif/ }).click();
+      await page.getByRole('link', { name: DEMO_BUTTONS[button] }).click();
       await page.waitForURL(`${stack.portalUrl}/demande/**`);
       await signInFromRequest(journey, login);
     },

@@ -19,11 +19,26 @@ export interface DemoServiceProviderOptions {
 
 export const DEMO_SCOPES = 'openid cnaf_quotient_familial cnaf_enfants';
 
+/**
+ * The demo's two ways of asking, each its own client of the portal (seed/development.json): by identity, the
+ * quotient familial and the children; with the citizen's FranceConnect token, the quotient familial or, without
+ * one, the revenu fiscal de référence and the parts, from which the town computes its own quotient.
+ */
+export const DEMO_WAYS = {
+  identite: { path: '', clientSuffix: '', scope: DEMO_SCOPES },
+  franceconnect: {
+    path: '/franceconnect',
+    clientSuffix: '-franceconnect',
+    scope: 'openid cnaf_quotient_familial dgfip_rfr dgfip_nbpart dgfip_annee_n_moins_2_si_indispo_n_moins_1',
+  },
+} as const;
+type DemoWay = keyof typeof DEMO_WAYS;
+
 declare module 'express-session' {
   interface SessionData {
-    demo: { state: string; nonce: string; codeVerifier: string };
-    /** What the service keeps to read the justificatif again: the access token, and who it is about. */
-    demoReceived: { accessToken: string; sub: string | undefined; scopes: string[] };
+    demo: { state: string; nonce: string; codeVerifier: string; way: DemoWay };
+    /** What the service keeps to read the justificatif again: the access token, who it is about, and which client. */
+    demoReceived: { accessToken: string; sub: string | undefined; scopes: string[]; way: DemoWay };
   }
 }
 
@@ -90,26 +105,30 @@ export function createDemoServiceProvider(options: DemoServiceProviderOptions): 
     }),
   );
 
-  let discovered: Promise<oidc.Configuration> | undefined;
-  const configuration = () => {
-    discovered ??= oidc
-      .discovery(new URL(options.issuer), options.clientId, options.clientSecret, undefined, {
-        execute: options.issuer.startsWith('http://') ? [oidc.allowInsecureRequests] : [],
-        timeout: 5,
-      })
-      .catch((error: unknown) => {
-        discovered = undefined;
-        throw error;
-      });
-    return discovered;
+  const discovered = new Map<DemoWay, Promise<oidc.Configuration>>();
+  const clientIdOf = (way: DemoWay) => `${options.clientId}${DEMO_WAYS[way].clientSuffix}`;
+  const configuration = (way: DemoWay) => {
+    const found =
+      discovered.get(way) ??
+      oidc
+        .discovery(new URL(options.issuer), clientIdOf(way), options.clientSecret, undefined, {
+          execute: options.issuer.startsWith('http://') ? [oidc.allowInsecureRequests] : [],
+          timeout: 5,
+        })
+        .catch((error: unknown) => {
+          discovered.delete(way);
+          throw error;
+        });
+    discovered.set(way, found);
+    return found;
   };
-  const redirectUri = `${options.url}/callback`;
+  const redirectUriOf = (way: DemoWay) => `${options.url}${DEMO_WAYS[way].path}/callback`;
   // The portal's base address, where its data API and its JWKS live.
   const portal = options.issuer.replace(/\/oidc$/, '');
   const portalKeys = createRemoteJWKSet(new URL(`${portal}/.well-known/jwks.json`));
 
   /** Fetches the justificatif with the access token and checks its signature before believing a word of it. */
-  const readJustificatif = async (accessToken: string): Promise<Reading> => {
+  const readJustificatif = async (accessToken: string, way: DemoWay): Promise<Reading> => {
     const response = await fetch(`${portal}/api/v1/justificatif`, { headers: { authorization: `Bearer ${accessToken}`, accept: 'application/jwt' } });
     if (response.status === 410) {
       // The citizen withdrew the data: the service must stop using it, and tell the family in its own words.
@@ -120,7 +139,7 @@ export function createDemoServiceProvider(options: DemoServiceProviderOptions): 
       return { kind: 'withdrawn', at: when === undefined || Number.isNaN(when.getTime()) ? undefined : when, answer };
     }
     if (!response.ok) throw new PortalAnswerError(`le portail a répondu HTTP ${response.status}`, await response.text());
-    const { payload } = await jwtVerify(await response.text(), portalKeys, { issuer: portal, audience: options.clientId, typ: 'justificatif+jwt' });
+    const { payload } = await jwtVerify(await response.text(), portalKeys, { issuer: portal, audience: clientIdOf(way), typ: 'justificatif+jwt' });
     const justificatif = justificatifSchema.safeParse(payload);
     if (!justificatif.success)
       throw new PortalAnswerError(`justificatif illisible : ${z.prettifyError(justificatif.error)}`, JSON.stringify(payload, null, 2));
@@ -130,7 +149,7 @@ export function createDemoServiceProvider(options: DemoServiceProviderOptions): 
   const showJustificatif = async (req: express.Request, res: express.Response) => {
     const received = req.session.demoReceived;
     if (received === undefined) return res.redirect(303, '/');
-    const reading = await readJustificatif(received.accessToken);
+    const reading = await readJustificatif(received.accessToken, received.way ?? 'identite');
     const who = { sub: received.sub, scopes: received.scopes, token: jetonAbrege(received.accessToken) };
     if (reading.kind === 'withdrawn') {
       // "Nous ne les avons plus": the service forgets its token as well.
@@ -163,22 +182,22 @@ export function createDemoServiceProvider(options: DemoServiceProviderOptions): 
     }),
   );
 
-  app.get('/connexion', async (req, res) => {
-    const config = await configuration();
-    const demo = { state: oidc.randomState(), nonce: oidc.randomNonce(), codeVerifier: oidc.randomPKCECodeVerifier() };
+  const startRequest = (way: DemoWay) => async (req: express.Request, res: express.Response) => {
+    const config = await configuration(way);
+    const demo = { state: oidc.randomState(), nonce: oidc.randomNonce(), codeVerifier: oidc.randomPKCECodeVerifier(), way };
     req.session.demo = demo;
     const url = oidc.buildAuthorizationUrl(config, {
-      redirect_uri: redirectUri,
-      scope: DEMO_SCOPES,
+      redirect_uri: redirectUriOf(way),
+      scope: DEMO_WAYS[way].scope,
       state: demo.state,
       nonce: demo.nonce,
       code_challenge: await oidc.calculatePKCECodeChallenge(demo.codeVerifier),
       code_challenge_method: 'S256',
     });
     res.redirect(303, url.href);
-  });
+  };
 
-  app.get('/callback', async (req, res) => {
+  const completeRequest = async (req: express.Request, res: express.Response) => {
     const demo = req.session.demo;
     delete req.session.demo;
     const query = callbackQuery.parse(req.query);
@@ -192,16 +211,21 @@ export function createDemoServiceProvider(options: DemoServiceProviderOptions): 
       return res.status(400).render('dev/demo-sp/erreur.njk', { dev: { detail } satisfies DeveloperDetails });
     }
     const currentUrl = new URL(req.originalUrl, options.url);
-    const tokens = await oidc.authorizationCodeGrant(await configuration(), currentUrl, {
+    const tokens = await oidc.authorizationCodeGrant(await configuration(demo.way), currentUrl, {
       pkceCodeVerifier: demo.codeVerifier,
       expectedState: demo.state,
       expectedNonce: demo.nonce,
       idTokenExpected: true,
     });
     const scopes = (tokens.scope ?? '').split(' ').filter((scope) => scope !== '' && scope !== 'openid');
-    req.session.demoReceived = { accessToken: tokens.access_token, sub: tokens.claims()?.sub, scopes };
+    req.session.demoReceived = { accessToken: tokens.access_token, sub: tokens.claims()?.sub, scopes, way: demo.way };
     await showJustificatif(req, res);
-  });
+  };
+
+  for (const [way, { path }] of Object.entries(DEMO_WAYS) as Array<[DemoWay, (typeof DEMO_WAYS)[DemoWay]]>) {
+    app.get(`${path}/connexion`, startRequest(way));
+    app.get(`${path}/callback`, completeRequest);
+  }
 
   // "Relire le justificatif": what a service does when it comes back to the file later, with the same token.
   app.get('/relire', showJustificatif);

@@ -88,3 +88,30 @@ describe('what the demo service received', () => {
     expect(jetonAbrege('abcdefghijklmnopqrstuvwxyz0123456789')).toBe('abcdefgh…6789');
   });
 });
+
+describe('the town’s quotient, without a quotient familial', () => {
+  const tax = (scope: string, donnees: Record<string, unknown>): JustificatifRecu['elements'][number] => ({
+    scope,
+    libelle: scope,
+    statut: 'disponible',
+    donnees,
+  });
+
+  it('divides the revenu fiscal de référence by twelve and by the parts, and says which income year it comes from', () => {
+    const page = pageResultat(
+      older(qf('indisponible'), tax('dgfip_rfr', { rfr: 30_600, annee_revenus: 2025 }), tax('dgfip_nbpart', { nbPart: 2.5, annee_revenus: 2025 })),
+    );
+    expect(page.tarif?.quotient && plain(page.tarif.quotient)).toBe('1 020 €');
+    expect(page.tarif?.municipal && { ...page.tarif.municipal, revenuFiscal: plain(page.tarif.municipal.revenuFiscal) }).toEqual({
+      revenuFiscal: '30 600 €',
+      parts: '2,5',
+      annee: 2025,
+    });
+    expect(page.resultat).toBe('partiel');
+  });
+
+  it('prefers the quotient familial when it came, and computes nothing from half the tax data', () => {
+    expect(pageResultat(older(qf('disponible'), tax('dgfip_rfr', { rfr: 30_600 }))).tarif?.municipal).toBeUndefined();
+    expect(pageResultat(older(qf('indisponible'), tax('dgfip_rfr', { rfr: 30_600 }))).tarif).toBeUndefined();
+  });
+});

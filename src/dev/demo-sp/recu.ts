@@ -39,11 +39,16 @@ export function resultatDe(justificatif: Pick<JustificatifRecu, 'resultat' | 'el
 
 const QF = 'cnaf_quotient_familial';
 const ENFANTS = 'cnaf_enfants';
+const RFR = 'dgfip_rfr';
+const PARTS = 'dgfip_nbpart';
 
 /** Each information the demo asks for, named for the family, and the paper that replaces it at the town hall. */
 const WORDS: Record<string, { ce: string; papier: string }> = {
   [QF]: { ce: 'votre quotient familial', papier: 'votre attestation de quotient familial (CAF ou MSA)' },
   [ENFANTS]: { ce: 'la liste des enfants de votre foyer', papier: 'votre livret de famille' },
+  [RFR]: { ce: 'votre revenu fiscal de référence', papier: 'votre dernier avis d’impôt sur le revenu' },
+  [PARTS]: { ce: 'le nombre de parts de votre foyer fiscal', papier: 'votre dernier avis d’impôt sur le revenu' },
+  dgfip_annee_n_moins_2_si_indispo_n_moins_1: { ce: 'l’année de vos revenus', papier: 'votre dernier avis d’impôt sur le revenu' },
 };
 /** What was received when the habilitation asks for a derived answer instead of the value. */
 const DERIVED_WORDS: Record<string, string> = {
@@ -110,6 +115,24 @@ export interface Tarif {
   organisme: string | undefined;
   /** « plus de 600 € et jusqu’à 850 € » */
   tranche: string;
+  /**
+   * Without a quotient familial from the CAF or the MSA, the town's own: the revenu fiscal de référence divided by
+   * twelve and by the household's parts, as many towns compute it. « 38 420 € », « 3 », « 2025 ».
+   */
+  municipal?: { revenuFiscal: string; parts: string; annee: number | undefined };
+}
+
+const rfrSchema = z.object({ rfr: z.number(), annee_revenus: z.number().int().optional() });
+const partsSchema = z.object({ nbPart: z.number().positive() });
+
+/** The town's quotient from the tax data, when both the revenu fiscal de référence and the parts came. */
+function quotientMunicipal(justificatif: Pick<JustificatifRecu, 'elements'>) {
+  const obtained = (scope: string) =>
+    justificatif.elements.find((candidate) => candidate.scope === scope && candidate.statut === 'disponible')?.donnees;
+  const rfr = rfrSchema.safeParse(obtained(RFR));
+  const parts = partsSchema.safeParse(obtained(PARTS));
+  if (!rfr.success || !parts.success) return undefined;
+  return { valeur: Math.round(rfr.data.rfr / 12 / parts.data.nbPart), rfr: rfr.data.rfr, parts: parts.data.nbPart, annee: rfr.data.annee_revenus };
 }
 
 /**
@@ -122,7 +145,19 @@ export function tarifDe(justificatif: Pick<JustificatifRecu, 'elements'>): Tarif
   const quotient = quotientSchema.safeParse(element?.donnees?.quotient_familial);
   const tranche = bracket.success ? trancheDeBorne(bracket.data.borne_haute) : quotient.success ? trancheDuQuotient(quotient.data.valeur) : undefined;
   const periode = bracket.success ? bracket.data : quotient.success ? quotient.data : undefined;
-  if (tranche === undefined || periode === undefined) return undefined;
+  if (tranche === undefined || periode === undefined) {
+    const municipal = quotientMunicipal(justificatif);
+    const fromTaxes = municipal === undefined ? undefined : trancheDuQuotient(municipal.valeur);
+    if (municipal === undefined || fromTaxes === undefined) return undefined;
+    return {
+      prix: prixEnEuros(fromTaxes.prixCentimes),
+      quotient: montantEnEuros(municipal.valeur),
+      mois: undefined,
+      organisme: undefined,
+      tranche: libelleTranche(fromTaxes),
+      municipal: { revenuFiscal: montantEnEuros(municipal.rfr), parts: String(municipal.parts).replace('.', ','), annee: municipal.annee },
+    };
+  }
   const { annee, mois, fournisseur } = periode;
   return {
     prix: prixEnEuros(tranche.prixCentimes),
