@@ -1,26 +1,21 @@
 /**
  * `npm run bench`: what one node does, as ratios to a bare Express handler measured in the same run (absolute
- * numbers on shared machines are noise). Starts the real servers on loopback, drives them with autocannon and with
- * virtual citizens, prints a table and writes bench/results/<date>.json. Options: --duration (s), --connections,
- * --concurrency (virtual citizens), --tokens, --memory-flows. `npm run bench:postgres` runs it on a throwaway PostgreSQL.
+ * numbers on shared machines are noise). Starts the real servers on loopback, each in a process of its own
+ * (bench/server.ts), drives them from this one with autocannon and with virtual citizens, so that the load never
+ * shares the measured server's event loop, prints a table and writes bench/results/<date>.json. Options: --duration (s), --connections,
+ * --concurrency (virtual citizens), --tokens, --memory-flows, --profile. `npm run bench:postgres` runs it on a throwaway PostgreSQL.
  */
-import { randomBytes } from 'node:crypto';
+import { fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import express from 'express';
-import Provider from 'oidc-provider';
-import { openDatabase } from '../src/db/database.js';
-import { addMonths } from '../src/registry/habilitation.js';
-import { createRegistry } from '../src/registry/registry.service.js';
 import { TestBrowser } from '../test/helpers/browser.js';
 import { onPostgres } from '../test/helpers/database.js';
 import { formsOf, formWithAction } from '../test/helpers/html.js';
-import { decide, reachConsentPage, serviceProviderClient, type TestServiceProvider } from '../test/helpers/service-provider.js';
-import { startStack } from '../test/helpers/stack.js';
+import { decide, reachConsentPage, serviceProviderClient } from '../test/helpers/service-provider.js';
+import { BENCH_SP_ORIGIN, type FromBench } from './protocol.js';
 
 const { values } = parseArgs({
   options: {
@@ -29,12 +24,13 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '8' },
     tokens: { type: 'string', default: '200' },
     'memory-flows': { type: 'string', default: '10000' },
+    /** Profiles the portal's process (node --cpu-prof) into bench/profiles; `npm run bench:profile` summarises it. */
+    profile: { type: 'boolean', default: false },
   },
 });
 const duration = Number(values.duration);
 const connections = Number(values.connections);
 const concurrency = Number(values.concurrency);
-const SP_ORIGIN = 'http://localhost:4990';
 
 interface Row {
   name: string;
@@ -100,72 +96,52 @@ async function flows(name: string, flow: () => Promise<void>, workers: number, l
   return { name, unit: 'flows/s', rate: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), failures };
 }
 
-/** (a) The baseline: a bare Express handler returning a small JSON, on the same machine, in the same run. */
-async function baseline(): Promise<{ url: string; close: () => void }> {
-  const app = express();
-  app.get('/', (_req, res) => void res.json({ status: 'ok' }));
-  const server = createServer(app).listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, close: () => server.close() };
-}
-
-/** (f) The anchor: oidc-provider alone, in memory, with its development login and consent forms. */
-async function bareProvider(): Promise<{ sp: TestServiceProvider; close: () => void }> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const secret = randomBytes(32).toString('hex');
-  const provider = new Provider(issuer, {
-    clients: [
-      {
-        client_id: 'ancre',
-        client_secret: secret,
-        redirect_uris: [`${SP_ORIGIN}/callback`],
-        grant_types: ['authorization_code'],
-        response_types: ['code'],
-      },
-    ],
-    cookies: { keys: [randomBytes(32).toString('hex')] },
-    pkce: { required: () => true },
-    features: { devInteractions: { enabled: true } },
-    ttl: { AccessToken: 600, AuthorizationCode: 60, IdToken: 600, Interaction: 1800, Session: 1800, Grant: 3600 },
+/** Starts one of bench/server.ts's servers in its own process; its memory is read there, after a full GC. */
+async function serverProcess(role: 'portal' | 'express' | 'oidc-provider') {
+  const child = fork(fileURLToPath(new URL('./server.ts', import.meta.url)), [role], {
+    execArgv: ['--expose-gc', '--import', 'tsx', ...(values.profile && role === 'portal' ? ['--cpu-prof', '--cpu-prof-dir=bench/profiles'] : [])],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  server.on('request', provider.callback());
-  return { sp: await serviceProviderClient(issuer, 'ancre', { secret }, `${SP_ORIGIN}/callback`), close: () => server.close() };
+  const next = <T extends FromBench['type']>(type: T) =>
+    new Promise<Extract<FromBench, { type: T }>>((resolve, reject) => {
+      const onMessage = (message: FromBench) => {
+        if (message.type !== type) return;
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+        resolve(message as Extract<FromBench, { type: T }>);
+      };
+      const onExit = (code: number | null) => reject(new Error(`serveur du banc « ${role} » arrêté (code ${code})`));
+      child.on('message', onMessage);
+      child.once('exit', onExit);
+    });
+  const { server } = await next('ready');
+  return {
+    server,
+    async memory() {
+      const answer = next('memory');
+      child.send({ type: 'memory' });
+      return answer;
+    },
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.send({ type: 'stop' });
+      await exited;
+    },
+  };
 }
 
 async function main() {
-  // The limits protect a national service from one client; here they would only measure themselves.
-  const stack = await startStack({ LOG_LEVEL: 'silent', API_RATE_LIMIT_PER_MINUTE: '100000000' });
-  const db = openDatabase(stack.config.database);
-  const registry = createRegistry(db, { allowLocalHttp: true });
-  await registry.createOrganisation({ siret: '13000999900017', name: 'Banc d’essai' });
-  const { clientSecret } = await registry.createServiceProvider({
-    siret: '13000999900017',
-    clientId: 'sp-banc',
-    displayName: 'Banc d’essai',
-    procedureName: 'Mesure',
-    redirectUris: [`${SP_ORIGIN}/callback`],
-  });
-  await registry.grantHabilitation({
-    clientId: 'sp-banc',
-    scopes: ['cnaf_quotient_familial', 'cnaf_enfants'],
-    purpose: 'Mesurer les performances du portail.',
-    legalBasis: 'Banc d’essai',
-    legalReference: 'aucune',
-    retentionDays: 1,
-    validUntil: addMonths(Date.now(), 1),
-  });
-  const sp = await serviceProviderClient(stack.config.authorization.issuer, 'sp-banc', { secret: clientSecret ?? '' }, `${SP_ORIGIN}/callback`);
+  const portal = await serverProcess('portal');
+  const { server } = portal;
+  const sp = await serviceProviderClient(server.issuer, server.clientId, { secret: server.clientSecret }, `${BENCH_SP_ORIGIN}/callback`);
 
   /** (e) One virtual citizen: authorize → FranceConnect → consent → preview → transmit → token → data API. */
   const portalFlow = async (): Promise<string> => {
     const browser = new TestBrowser();
     const { url, checks } = await sp.authorizationUrl('openid cnaf_quotient_familial cnaf_enfants');
-    const { callback } = await decide(browser, await reachConsentPage(browser, url, SP_ORIGIN), 'transmettre', SP_ORIGIN);
+    const { callback } = await decide(browser, await reachConsentPage(browser, url, BENCH_SP_ORIGIN), 'transmettre', BENCH_SP_ORIGIN);
     const tokens = await sp.redeem(callback, checks);
-    const response = await fetch(`${stack.portalUrl}/api/v1/justificatif`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    const response = await fetch(`${server.url}/api/v1/justificatif`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
     if (response.status !== 200) throw new Error(`API ${response.status}`);
     await response.arrayBuffer();
     return tokens.access_token;
@@ -176,47 +152,51 @@ async function main() {
   await flows('préparation', async () => void tokens.push(await portalFlow()), concurrency, { count: Number(values.tokens) });
 
   const rows: Row[] = [];
-  const base = await baseline();
-  rows.push(await http('(a) référence : Express nu, petit JSON', base.url));
-  base.close();
-  rows.push(await http('(b) GET /api/v1/justificatif (jetons variés)', `${stack.portalUrl}/api/v1/justificatif`, {}, tokens));
-  rows.push(await http('(c) GET /v3/dss/quotient_familial/france_connect', `${stack.portalUrl}/v3/dss/quotient_familial/france_connect`, {}, tokens));
+  const base = await serverProcess('express');
+  rows.push(await http('(a) référence : Express nu, petit JSON', base.server.url));
+  await base.stop();
+  rows.push(await http('(b) GET /api/v1/justificatif (jetons variés)', `${server.url}/api/v1/justificatif`, {}, tokens));
+  rows.push(await http('(c) GET /v3/dss/quotient_familial/france_connect', `${server.url}/v3/dss/quotient_familial/france_connect`, {}, tokens));
 
   const citizen = new TestBrowser();
   const { url: consentUrl } = await sp.authorizationUrl('openid cnaf_quotient_familial cnaf_enfants');
-  const consentPage = await reachConsentPage(citizen, consentUrl, SP_ORIGIN);
+  const consentPage = await reachConsentPage(citizen, consentUrl, BENCH_SP_ORIGIN);
   rows.push(await http('(d) page de consentement, usager connecté', consentPage.url.href, { cookie: citizen.cookieHeaderFor(consentPage.url) }));
 
   rows.push(
     await flows(`(e) parcours complets, ${concurrency} usagers à la fois`, async () => void (await portalFlow()), concurrency, { seconds: duration }),
   );
 
-  const anchor = await bareProvider();
+  const anchor = await serverProcess('oidc-provider');
+  const anchorSp = await serviceProviderClient(
+    anchor.server.issuer,
+    anchor.server.clientId,
+    { secret: anchor.server.clientSecret },
+    `${BENCH_SP_ORIGIN}/callback`,
+  );
   const anchorFlow = async () => {
     const browser = new TestBrowser();
-    const { url, checks } = await anchor.sp.authorizationUrl('openid');
-    let page = await browser.visit(url, {}, (next) => next.origin === SP_ORIGIN);
-    for (let step = 0; step < 3 && page.chain.at(-1)?.origin !== SP_ORIGIN; step += 1) {
+    const { url, checks } = await anchorSp.authorizationUrl('openid');
+    let page = await browser.visit(url, {}, (next) => next.origin === BENCH_SP_ORIGIN);
+    for (let step = 0; step < 3 && page.chain.at(-1)?.origin !== BENCH_SP_ORIGIN; step += 1) {
       const form = formsOf(page.body).find((f) => f.method === 'post') ?? formWithAction(page.body, /interaction/);
       page = await browser.visit(
         new URL(form.action, page.url),
         { form: { ...form.fields, login: 'usager', password: 'x' } },
-        (next) => next.origin === SP_ORIGIN,
+        (next) => next.origin === BENCH_SP_ORIGIN,
       );
     }
-    await anchor.sp.redeem(page.chain.at(-1) as URL, checks);
+    await anchorSp.redeem(page.chain.at(-1) as URL, checks);
   };
   rows.push(await flows(`(f) ancre : oidc-provider seul, ${concurrency} à la fois`, anchorFlow, concurrency, { seconds: duration }));
-  anchor.close();
+  await anchor.stop();
 
   const memoryFlows = Number(values['memory-flows']);
-  (globalThis as { gc?: () => void }).gc?.();
-  const { rss: rssBefore, heapUsed: heapBefore } = process.memoryUsage();
+  const { rss: rssBefore, heapUsed: heapBefore } = await portal.memory();
   console.log(`Mémoire : ${memoryFlows} parcours complets…`);
   const memoryRun = await flows('mémoire', async () => void (await portalFlow()), concurrency, { count: memoryFlows });
-  (globalThis as { gc?: () => void }).gc?.();
   // The JS heap tells a leak of our objects (it grows) from memory the allocator keeps without using (only RSS grows).
-  const { rss: rssAfter, heapUsed: heapAfter } = process.memoryUsage();
+  const { rss: rssAfter, heapUsed: heapAfter } = await portal.memory();
 
   const reference = rows[0]?.rate ?? 1;
   const portalFlows = rows.find((r) => r.name.startsWith('(e)'))?.rate ?? 0;
@@ -247,8 +227,7 @@ async function main() {
     `${JSON.stringify({ date: new Date().toISOString(), machine, options: { duration, connections, concurrency }, rows, ratioFlows: portalFlows / anchorFlows, memory: { flows: memoryFlows, rssBefore, rssAfter, heapBefore, heapAfter, failures: memoryRun.failures }, table: lines }, null, 2)}\n`,
   );
   console.log(`\nRésultats écrits dans ${file}`);
-  await db.destroy();
-  await stack.stop();
+  await portal.stop();
 }
 
 await main();

@@ -94,6 +94,7 @@ export function createPortal(deps: PortalDependencies): Express {
     db,
     loadClient: clientLoaderFrom(registry),
     cipher: deps.cipher,
+    lookupCacheMs: config.lookupCacheMs,
     keys: deps.signingKeys,
     cookieKeys: config.authorization.cookieKeys,
     pairwiseSubject: pseudonyms.pairwiseSubject,

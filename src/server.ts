@@ -122,7 +122,7 @@ export async function composeApp(
   mailer?: Mailer,
 ): Promise<{ app: Express; purgeTimer: { stop: () => void }; anchoring: Anchoring }> {
   const registryOptions = { allowLocalHttp: config.env !== 'production' };
-  const registry = createRegistry(db, registryOptions);
+  const registry = createRegistry(db, { ...registryOptions, lookupCacheMs: config.lookupCacheMs });
   const { seedFile } = config.registry;
   if (seedFile !== undefined) {
     // Nodes starting together apply the seed one after the other, each seeing what the previous one wrote.

@@ -78,6 +78,14 @@ afterAll(async () => {
   await db.destroy();
   await stack.stop();
 });
+/**
+ * A change made outside the portal's process (the test's own registry or database, as the CLI or another node would)
+ * reaches it once its lookup bound (LOOKUP_CACHE_MS) has passed: the clock is moved past it.
+ */
+const pastLookupBound = () => {
+  vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + stack.config.lookupCacheMs + 1 });
+};
+
 afterEach(() => {
   vi.useRealTimers();
 });
@@ -216,12 +224,13 @@ describe('preview', () => {
 });
 
 describe('the service provider data API', () => {
-  it('stops delivering at once when the service’s habilitation is revoked, even a justificatif consented to before', async () => {
+  it('stops delivering within the lookup bound when the service’s habilitation is revoked, even a justificatif consented to before', async () => {
     const sp = await serviceProvider('sp-revoquee-apres', ['cnaf_quotient_familial']);
     const { tokens } = await transmit(sp, 'openid cnaf_quotient_familial');
     expect((await api('/api/v1/justificatif', tokens.access_token)).status).toBe(200);
     const habilitation = await registry.activeHabilitation('sp-revoquee-apres');
     await registry.revokeHabilitation(habilitation?.id ?? '');
+    pastLookupBound();
     for (const path of ['/api/v1/justificatif', '/v3/dss/quotient_familial/france_connect']) {
       const refused = await api(path, tokens.access_token);
       expect(refused.status).toBe(403);
@@ -345,7 +354,9 @@ describe('the service provider data API', () => {
 
     const { tokens } = await transmit(qfOnly, 'openid cnaf_quotient_familial');
     await qfOnlyRevoke(tokens.access_token);
+    // Revoked through the portal's own revocation endpoint: this node forgets the token at once.
     expect((await api('/api/v1/justificatif', tokens.access_token)).status).toBe(401);
+    vi.useRealTimers();
 
     const fresh = (await transmit(qfOnly, 'openid cnaf_quotient_familial')).tokens;
     expect((await api('/api/v1/justificatif', fresh.access_token)).status).toBe(200);
@@ -418,6 +429,7 @@ describe('data at rest', () => {
       .set({ payload: other?.payload ?? '' })
       .where('id', '=', token?.id ?? '')
       .execute();
+    pastLookupBound();
     expect((await api('/api/v1/justificatif', tokens.access_token)).status).toBe(401);
   });
 });
@@ -425,6 +437,7 @@ describe('data at rest', () => {
 async function qfOnlyRevoke(accessToken: string) {
   const client = await db.selectFrom('service_provider').select('client_id').where('client_id', '=', 'sp-quotient').executeTakeFirstOrThrow();
   const rotated = await registry.rotateSecret(client.client_id);
+  pastLookupBound();
   const response = await fetch(`${stack.config.authorization.issuer}/token/revocation`, {
     method: 'POST',
     headers: {

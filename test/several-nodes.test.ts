@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Kysely } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openDatabase } from '../src/db/database.js';
 import type { Database } from '../src/db/schema.js';
 import { addMonths } from '../src/registry/habilitation.js';
@@ -143,6 +143,50 @@ describe.skipIf(!onPostgres)('two portal nodes on one PostgreSQL, behind a balan
         `^Journal intègre : ${after.count} entrée\\(s\\), chaînage et sceaux vérifiés ; [12] ancre\\(s\\) concordante\\(s\\), la dernière du `,
       ),
     );
+  });
+
+  it('stops delivery on a node within the lookup bound (LOOKUP_CACHE_MS) of a revocation made elsewhere', async () => {
+    // The operator's CLI: another process, with its own registry, revokes the habilitation.
+    const operator = createRegistry(db, { allowLocalHttp: true });
+    const { clientSecret } = await operator.createServiceProvider({
+      siret: '21999999900010',
+      clientId: 'several-nodes-revoked',
+      displayName: 'Service révoqué',
+      procedureName: 'Essai de révocation',
+      redirectUris: [`${SP_ORIGIN}/callback`],
+    });
+    const habilitation = await operator.grantHabilitation({
+      clientId: 'several-nodes-revoked',
+      scopes: ['cnaf_quotient_familial'],
+      purpose: 'Vérifier la borne de ce que croit un nœud.',
+      legalBasis: 'Essai',
+      legalReference: 'Essai',
+      retentionDays: 30,
+      validUntil: addMonths(Date.now(), 6),
+    });
+    const sp = await serviceProviderClient(`${cluster.publicUrl}/oidc`, 'several-nodes-revoked', { secret: clientSecret ?? '' }, `${SP_ORIGIN}/callback`);
+    const { url, checks } = await sp.authorizationUrl('openid cnaf_quotient_familial');
+    const citizen = new TestBrowser();
+    const { callback } = await decide(citizen, await reachConsentPage(citizen, url, SP_ORIGIN), 'transmettre', SP_ORIGIN);
+    const { access_token: accessToken } = await sp.redeem(callback, checks);
+    const readOnB = async () => {
+      const response = await fetch(`${cluster.nodes.B}/api/v1/justificatif`, { headers: { authorization: `Bearer ${accessToken}` } });
+      await response.arrayBuffer();
+      return response.status;
+    };
+
+    // The clock stands still: node B's memory cannot expire by itself while the test looks at it.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      expect(await readOnB()).toBe(200);
+      await operator.revokeHabilitation(habilitation.id);
+      // Within the bound, node B still believes what it read: the staleness the README states.
+      expect(await readOnB()).toBe(200);
+      vi.setSystemTime(Date.now() + cluster.stack.config.lookupCacheMs + 1);
+      expect(await readOnB()).toBe(403);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

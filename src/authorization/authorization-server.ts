@@ -20,6 +20,8 @@ export interface AuthorizationServerOptions {
   loadClient: ClientLoader;
   /** Seals the payloads of codes, tokens, sessions and interactions at rest. */
   cipher: DataCipher;
+  /** How long access tokens and grants read from the database are believed (LOOKUP_CACHE_MS); 0 reads every time. */
+  lookupCacheMs?: number;
   /** However active, the session ends this long after the sign-in, as the portal's own does. */
   sessionMaxSeconds: number;
   keys: PrivateJwks;
@@ -102,7 +104,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     renderPage(ctx, 'errors/error.njk', view);
   };
   const configuration: Configuration = {
-    adapter: databaseAdapterFactory(options.db, options.loadClient, options.cipher),
+    adapter: databaseAdapterFactory(options.db, options.loadClient, options.cipher, options.lookupCacheMs),
     jwks: options.keys as Configuration['jwks'],
     cookies: {
       keys: options.cookieKeys,

@@ -3,6 +3,7 @@ import { type Adapter, type AdapterPayload, errors } from 'oidc-provider';
 import type { DataCipher } from '../crypto/data-cipher.js';
 import { tokenDigest } from '../crypto/token-digest.js';
 import { isDatabaseUnavailable } from '../db/database.js';
+import { createLookupCache } from '../db/lookup-cache.js';
 import type { Database } from '../db/schema.js';
 
 /** Builds a service provider's OpenID Connect metadata from the registry, or nothing when it is unknown. */
@@ -45,9 +46,21 @@ function classifyFailures(adapter: Adapter): Adapter {
  * session uid), and its JSON payload, which repeats the id, is encrypted and bound to that row. Whoever reads the
  * database holds no credential; a payload copied into another row does not open. Clients are not stored here: they
  * are read from the registry, so a new service provider works without a restart.
+ *
+ * Access tokens and grants, read on every call of the data API and changed only by their revocation, are kept in
+ * memory for `lookupCacheMs` at most (never past their own expiry, frozen so that nobody changes what another request
+ * reads): a revocation on this node drops them at once, one on another node is seen once that bound has passed.
  */
-export function databaseAdapterFactory(db: Kysely<Database>, loadClient: ClientLoader, cipher: DataCipher): (model: string) => Adapter {
+export function databaseAdapterFactory(
+  db: Kysely<Database>,
+  loadClient: ClientLoader,
+  cipher: DataCipher,
+  lookupCacheMs = 0,
+): (model: string) => Adapter {
+  const remembered = createLookupCache<AdapterPayload>(lookupCacheMs);
   return (model: string): Adapter => {
+    const remembers = model === 'AccessToken' || model === 'Grant';
+    const keyOf = (id: string) => `${model}:${id}`;
     const placeOf = (key: string) => ({ table: 'oidc_payload', column: 'payload', row: `${model}:${key}` });
 
     const toPayload = (found: { id: string; payload: string; expires_at: number | null; consumed_at: number | null } | undefined) => {
@@ -90,9 +103,16 @@ export function databaseAdapterFactory(db: Kysely<Database>, loadClient: ClientL
               .doUpdateSet({ payload: values.payload, grant_id: values.grant_id, uid: values.uid, expires_at: values.expires_at }),
           )
           .execute();
+        remembered.delete(keyOf(id));
       },
       async find(id) {
-        return model === 'Client' ? loadClient(id) : toPayload(await rowWhere('id', id));
+        if (model === 'Client') return loadClient(id);
+        const known = remembers ? remembered.get(keyOf(id)) : undefined;
+        if (known !== undefined) return known;
+        const found = await rowWhere('id', id);
+        const payload = toPayload(found);
+        if (remembers && payload !== undefined) remembered.set(keyOf(id), Object.freeze(payload), found?.expires_at ?? undefined);
+        return payload;
       },
       async findByUid(uid) {
         return toPayload(await rowWhere('uid', uid));
@@ -102,12 +122,15 @@ export function databaseAdapterFactory(db: Kysely<Database>, loadClient: ClientL
       },
       async consume(id) {
         await db.updateTable('oidc_payload').set({ consumed_at: Date.now() }).where('model', '=', model).where('id', '=', tokenDigest(id)).execute();
+        remembered.delete(keyOf(id));
       },
       async destroy(id) {
         await db.deleteFrom('oidc_payload').where('model', '=', model).where('id', '=', tokenDigest(id)).execute();
+        remembered.delete(keyOf(id));
       },
       async revokeByGrantId(grantId) {
         await db.deleteFrom('oidc_payload').where('grant_id', '=', grantId).execute();
+        remembered.deleteWhere((payload, key) => payload.grantId === grantId || key === `Grant:${grantId}`);
       },
     });
   };

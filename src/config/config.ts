@@ -39,6 +39,8 @@ export interface Config {
   apiRateLimitPerMinute: number;
   /** Failed client authentications per minute and per IP address at the token endpoint. */
   clientAuthFailuresPerMinute: number;
+  /** How long a node believes what it read of tokens, grants, service providers and habilitations (db/lookup-cache.ts). */
+  lookupCacheMs: number;
   registry: { seedFile: string | undefined };
   sources: {
     apiParticulierUrl: string;
@@ -168,6 +170,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     formRateLimitPerMinute: env.FORM_RATE_LIMIT_PER_MINUTE,
     apiRateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,
     clientAuthFailuresPerMinute: env.CLIENT_AUTH_FAILURES_PER_MINUTE,
+    lookupCacheMs: env.LOOKUP_CACHE_MS,
     registry: { seedFile: env.SEED_FILE ?? (production ? undefined : DEFAULT_SEED_FILE) },
     sources: {
       apiParticulierUrl: (env.API_PARTICULIER_URL ?? sandboxUrl).replace(/\/+$/, ''),

@@ -62,6 +62,15 @@ export const envSchema = z.object({
     .max(60_000)
     .default(POSTGRES_DEFAULTS.connectTimeoutMs)
     .describe('PostgreSQL : délai maximal pour obtenir une connexion ; au-delà, la requête échoue proprement'),
+  LOOKUP_CACHE_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(60_000)
+    .default(5000)
+    .describe(
+      'Durée pendant laquelle un nœud se fie à ce qu’il a lu (jeton, autorisation, fournisseur, habilitation en vigueur) ; une révocation faite ailleurs s’y voit au plus tard après ce délai ; 0 relit la base à chaque requête',
+    ),
   SESSION_SECRET: z
     .string()
     .min(32, '32 caractères au moins')

@@ -6,7 +6,7 @@ import { API_ERRORS, sendApiError } from '../http/api-errors.js';
 import { type Route, routerFrom } from '../http/route-table.js';
 import type { Journal } from '../journal/journal.js';
 import type { JustificatifDocument } from '../justificatif/document.js';
-import type { Justificatifs } from '../justificatif/justificatifs.js';
+import type { Justificatifs, ServedJustificatif } from '../justificatif/justificatifs.js';
 import { v3Answer } from './v3-answer.js';
 
 interface TokenContext {
@@ -73,10 +73,20 @@ export function dataApiRoutes({ provider, justificatifs, journal, jwks, openapi,
     handler: (_req, res) => sendApiError(res, 429, API_ERRORS.rateLimited),
   });
 
-  const justificatif: RequestHandler = async (req, res) => {
+  /** The justificatif the token opens; otherwise the error is answered and nothing is returned. */
+  const served = async (res: Response): Promise<Extract<ServedJustificatif, { state: 'valid' }> | undefined> => {
     const { clientId, grantId } = tokenOf(res);
     const found = await justificatifs.forServiceProvider(grantId, clientId);
-    if (found === undefined) return sendApiError(res, 404, API_ERRORS.noJustificatif);
+    if (found === undefined) sendApiError(res, 404, API_ERRORS.noJustificatif);
+    else if (found.state === 'withdrawn') sendApiError(res, 410, API_ERRORS.withdrawn, { retire_le: new Date(found.at).toISOString() });
+    else return found;
+    return undefined;
+  };
+
+  const justificatif: RequestHandler = async (req, res) => {
+    const { clientId } = tokenOf(res);
+    const found = await served(res);
+    if (found === undefined) return;
     await recordFetch(clientId, found.document, req.path, 200);
     if (req.accepts(['application/json', 'application/jwt']) === 'application/jwt') {
       res.type('application/jwt').send(found.jws);
@@ -88,9 +98,9 @@ export function dataApiRoutes({ provider, justificatifs, journal, jwks, openapi,
   const v3Route =
     (api: CatalogueApi): RequestHandler =>
     async (req, res) => {
-      const { clientId, grantId, scopes } = tokenOf(res);
-      const found = await justificatifs.forServiceProvider(grantId, clientId);
-      if (found === undefined) return sendApiError(res, 404, API_ERRORS.noJustificatif);
+      const { clientId, scopes } = tokenOf(res);
+      const found = await served(res);
+      if (found === undefined) return;
       const answer = v3Answer(api, found.document, scopes);
       await recordFetch(clientId, found.document, req.path, answer.status);
       res

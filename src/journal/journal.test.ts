@@ -68,6 +68,52 @@ describe('journal', () => {
     expect(await verifyJournal(db, key)).toMatchObject({ brokenAt: 4, reason: 'entrée manquante' });
   });
 
+  /** The database, with each transaction it is asked for counted, and the ones listed in `failing` refused. */
+  const countingTransactions = (failing: ReadonlySet<number> = new Set()) => {
+    const counted = { transactions: 0 };
+    const wrapped = new Proxy(db, {
+      get(target, property, receiver) {
+        if (property !== 'transaction') return Reflect.get(target, property, receiver) as unknown;
+        return () => {
+          counted.transactions += 1;
+          if (failing.has(counted.transactions)) return { execute: () => Promise.reject(new Error('base indisponible')) };
+          return target.transaction();
+        };
+      },
+    });
+    return { wrapped, counted };
+  };
+
+  it('commits concurrent appends in groups, in their order of arrival, each answered once its entry is committed', async () => {
+    const { wrapped, counted } = countingTransactions();
+    const journal = createJournal(wrapped, key);
+    const committed = await Promise.all(
+      Array.from({ length: 100 }, (_, n) =>
+        journal.append({ type: 'source.fetched', actor: 'system', data: { n } }).then(async (row) => {
+          // Answered: the entry is already there for anyone who reads the database.
+          const stored = await db.selectFrom('journal_entry').select('hash').where('seq', '=', row.seq).executeTakeFirst();
+          return { row, stored };
+        }),
+      ),
+    );
+    expect(committed.map(({ row }) => [row.seq, JSON.parse(row.data)])).toEqual(Array.from({ length: 100 }, (_, n) => [n + 1, { n }]));
+    expect(committed.every(({ row, stored }) => stored?.hash === row.hash)).toBe(true);
+    // The first entry goes alone, the 99 that arrived while it was being committed go together.
+    expect(counted.transactions).toBe(2);
+    expect(await verifyJournal(db, key)).toMatchObject({ entries: 100, brokenAt: undefined });
+  });
+
+  it('fails only the group whose transaction failed, and the chain goes on whole after it', async () => {
+    const { wrapped } = countingTransactions(new Set([2]));
+    const journal = createJournal(wrapped, key);
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, n) => journal.append({ type: 'source.fetched', actor: 'system', data: { n } })),
+    );
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', ...Array.from({ length: 9 }, () => 'rejected')]);
+    expect((await journal.append({ type: 'source.fetched', actor: 'system', data: { n: 10 } })).seq).toBe(2);
+    expect(await verifyJournal(db, key)).toMatchObject({ entries: 2, brokenAt: undefined });
+  });
+
   it('is refused UPDATE and DELETE by the database itself', async () => {
     await journalOf(3);
     await expect(db.updateTable('journal_entry').set({ actor: 'agent:autre' }).where('seq', '=', 2).execute()).rejects.toThrow(/ajout seul/);

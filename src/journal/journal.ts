@@ -33,35 +33,79 @@ const entryHash = (key: Buffer, entry: Omit<JournalEntryTable, 'hash'>) =>
 
 export type Journal = ReturnType<typeof createJournal>;
 
+/** At most this many entries in one transaction: well under SQLite's bound variables (9 per entry). */
+const MAX_BATCH = 256;
+
+type Unsealed = Omit<JournalEntryTable, 'seq' | 'prev_hash' | 'hash'>;
+interface Waiting {
+  entry: Unsealed;
+  resolve: (row: JournalEntryTable) => void;
+  reject: (error: unknown) => void;
+}
+
+const unsealed = (event: JournalEvent, at: number): Unsealed => ({
+  at,
+  type: event.type,
+  actor: event.actor,
+  organisation_id: event.organisationId ?? null,
+  subject: event.subject ?? null,
+  data: canonicalJson(event.data ?? {}),
+});
+
 /**
  * The append-only audit trail: each entry carries the previous entry's hash and its own keyed hash over canonical
  * JSON; the database refuses UPDATE and DELETE on it (migration 006), and anchors kept outside it (anchors.ts)
- * reveal a cut tail. Appends are serialised across every node by a lock on the chain head held until commit, so two nodes never
- * link to the same previous entry. Callers append last in their transaction: the head lock is then the last lock
- * any transaction takes, and no two transactions can wait on each other.
+ * reveal a cut tail. Appends are serialised across every node by a lock on the chain head held until commit, so two
+ * nodes never link to the same previous entry. Callers append last in their transaction: the head lock is then the
+ * last lock any transaction takes, and no two transactions can wait on each other.
+ *
+ * Appends of their own (no `within`) are committed in groups: while one transaction holds the head, the entries that
+ * arrive wait and go together in the next one, in their order of arrival. Each promise settles only once its entry is
+ * committed, so an answer that waits for it never confirms what could still be lost; one lock and one commit serve a
+ * whole group, which is what lets concurrent requests through the head lock instead of queuing one by one on it.
  */
 export function createJournal(db: Kysely<Database>, key: Buffer) {
+  /** Links and seals the entries after the head, inserts them in one statement; the caller's transaction commits. */
+  const write = async (trx: Kysely<Database>, entries: readonly Unsealed[]): Promise<JournalEntryTable[]> => {
+    await lockUntilCommit(trx, 'journalHead');
+    let head = await journalHead(trx);
+    const rows = entries.map((entry) => {
+      const linked = { ...entry, seq: (head?.seq ?? 0) + 1, prev_hash: head?.hash ?? GENESIS };
+      const row = { ...linked, hash: entryHash(key, linked) };
+      head = row;
+      return row;
+    });
+    await trx.insertInto('journal_entry').values(rows).execute();
+    return rows;
+  };
+
+  const waiting: Waiting[] = [];
+  let committing = false;
+  /** Commits the waiting entries group after group until none is left; one group's failure fails only its entries. */
+  const commitWaiting = async () => {
+    committing = true;
+    while (waiting.length > 0) {
+      const group = waiting.splice(0, MAX_BATCH);
+      try {
+        const entries = group.map((w) => w.entry);
+        const rows = await db.transaction().execute((trx) => write(trx, entries));
+        for (const [n, w] of group.entries()) w.resolve(rows[n] as JournalEntryTable);
+      } catch (error) {
+        for (const w of group) w.reject(error);
+      }
+    }
+    committing = false;
+  };
+
   return {
     /** Appends one entry; pass `within` to write it in the caller's transaction, with the change it records. */
     async append(event: JournalEvent, within?: Kysely<Database>, at = Date.now()): Promise<JournalEntryTable> {
-      const write = async (trx: Kysely<Database>) => {
-        await lockUntilCommit(trx, 'journalHead');
-        const head = await journalHead(trx);
-        const entry = {
-          seq: (head?.seq ?? 0) + 1,
-          at,
-          type: event.type,
-          actor: event.actor,
-          organisation_id: event.organisationId ?? null,
-          subject: event.subject ?? null,
-          data: canonicalJson(event.data ?? {}),
-          prev_hash: head?.hash ?? GENESIS,
-        };
-        const row = { ...entry, hash: entryHash(key, entry) };
-        await trx.insertInto('journal_entry').values(row).execute();
-        return row;
-      };
-      return within === undefined ? db.transaction().execute(write) : write(within);
+      const entry = unsealed(event, at);
+      if (within !== undefined) return (await write(within, [entry]))[0] as JournalEntryTable;
+      return new Promise((resolve, reject) => {
+        waiting.push({ entry, resolve, reject });
+        if (!committing) void commitWaiting();
+      });
     },
   };
 }

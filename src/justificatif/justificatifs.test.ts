@@ -24,7 +24,7 @@ const issue = async (outcomes = [QF_FOUND], citizenSub = 'sub-lucie', person = L
     decision: 'transmitted',
   });
   const found = decided.grantId === undefined ? undefined : await world.justificatifs.forServiceProvider(decided.grantId, world.request.clientId);
-  if (decided.justificatif === undefined || decided.grantId === undefined || found === undefined) throw new Error('justificatif non émis');
+  if (decided.justificatif === undefined || decided.grantId === undefined || found?.state !== 'valid') throw new Error('justificatif non émis');
   return { document: found.document, reference: decided.justificatif.reference, grantId: decided.grantId };
 };
 
@@ -33,8 +33,9 @@ describe('issuing a justificatif', () => {
     const { document, reference, grantId } = await issue();
     expect(reference).toMatch(/^PP-\d{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
     const found = await world.justificatifs.forServiceProvider(grantId, world.request.clientId);
-    expect(found?.document.id).toBe(document.id);
-    expect(found?.document.elements.map((e) => e.donnees)).toEqual([
+    if (found?.state !== 'valid') throw new Error('justificatif non trouvé');
+    expect(found.document.id).toBe(document.id);
+    expect(found.document.elements.map((e) => e.donnees)).toEqual([
       { quotient_familial: QF_FOUND.data?.quotient_familial },
       { enfants: QF_FOUND.data?.enfants },
     ]);
@@ -225,7 +226,7 @@ describe('withdrawing a justificatif', () => {
     expect(world.grants.revoked).toContain(grantId);
     expect(await world.justificatifs.withdrawnAt('jeton-de-la-cantine')).toBe(at);
     expect(await world.justificatifs.withdrawnAt('un-autre-jeton')).toBeUndefined();
-    expect(await world.justificatifs.forServiceProvider(grantId, world.request.clientId)).toBeUndefined();
+    expect(await world.justificatifs.forServiceProvider(grantId, world.request.clientId)).toEqual({ state: 'withdrawn', at });
     const after = await world.justificatifs.find(reference);
     expect(after).toMatchObject({ state: 'withdrawn', withdrawnAt: at });
     expect(after && (await world.justificatifs.open(after))).toEqual({ state: 'withdrawn', at });

@@ -75,6 +75,9 @@ export type OpenedJustificatif =
   | { state: 'altered' }
   | { state: 'valid'; document: JustificatifDocument; jws: string; person: Person };
 
+/** A justificatif as its service provider reads it through the data API. */
+export type ServedJustificatif = { state: 'valid'; jws: string; document: JustificatifDocument } | { state: 'withdrawn'; at: number };
+
 /** A search of some service providers' justificatifs, as an organisation's agent asks it. */
 export interface JustificatifSearch {
   clientIds: string[];
@@ -302,11 +305,16 @@ export function createJustificatifs({
     },
 
     /** The signed justificatif an access token's grant opens, for that client only; nothing once erased. */
-    async forServiceProvider(grantId: string, clientId: string): Promise<{ jws: string; document: JustificatifDocument } | undefined> {
+    /**
+     * What a service provider reads with its token: the justificatif, or when the citizen withdrew it (which the row
+     * says on every node at once, whatever a node still believes of the token), or nothing (none issued, purged).
+     */
+    async forServiceProvider(grantId: string, clientId: string): Promise<ServedJustificatif | undefined> {
       const row = await repository.findByGrant(db, grantId, clientId);
+      if (row?.withdrawn_at != null) return { state: 'withdrawn', at: row.withdrawn_at };
       if (row === undefined || row.sealed === null) return undefined;
       const jws = cipher.decrypt(row.sealed, placeOf('sealed', row.id));
-      return { jws, document: documentOf(jws) };
+      return { state: 'valid', jws, document: documentOf(jws) };
     },
 
     /** When the citizen withdrew the justificatif a revoked access token opened, if that is why it is unknown. */

@@ -5,6 +5,7 @@ import { callModesSchema } from '../catalogue/call-modes.js';
 import { apisFor, isCatalogueScope } from '../catalogue/catalogue.js';
 import { derivationsSchema } from '../catalogue/derivations.js';
 import { isIncomeYearScope } from '../catalogue/income-years.js';
+import { createLookupCache } from '../db/lookup-cache.js';
 import type { Database, HabilitationTable } from '../db/schema.js';
 import { deleteAgentByEmail, findAgent, insertAgent, listAgents } from './agent.repository.js';
 import { generateClientSecret, hashClientSecret } from './client-secret.js';
@@ -183,6 +184,12 @@ export interface RegistryOptions {
   /** http://localhost redirect URIs are accepted outside production only. */
   allowLocalHttp: boolean;
   now?: () => number;
+  /**
+   * How long this node believes a service provider and its habilitation in force without reading them again
+   * (LOOKUP_CACHE_MS); this registry's own changes are seen at once, another process's (the CLI's, another node's)
+   * once it has passed. 0, the default, reads every time: the CLI and the seed always do.
+   */
+  lookupCacheMs?: number;
 }
 
 export type Registry = ReturnType<typeof createRegistry>;
@@ -190,6 +197,24 @@ export type Registry = ReturnType<typeof createRegistry>;
 /** Organisations, service providers and their habilitations: the operator's side of the product. */
 export function createRegistry(db: Kysely<Database>, options: RegistryOptions) {
   const now = options.now ?? Date.now;
+  const remembered = createLookupCache<{ value: unknown }>(options.lookupCacheMs ?? 0);
+  /** The value read before, while the bound lasts (and never past `until` of the value, such as an end of validity). */
+  const remember = async <T>(key: string, read: () => Promise<T>, until?: (value: T) => number | undefined): Promise<T> => {
+    const known = remembered.get(key);
+    if (known !== undefined) return known.value as T;
+    const value = await read();
+    remembered.set(key, { value }, until?.(value));
+    return value;
+  };
+  /** Service providers and habilitations change rarely: any change on this node drops everything remembered. */
+  const changed = () => remembered.deleteWhere(() => true);
+  const findServiceProvider = (clientId: string) => remember(`sp:${clientId}`, () => serviceProviders.findServiceProvider(db, clientId));
+  const activeHabilitation = (clientId: string) =>
+    remember(
+      `habilitation:${clientId}`,
+      () => habilitations.findActiveHabilitation(db, clientId, now()),
+      (habilitation) => habilitation?.valid_until,
+    );
 
   const requireOrganisation = async (siretValue: string) => {
     const organisation = await organisations.findOrganisationBySiret(db, siretValue);
@@ -242,6 +267,7 @@ export function createRegistry(db: Kysely<Database>, options: RegistryOptions) {
         created_at: now(),
         updated_at: now(),
       });
+      changed();
       return { clientId, clientSecret: generated };
     },
 
@@ -256,20 +282,18 @@ export function createRegistry(db: Kysely<Database>, options: RegistryOptions) {
         ...serviceProviderColumns(data, organisation.id, secretHash ?? existing.secret_hash),
         updated_at: now(),
       });
+      changed();
       return { clientId: input.clientId, clientSecret: undefined };
     },
 
     listServiceProviders: () => serviceProviders.listServiceProviders(db),
-    findServiceProvider: (clientId: string) => serviceProviders.findServiceProvider(db, clientId),
+    findServiceProvider,
     /** An organisation's service providers (its procedures). */
     serviceProvidersOf: (organisationId: string) => serviceProviders.listServiceProvidersOf(db, organisationId),
 
     /** What the service provider may ask now, or undefined without a habilitation in force. */
     async dataRequest(clientId: string, askedScopes: string[]): Promise<DataRequest | undefined> {
-      const [sp, habilitation] = await Promise.all([
-        serviceProviders.findServiceProvider(db, clientId),
-        habilitations.findActiveHabilitation(db, clientId, now()),
-      ]);
+      const [sp, habilitation] = await Promise.all([findServiceProvider(clientId), activeHabilitation(clientId)]);
       return sp === undefined || habilitation === undefined ? undefined : dataRequestOf(sp, habilitation, askedScopes);
     },
 
@@ -279,6 +303,7 @@ export function createRegistry(db: Kysely<Database>, options: RegistryOptions) {
         throw new RegistryError(`${clientId} s’authentifie par clé (private_key_jwt) : pas de secret à renouveler`);
       const secret = generateClientSecret();
       await serviceProviders.updateServiceProvider(db, clientId, { secret_hash: hashClientSecret(secret), updated_at: now() });
+      changed();
       return secret;
     },
 
@@ -307,6 +332,7 @@ export function createRegistry(db: Kysely<Database>, options: RegistryOptions) {
         call_modes: Object.keys(data.callModes).length === 0 ? null : JSON.stringify(data.callModes),
       };
       await habilitations.insertHabilitation(db, row);
+      changed();
       return row;
     },
 
@@ -324,6 +350,7 @@ export function createRegistry(db: Kysely<Database>, options: RegistryOptions) {
         derivations: Object.keys(data.derivations).length === 0 ? null : JSON.stringify(data.derivations),
         call_modes: Object.keys(data.callModes).length === 0 ? null : JSON.stringify(data.callModes),
       });
+      changed();
       return { ...existing, scopes: JSON.stringify(data.scopes) };
     },
 
@@ -335,6 +362,7 @@ export function createRegistry(db: Kysely<Database>, options: RegistryOptions) {
       if (validUntil > addMonths(now(), MAX_VALIDITY_MONTHS))
         throw new RegistryError(`un renouvellement va jusqu’à ${MAX_VALIDITY_MONTHS} mois au plus à partir d’aujourd’hui`);
       await habilitations.updateHabilitation(db, id, { valid_until: validUntil });
+      changed();
       return { ...habilitation, valid_until: validUntil };
     },
 
@@ -343,6 +371,7 @@ export function createRegistry(db: Kysely<Database>, options: RegistryOptions) {
       if (habilitation.revoked_at !== null) throw new RegistryError(`l’habilitation ${id} est déjà révoquée`);
       const revokedAt = now();
       await habilitations.updateHabilitation(db, id, { revoked_at: revokedAt });
+      changed();
       return { ...habilitation, revoked_at: revokedAt };
     },
 
@@ -386,6 +415,6 @@ export function createRegistry(db: Kysely<Database>, options: RegistryOptions) {
     async listAgents(siretValue: string) {
       return listAgents(db, (await requireOrganisation(parse(siret, siretValue))).id);
     },
-    activeHabilitation: (clientId: string) => habilitations.findActiveHabilitation(db, clientId, now()),
+    activeHabilitation,
   };
 }

@@ -1,0 +1,14 @@
+/** What the bench (bench/run.ts) and its servers (bench/server.ts, each in its own process) tell each other. */
+
+/** The service provider's redirect URI's origin: nothing listens there, the bench reads the redirect itself. */
+export const BENCH_SP_ORIGIN = 'http://localhost:4990';
+
+export interface BenchServer {
+  url: string;
+  /** The authorization server and the client the bench uses (the portal's and the bare provider's). */
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+export type FromBench = { type: 'ready'; server: BenchServer } | { type: 'memory'; rss: number; heapUsed: number };
