@@ -30,7 +30,7 @@ const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 
 const byId = new Map(profile.nodes.map((node) => [node.id, node]));
 const selfMs = new Map<number, number>();
-profile.samples.forEach((id, n) => selfMs.set(id, (selfMs.get(id) ?? 0) + (profile.timeDeltas[n] ?? 0) / 1000));
+for (const [n, id] of profile.samples.entries()) selfMs.set(id, (selfMs.get(id) ?? 0) + (profile.timeDeltas[n] ?? 0) / 1000);
 const total = [...selfMs.values()].reduce((sum, ms) => sum + ms, 0);
 
 /** node_modules/<package>, or the project's folder, or what V8 calls it ("(garbage collector)", "(idle)"). */

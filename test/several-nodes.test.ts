@@ -164,7 +164,12 @@ describe.skipIf(!onPostgres)('two portal nodes on one PostgreSQL, behind a balan
       retentionDays: 30,
       validUntil: addMonths(Date.now(), 6),
     });
-    const sp = await serviceProviderClient(`${cluster.publicUrl}/oidc`, 'several-nodes-revoked', { secret: clientSecret ?? '' }, `${SP_ORIGIN}/callback`);
+    const sp = await serviceProviderClient(
+      `${cluster.publicUrl}/oidc`,
+      'several-nodes-revoked',
+      { secret: clientSecret ?? '' },
+      `${SP_ORIGIN}/callback`,
+    );
     const { url, checks } = await sp.authorizationUrl('openid cnaf_quotient_familial');
     const citizen = new TestBrowser();
     const { callback } = await decide(citizen, await reachConsentPage(citizen, url, SP_ORIGIN), 'transmettre', SP_ORIGIN);

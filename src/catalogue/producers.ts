@@ -10,7 +10,7 @@ export const PRODUCERS = {
   agence_service_civique: { name: 'Agence du service civique', short: 'l’Agence du service civique' },
   ants: { name: 'Agence nationale des titres sécurisés (ANTS)', short: 'l’Agence nationale des titres sécurisés (ANTS)' },
   sports: { name: 'Ministère chargé des Sports', short: 'le ministère chargé des Sports' },
-  dgfip: { name: 'Direction générale des Finances publiques (DGFiP)', short: 'les impôts (DGFiP)' },
+  dgfip: { name: 'Direction générale des Finances publiques (DGFiP)', short: 'l’administration fiscale (DGFiP)' },
 } as const;
 
 export type ProducerId = keyof typeof PRODUCERS;

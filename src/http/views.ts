@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Express, type RequestHandler } from 'express';
 import nunjucks from 'nunjucks';
+import { withPreposition } from '../wording/contractions.fr.js';
 
 const VIEWS_DIR = fileURLToPath(new URL('../../views', import.meta.url));
 const STATIC_DIR = fileURLToPath(new URL('../../static', import.meta.url));
@@ -24,6 +25,9 @@ export function useViews(app: Express, branding: Branding, options: { cache: boo
   });
   env.addGlobal('dsfrPath', DSFR_PATH);
   env.addGlobal('branding', branding);
+  // « auprès {{ producer | de }} », « redemander {{ producer | a }} »: du, au, des, aux where French contracts them.
+  env.addFilter('de', (phrase: string) => withPreposition('de', phrase));
+  env.addFilter('a', (phrase: string) => withPreposition('à', phrase));
   env.express(app);
   app.set('view engine', 'njk');
   app.use(DSFR_PATH, staticFiles(DSFR_DIST, '1y'));

@@ -1,3 +1,5 @@
+import { withPreposition } from './contractions.fr.js';
+
 /**
  * Every status and label a person reads, in one place: what became of an item, of a transmission, of a justificatif,
  * who did what in an access log, the state of a habilitation. Error pages have their own catalogue (messages.fr.ts);
@@ -32,7 +34,7 @@ export const ITEM_STATUS_TEXTS = {
   invalid_input: {
     badge: 'Impossible à vérifier',
     badgeType: 'error',
-    why: (producer) => `Les informations de votre compte FranceConnect ne permettent pas à ${producer} de vous retrouver.`,
+    why: (producer) => `Les informations de votre compte FranceConnect ne permettent pas ${withPreposition('à', producer)} de vous retrouver.`,
     instead: (sp) => `Vous pourrez envoyer votre justificatif à ${sp} vous-même.`,
   },
   not_holder: {
