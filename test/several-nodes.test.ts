@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openDatabase } from '../src/db/database.js';
 import type { Database } from '../src/db/schema.js';
 import { addMonths } from '../src/registry/habilitation.js';
-import { createRegistry } from '../src/registry/registry.service.js';
+import { createRegistry, type Registry } from '../src/registry/registry.service.js';
 import { TestBrowser } from './helpers/browser.js';
 import { type Cluster, type NodeName, startCluster } from './helpers/cluster.js';
 import { onPostgres } from './helpers/database.js';
@@ -87,29 +87,38 @@ describe.skipIf(!onPostgres)('two portal nodes on one PostgreSQL, behind a balan
     );
   });
 
-  it('keeps the journal one valid chain while both nodes write to it at once', async () => {
-    const registry = createRegistry(db, { allowLocalHttp: true });
+  /** A service provider registered with a habilitation for the quotient familial, and the token of one transmission to it. */
+  async function transmittedBy(registry: Registry, clientId: string, purpose: string) {
     const { clientSecret } = await registry.createServiceProvider({
       siret: '21999999900010',
-      clientId: 'several-nodes-sp',
+      clientId,
       displayName: 'Service à plusieurs nœuds',
-      procedureName: 'Essai de charge',
+      procedureName: 'Essai à plusieurs nœuds',
       redirectUris: [`${SP_ORIGIN}/callback`],
     });
-    await registry.grantHabilitation({
-      clientId: 'several-nodes-sp',
+    const habilitation = await registry.grantHabilitation({
+      clientId,
       scopes: ['cnaf_quotient_familial'],
-      purpose: 'Vérifier le journal sous écritures concurrentes.',
+      purpose,
       legalBasis: 'Essai',
       legalReference: 'Essai',
       retentionDays: 30,
       validUntil: addMonths(Date.now(), 6),
     });
-    const sp = await serviceProviderClient(`${cluster.publicUrl}/oidc`, 'several-nodes-sp', { secret: clientSecret ?? '' }, `${SP_ORIGIN}/callback`);
+    const sp = await serviceProviderClient(`${cluster.publicUrl}/oidc`, clientId, { secret: clientSecret ?? '' }, `${SP_ORIGIN}/callback`);
     const { url, checks } = await sp.authorizationUrl('openid cnaf_quotient_familial');
     const citizen = new TestBrowser();
     const { callback } = await decide(citizen, await reachConsentPage(citizen, url, SP_ORIGIN), 'transmettre', SP_ORIGIN);
     const { access_token: accessToken } = await sp.redeem(callback, checks);
+    return { accessToken, habilitation };
+  }
+
+  it('keeps the journal one valid chain while both nodes write to it at once', async () => {
+    const { accessToken } = await transmittedBy(
+      createRegistry(db, { allowLocalHttp: true }),
+      'several-nodes-sp',
+      'Vérifier le journal sous écritures concurrentes.',
+    );
     const before = await db
       .selectFrom('journal_entry')
       .select((eb) => eb.fn.countAll<number>().as('count'))
@@ -148,32 +157,7 @@ describe.skipIf(!onPostgres)('two portal nodes on one PostgreSQL, behind a balan
   it('stops delivery on a node within the lookup bound (LOOKUP_CACHE_MS) of a revocation made elsewhere', async () => {
     // The operator's CLI: another process, with its own registry, revokes the habilitation.
     const operator = createRegistry(db, { allowLocalHttp: true });
-    const { clientSecret } = await operator.createServiceProvider({
-      siret: '21999999900010',
-      clientId: 'several-nodes-revoked',
-      displayName: 'Service révoqué',
-      procedureName: 'Essai de révocation',
-      redirectUris: [`${SP_ORIGIN}/callback`],
-    });
-    const habilitation = await operator.grantHabilitation({
-      clientId: 'several-nodes-revoked',
-      scopes: ['cnaf_quotient_familial'],
-      purpose: 'Vérifier la borne de ce que croit un nœud.',
-      legalBasis: 'Essai',
-      legalReference: 'Essai',
-      retentionDays: 30,
-      validUntil: addMonths(Date.now(), 6),
-    });
-    const sp = await serviceProviderClient(
-      `${cluster.publicUrl}/oidc`,
-      'several-nodes-revoked',
-      { secret: clientSecret ?? '' },
-      `${SP_ORIGIN}/callback`,
-    );
-    const { url, checks } = await sp.authorizationUrl('openid cnaf_quotient_familial');
-    const citizen = new TestBrowser();
-    const { callback } = await decide(citizen, await reachConsentPage(citizen, url, SP_ORIGIN), 'transmettre', SP_ORIGIN);
-    const { access_token: accessToken } = await sp.redeem(callback, checks);
+    const { accessToken, habilitation } = await transmittedBy(operator, 'several-nodes-revoked', 'Vérifier la borne de ce que croit un nœud.');
     const readOnB = async () => {
       const response = await fetch(`${cluster.nodes.B}/api/v1/justificatif`, { headers: { authorization: `Bearer ${accessToken}` } });
       await response.arrayBuffer();

@@ -304,10 +304,10 @@ export function createJustificatifs({
       return { document, reference };
     },
 
-    /** The signed justificatif an access token's grant opens, for that client only; nothing once erased. */
     /**
-     * What a service provider reads with its token: the justificatif, or when the citizen withdrew it (which the row
-     * says on every node at once, whatever a node still believes of the token), or nothing (none issued, purged).
+     * What a service provider reads with its token's grant, for that client only: the signed justificatif, or when
+     * the citizen withdrew it (which the row says on every node at once, whatever a node still believes of the
+     * token), or nothing (none issued, purged).
      */
     async forServiceProvider(grantId: string, clientId: string): Promise<ServedJustificatif | undefined> {
       const row = await repository.findByGrant(db, grantId, clientId);

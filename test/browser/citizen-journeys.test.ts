@@ -302,12 +302,7 @@ describeInChromium('citizen and agent journeys in Chromium, axe-clean at 1280 an
           await page.getByRole('button', { name: 'Voir les données qui seront transmises' }).click();
           await journey.check('apercu');
           expect(await page.getByTestId('via').first().textContent()).toContain('Obtenu avec votre connexion FranceConnect');
-          await page.getByRole('button', { name: 'Transmettre mes données' }).click();
-          await page.waitForURL(/\/fin$/);
-          await journey.check('fin');
-          await page.getByRole('link', { name: /Continuer sur le site/ }).click();
-          await page.waitForURL(`${stack.demoSpUrl}/**`);
-          await journey.check('fs-resultat');
+          await steps.transmitFromPreview(journey);
           expect(await page.getByTestId('quotient-municipal').textContent()).toMatch(/760\s€/);
           expect(journey.problems).toEqual([]);
           await journey.close();

@@ -74,6 +74,17 @@ export function chromiumSteps(stack: Stack) {
     await journey.check('consentement');
   }
 
+  /** Preview → « Transmettre mes données » → end page → back at the demo SP, which shows what it received. */
+  async function transmitFromPreview(journey: Journey) {
+    const { page } = journey;
+    await page.getByRole('button', { name: 'Transmettre mes données' }).click();
+    await page.waitForURL(/\/fin$/);
+    await journey.check('fin');
+    await page.getByRole('link', { name: /Continuer sur le site/ }).click();
+    await page.waitForURL(`${stack.demoSpUrl}/**`);
+    await journey.check('fs-resultat');
+  }
+
   return {
     fcOrigin,
     signInFromRequest,
@@ -107,13 +118,10 @@ export function chromiumSteps(stack: Stack) {
       await journey.check('apercu');
       if (journey.javaScriptEnabled) await page.getByRole('button', { name: 'Une information est fausse ?' }).click();
       await page.getByText('Nous ne pouvons pas la modifier').waitFor({ state: 'visible', timeout: 2_000 });
-      await page.getByRole('button', { name: 'Transmettre mes données' }).click();
-      await page.waitForURL(/\/fin$/);
-      await journey.check('fin');
-      await page.getByRole('link', { name: /Continuer sur le site/ }).click();
-      await page.waitForURL(`${stack.demoSpUrl}/**`);
-      await journey.check('fs-resultat');
+      await transmitFromPreview(journey);
     },
+
+    transmitFromPreview,
 
     /** The service's sign-out request (RP-initiated logout): the portal's confirmation page, then its success page. */
     async serviceSignOut(journey: Journey) {

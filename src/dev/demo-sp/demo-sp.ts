@@ -108,9 +108,9 @@ export function createDemoServiceProvider(options: DemoServiceProviderOptions): 
   const discovered = new Map<DemoWay, Promise<oidc.Configuration>>();
   const clientIdOf = (way: DemoWay) => `${options.clientId}${DEMO_WAYS[way].clientSuffix}`;
   const configuration = (way: DemoWay) => {
-    const found =
-      discovered.get(way) ??
-      oidc
+    let found = discovered.get(way);
+    if (found === undefined) {
+      found = oidc
         .discovery(new URL(options.issuer), clientIdOf(way), options.clientSecret, undefined, {
           execute: options.issuer.startsWith('http://') ? [oidc.allowInsecureRequests] : [],
           timeout: 5,
@@ -119,7 +119,8 @@ export function createDemoServiceProvider(options: DemoServiceProviderOptions): 
           discovered.delete(way);
           throw error;
         });
-    discovered.set(way, found);
+      discovered.set(way, found);
+    }
     return found;
   };
   const redirectUriOf = (way: DemoWay) => `${options.url}${DEMO_WAYS[way].path}/callback`;
@@ -149,7 +150,7 @@ export function createDemoServiceProvider(options: DemoServiceProviderOptions): 
   const showJustificatif = async (req: express.Request, res: express.Response) => {
     const received = req.session.demoReceived;
     if (received === undefined) return res.redirect(303, '/');
-    const reading = await readJustificatif(received.accessToken, received.way ?? 'identite');
+    const reading = await readJustificatif(received.accessToken, received.way);
     const who = { sub: received.sub, scopes: received.scopes, token: jetonAbrege(received.accessToken) };
     if (reading.kind === 'withdrawn') {
       // "Nous ne les avons plus": the service forgets its token as well.

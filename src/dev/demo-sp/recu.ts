@@ -122,15 +122,17 @@ export interface Tarif {
   municipal?: { revenuFiscal: string; parts: string; annee: number | undefined };
 }
 
+/** What came for one scope, when it came. */
+const disponible = (justificatif: Pick<JustificatifRecu, 'elements'>, scope: string) =>
+  justificatif.elements.find((element) => element.scope === scope && element.statut === 'disponible')?.donnees;
+
 const rfrSchema = z.object({ rfr: z.number(), annee_revenus: z.number().int().optional() });
 const partsSchema = z.object({ nbPart: z.number().positive() });
 
 /** The town's quotient from the tax data, when both the revenu fiscal de référence and the parts came. */
 function quotientMunicipal(justificatif: Pick<JustificatifRecu, 'elements'>) {
-  const obtained = (scope: string) =>
-    justificatif.elements.find((candidate) => candidate.scope === scope && candidate.statut === 'disponible')?.donnees;
-  const rfr = rfrSchema.safeParse(obtained(RFR));
-  const parts = partsSchema.safeParse(obtained(PARTS));
+  const rfr = rfrSchema.safeParse(disponible(justificatif, RFR));
+  const parts = partsSchema.safeParse(disponible(justificatif, PARTS));
   if (!rfr.success || !parts.success) return undefined;
   return { valeur: Math.round(rfr.data.rfr / 12 / parts.data.nbPart), rfr: rfr.data.rfr, parts: parts.data.nbPart, annee: rfr.data.annee_revenus };
 }
@@ -140,9 +142,9 @@ function quotientMunicipal(justificatif: Pick<JustificatifRecu, 'elements'>) {
  * asks for) or, from a service asking for the value, the value; with what justifies it. None without either.
  */
 export function tarifDe(justificatif: Pick<JustificatifRecu, 'elements'>): Tarif | undefined {
-  const element = justificatif.elements.find((candidate) => candidate.scope === QF && candidate.statut === 'disponible');
-  const bracket = trancheSchema.safeParse(element?.donnees?.quotient_familial_tranche);
-  const quotient = quotientSchema.safeParse(element?.donnees?.quotient_familial);
+  const donnees = disponible(justificatif, QF);
+  const bracket = trancheSchema.safeParse(donnees?.quotient_familial_tranche);
+  const quotient = quotientSchema.safeParse(donnees?.quotient_familial);
   const tranche = bracket.success ? trancheDeBorne(bracket.data.borne_haute) : quotient.success ? trancheDuQuotient(quotient.data.valeur) : undefined;
   const periode = bracket.success ? bracket.data : quotient.success ? quotient.data : undefined;
   if (tranche === undefined || periode === undefined) {
@@ -170,15 +172,13 @@ export function tarifDe(justificatif: Pick<JustificatifRecu, 'elements'>): Tarif
 
 /** How many children the portal counted (a derived answer), when that is what was asked. */
 export function nombreEnfants(justificatif: Pick<JustificatifRecu, 'elements'>): number | undefined {
-  const element = justificatif.elements.find((candidate) => candidate.scope === ENFANTS && candidate.statut === 'disponible');
-  const counted = nombreSchema.safeParse(element?.donnees?.enfants_nombre);
+  const counted = nombreSchema.safeParse(disponible(justificatif, ENFANTS)?.enfants_nombre);
   return counted.success ? counted.data.nombre : undefined;
 }
 
 /** The children's first names, as the family knows them: « Lucie », « Hugo ». */
 export function prenomsDesEnfants(justificatif: Pick<JustificatifRecu, 'elements'>): string[] {
-  const element = justificatif.elements.find((candidate) => candidate.scope === ENFANTS && candidate.statut === 'disponible');
-  const enfants = enfantsSchema.safeParse(element?.donnees?.enfants);
+  const enfants = enfantsSchema.safeParse(disponible(justificatif, ENFANTS)?.enfants);
   return enfants.success ? enfants.data.map((enfant) => enfant.prenoms.split(' ')[0] ?? enfant.prenoms).filter((prenom) => prenom !== '') : [];
 }
 
