@@ -78,4 +78,16 @@ describe('the 2026 APIs’ answers, as people read them', () => {
       { label: 'Lien avec le véhicule', lines: ['Cotitulaire'] },
     ]);
   });
+
+  it('reads the DGFiP’s avis d’impôt fields in words: amounts in euros, parts with a comma, codes of the situation de famille', () => {
+    expect(displayData({ rfr: 38420, annee_revenus: 2025 })).toEqual([
+      { label: 'Revenu fiscal de référence', lines: [`38${NARROW_NBSP}420 €`] },
+      { label: 'Revenus de l’année', lines: ['2025'] },
+    ]);
+    expect(displayData({ nbPart: 2.5, sitFam: 'O', pac: { nbPac: 2, nbPacF: 2 } })).toEqual([
+      { label: 'Nombre de parts', lines: ['2,5'] },
+      { label: 'Situation de famille', lines: ['Pacsé(e)'] },
+      { label: 'Personnes à charge', lines: ['Nombre : 2 ; Déclarées case F : 2'] },
+    ]);
+  });
 });

@@ -110,6 +110,19 @@ const LABELS: Record<string, string> = {
   nom_categorie: 'Nom',
   valeur: 'Valeur',
   fiche: 'Fiche',
+  // API Impôt particulier (DGFiP): the fields of the avis d'impôt, and the income year the portal asked for.
+  annee_revenus: 'Revenus de l’année',
+  rfr: 'Revenu fiscal de référence',
+  nbPart: 'Nombre de parts',
+  sitFam: 'Situation de famille',
+  pac: 'Personnes à charge',
+  nbPac: 'Nombre',
+  aft: 'Adresse',
+  aftDetail: 'Adresse, champ par champ',
+  complementAdresse: 'Complément d’adresse',
+  voie: 'Voie',
+  codePostal: 'Code postal',
+  commune: 'Commune',
 };
 
 /** The words of the values a source gives as codes, by field. */
@@ -118,9 +131,16 @@ const VALUE_WORDS: Record<string, Record<string, string>> = {
   status: { allocataire: 'Allocataire', ouvrant_droit: 'Ouvrant droit (l’allocation est versée pour vous)', non_beneficiaire: 'Non bénéficiaire' },
   statut_service_national: { en_regle: 'En règle', pas_en_regle: 'Pas en règle', indetermine: 'Indéterminée', non_concerne: 'Non concerné(e)' },
   statut_rattachement: { titulaire: 'Titulaire', cotitulaire: 'Cotitulaire', locataire: 'Locataire' },
+  // The DGFiP's codes of the situation de famille, as on the avis d'impôt.
+  sitFam: { M: 'Marié(e)', O: 'Pacsé(e)', D: 'Divorcé(e) ou séparé(e)', C: 'Célibataire', V: 'Veuf ou veuve' },
 };
 
-const humanize = (key: string) => LABELS[key] ?? key.replaceAll('_', ' ').replace(/^./, (c) => c.toUpperCase());
+const humanize = (key: string) => {
+  // The avis d'impôt counts the persons à charge by the letter of the box they are declared in (F, G, H, I, R, J, N, P).
+  const box = /^nbPac([A-Z])$/.exec(key)?.[1];
+  if (box !== undefined) return `Déclarées case ${box}`;
+  return LABELS[key] ?? key.replaceAll('_', ' ').replace(/^./, (c) => c.toUpperCase());
+};
 
 function scalar(key: string, value: unknown): string {
   if (value === null || value === undefined) return 'non renseigné';
@@ -129,6 +149,8 @@ function scalar(key: string, value: unknown): string {
   if (word !== undefined) return word;
   if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value)) return frenchDate(value);
   if (typeof value === 'number' && key.startsWith('montant')) return `${value.toLocaleString('fr-FR', { minimumFractionDigits: 2 })} €`;
+  if (typeof value === 'number' && key === 'rfr') return `${frenchNumber(value)} €`;
+  if (typeof value === 'number' && key === 'nbPart') return frenchNumber(value);
   return String(value);
 }
 
