@@ -3,6 +3,9 @@
 /** The service provider's redirect URI's origin: nothing listens there, the bench reads the redirect itself. */
 export const BENCH_SP_ORIGIN = 'http://localhost:4990';
 
+/** Processes of the portal in rows (g) and (h): one per core of the 2-core machines the bench is read on. */
+export const BENCH_WORKERS = 2;
+
 export interface BenchServer {
   url: string;
   /** The authorization server and the client the bench uses (the portal's and the bare provider's). */

@@ -15,7 +15,7 @@ import { TestBrowser } from '../test/helpers/browser.js';
 import { onPostgres } from '../test/helpers/database.js';
 import { formsOf, formWithAction } from '../test/helpers/html.js';
 import { decide, reachConsentPage, serviceProviderClient } from '../test/helpers/service-provider.js';
-import { BENCH_SP_ORIGIN, type FromBench } from './protocol.js';
+import { BENCH_SP_ORIGIN, BENCH_WORKERS, type BenchServer, type FromBench } from './protocol.js';
 
 const { values } = parseArgs({
   options: {
@@ -97,7 +97,7 @@ async function flows(name: string, flow: () => Promise<void>, workers: number, l
 }
 
 /** Starts one of bench/server.ts's servers in its own process; its memory is read there, after a full GC. */
-async function serverProcess(role: 'portal' | 'express' | 'oidc-provider') {
+async function serverProcess(role: 'portal' | 'portal-workers' | 'express' | 'oidc-provider') {
   const child = fork(fileURLToPath(new URL('./server.ts', import.meta.url)), [role], {
     execArgv: ['--expose-gc', '--import', 'tsx', ...(values.profile && role === 'portal' ? ['--cpu-prof', '--cpu-prof-dir=bench/profiles'] : [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -130,13 +130,10 @@ async function serverProcess(role: 'portal' | 'express' | 'oidc-provider') {
   };
 }
 
-async function main() {
-  const portal = await serverProcess('portal');
-  const { server } = portal;
+/** One virtual citizen: authorize → FranceConnect → consent → preview → transmit → token → data API; the access token. */
+async function citizenFlow(server: BenchServer): Promise<() => Promise<string>> {
   const sp = await serviceProviderClient(server.issuer, server.clientId, { secret: server.clientSecret }, `${BENCH_SP_ORIGIN}/callback`);
-
-  /** (e) One virtual citizen: authorize → FranceConnect → consent → preview → transmit → token → data API. */
-  const portalFlow = async (): Promise<string> => {
+  return async () => {
     const browser = new TestBrowser();
     const { url, checks } = await sp.authorizationUrl('openid cnaf_quotient_familial cnaf_enfants');
     const { callback } = await decide(browser, await reachConsentPage(browser, url, BENCH_SP_ORIGIN), 'transmettre', BENCH_SP_ORIGIN);
@@ -146,10 +143,22 @@ async function main() {
     await response.arrayBuffer();
     return tokens.access_token;
   };
+}
 
+/** Access tokens of `--tokens` transmissions, for the data API's rows. */
+async function preparedTokens(flow: () => Promise<string>): Promise<string[]> {
   console.log(`Préparation : ${values.tokens} parcours pour obtenir autant de jetons…`);
   const tokens: string[] = [];
-  await flows('préparation', async () => void tokens.push(await portalFlow()), concurrency, { count: Number(values.tokens) });
+  await flows('préparation', async () => void tokens.push(await flow()), concurrency, { count: Number(values.tokens) });
+  return tokens;
+}
+
+async function main() {
+  const portal = await serverProcess('portal');
+  const { server } = portal;
+  const portalFlow = await citizenFlow(server);
+  const tokens = await preparedTokens(portalFlow);
+  const sp = await serviceProviderClient(server.issuer, server.clientId, { secret: server.clientSecret }, `${BENCH_SP_ORIGIN}/callback`);
 
   const rows: Row[] = [];
   const base = await serverProcess('express');
@@ -197,10 +206,30 @@ async function main() {
   const memoryRun = await flows('mémoire', async () => void (await portalFlow()), concurrency, { count: memoryFlows });
   // The JS heap tells a leak of our objects (it grows) from memory the allocator keeps without using (only RSS grows).
   const { rss: rssAfter, heapUsed: heapAfter } = await portal.memory();
+  await portal.stop();
+
+  // The same node on BENCH_WORKERS processes sharing its port (WEB_CONCURRENCY), the load generator still apart.
+  const workers = await serverProcess('portal-workers');
+  const workersFlow = await citizenFlow(workers.server);
+  const workersTokens = await preparedTokens(workersFlow);
+  const apiUrl = `${workers.server.url}/api/v1/justificatif`;
+  rows.push(await http(`(g) GET /api/v1/justificatif, ${BENCH_WORKERS} processus`, apiUrl, {}, workersTokens));
+  rows.push(
+    await flows(
+      `(h) parcours complets, ${BENCH_WORKERS} processus, ${concurrency} usagers à la fois`,
+      async () => void (await workersFlow()),
+      concurrency,
+      {
+        seconds: duration,
+      },
+    ),
+  );
+  await workers.stop();
 
   const reference = rows[0]?.rate ?? 1;
   const portalFlows = rows.find((r) => r.name.startsWith('(e)'))?.rate ?? 0;
   const anchorFlows = rows.find((r) => r.name.startsWith('(f)'))?.rate ?? 1;
+  const workersFlows = rows.find((r) => r.name.startsWith('(h)'))?.rate ?? 0;
   const machine = {
     cpus: os.cpus().length,
     cpu: os.cpus()[0]?.model ?? 'inconnu',
@@ -218,16 +247,15 @@ async function main() {
         `| ${r.name} | ${r.rate.toFixed(1)} ${r.unit} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${(r.rate / reference).toFixed(3)} | ${r.failures} |`,
     ),
     '',
-    `(e) / (f) = ${(portalFlows / anchorFlows).toFixed(2)} (objectif ≥ 0,6). Mémoire : RSS ${(rssBefore / 2 ** 20).toFixed(0)} Mio avant, ${(rssAfter / 2 ** 20).toFixed(0)} Mio après ${memoryRun.failures === 0 ? memoryFlows : `${memoryFlows} (dont ${memoryRun.failures} échecs)`} parcours complets : ${((rssAfter - rssBefore) / 2 ** 20).toFixed(0)} Mio de plus (objectif < 50) ; tas JavaScript ${(heapBefore / 2 ** 20).toFixed(0)} → ${(heapAfter / 2 ** 20).toFixed(0)} Mio.`,
+    `(e) / (f) = ${(portalFlows / anchorFlows).toFixed(2)} (objectif ≥ 0,6) ; (h) / (f) = ${(workersFlows / anchorFlows).toFixed(2)}. Mémoire : RSS ${(rssBefore / 2 ** 20).toFixed(0)} Mio avant, ${(rssAfter / 2 ** 20).toFixed(0)} Mio après ${memoryRun.failures === 0 ? memoryFlows : `${memoryFlows} (dont ${memoryRun.failures} échecs)`} parcours complets : ${((rssAfter - rssBefore) / 2 ** 20).toFixed(0)} Mio de plus (objectif < 50) ; tas JavaScript ${(heapBefore / 2 ** 20).toFixed(0)} → ${(heapAfter / 2 ** 20).toFixed(0)} Mio.`,
   ];
   console.log(`\n${lines.join('\n')}`);
   const file = `bench/results/${new Date().toISOString().slice(0, 10)}${onPostgres ? '-postgresql' : ''}.json`;
   writeFileSync(
     file,
-    `${JSON.stringify({ date: new Date().toISOString(), machine, options: { duration, connections, concurrency }, rows, ratioFlows: portalFlows / anchorFlows, memory: { flows: memoryFlows, rssBefore, rssAfter, heapBefore, heapAfter, failures: memoryRun.failures }, table: lines }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), machine, options: { duration, connections, concurrency }, rows, ratioFlows: portalFlows / anchorFlows, ratioFlowsWorkers: workersFlows / anchorFlows, memory: { flows: memoryFlows, rssBefore, rssAfter, heapBefore, heapAfter, failures: memoryRun.failures }, table: lines }, null, 2)}\n`,
   );
   console.log(`\nRésultats écrits dans ${file}`);
-  await portal.stop();
 }
 
 await main();

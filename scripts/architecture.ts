@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Each folder of src/ with its floor; "." is the composition root (server.ts, portal.ts, main.ts). */
+/** Each folder of src/ with its floor; "." is the composition root (server.ts, workers.ts, portal.ts, main.ts). */
 export const FLOORS: Record<string, number> = {
   crypto: 0,
   wording: 0,

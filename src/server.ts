@@ -5,8 +5,8 @@ import { sendDailyDigests } from './agent/daily-digest.js';
 import { createProConnectService } from './agent/proconnect.service.js';
 import { purgeExpiredOidcPayloads } from './authorization/oidc-adapter.js';
 import type { Config } from './config/config.js';
-import { createBlindIndex } from './crypto/blind-index.js';
-import { createDataCipher } from './crypto/data-cipher.js';
+import { type BlindIndex, createBlindIndex } from './crypto/blind-index.js';
+import { createDataCipher, type DataCipher } from './crypto/data-cipher.js';
 import { createPseudonyms } from './crypto/pseudonyms.js';
 import { lockUntilCommit, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -16,13 +16,13 @@ import { createFranceConnectService } from './franceconnect/franceconnect.servic
 import { createGateway } from './gateway/gateway.service.js';
 import { type OpenPort, openPort } from './http/listen.js';
 import { type Anchoring, createAnchoring } from './journal/anchors.js';
-import { createJournal } from './journal/journal.js';
+import { createJournal, type Journal } from './journal/journal.js';
 import { indexForSearch } from './justificatif/justificatifs.js';
 import { purgeExpiredJustificatifs } from './justificatif/retention.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
 import { createOidcConnector } from './oidc-client/connector.js';
 import { createPortal } from './portal.js';
-import { createRegistry } from './registry/registry.service.js';
+import { createRegistry, type Registry } from './registry/registry.service.js';
 import { applySeed, seedVariables } from './registry/seed.js';
 import { createSigner, createVerifier } from './signing/jws.js';
 import { loadSigningKeys } from './signing/signing-keys.js';
@@ -48,66 +48,105 @@ const SESSION_PURGE_INTERVAL_MS = 10 * 60 * 1000;
 // The daily e-mails go out in the first round after 7:00 (Paris); a round is cheap when nobody is due.
 const DIGEST_ROUND_MS = 15 * 60 * 1000;
 
+export interface Ports {
+  portal?: OpenPort;
+  franceconnect?: OpenPort;
+  proconnect?: OpenPort;
+  sandbox?: OpenPort;
+  demoServiceProvider?: OpenPort;
+  mailCatcher?: OpenPort;
+}
+
 /**
- * The composition root: opens the database, builds the real adapters, starts the local upstreams outside
- * production, and serves. Ports may be opened by the caller beforehand (tests use port 0).
+ * The composition root of a single process: opens the database, builds the real adapters, starts the local upstreams
+ * outside production, and serves. Ports may be opened by the caller beforehand (tests use port 0). Several processes
+ * on one port (WEB_CONCURRENCY) are put together from the same pieces in workers.ts.
  */
-export async function startServices(
-  config: Config,
-  logger: Logger,
-  ports: {
-    portal?: OpenPort;
-    franceconnect?: OpenPort;
-    proconnect?: OpenPort;
-    sandbox?: OpenPort;
-    demoServiceProvider?: OpenPort;
-    mailCatcher?: OpenPort;
-  } = {},
-): Promise<RunningServices> {
-  // The local upstreams are development mocks: loaded only when asked, never part of production's code.
+export async function startServices(config: Config, logger: Logger, ports: Ports = {}): Promise<RunningServices> {
+  const upstreams = await startLocalUpstreams(config, logger, ports);
+  const mailer = createPortalMailer(config, logger, upstreams.mailCatcher?.smtpUrl);
+  const node = await startPortalNode(config, logger, { port: ports.portal, mailer, maintenance: true });
+  const demoServiceProvider = await upstreams.startDemoServiceProvider(ports.demoServiceProvider);
+  return {
+    ...upstreams,
+    portal: node.portal,
+    demoServiceProvider,
+    mailer,
+    anchoring: node.anchoring,
+    async stop() {
+      await Promise.all([node.stop(), upstreams.stop(), demoServiceProvider?.close()]);
+    },
+  };
+}
+
+/**
+ * The local upstreams of development, none in production: they are loaded only when asked, never part of
+ * production's code. The demo service provider starts last, once the portal it signs in with is serving.
+ */
+export async function startLocalUpstreams(config: Config, logger: Logger, ports: Ports = {}) {
   const local = config.localUpstreams.enabled ? await import('./dev/local-upstreams.js') : undefined;
   const sandbox = await local?.startSandbox(config, logger, ports.sandbox);
   const franceconnect = sandbox && (await local?.startLocalFranceConnect(config, logger, ports.franceconnect, sandbox.origin));
   const proconnect = await local?.startLocalProConnect(config, logger, ports.proconnect);
   const mailCatcher = await local?.startMailCatcher(config, logger, ports.mailCatcher);
-  const mailer = createMailer(
-    { url: config.mail.smtpUrl ?? mailCatcher?.smtpUrl, from: config.mail.from, requireTls: config.mail.requireTls },
+  return {
+    sandbox,
+    franceconnect,
+    proconnect,
+    mailCatcher,
+    startDemoServiceProvider: async (port?: OpenPort) => local?.startDemoServiceProvider(config, logger, port),
+    async stop() {
+      await Promise.all([franceconnect?.close(), proconnect?.close(), sandbox?.close(), mailCatcher?.close()]);
+    },
+  };
+}
+
+/** Sends through SMTP_URL, else through the local mail catcher when it runs, else sends nothing (and says so). */
+export const createPortalMailer = (config: Config, logger: Logger, mailCatcherUrl: string | undefined): Mailer =>
+  createMailer(
+    { url: config.mail.smtpUrl ?? mailCatcherUrl, from: config.mail.from, requireTls: config.mail.requireTls },
     logger.child({ component: 'mail' }),
   );
 
+/** The database, migrated to the latest schema. */
+export async function openMigratedDatabase(config: Config, logger: Logger): Promise<Kysely<Database>> {
   const db = openDatabase(config.database, (error) =>
     logger.warn({ err: error }, 'connexion à la base de données perdue ; une nouvelle sera ouverte'),
   );
   const applied = await migrateToLatest(db);
   if (applied.length > 0) logger.info({ migrations: applied }, 'migrations appliquées');
+  return db;
+}
 
-  const { app, purgeTimer, anchoring } = await composeApp(config, db, logger, mailer);
-  const portal = ports.portal ?? (await openPort(config.http.host, config.http.port));
+export interface PortalNode {
+  portal: OpenPort;
+  anchoring: Anchoring;
+  /** Stops listening, then the timers, anchors the journal (when this node keeps it) and closes the database. */
+  stop(): Promise<void>;
+}
+
+/**
+ * One process serving the portal. `maintenance`: whether this process also runs the periodic work (seed, purges,
+ * retention, anchors, daily e-mails); among the processes of one machine, one does.
+ */
+export async function startPortalNode(
+  config: Config,
+  logger: Logger,
+  options: { port?: OpenPort; mailer: Mailer; maintenance: boolean },
+): Promise<PortalNode> {
+  const db = await openMigratedDatabase(config, logger);
+  const { app, purgeTimer, anchoring } = await composeApp(config, db, logger, options.mailer, { maintenance: options.maintenance });
+  // Several processes listening on one port share it through node:cluster, which hands each connection to one of them.
+  const portal = options.port ?? (await openPort(config.http.host, config.http.port));
   portal.attach(app);
   logger.info({ url: config.http.publicUrl }, 'portail démarré');
-
-  const demoServiceProvider = await local?.startDemoServiceProvider(config, logger, ports.demoServiceProvider);
-
   return {
     portal,
-    franceconnect,
-    proconnect,
-    sandbox,
-    demoServiceProvider,
-    mailCatcher,
-    mailer,
     anchoring,
     async stop() {
+      await portal.close();
       purgeTimer.stop();
-      await Promise.all([
-        portal.close(),
-        franceconnect?.close(),
-        proconnect?.close(),
-        sandbox?.close(),
-        demoServiceProvider?.close(),
-        mailCatcher?.close(),
-      ]);
-      await anchorJournal(anchoring, logger);
+      if (options.maintenance) await anchorJournal(anchoring, logger);
       await db.destroy();
     },
   };
@@ -120,11 +159,13 @@ export async function composeApp(
   logger: Logger,
   /** What sends the agents' daily e-mails; without one, none is sent. */
   mailer?: Mailer,
+  /** Whether this process runs the periodic work (see startPortalNode); tests' single apps do. */
+  { maintenance }: { maintenance: boolean } = { maintenance: true },
 ): Promise<{ app: Express; purgeTimer: { stop: () => void }; anchoring: Anchoring }> {
   const registryOptions = { allowLocalHttp: config.env !== 'production' };
   const registry = createRegistry(db, { ...registryOptions, lookupCacheMs: config.lookupCacheMs });
   const { seedFile } = config.registry;
-  if (seedFile !== undefined) {
+  if (maintenance && seedFile !== undefined) {
     // Nodes starting together apply the seed one after the other, each seeing what the previous one wrote.
     const seeded = await db.transaction().execute(async (trx) => {
       await lockUntilCommit(trx, 'seed');
@@ -139,32 +180,11 @@ export async function composeApp(
   const dataKey = Buffer.from(config.dataEncryptionKey, 'base64url');
   const cipher = createDataCipher(dataKey);
   const blindIndex = createBlindIndex(dataKey);
-  const indexed = await indexForSearch({ db, cipher, blindIndex });
-  if (indexed > 0) logger.info({ count: indexed }, 'justificatifs antérieurs indexés pour la recherche des agents');
   const sessionStore = new DatabaseSessionStore(db, cipher);
-  const purge = () =>
-    Promise.all([sessionStore.purgeExpired(), purgeExpiredOidcPayloads(db)]).catch((error) =>
-      logger.error({ err: error }, 'purge des données expirées impossible'),
-    );
-  await purge();
-  const sessionTimer = setInterval(purge, SESSION_PURGE_INTERVAL_MS).unref();
-  const retention = () =>
-    purgeExpiredJustificatifs(db, journal)
-      .then((count) => count > 0 && logger.info({ count }, 'justificatifs arrivés à échéance effacés'))
-      .catch((error) => logger.error({ err: error }, 'purge des justificatifs impossible'));
-  await retention();
-  const retentionTimer = setInterval(retention, config.retention.purgeIntervalMinutes * 60 * 1000).unref();
   const anchoring = createAnchoring({ db, key: journalKey, file: config.journal.anchorFile, logger });
-  await anchorJournal(anchoring, logger);
-  const anchorTimer = setInterval(() => anchorJournal(anchoring, logger), config.journal.anchorIntervalMinutes * 60 * 1000).unref();
-  const digests = () =>
-    mailer === undefined
-      ? undefined
-      : sendDailyDigests({ db, registry, journal, mailer, publicUrl: config.http.publicUrl, logger }).catch((error) =>
-          logger.error({ err: error }, 'envoi des courriels quotidiens impossible'),
-        );
-  const digestTimer = setInterval(digests, DIGEST_ROUND_MS).unref();
-  const purgeTimer = { stop: () => [sessionTimer, retentionTimer, anchorTimer, digestTimer].forEach(clearInterval) };
+  const purgeTimer = maintenance
+    ? await startPeriodicWork({ config, db, logger, mailer, registry, journal, sessionStore, anchoring, cipher, blindIndex })
+    : { stop: () => undefined };
 
   const fetcher = createSourceFetcher(
     createApiParticulierClient({
@@ -221,6 +241,50 @@ export async function composeApp(
     gateway: createGateway({ fetcher }),
   });
   return { app, purgeTimer, anchoring };
+}
+
+/**
+ * What one process of a deployment's machine does besides serving: the search index of older justificatifs, purges of
+ * expired sessions, OIDC payloads and justificatifs, anchors of the journal and the agents' daily e-mails, once at
+ * start and then at intervals.
+ */
+async function startPeriodicWork(parts: {
+  config: Config;
+  db: Kysely<Database>;
+  logger: Logger;
+  mailer: Mailer | undefined;
+  registry: Registry;
+  journal: Journal;
+  sessionStore: DatabaseSessionStore;
+  anchoring: Anchoring;
+  cipher: DataCipher;
+  blindIndex: BlindIndex;
+}): Promise<{ stop: () => void }> {
+  const { config, db, logger, mailer, registry, journal, sessionStore, anchoring } = parts;
+  const indexed = await indexForSearch({ db, cipher: parts.cipher, blindIndex: parts.blindIndex });
+  if (indexed > 0) logger.info({ count: indexed }, 'justificatifs antérieurs indexés pour la recherche des agents');
+  const purge = () =>
+    Promise.all([sessionStore.purgeExpired(), purgeExpiredOidcPayloads(db)]).catch((error) =>
+      logger.error({ err: error }, 'purge des données expirées impossible'),
+    );
+  await purge();
+  const sessionTimer = setInterval(purge, SESSION_PURGE_INTERVAL_MS).unref();
+  const retention = () =>
+    purgeExpiredJustificatifs(db, journal)
+      .then((count) => count > 0 && logger.info({ count }, 'justificatifs arrivés à échéance effacés'))
+      .catch((error) => logger.error({ err: error }, 'purge des justificatifs impossible'));
+  await retention();
+  const retentionTimer = setInterval(retention, config.retention.purgeIntervalMinutes * 60 * 1000).unref();
+  await anchorJournal(anchoring, logger);
+  const anchorTimer = setInterval(() => anchorJournal(anchoring, logger), config.journal.anchorIntervalMinutes * 60 * 1000).unref();
+  const digests = () =>
+    mailer === undefined
+      ? undefined
+      : sendDailyDigests({ db, registry, journal, mailer, publicUrl: config.http.publicUrl, logger }).catch((error) =>
+          logger.error({ err: error }, 'envoi des courriels quotidiens impossible'),
+        );
+  const digestTimer = setInterval(digests, DIGEST_ROUND_MS).unref();
+  return { stop: () => [sessionTimer, retentionTimer, anchorTimer, digestTimer].forEach(clearInterval) };
 }
 
 /** An anchor that cannot be written is an operator's problem to see at once, never a reason to stop serving. */

@@ -1,16 +1,13 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openDatabase } from '../src/db/database.js';
 import type { Database } from '../src/db/schema.js';
-import { addMonths } from '../src/registry/habilitation.js';
 import { createRegistry, type Registry } from '../src/registry/registry.service.js';
 import { TestBrowser } from './helpers/browser.js';
-import { type Cluster, type NodeName, startCluster } from './helpers/cluster.js';
+import { type Cluster, journalVerify, type NodeName, startCluster } from './helpers/cluster.js';
 import { onPostgres } from './helpers/database.js';
 import { formWithAction, textOf } from './helpers/html.js';
-import { decide, reachConsentPage, serviceProviderClient } from './helpers/service-provider.js';
+import { decide, reachConsentPage, transmittedToNewServiceProvider } from './helpers/service-provider.js';
 
 if (!onPostgres) console.warn('Plusieurs nœuds : ces tests tournent sur PostgreSQL (npm run test:postgres) ; SQLite ne sert qu’un nœud.');
 
@@ -25,15 +22,6 @@ const PLAN: Array<{ step: string; node: NodeName; request: RegExp }> = [
 ];
 
 const SP_ORIGIN = 'http://localhost:4996';
-
-/** journal verify against every node's anchors, as an operator runs it. */
-async function journalVerify(databaseUrl: string, anchorFiles: string[]): Promise<string> {
-  const anchors = anchorFiles.flatMap((file) => ['--ancres', file]);
-  const { stdout } = await promisify(execFile)('npm', ['run', '-s', 'cli', '--', 'journal', 'verify', ...anchors], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' },
-  });
-  return stdout.trim();
-}
 
 describe.skipIf(!onPostgres)('two portal nodes on one PostgreSQL, behind a balancer', () => {
   let cluster: Cluster;
@@ -87,31 +75,8 @@ describe.skipIf(!onPostgres)('two portal nodes on one PostgreSQL, behind a balan
     );
   });
 
-  /** A service provider registered with a habilitation for the quotient familial, and the token of one transmission to it. */
-  async function transmittedBy(registry: Registry, clientId: string, purpose: string) {
-    const { clientSecret } = await registry.createServiceProvider({
-      siret: '21999999900010',
-      clientId,
-      displayName: 'Service à plusieurs nœuds',
-      procedureName: 'Essai à plusieurs nœuds',
-      redirectUris: [`${SP_ORIGIN}/callback`],
-    });
-    const habilitation = await registry.grantHabilitation({
-      clientId,
-      scopes: ['cnaf_quotient_familial'],
-      purpose,
-      legalBasis: 'Essai',
-      legalReference: 'Essai',
-      retentionDays: 30,
-      validUntil: addMonths(Date.now(), 6),
-    });
-    const sp = await serviceProviderClient(`${cluster.publicUrl}/oidc`, clientId, { secret: clientSecret ?? '' }, `${SP_ORIGIN}/callback`);
-    const { url, checks } = await sp.authorizationUrl('openid cnaf_quotient_familial');
-    const citizen = new TestBrowser();
-    const { callback } = await decide(citizen, await reachConsentPage(citizen, url, SP_ORIGIN), 'transmettre', SP_ORIGIN);
-    const { access_token: accessToken } = await sp.redeem(callback, checks);
-    return { accessToken, habilitation };
-  }
+  const transmittedBy = (registry: Registry, clientId: string, purpose: string) =>
+    transmittedToNewServiceProvider(cluster.publicUrl, registry, { clientId, purpose, spOrigin: SP_ORIGIN });
 
   it('keeps the journal one valid chain while both nodes write to it at once', async () => {
     const { accessToken } = await transmittedBy(

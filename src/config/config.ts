@@ -10,7 +10,8 @@ export type SigningAlg = Env['FC_SIGNING_ALG'];
 
 export interface Config {
   env: Env['NODE_ENV'];
-  http: { host: string; port: number; publicUrl: string; trustProxy: number };
+  /** `workers`: processes serving the port (WEB_CONCURRENCY). */
+  http: { host: string; port: number; publicUrl: string; trustProxy: number; workers: number };
   log: { level: Env['LOG_LEVEL'] };
   database: DatabaseSettings;
   session: { secret: string; idleMinutes: number; maxHours: number; cookieName: string; secureCookie: boolean };
@@ -125,7 +126,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
   const jwks = parseJwks(env.OIDC_JWKS);
   const config: Config = {
     env: env.NODE_ENV,
-    http: { host: env.HOST, port: env.PORT, publicUrl, trustProxy: env.TRUST_PROXY },
+    http: { host: env.HOST, port: env.PORT, publicUrl, trustProxy: env.TRUST_PROXY, workers: env.WEB_CONCURRENCY },
     log: { level: env.LOG_LEVEL },
     database: {
       url: env.DATABASE_URL,

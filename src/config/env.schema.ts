@@ -34,6 +34,13 @@ export const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1').describe('Adresse d’écoute du portail'),
   PORT: port.default(3000).describe('Port d’écoute du portail'),
   PUBLIC_URL: httpUrl.optional().describe('Adresse publique du portail (défaut http://localhost:PORT)'),
+  WEB_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(1)
+    .describe('Nombre de processus qui servent le portail sur son port (node:cluster) ; un par cœur au plus'),
   TRUST_PROXY: z.coerce.number().int().min(0).default(0).describe('Nombre de proxys de confiance devant le portail'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Niveau des journaux techniques (pino)'),
   DATABASE_URL: z

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { CompiledQuery, type DatabaseConnection, Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, SqliteDriver, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 
@@ -75,6 +75,18 @@ function openPostgres(settings: DatabaseSettings, onConnectionError: (error: Err
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
+/**
+ * Transactions that take SQLite's write lock when they begin. Kysely begins them deferred: one that reads, then writes
+ * after another process has committed fails at once with SQLITE_BUSY, without waiting (its snapshot is stale). Taken
+ * at BEGIN, the lock is waited for (busy_timeout) and then held to the end, so the processes of one machine
+ * (WEB_CONCURRENCY) write one after the other. Within a process, Kysely's single connection serialises them already.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
 function openSqlite(url: string): Kysely<Database> {
   const path = sqlitePath(url);
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -84,8 +96,15 @@ function openSqlite(url: string): Kysely<Database> {
   // the last commits. A node that must not lose any runs on PostgreSQL.
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
+  // Another process holding the write lock is waited for, up to 5 s, before SQLITE_BUSY (a 503) is answered.
   sqlite.pragma('busy_timeout = 5000');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const settings = { database: withStatementCache(sqlite) };
+  const dialect = new (class extends SqliteDialect {
+    override createDriver() {
+      return new ImmediateSqliteDriver(settings);
+    }
+  })(settings);
+  return new Kysely<Database>({ dialect });
 }
 
 /** The database named by the URL, with the same Kysely interface on both dialects. */
@@ -107,8 +126,8 @@ const LOCK_NAMESPACE = 0x5050; // "PP": keeps our keys apart from any other appl
 
 /**
  * Holds a named lock until the end of the transaction `trx`. On PostgreSQL, a transaction-scoped advisory lock
- * serialises the section across every node sharing the server. SQLite has a single writer, and Kysely runs a
- * transaction on its only connection: sections there are already serialised, so nothing is to be done.
+ * serialises the section across every node sharing the server. On SQLite, every transaction holds the database's
+ * single write lock from its start (begin immediate), across the processes sharing the file: nothing more to do.
  */
 export async function lockUntilCommit(trx: Kysely<Database>, lock: keyof typeof LOCKS): Promise<void> {
   if (isPostgres(trx)) await sql`select pg_advisory_xact_lock(${LOCK_NAMESPACE}, ${LOCKS[lock]})`.execute(trx);

@@ -1,12 +1,16 @@
+import { type ChildProcessByStdio, execFile, spawn } from 'node:child_process';
 import { request as forward, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect, createServer as createTcpServer, type Socket } from 'node:net';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { promisify } from 'node:util';
 import { loadConfig } from '../../src/config/config.js';
 import { type OpenPort, openPort } from '../../src/http/listen.js';
 import { createLogger } from '../../src/http/logger.js';
 import { type RunningServices, startServices } from '../../src/server.js';
 import { createTestDatabase } from './database.js';
-import { type Stack, startStack } from './stack.js';
+import { closedPort, type Stack, stackEnvironment, startStack } from './stack.js';
 
 export type NodeName = 'A' | 'B';
 
@@ -24,7 +28,7 @@ export interface Served {
  * `route` names (round robin when it names none), with X-Forwarded-For and X-Forwarded-Proto, and records who served
  * what.
  */
-async function startBalancer(port: OpenPort, nodes: () => Record<NodeName, string>) {
+export async function startBalancer(port: OpenPort, nodes: () => Record<NodeName, string>) {
   const served: Served[] = [];
   let route: (method: string, path: string) => NodeName | undefined = () => undefined;
   let turn = 0;
@@ -165,5 +169,129 @@ export async function startCluster(options: { viaRelay?: boolean } = {}): Promis
       await stack.stop();
       await relay?.close();
     },
+  };
+}
+
+/** journal verify against the given anchors, as an operator runs it. */
+export async function journalVerify(databaseUrl: string, anchorFiles: string[]): Promise<string> {
+  const anchors = anchorFiles.flatMap((file) => ['--ancres', file]);
+  const { stdout } = await promisify(execFile)('npm', ['run', '-s', 'cli', '--', 'journal', 'verify', ...anchors], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' },
+  });
+  return stdout.trim();
+}
+
+/** A line of the portal's logs (pino's JSON). */
+export type LogLine = { msg?: string; worker?: number; pid?: number; req?: { method: string; path: string }; res?: { status: number } } & Record<
+  string,
+  unknown
+>;
+
+export interface PortalProcess {
+  /** The balancer's address, the deployment's PUBLIC_URL: it opens a new connection to the portal per request. */
+  publicUrl: string;
+  demoSpUrl: string;
+  databaseUrl: string;
+  anchorFile: string;
+  logs: LogLine[];
+  /** Resolves with the first log line (past or to come) that `matches`. */
+  logged(matches: (line: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
+  /** SIGTERM, then the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/**
+ * `npm start` as an operator runs it, with WEB_CONCURRENCY=`workers`, in its own process, behind a balancer that opens
+ * a connection per request: node:cluster hands each connection to the next worker, so consecutive steps of a journey
+ * land on different workers. The logs are read from the process's output (LOG_LEVEL=info).
+ */
+export async function startPortalProcess(
+  workers: number,
+  /** `balancer: false` lets clients connect to the port directly (the bench's keep-alive connections). */
+  options: { balancer?: boolean; env?: Record<string, string> } = {},
+): Promise<PortalProcess> {
+  const balanced = options.balancer ?? true;
+  const balancerPort = balanced ? await openPort('127.0.0.1', 0) : undefined;
+  const database = await createTestDatabase();
+  const ports = {
+    portal: await closedPort(),
+    franceconnect: await closedPort(),
+    demoServiceProvider: await closedPort(),
+    sandbox: await closedPort(),
+    proconnect: await closedPort(),
+  };
+  const portalUrl = `http://127.0.0.1:${ports.portal}`;
+  const publicUrl = balancerPort?.origin ?? portalUrl;
+  const env = stackEnvironment(ports, database, {
+    LOG_LEVEL: 'info',
+    WEB_CONCURRENCY: String(workers),
+    PUBLIC_URL: publicUrl,
+    TRUST_PROXY: balanced ? '1' : '0',
+    ...options.env,
+  });
+  if (balancerPort !== undefined) await startBalancer(balancerPort, () => ({ A: portalUrl, B: portalUrl }));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  }) as ChildProcessByStdio<null, Readable, Readable>;
+  const logs: LogLine[] = [];
+  const waiting = new Set<() => void>();
+  createInterface({ input: child.stdout }).on('line', (text) => {
+    try {
+      logs.push(JSON.parse(text) as LogLine);
+    } catch {
+      return; // not one of pino's lines
+    }
+    for (const check of waiting) check();
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const logged = (matches: (line: LogLine) => boolean, timeoutMs = 60_000) =>
+    new Promise<LogLine>((resolve, reject) => {
+      const check = () => {
+        const line = logs.find(matches);
+        if (line === undefined) return;
+        waiting.delete(check);
+        clearTimeout(timer);
+        resolve(line);
+      };
+      const timer = setTimeout(() => {
+        waiting.delete(check);
+        reject(new Error(`ligne de journal attendue, absente après ${timeoutMs} ms ; sortie d’erreur :\n${stderr}`));
+      }, timeoutMs);
+      waiting.add(check);
+      check();
+    });
+  let stopped: Promise<number | null> | undefined;
+  const stop = () => {
+    stopped ??= (async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      const code = await exited;
+      await balancerPort?.close();
+      await database.drop();
+      return code;
+    })();
+    return stopped;
+  };
+  try {
+    await Promise.race([
+      new Promise((resolve) => child.on('message', (message) => message === 'ready' && resolve(message))),
+      exited.then((code) => Promise.reject(new Error(`le portail s’est arrêté (code ${code}) :\n${stderr}`))),
+    ]);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    publicUrl,
+    demoSpUrl: env.DEMO_SP_URL ?? '',
+    databaseUrl: database.url,
+    anchorFile: env.JOURNAL_ANCHOR_FILE ?? '',
+    logs,
+    logged,
+    stop,
   };
 }

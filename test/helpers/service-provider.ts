@@ -1,5 +1,7 @@
 import * as oidc from 'openid-client';
-import type { Page, TestBrowser } from './browser.js';
+import { addMonths } from '../../src/registry/habilitation.js';
+import type { Registry } from '../../src/registry/registry.service.js';
+import { type Page, TestBrowser } from './browser.js';
 import { formWithAction } from './html.js';
 import { submitFranceConnectLogin } from './journeys.js';
 
@@ -115,4 +117,37 @@ export async function decide(
   const callback = back.chain.at(-1);
   if (callback?.origin !== spOrigin) throw new Error(`pas de retour vers le service : ${back.status} ${back.url}`);
   return { end, callback, previewPage };
+}
+
+/**
+ * A service provider registered with a habilitation for the quotient familial, and the access token of one
+ * transmission to it by the persona « test ».
+ */
+export async function transmittedToNewServiceProvider(
+  publicUrl: string,
+  registry: Registry,
+  { clientId, purpose, spOrigin }: { clientId: string; purpose: string; spOrigin: string },
+) {
+  const { clientSecret } = await registry.createServiceProvider({
+    siret: '21999999900010',
+    clientId,
+    displayName: 'Service d’essai',
+    procedureName: 'Essai',
+    redirectUris: [`${spOrigin}/callback`],
+  });
+  const habilitation = await registry.grantHabilitation({
+    clientId,
+    scopes: ['cnaf_quotient_familial'],
+    purpose,
+    legalBasis: 'Essai',
+    legalReference: 'Essai',
+    retentionDays: 30,
+    validUntil: addMonths(Date.now(), 6),
+  });
+  const sp = await serviceProviderClient(`${publicUrl}/oidc`, clientId, { secret: clientSecret ?? '' }, `${spOrigin}/callback`);
+  const { url, checks } = await sp.authorizationUrl('openid cnaf_quotient_familial');
+  const citizen = new TestBrowser();
+  const { callback } = await decide(citizen, await reachConsentPage(citizen, url, spOrigin), 'transmettre', spOrigin);
+  const { access_token: accessToken } = await sp.redeem(callback, checks);
+  return { accessToken, habilitation };
 }

@@ -29,30 +29,17 @@ export async function startStack(env: Record<string, string> = {}, logs?: Destin
   const sandbox = await openPort('127.0.0.1', 0);
   const proconnect = await openPort('127.0.0.1', 0);
   const owned = database ?? (await createTestDatabase());
-  const environment: Record<string, string> = {
-    NODE_ENV: 'test',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    HOST: '127.0.0.1',
-    PORT: String(portal.port),
-    PUBLIC_URL: portal.origin,
-    FC_ISSUER: `${franceconnect.origin}/api/v2`,
-    DEMO_SP_URL: demoServiceProvider.origin,
-    API_PARTICULIER_URL: sandbox.origin,
-    API_IMPOT_PARTICULIER_URL: sandbox.origin,
-    SANDBOX_PORT: String(sandbox.port),
-    PC_ISSUER: `${proconnect.origin}/api/v2`,
-    SOURCE_TIMEOUT_MS: '1500',
-    // Every test journey comes from 127.0.0.1: the per-address limit would throttle the suite, not a person.
-    FORM_RATE_LIMIT_PER_MINUTE: '100000',
-    DATABASE_URL: owned.url,
-    JOURNAL_ANCHOR_FILE: join(owned.directory, 'journal-anchors.jsonl'),
-    FC_TIMEOUT_MS: '1500',
-    FC_MOCK_SLOW_TOKEN_MS: '3000',
-    // The mail catcher's ports are in no URL of the configuration: any free ones will do, for stacks running side by side.
-    MAIL_CATCHER_SMTP_PORT: '0',
-    MAIL_CATCHER_WEB_PORT: '0',
-    ...env,
-  };
+  const environment = stackEnvironment(
+    {
+      portal: portal.port,
+      franceconnect: franceconnect.port,
+      demoServiceProvider: demoServiceProvider.port,
+      sandbox: sandbox.port,
+      proconnect: proconnect.port,
+    },
+    owned,
+    env,
+  );
   const config = loadConfig(environment);
   const services = await startServices(config, createLogger(logs ? 'debug' : config.log.level, logs), {
     portal,
@@ -77,6 +64,39 @@ export async function startStack(env: Record<string, string> = {}, logs?: Destin
       await services.stop();
       await owned.drop();
     },
+  };
+}
+
+/** The environment of a portal on 127.0.0.1 whose local upstreams listen on the given ports, on a test database. */
+export function stackEnvironment(
+  ports: { portal: number; franceconnect: number; demoServiceProvider: number; sandbox: number; proconnect: number },
+  database: TestDatabaseLocation,
+  env: Record<string, string> = {},
+): Record<string, string> {
+  const origin = (port: number) => `http://127.0.0.1:${port}`;
+  return {
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    HOST: '127.0.0.1',
+    PORT: String(ports.portal),
+    PUBLIC_URL: origin(ports.portal),
+    FC_ISSUER: `${origin(ports.franceconnect)}/api/v2`,
+    DEMO_SP_URL: origin(ports.demoServiceProvider),
+    API_PARTICULIER_URL: origin(ports.sandbox),
+    API_IMPOT_PARTICULIER_URL: origin(ports.sandbox),
+    SANDBOX_PORT: String(ports.sandbox),
+    PC_ISSUER: `${origin(ports.proconnect)}/api/v2`,
+    SOURCE_TIMEOUT_MS: '1500',
+    // Every test journey comes from 127.0.0.1: the per-address limit would throttle the suite, not a person.
+    FORM_RATE_LIMIT_PER_MINUTE: '100000',
+    DATABASE_URL: database.url,
+    JOURNAL_ANCHOR_FILE: join(database.directory, 'journal-anchors.jsonl'),
+    FC_TIMEOUT_MS: '1500',
+    FC_MOCK_SLOW_TOKEN_MS: '3000',
+    // The mail catcher's ports are in no URL of the configuration: any free ones will do, for stacks running side by side.
+    MAIL_CATCHER_SMTP_PORT: '0',
+    MAIL_CATCHER_WEB_PORT: '0',
+    ...env,
   };
 }
 
