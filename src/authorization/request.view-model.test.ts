@@ -101,3 +101,17 @@ describe('the preview when a source does not find the person', () => {
     expect(preview.others).toEqual(['Inès MANSOURI']);
   });
 });
+
+describe('the consent step’s summary', () => {
+  it('says what is asked of each administration in one line, and leaves which income year to the details and the preview', () => {
+    const view = requestView(
+      { ...request, scopes: ['dgfip_rfr', 'dgfip_nbpart', 'dgfip_annee_n_moins_2_si_indispo_n_moins_1', 'cnaf_quotient_familial'] },
+      'uid-1',
+    );
+    expect(view.summary.map(({ scopes, what }) => [scopes, what])).toEqual([
+      ['dgfip_rfr dgfip_nbpart', 'Votre revenu fiscal de référence et le nombre de parts de votre foyer fiscal'],
+      ['cnaf_quotient_familial', 'Votre quotient familial'],
+    ]);
+    expect(view.groups.flatMap((group) => group.items.map((item) => item.scope))).toContain('dgfip_annee_n_moins_2_si_indispo_n_moins_1');
+  });
+});

@@ -2,6 +2,7 @@ import type { InteractionResults } from 'oidc-provider';
 import { APIS } from '../catalogue/apis.js';
 import { groupByProducer } from '../catalogue/catalogue.js';
 import { resultSentence, ruleSentence } from '../catalogue/derivations.js';
+import { isIncomeYearScope } from '../catalogue/income-years.js';
 import { answeringProducer } from '../catalogue/producers.js';
 import type { CitizenIdentity } from '../franceconnect/citizen-identity.js';
 import { AppError } from '../http/errors.js';
@@ -15,6 +16,7 @@ import type { RequestedItem } from '../sources/items.js';
 import type { ExtraInputs } from '../sources/source-definition.js';
 import { frenchDuration } from '../wording/dates.fr.js';
 import { CALL_MODE_NOTES, OUTCOME_TEXTS } from '../wording/labels.fr.js';
+import { labelsAsPhrase } from '../wording/lists.fr.js';
 import { displayData } from '../wording/values.fr.js';
 
 export type InteractionDetails = Awaited<ReturnType<import('oidc-provider').default['interactionDetails']>>;
@@ -52,6 +54,15 @@ export function requestView(request: DataRequest, uid: string) {
     legalReferenceUrl: /^https:\/\//.test(request.legalReference) ? request.legalReference : undefined,
     retention: frenchDuration(request.retentionDays),
     groups: groupByProducer(request.scopes),
+    /**
+     * The consent step's short list, one line per administration: what is asked of it, not which income year (the
+     * details say it, the preview shows the year read). One line per item put the buttons below a 1280 × 800 fold.
+     */
+    summary: groupByProducer(request.scopes.filter((scope) => !isIncomeYearScope(scope))).map((group) => ({
+      scopes: group.items.map((item) => item.scope).join(' '),
+      what: labelsAsPhrase(group.items.map((item) => item.label)),
+      short: group.short,
+    })),
     /** Per scope answered by a derived answer, what alone the service will learn of it. */
     derived: Object.fromEntries(
       Object.entries(request.derivations)

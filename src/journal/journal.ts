@@ -59,8 +59,9 @@ const unsealed = (event: JournalEvent, at: number): Unsealed => ({
  * nodes never link to the same previous entry. Callers append last in their transaction: the head lock is then the
  * last lock any transaction takes, and no two transactions can wait on each other.
  *
- * Appends of their own (no `within`) are committed in groups: while one transaction holds the head, the entries that
- * arrive wait and go together in the next one, in their order of arrival. Each promise settles only once its entry is
+ * Appends of their own (no `within`) are committed in groups: those made in one turn of the event loop go together,
+ * and while one transaction holds the head, the entries that arrive wait and go together in the next one, in their
+ * order of arrival. Each promise settles only once its entry is
  * committed, so an answer that waits for it never confirms what could still be lost; one lock and one commit serve a
  * whole group, which is what lets concurrent requests through the head lock instead of queuing one by one on it.
  */
@@ -83,7 +84,6 @@ export function createJournal(db: Kysely<Database>, key: Buffer) {
   let committing = false;
   /** Commits the waiting entries group after group until none is left; one group's failure fails only its entries. */
   const commitWaiting = async () => {
-    committing = true;
     while (waiting.length > 0) {
       const group = waiting.splice(0, MAX_BATCH);
       try {
@@ -104,7 +104,12 @@ export function createJournal(db: Kysely<Database>, key: Buffer) {
       if (within !== undefined) return (await write(within, [entry]))[0] as JournalEntryTable;
       return new Promise((resolve, reject) => {
         waiting.push({ entry, resolve, reject });
-        if (!committing) void commitWaiting();
+        if (committing) return;
+        committing = true;
+        // The first group leaves once the requests read in this turn of the event loop have appended theirs too.
+        // On SQLite a transaction never yields to another request, so without this wait no group ever formed: one
+        // transaction, one commit and its WAL frames per request.
+        setImmediate(() => void commitWaiting());
       });
     },
   };

@@ -299,8 +299,7 @@ describeInChromium('citizen and agent journeys in Chromium, axe-clean at 1280 an
           const { page } = journey;
           // Léon ROY: his CAF answers in error; the DGFiP gives his revenu fiscal de référence and his parts.
           await steps.reachConsent(journey, 'prenom_unique', 'franceconnect');
-          await page.getByRole('button', { name: 'Voir les données qui seront transmises' }).click();
-          await journey.check('apercu');
+          await steps.openPreview(journey);
           expect(await page.getByTestId('via').first().textContent()).toContain('Obtenu avec votre connexion FranceConnect');
           await steps.transmitFromPreview(journey);
           expect(await page.getByTestId('quotient-municipal').textContent()).toMatch(/760\s€/);

@@ -74,6 +74,22 @@ export function chromiumSteps(stack: Stack) {
     await journey.check('consentement');
   }
 
+  /** Consent → preview: the consent step's two choices in sight first, on a 1280 × 800 screen. */
+  async function openPreview(journey: Journey) {
+    const { page } = journey;
+    if (journey.width >= 1280) {
+      // The consent step's two choices are in sight on a 1280 × 800 screen, without scrolling, and of equal size.
+      const boxes = await Promise.all(
+        ['Voir les données qui seront transmises', 'Ne pas transmettre'].map((name) => page.getByRole('button', { name }).boundingBox()),
+      );
+      for (const box of boxes)
+        expect(box !== null && box.y + box.height <= 800, `boutons visibles sans défiler : ${JSON.stringify(boxes)}`).toBe(true);
+      expect(boxes[0]?.height).toBe(boxes[1]?.height);
+    }
+    await page.getByRole('button', { name: 'Voir les données qui seront transmises' }).click();
+    await journey.check('apercu');
+  }
+
   /** Preview → « Transmettre mes données » → end page → back at the demo SP, which shows what it received. */
   async function transmitFromPreview(journey: Journey) {
     const { page } = journey;
@@ -102,20 +118,12 @@ export function chromiumSteps(stack: Stack) {
       await signInFromRequest(journey, login);
     },
 
+    openPreview,
+
     /** Consent → preview (its help section readable: opened with JavaScript, shown without) → transmit → end page → back at the demo SP. */
     async transmit(journey: Journey) {
       const { page } = journey;
-      if (journey.width >= 1280) {
-        // The consent step's two choices are in sight on a 1280 × 800 screen, without scrolling, and of equal size.
-        const boxes = await Promise.all(
-          ['Voir les données qui seront transmises', 'Ne pas transmettre'].map((name) => page.getByRole('button', { name }).boundingBox()),
-        );
-        for (const box of boxes)
-          expect(box !== null && box.y + box.height <= 800, `boutons visibles sans défiler : ${JSON.stringify(boxes)}`).toBe(true);
-        expect(boxes[0]?.height).toBe(boxes[1]?.height);
-      }
-      await page.getByRole('button', { name: 'Voir les données qui seront transmises' }).click();
-      await journey.check('apercu');
+      await openPreview(journey);
       if (journey.javaScriptEnabled) await page.getByRole('button', { name: 'Une information est fausse ?' }).click();
       await page.getByText('Nous ne pouvons pas la modifier').waitFor({ state: 'visible', timeout: 2_000 });
       await transmitFromPreview(journey);
