@@ -33,7 +33,7 @@ import { exposeCsrfToken } from './http/csrf.js';
 import { errorHandler, notFound } from './http/error-handler.js';
 import { healthRoutes } from './http/health.routes.js';
 import { httpLogger } from './http/logger.js';
-import { noStore, securityHeaders } from './http/security.js';
+import { apiHeaders, noStore, securityHeaders } from './http/security.js';
 import { sessionMiddleware } from './http/session.js';
 import { requireValidHost } from './http/valid-host.js';
 import { useViews } from './http/views.js';
@@ -79,9 +79,14 @@ export function createPortal(deps: PortalDependencies): Express {
   const production = config.env === 'production';
   const app = express();
   app.disable('x-powered-by');
+  app.set('etag', false);
   app.set('trust proxy', config.http.trustProxy);
 
   app.use(httpLogger(logger));
+  // Machines first: the data API and the public keys answer JSON with headers fixed once, without helmet's per-request
+  // nonce, the templates or the static files in their way. Filled below, once the authorization server exists.
+  const machineRoutes = express.Router();
+  app.use(machineRoutes);
   app.use(securityHeaders({ production, formTargets: [new URL(config.franceconnect.issuer).origin, new URL(config.proconnect.issuer).origin] }));
   // Templates are re-read on each request only in development, where they are being edited.
   const views = useViews(app, PORTAL_BRANDING, { cache: config.env !== 'development' });
@@ -126,7 +131,7 @@ export function createPortal(deps: PortalDependencies): Express {
   const sessions = sessionMiddleware(config.session, deps.sessionStore);
   app.post('/oidc/session/end/confirm', sessions);
   app.use('/oidc', provider.callback());
-  app.use(
+  machineRoutes.use(
     dataApiRoutes({
       provider,
       justificatifs,
@@ -135,6 +140,7 @@ export function createPortal(deps: PortalDependencies): Express {
       openapi: openApiDocument(config.http.publicUrl),
       requestsPerMinute: config.apiRateLimitPerMinute,
       habilitationInForce: async (clientId) => (await registry.activeHabilitation(clientId)) !== undefined,
+      headers: apiHeaders({ production }),
     }),
   );
   app.get('/api/documentation', (_req, res) =>

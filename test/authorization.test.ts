@@ -175,10 +175,10 @@ describe('the whole flow', () => {
     }
   });
 
-  it('ends the authorization server’s session when the citizen signs out of the portal: the next request asks for FranceConnect again', async () => {
+  it('ends the authorization server’s session when the citizen signs out of the portal: the next request asks for FranceConnect again, what was transmitted stays readable', async () => {
     const browser = new TestBrowser();
     const first = await sp.authorizationUrl(SCOPES);
-    await decide(browser, await reachConsentPage(browser, first.url, SP_ORIGIN), 'transmettre', SP_ORIGIN);
+    const { callback } = await decide(browser, await reachConsentPage(browser, first.url, SP_ORIGIN), 'transmettre', SP_ORIGIN);
     const host = new URL(stack.portalUrl).hostname;
     const sessionId = browser.cookieValue(host, 'pp_session') ?? '';
     const sessionRow = () =>
@@ -190,6 +190,11 @@ describe('the whole flow', () => {
     await browser.visit(new URL(form.action, stack.portalUrl), { form: form.fields }, (next) => next.pathname.endsWith('/session/end'));
     expect(await sessionRow()).toBeUndefined();
     expect(browser.cookieValue(host, 'pp_session')).toBeUndefined();
+
+    // The code and its access token stand for the transmission, not for the sign-in (withdrawal is what takes it back).
+    const { access_token: accessToken } = await sp.redeem(callback, first.checks);
+    const read = await fetch(`${stack.portalUrl}/api/v1/justificatif`, { headers: { authorization: `Bearer ${accessToken}` } });
+    expect(read.status).toBe(200);
 
     const again = await sp.authorizationUrl(SCOPES);
     const request = await browser.visit(again.url, {}, (next) => next.origin === SP_ORIGIN);

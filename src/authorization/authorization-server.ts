@@ -149,6 +149,10 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
       userinfo: { enabled: true },
       rpInitiatedLogout: { enabled: true, ...logoutPages(renderPage) },
     },
+    // A code and its access token stand for one transmission the citizen decided, not for their sign-in: signing out
+    // of the portal does not take back data already transmitted (withdrawing it does, by revoking the grant). Unbound
+    // tokens also spare every data-API call a read and decryption of the citizen's session.
+    expiresWithSession: () => false,
     // Each request asks the citizen again: a transmission is one decision, never carried over from an earlier one.
     loadExistingGrant: async (ctx) => {
       const grantId = ctx.oidc.result?.consent?.grantId;

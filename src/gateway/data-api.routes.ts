@@ -52,10 +52,12 @@ export interface DataApiOptions {
   openapi: unknown;
   requestsPerMinute: number;
   habilitationInForce: (clientId: string) => Promise<boolean>;
+  /** The headers every answer of these routes carries (they are served before the pages' security middleware). */
+  headers: RequestHandler;
 }
 
 /** The API service providers call with the access token they got: the signed justificatif, and v3 routes. */
-export function dataApiRoutes({ provider, justificatifs, journal, jwks, openapi, requestsPerMinute, habilitationInForce }: DataApiOptions) {
+export function dataApiRoutes({ provider, justificatifs, journal, jwks, openapi, requestsPerMinute, habilitationInForce, headers }: DataApiOptions) {
   const recordFetch = (clientId: string, document: JustificatifDocument, route: string, status: number) =>
     journal.append({
       type: 'justificatif.fetched',
@@ -63,7 +65,7 @@ export function dataApiRoutes({ provider, justificatifs, journal, jwks, openapi,
       subject: `justificatif:${document.id}`,
       data: { route, status, procedure: document.destinataire.demarche, producers: [...new Set(document.elements.map((e) => e.producteur))] },
     });
-  const token = [requireAccessToken(provider, justificatifs.withdrawnAt), requireHabilitationInForce(habilitationInForce)];
+  const token = [headers, requireAccessToken(provider, justificatifs.withdrawnAt), requireHabilitationInForce(habilitationInForce)];
   const perClient = rateLimit({
     windowMs: 60_000,
     limit: requestsPerMinute,
@@ -113,10 +115,10 @@ export function dataApiRoutes({ provider, justificatifs, journal, jwks, openapi,
     {
       method: 'get',
       path: '/.well-known/jwks.json',
-      guards: [],
+      guards: [headers],
       handler: (_req, res) => void res.set('cache-control', 'public, max-age=600').json(jwks),
     },
-    { method: 'get', path: '/api/openapi.json', guards: [], handler: (_req, res) => void res.json(openapi) },
+    { method: 'get', path: '/api/openapi.json', guards: [headers], handler: (_req, res) => void res.json(openapi) },
     { method: 'get', path: '/api/v1/justificatif', guards: [...token, perClient], handler: justificatif },
     // API Particulier's own routes only: the DGFiP's data reach services in the justificatif.
     ...APIS.flatMap((api) =>

@@ -73,6 +73,16 @@ describe('portal HTTP layer', () => {
     expect((await request(app).get('/static/app.css')).headers['cache-control']).not.toContain('no-store');
   });
 
+  it('gives machine answers fixed security headers without a script nonce: no sniffing, no framing, nothing loaded', async () => {
+    for (const path of ['/api/v1/justificatif', '/v3/dss/quotient_familial/france_connect', '/.well-known/jwks.json', '/api/openapi.json']) {
+      const response = await request(app).get(path);
+      expect(response.headers['content-security-policy'], path).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(response.headers['x-content-type-options'], path).toBe('nosniff');
+      expect(response.headers['referrer-policy'], path).toBe('no-referrer');
+      expect(response.headers['x-request-id'], path).toMatch(/^[0-9a-f-]{36}$/);
+    }
+  });
+
   it('answers an unknown page with the French 404 page', async () => {
     const response = await request(app).get('/nulle-part');
     expect(response.status).toBe(404);

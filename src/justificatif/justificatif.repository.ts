@@ -6,8 +6,14 @@ import type { Database, JustificatifTable, WithdrawnTokenTable } from '../db/sch
 export const insertJustificatif = (db: Kysely<Database>, row: JustificatifTable) => db.insertInto('justificatif').values(row).execute();
 
 /** The justificatif an access token opens: the one issued with the token's grant, for that client only. */
+/** What the data API serves, read on each of its calls: nothing more. */
 export const findByGrant = (db: Kysely<Database>, grantId: string, clientId: string) =>
-  db.selectFrom('justificatif').selectAll().where('grant_id', '=', grantId).where('client_id', '=', clientId).executeTakeFirst();
+  db
+    .selectFrom('justificatif')
+    .select(['id', 'withdrawn_at', 'sealed'])
+    .where('grant_id', '=', grantId)
+    .where('client_id', '=', clientId)
+    .executeTakeFirst();
 
 export const findByReference = (db: Kysely<Database>, reference: string) =>
   db.selectFrom('justificatif').selectAll().where('reference', '=', reference).executeTakeFirst();
