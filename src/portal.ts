@@ -11,8 +11,6 @@ import { clientLoaderFrom } from './authorization/client-metadata.js';
 import { createGrants } from './authorization/grants.js';
 import { habilitationGuard } from './authorization/habilitation-guard.js';
 import { interactionRoutes } from './authorization/interaction.routes.js';
-import { APIS } from './catalogue/apis.js';
-import { CATALOGUE_SCOPES } from './catalogue/catalogue.js';
 import { createCitizenSpace } from './citizen/citizen-space.js';
 import { citizenSpaceRoutes } from './citizen/citizen-space.routes.js';
 import { homeRoutes } from './citizen/home.routes.js';
@@ -24,6 +22,7 @@ import type { Database } from './db/schema.js';
 import { forgetCitizen } from './franceconnect/citizen-session.js';
 import { franceconnectRoutes } from './franceconnect/franceconnect.routes.js';
 import type { FranceConnectService } from './franceconnect/franceconnect.service.js';
+import { apiDocumentationView } from './gateway/api-documentation.js';
 import { dataApiRoutes } from './gateway/data-api.routes.js';
 import type { Gateway } from './gateway/gateway.service.js';
 import { openApiDocument } from './gateway/openapi.js';
@@ -143,13 +142,8 @@ export function createPortal(deps: PortalDependencies): Express {
       headers: apiHeaders({ production }),
     }),
   );
-  app.get('/api/documentation', (_req, res) =>
-    res.render('api/documentation.njk', {
-      scopes: CATALOGUE_SCOPES,
-      v3Routes: APIS.flatMap((api) => (api.upstream === 'api_particulier' ? (api.franceConnectRoute ?? []) : [])),
-    }),
-  );
-  app.use(['/api', '/v3'], (_req, res) => sendApiError(res, 404, API_ERRORS.notFound));
+  app.get('/api/documentation', (_req, res) => res.render('api/documentation.njk', apiDocumentationView()));
+  app.use(['/api', '/v3'], (_req, res) => sendApiError(res, API_ERRORS.notFound));
   app.use(verificationRoutes({ justificatifs, registry, journal, checksPerMinute: config.formRateLimitPerMinute }));
   app.use(statisticsRoutes(db));
   app.use(informationRoutes(config));

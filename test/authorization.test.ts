@@ -424,7 +424,7 @@ describe('what the service provider may not do', () => {
     expect(doc.dpop_signing_alg_values_supported).toBeUndefined();
   });
 
-  it('an unknown client or an unregistered redirect URI is a French page, never a redirect', async () => {
+  it('an unknown client or an unregistered redirect URI is a French page, never a redirect, each with its own code', async () => {
     const unknown = new URL(`${issuer}/auth`);
     unknown.search = new URLSearchParams({
       client_id: 'inconnu',
@@ -434,13 +434,21 @@ describe('what the service provider may not do', () => {
       state: 'x',
     }).toString();
     const foreign = (await sp.authorizationUrl(SCOPES, { redirect_uri: 'https://ailleurs.example/callback' })).url;
-    for (const url of [unknown, foreign]) {
+    const expected = [
+      { url: unknown, code: 'DEMANDE-002', says: ['Le service qui vous a envoyé ici n’est pas reconnu.', 'le client_id de la demande'] },
+      {
+        url: foreign,
+        code: 'DEMANDE-005',
+        says: ['Le service n’a pas indiqué l’une de ses adresses de retour déclarées.', 'le redirect_uri de la demande'],
+      },
+    ];
+    for (const { url, code, says } of expected) {
       const response = await fetch(url, { redirect: 'manual' });
       expect(response.status).toBe(400);
       expect(response.headers.get('location')).toBeNull();
       const text = textOf(await response.text());
-      expect(text).toContain('Le service qui vous a envoyé ici n’est pas reconnu.');
-      expect(text).toContain('Erreur DEMANDE-002');
+      for (const line of says) expect(text).toContain(line);
+      expect(text).toContain(`Erreur ${code}`);
     }
   });
 

@@ -311,7 +311,16 @@ describe('withdrawal', () => {
 
     const refused = await api('/api/v1/justificatif', shared.tokens.access_token);
     expect(refused.status).toBe(410);
-    expect(((await refused.json()) as { errors: Array<{ code: string }> }).errors[0]?.code).toBe('00410');
+    // The answer is the one the OpenAPI file documents, with the date of the withdrawal.
+    const openapi = (await (await fetch(`${stack.portalUrl}/api/openapi.json`)).json()) as {
+      paths: Record<
+        string,
+        { get: { responses: Record<string, { content: Record<string, { examples: Record<string, { value: { errors: unknown[] } }> }> }> } }
+      >;
+    };
+    const documented = openapi.paths['/api/v1/justificatif']?.get.responses['410']?.content['application/json']?.examples['00410']?.value;
+    const [error] = ((await refused.json()) as { errors: Array<{ meta: { retire_le: string } }> }).errors;
+    expect(error).toEqual({ ...(documented?.errors[0] as object), meta: { retire_le: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/) } });
     expect((await api('/v3/dss/quotient_familial/france_connect', shared.tokens.access_token)).status).toBe(410);
     const row = await db.selectFrom('justificatif').selectAll().where('id', '=', shared.justificatifId).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ sealed: null, citizen_name_sealed: null });

@@ -380,7 +380,15 @@ describe('the service provider data API', () => {
     );
     const docs = await fetch(`${stack.portalUrl}/api/documentation`);
     expect(docs.status).toBe(200);
-    expect(textOf(await docs.text())).toContain('GET /v3/dss/complementaire_sante_solidaire/france_connect');
+    const docsText = textOf(await docs.text());
+    expect(docsText).toContain('GET /v3/dss/complementaire_sante_solidaire/france_connect');
+    for (const heading of [
+      '00410 — Justificatif retiré (HTTP 410)',
+      '00503 — Service momentanément indisponible (HTTP 503)',
+      '00101 — Interdit (HTTP 401)',
+    ])
+      expect(docsText).toContain(heading);
+    expect(docsText).toContain('"retire_le": "2026-12-01T09:30:00.000Z"');
   });
 });
 

@@ -44,7 +44,7 @@ export interface AuthorizationServerOptions {
 // oidc-provider's error codes that have their own page; any other means the service provider's request is wrong.
 const OIDC_ERROR_PAGES: Partial<Record<string, ErrorCode>> = {
   invalid_client: 'DEMANDE-002',
-  invalid_redirect_uri: 'DEMANDE-002',
+  invalid_redirect_uri: 'DEMANDE-005',
   temporarily_unavailable: 'HTTP-503',
   server_error: 'HTTP-500',
 };

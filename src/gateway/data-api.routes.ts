@@ -22,17 +22,17 @@ export const requireAccessToken =
   (provider: Provider, withdrawnAt: (token: string) => Promise<number | undefined>): RequestHandler =>
   async (req, res, next) => {
     const match = /^Bearer ([\w.~+/-]+=*)$/.exec(req.get('authorization') ?? '');
-    if (match?.[1] === undefined) return sendApiError(res, 401, API_ERRORS.missingToken);
+    if (match?.[1] === undefined) return sendApiError(res, API_ERRORS.missingToken);
     const accessToken = await provider.AccessToken.find(match[1]);
     if (accessToken === undefined) {
       // A token revoked because the citizen withdrew the data: say so, rather than "unknown token".
       const at = await withdrawnAt(match[1]);
-      if (at !== undefined) return sendApiError(res, 410, API_ERRORS.withdrawn, { retire_le: new Date(at).toISOString() });
+      if (at !== undefined) return sendApiError(res, API_ERRORS.withdrawn, { retire_le: new Date(at).toISOString() });
     }
     const grant = accessToken?.grantId === undefined ? undefined : await provider.Grant.find(accessToken.grantId);
     if (accessToken === undefined || accessToken.isExpired || grant === undefined || accessToken.clientId === undefined) {
       res.set('WWW-Authenticate', 'Bearer error="invalid_token"');
-      return sendApiError(res, 401, API_ERRORS.invalidToken);
+      return sendApiError(res, API_ERRORS.invalidToken);
     }
     res.locals.token = { clientId: accessToken.clientId, grantId: grant.jti, scopes: new Set(accessToken.scopes) } satisfies TokenContext;
     next();
@@ -42,7 +42,7 @@ export const requireAccessToken =
 export const requireHabilitationInForce =
   (inForce: (clientId: string) => Promise<boolean>): RequestHandler =>
   async (_req, res, next) =>
-    (await inForce(tokenOf(res).clientId)) ? next() : sendApiError(res, 403, API_ERRORS.habilitationEnded);
+    (await inForce(tokenOf(res).clientId)) ? next() : sendApiError(res, API_ERRORS.habilitationEnded);
 
 export interface DataApiOptions {
   provider: Provider;
@@ -72,15 +72,15 @@ export function dataApiRoutes({ provider, justificatifs, journal, jwks, openapi,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     keyGenerator: (_req, res) => tokenOf(res).clientId,
-    handler: (_req, res) => sendApiError(res, 429, API_ERRORS.rateLimited),
+    handler: (_req, res) => sendApiError(res, API_ERRORS.rateLimited),
   });
 
   /** The justificatif the token opens; otherwise the error is answered and nothing is returned. */
   const served = async (res: Response): Promise<Extract<ServedJustificatif, { state: 'valid' }> | undefined> => {
     const { clientId, grantId } = tokenOf(res);
     const found = await justificatifs.forServiceProvider(grantId, clientId);
-    if (found === undefined) sendApiError(res, 404, API_ERRORS.noJustificatif);
-    else if (found.state === 'withdrawn') sendApiError(res, 410, API_ERRORS.withdrawn, { retire_le: new Date(found.at).toISOString() });
+    if (found === undefined) sendApiError(res, API_ERRORS.noJustificatif);
+    else if (found.state === 'withdrawn') sendApiError(res, API_ERRORS.withdrawn, { retire_le: new Date(found.at).toISOString() });
     else return found;
     return undefined;
   };

@@ -1,12 +1,45 @@
-import { APIS } from '../catalogue/apis.js';
+import { APIS, type CatalogueApi } from '../catalogue/apis.js';
 import { SCOPES } from '../catalogue/scopes.js';
+import { API_ERRORS, type ApiError, apiErrorBody } from '../http/api-errors.js';
 import { ELEMENT_STATUSES, RESULTATS } from '../justificatif/document.js';
 import { REFERENCE_PATTERN } from '../justificatif/reference.js';
+import { DATA_API_ERRORS } from './data-api-errors.js';
+import { DISTINCT_PRODUCER_ERRORS, producerErrorCode } from './v3-answer.js';
 
-const errorResponse = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: { $ref: '#/components/schemas/Errors' } } },
-});
+/** The error responses of a route, by HTTP status: each code with its title, and an example body for each. */
+export function errorResponses(errors: readonly ApiError[]) {
+  const byStatus = new Map<number, ApiError[]>();
+  for (const error of errors) byStatus.set(error.status, [...(byStatus.get(error.status) ?? []), error]);
+  return Object.fromEntries(
+    [...byStatus].map(([status, group]) => [
+      status,
+      {
+        description: group.map((error) => `${error.code} ${error.title}`).join(' ; '),
+        content: {
+          'application/json': {
+            schema: { $ref: '#/components/schemas/Errors' },
+            // Two errors may share a code (00100: habilitation ended, or data not transmitted): each keeps its example.
+            examples: Object.fromEntries(
+              group.map((error, n) => [
+                group.findIndex((other) => other.code === error.code) === n ? error.code : `${error.code}_${n}`,
+                { summary: error.title, value: apiErrorBody(error, error.meta) },
+              ]),
+            ),
+          },
+        },
+      },
+    ]),
+  );
+}
+
+/** The errors of the producers a v3 route can answer, with this API's codes. */
+const producerErrors = (api: CatalogueApi): ApiError[] =>
+  DISTINCT_PRODUCER_ERRORS.map((error) => ({
+    status: error.status,
+    code: producerErrorCode(api, error),
+    title: error.title,
+    detail: error.title,
+  }));
 
 /** The OpenAPI 3.1 description of the data API, built from the catalogue so that it lists every v3 route served. */
 export function openApiDocument(publicUrl: string) {
@@ -29,11 +62,7 @@ export function openApiDocument(publicUrl: string) {
                       description: 'Données transmises',
                       content: { 'application/vnd.api+json': { schema: { $ref: '#/components/schemas/V3Answer' } } },
                     },
-                    401: errorResponse('Jeton absent, inconnu, expiré ou révoqué (00101, 00103)'),
-                    403: errorResponse('Ces informations n’ont pas été transmises à ce service (00100)'),
-                    404: errorResponse(`Dossier inexistant chez le producteur (${api.providerCode}003)`),
-                    429: errorResponse('Trop de requêtes (00429), voir Retry-After et RateLimit'),
-                    504: errorResponse(`Producteur indisponible au moment de la transmission (${api.providerCode}001)`),
+                    ...errorResponses([...DATA_API_ERRORS.v3.map((name) => API_ERRORS[name]), ...producerErrors(api)]),
                   },
                 },
               },
@@ -160,9 +189,7 @@ export function openApiDocument(publicUrl: string) {
                 'application/jwt': { schema: { type: 'string' } },
               },
             },
-            401: errorResponse('Jeton absent, inconnu, expiré ou révoqué (00101, 00103)'),
-            404: errorResponse('Aucun justificatif pour ce jeton (00404)'),
-            429: errorResponse('Trop de requêtes (00429)'),
+            ...errorResponses(DATA_API_ERRORS.v1.map((name) => API_ERRORS[name])),
           },
         },
       },

@@ -50,9 +50,9 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, next) => {
   const code = classify(error);
   if (code === 'HTTP-503') res.set('retry-after', String(RETRY_AFTER_SECONDS));
   if (isApiPath(req.path)) {
-    if (code === 'HTTP-400') return sendApiError(res, 400, { code: '00400', title: 'Requête incorrecte', detail: 'La requête est mal formée.' });
+    if (code === 'HTTP-400') return sendApiError(res, API_ERRORS.badRequest);
     req.log.error({ err: error }, 'erreur inattendue de l’API');
-    return code === 'HTTP-503' ? sendApiError(res, 503, API_ERRORS.unavailable) : sendApiError(res, 500, API_ERRORS.internal);
+    return code === 'HTTP-503' ? sendApiError(res, API_ERRORS.unavailable) : sendApiError(res, API_ERRORS.internal);
   }
   if (code === 'HTTP-500' || code === 'HTTP-503')
     req.log.error({ err: error, code }, code === 'HTTP-503' ? 'base de données injoignable' : 'erreur inattendue');

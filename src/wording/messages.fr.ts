@@ -110,7 +110,11 @@ export const ERROR_MESSAGES = {
     pageTitle: 'Demande impossible',
     title: 'Cette demande ne peut pas être traitée',
     lead: 'Le service qui vous a envoyé ici n’est pas reconnu.',
-    help: ['Nous n’avons consulté aucune information vous concernant.', 'Revenez sur le site du service et signalez-lui le problème.'],
+    help: [
+      'Nous n’avons consulté aucune information vous concernant.',
+      'Revenez sur le site du service et signalez-lui le problème.',
+      'Pour l’équipe technique du service : le client_id de la demande n’est pas celui d’un service enregistré.',
+    ],
     actions: ['home'],
   },
   'DEMANDE-003': {
@@ -127,6 +131,19 @@ export const ERROR_MESSAGES = {
     title: 'Cette demande ne peut pas être traitée',
     lead: 'La demande envoyée par le service est incomplète ou incorrecte.',
     help: ['Nous n’avons consulté aucune information vous concernant.', 'Revenez sur le site du service et signalez-lui le problème.'],
+    actions: ['home'],
+  },
+  'DEMANDE-005': {
+    status: 400,
+    pageTitle: 'Demande impossible',
+    title: 'Cette demande ne peut pas être traitée',
+    lead: 'Le service n’a pas indiqué l’une de ses adresses de retour déclarées.',
+    help: [
+      'Par sécurité, nous ne vous envoyons jamais vers une adresse qu’un service n’a pas déclarée.',
+      'Nous n’avons consulté aucune information vous concernant.',
+      'Revenez sur le site du service et signalez-lui le problème.',
+      'Pour l’équipe technique du service : le redirect_uri de la demande n’est aucune des adresses de retour enregistrées pour ce client_id.',
+    ],
     actions: ['home'],
   },
   'HTTP-400': {

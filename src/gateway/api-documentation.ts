@@ -1,0 +1,35 @@
+import { APIS } from '../catalogue/apis.js';
+import { CATALOGUE_SCOPES } from '../catalogue/catalogue.js';
+import { API_ERRORS, type ApiError, apiErrorBody } from '../http/api-errors.js';
+import { DATA_API_ERRORS } from './data-api-errors.js';
+import { DISTINCT_PRODUCER_ERRORS, producerErrorCode } from './v3-answer.js';
+
+const servedApis = APIS.filter((api) => api.franceConnectRoute !== undefined && api.upstream === 'api_particulier');
+
+/** Each error once, in the order an integrator meets them; the example body is the one the API sends. */
+const gatewayErrors = (): (ApiError & { example: string })[] =>
+  [...new Set([...DATA_API_ERRORS.v1, ...DATA_API_ERRORS.v3, 'notFound', 'badRequest'] as const)]
+    .map((name): ApiError => API_ERRORS[name])
+    .sort((a, b) => a.status - b.status)
+    .map((error) => ({ ...error, example: JSON.stringify(apiErrorBody(error, error.meta), null, 2) }));
+
+/** « 37003 (Quotient familial CAF et MSA, Complémentaire santé solidaire…) »: several APIs share a producer's code. */
+const codesWithTheirApis = (error: { sub: string; common: boolean }) => {
+  const byCode = new Map<string, string[]>();
+  for (const api of servedApis) byCode.set(producerErrorCode(api, error), [...(byCode.get(producerErrorCode(api, error)) ?? []), api.name]);
+  return [...byCode].map(([code, names]) => `${code} (${names.join(', ')})`);
+};
+
+/** What /api/documentation shows: the scopes, the v3 routes, and every error code with an example body. */
+export function apiDocumentationView() {
+  return {
+    scopes: CATALOGUE_SCOPES,
+    v3Routes: servedApis.flatMap((api) => api.franceConnectRoute ?? []),
+    errors: gatewayErrors(),
+    producerErrors: DISTINCT_PRODUCER_ERRORS.map((error) => ({
+      status: error.status,
+      title: error.title,
+      codes: error.common ? [`00${error.sub}`] : codesWithTheirApis(error),
+    })),
+  };
+}
