@@ -16,6 +16,16 @@ describe('lookup cache', () => {
     expect(cache.get('jeton')).toBeUndefined();
   });
 
+  it('lets go of the entries past their bound as new ones arrive, without their being read again', () => {
+    const cache = createLookupCache<string>(5_000);
+    for (let n = 0; n < 100; n++) cache.set(`AccessToken:${n}`, 'charge utile déchiffrée');
+    expect(cache.size).toBe(100);
+    vi.setSystemTime(Date.now() + 5_000);
+    cache.set('AccessToken:nouveau', 'charge utile déchiffrée');
+    expect(cache.size).toBe(1);
+    expect(cache.get('AccessToken:nouveau')).toBe('charge utile déchiffrée');
+  });
+
   it('keeps at most its size, the oldest entries going first', () => {
     const cache = createLookupCache<number>(5_000, 3);
     for (const n of [1, 2, 3, 4]) cache.set(`k${n}`, n);
