@@ -1,10 +1,7 @@
-import { APIS } from '../catalogue/apis.js';
 import { CATALOGUE_SCOPES } from '../catalogue/catalogue.js';
 import { API_ERRORS, type ApiError, apiErrorBody } from '../http/api-errors.js';
 import { DATA_API_ERRORS } from './data-api-errors.js';
-import { DISTINCT_PRODUCER_ERRORS, producerErrorCode } from './v3-answer.js';
-
-const servedApis = APIS.filter((api) => api.franceConnectRoute !== undefined && api.upstream === 'api_particulier');
+import { DISTINCT_PRODUCER_ERRORS, producerErrorCode, V3_ROUTES } from './v3-answer.js';
 
 /** Each error once, in the order an integrator meets them; the example body is the one the API sends. */
 const gatewayErrors = (): (ApiError & { example: string })[] =>
@@ -16,7 +13,10 @@ const gatewayErrors = (): (ApiError & { example: string })[] =>
 /** « 37003 (Quotient familial CAF et MSA, Complémentaire santé solidaire…) »: several APIs share a producer's code. */
 const codesWithTheirApis = (error: { sub: string; common: boolean }) => {
   const byCode = new Map<string, string[]>();
-  for (const api of servedApis) byCode.set(producerErrorCode(api, error), [...(byCode.get(producerErrorCode(api, error)) ?? []), api.name]);
+  for (const { api } of V3_ROUTES) {
+    const code = producerErrorCode(api, error);
+    byCode.set(code, [...(byCode.get(code) ?? []), api.name]);
+  }
   return [...byCode].map(([code, names]) => `${code} (${names.join(', ')})`);
 };
 
@@ -24,7 +24,7 @@ const codesWithTheirApis = (error: { sub: string; common: boolean }) => {
 export function apiDocumentationView() {
   return {
     scopes: CATALOGUE_SCOPES,
-    v3Routes: servedApis.flatMap((api) => api.franceConnectRoute ?? []),
+    v3Routes: V3_ROUTES.map((route) => route.path),
     errors: gatewayErrors(),
     producerErrors: DISTINCT_PRODUCER_ERRORS.map((error) => ({
       status: error.status,

@@ -1,13 +1,13 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type Provider from 'oidc-provider';
-import { APIS, type CatalogueApi } from '../catalogue/apis.js';
+import type { CatalogueApi } from '../catalogue/apis.js';
 import { API_ERRORS, sendApiError } from '../http/api-errors.js';
 import { type Route, routerFrom } from '../http/route-table.js';
 import type { Journal } from '../journal/journal.js';
 import type { JustificatifDocument } from '../justificatif/document.js';
 import type { Justificatifs, ServedJustificatif } from '../justificatif/justificatifs.js';
-import { v3Answer } from './v3-answer.js';
+import { V3_ROUTES, v3Answer } from './v3-answer.js';
 
 interface TokenContext {
   clientId: string;
@@ -120,12 +120,7 @@ export function dataApiRoutes({ provider, justificatifs, journal, jwks, openapi,
     },
     { method: 'get', path: '/api/openapi.json', guards: [headers], handler: (_req, res) => void res.json(openapi) },
     { method: 'get', path: '/api/v1/justificatif', guards: [...token, perClient], handler: justificatif },
-    // API Particulier's own routes only: the DGFiP's data reach services in the justificatif.
-    ...APIS.flatMap((api) =>
-      api.franceConnectRoute === undefined || api.upstream !== 'api_particulier'
-        ? []
-        : [{ method: 'get' as const, path: api.franceConnectRoute, guards: [...token, perClient], handler: v3Route(api) }],
-    ),
+    ...V3_ROUTES.map(({ api, path }) => ({ method: 'get' as const, path, guards: [...token, perClient], handler: v3Route(api) })),
   ];
   const router = routerFrom(routes);
   // A server error on the data API counts against the gateway's availability in the public statistics.

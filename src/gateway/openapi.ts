@@ -1,10 +1,10 @@
-import { APIS, type CatalogueApi } from '../catalogue/apis.js';
+import type { CatalogueApi } from '../catalogue/apis.js';
 import { SCOPES } from '../catalogue/scopes.js';
 import { API_ERRORS, type ApiError, apiErrorBody } from '../http/api-errors.js';
 import { ELEMENT_STATUSES, RESULTATS } from '../justificatif/document.js';
 import { REFERENCE_PATTERN } from '../justificatif/reference.js';
 import { DATA_API_ERRORS } from './data-api-errors.js';
-import { DISTINCT_PRODUCER_ERRORS, producerErrorCode } from './v3-answer.js';
+import { DISTINCT_PRODUCER_ERRORS, producerErrorCode, V3_ROUTES } from './v3-answer.js';
 
 /** The error responses of a route, by HTTP status: each code with its title, and an example body for each. */
 export function errorResponses(errors: readonly ApiError[]) {
@@ -44,31 +44,27 @@ const producerErrors = (api: CatalogueApi): ApiError[] =>
 /** The OpenAPI 3.1 description of the data API, built from the catalogue so that it lists every v3 route served. */
 export function openApiDocument(publicUrl: string) {
   const v3Paths = Object.fromEntries(
-    APIS.flatMap((api) =>
-      api.franceConnectRoute === undefined || api.upstream !== 'api_particulier'
-        ? []
-        : [
-            [
-              api.franceConnectRoute,
-              {
-                get: {
-                  summary: `${api.name} (compatible API Particulier v3, mode FranceConnect)`,
-                  description: `Scopes : ${SCOPES.filter((s) => s.api === api.id)
-                    .map((s) => s.scope)
-                    .join(', ')}. Répond à partir du justificatif transmis, dans la forme v3.`,
-                  security: [{ accessToken: [] }],
-                  responses: {
-                    200: {
-                      description: 'Données transmises',
-                      content: { 'application/vnd.api+json': { schema: { $ref: '#/components/schemas/V3Answer' } } },
-                    },
-                    ...errorResponses([...DATA_API_ERRORS.v3.map((name) => API_ERRORS[name]), ...producerErrors(api)]),
-                  },
-                },
+    V3_ROUTES.flatMap(({ api, path }) => [
+      [
+        path,
+        {
+          get: {
+            summary: `${api.name} (compatible API Particulier v3, mode FranceConnect)`,
+            description: `Scopes : ${SCOPES.filter((s) => s.api === api.id)
+              .map((s) => s.scope)
+              .join(', ')}. Répond à partir du justificatif transmis, dans la forme v3.`,
+            security: [{ accessToken: [] }],
+            responses: {
+              200: {
+                description: 'Données transmises',
+                content: { 'application/vnd.api+json': { schema: { $ref: '#/components/schemas/V3Answer' } } },
               },
-            ],
-          ],
-    ),
+              ...errorResponses([...DATA_API_ERRORS.v3.map((name) => API_ERRORS[name]), ...producerErrors(api)]),
+            },
+          },
+        },
+      ],
+    ]),
   );
   return {
     openapi: '3.1.0',

@@ -1,7 +1,15 @@
-import type { CatalogueApi } from '../catalogue/apis.js';
+import { APIS, type CatalogueApi } from '../catalogue/apis.js';
 import { SCOPES } from '../catalogue/scopes.js';
 import { API_ERRORS, apiErrorBody } from '../http/api-errors.js';
 import type { ElementStatus, JustificatifDocument } from '../justificatif/document.js';
+
+/**
+ * The v3 routes the gateway serves, each with its API: API Particulier's own, in FranceConnect mode (the DGFiP's data
+ * reach services in the justificatif only). The router, the OpenAPI file and /api/documentation read them from here.
+ */
+export const V3_ROUTES = APIS.flatMap((api) =>
+  api.franceConnectRoute === undefined || api.upstream !== 'api_particulier' ? [] : [{ api, path: api.franceConnectRoute }],
+);
 
 /**
  * What a v3 route answers when the justificatif says the producer did not give the information, in API

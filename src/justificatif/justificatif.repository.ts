@@ -5,8 +5,10 @@ import type { Database, JustificatifTable, WithdrawnTokenTable } from '../db/sch
 
 export const insertJustificatif = (db: Kysely<Database>, row: JustificatifTable) => db.insertInto('justificatif').values(row).execute();
 
-/** The justificatif an access token opens: the one issued with the token's grant, for that client only. */
-/** What the data API serves, read on each of its calls: nothing more. */
+/**
+ * The justificatif an access token opens: the one issued with the token's grant, for that client only. Read on each
+ * call of the data API, so only what it serves.
+ */
 export const findByGrant = (db: Kysely<Database>, grantId: string, clientId: string) =>
   db
     .selectFrom('justificatif')
