@@ -22,6 +22,7 @@ export const FLOORS: Record<string, number> = {
   registry: 4,
   'oidc-client': 4,
   franceconnect: 5,
+  notifications: 5,
   sources: 6,
   justificatif: 7,
   gateway: 8,
@@ -52,6 +53,8 @@ export const TABLE_OWNERS: Record<string, string> = {
   justificatif_reading: 'justificatif',
   justificatif_concerned: 'justificatif',
   journal_entry: 'journal',
+  sp_event: 'notifications',
+  habilitation_notice: 'notifications',
 };
 
 export interface SourceFile {

@@ -39,6 +39,7 @@ import { useViews } from './http/views.js';
 import { informationRoutes } from './information/information.routes.js';
 import type { Journal } from './journal/journal.js';
 import { createJustificatifs } from './justificatif/justificatifs.js';
+import type { EventOutbox } from './notifications/event-outbox.js';
 import type { Registry } from './registry/registry.service.js';
 import { publicJwks, type Signer, type Verifier } from './signing/jws.js';
 import type { PrivateJwks } from './signing/signing-keys.js';
@@ -62,6 +63,8 @@ export interface PortalDependencies {
   franceconnect: FranceConnectService;
   proconnect: ProConnectService;
   gateway: Gateway;
+  /** Events for service providers, delivered to their registered address. */
+  events: EventOutbox;
 }
 
 export const PORTAL_BRANDING = {
@@ -120,6 +123,7 @@ export function createPortal(deps: PortalDependencies): Express {
     portalUrl: config.http.publicUrl,
     grants,
     blindIndex: deps.blindIndex,
+    events: deps.events,
   });
   const transmissions = createTransmissions({ db, grants, justificatifs, journal });
 
@@ -142,7 +146,7 @@ export function createPortal(deps: PortalDependencies): Express {
       headers: apiHeaders({ production }),
     }),
   );
-  app.get('/api/documentation', (_req, res) => res.render('api/documentation.njk', apiDocumentationView()));
+  app.get('/api/documentation', (_req, res) => res.render('api/documentation.njk', apiDocumentationView(config.http.publicUrl)));
   app.use(['/api', '/v3'], (_req, res) => sendApiError(res, API_ERRORS.notFound));
   app.use(verificationRoutes({ justificatifs, registry, journal, checksPerMinute: config.formRateLimitPerMinute }));
   app.use(statisticsRoutes(db));

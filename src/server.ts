@@ -20,6 +20,9 @@ import { createJournal, type Journal } from './journal/journal.js';
 import { indexForSearch } from './justificatif/justificatifs.js';
 import { purgeExpiredJustificatifs } from './justificatif/retention.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
+import { createEventOutbox, type EventOutbox } from './notifications/event-outbox.js';
+import { noticeExpiringHabilitations } from './notifications/expiry-notices.js';
+import { WEBHOOK_TIMEOUT_MS, webhookPoster } from './notifications/webhook-delivery.js';
 import { createOidcConnector } from './oidc-client/connector.js';
 import { createPortal } from './portal.js';
 import { createRegistry, type Registry } from './registry/registry.service.js';
@@ -45,6 +48,8 @@ export interface RunningServices {
 }
 
 const SESSION_PURGE_INTERVAL_MS = 10 * 60 * 1000;
+// Events leave as soon as they are recorded (deliverSoon); the rounds bring the retries and what another node recorded.
+const EVENT_ROUND_MS = 15 * 1000;
 // The daily e-mails go out in the first round after 7:00 (Paris); a round is cheap when nobody is due.
 const DIGEST_ROUND_MS = 15 * 60 * 1000;
 
@@ -135,7 +140,7 @@ export async function startPortalNode(
   options: { port?: OpenPort; mailer: Mailer; maintenance: boolean },
 ): Promise<PortalNode> {
   const db = await openMigratedDatabase(config, logger);
-  const { app, purgeTimer, anchoring } = await composeApp(config, db, logger, options.mailer, { maintenance: options.maintenance });
+  const { app, purgeTimer, anchoring, events } = await composeApp(config, db, logger, options.mailer, { maintenance: options.maintenance });
   // Several processes listening on one port share it through node:cluster, which hands each connection to one of them.
   const portal = options.port ?? (await openPort(config.http.host, config.http.port));
   portal.attach(app);
@@ -146,6 +151,7 @@ export async function startPortalNode(
     async stop() {
       await portal.close();
       purgeTimer.stop();
+      await events.settled();
       if (options.maintenance) await anchorJournal(anchoring, logger);
       await db.destroy();
     },
@@ -161,7 +167,7 @@ export async function composeApp(
   mailer?: Mailer,
   /** Whether this process runs the periodic work (see startPortalNode); tests' single apps do. */
   { maintenance }: { maintenance: boolean } = { maintenance: true },
-): Promise<{ app: Express; purgeTimer: { stop: () => void }; anchoring: Anchoring }> {
+): Promise<{ app: Express; purgeTimer: { stop: () => void }; anchoring: Anchoring; events: EventOutbox }> {
   const registryOptions = { allowLocalHttp: config.env !== 'production' };
   const registry = createRegistry(db, { ...registryOptions, lookupCacheMs: config.lookupCacheMs });
   const { seedFile } = config.registry;
@@ -182,8 +188,18 @@ export async function composeApp(
   const blindIndex = createBlindIndex(dataKey);
   const sessionStore = new DatabaseSessionStore(db, cipher);
   const anchoring = createAnchoring({ db, key: journalKey, file: config.journal.anchorFile, logger });
+  const sign = await createSigner(signingKeys, config.http.publicUrl);
+  const events = createEventOutbox({
+    db,
+    registry,
+    sign,
+    journal,
+    post: webhookPoster(WEBHOOK_TIMEOUT_MS),
+    logger: logger.child({ component: 'notifications' }),
+    leaseMs: 6 * WEBHOOK_TIMEOUT_MS,
+  });
   const purgeTimer = maintenance
-    ? await startPeriodicWork({ config, db, logger, mailer, registry, journal, sessionStore, anchoring, cipher, blindIndex })
+    ? await startPeriodicWork({ config, db, logger, mailer, registry, journal, sessionStore, anchoring, cipher, blindIndex, events })
     : { stop: () => undefined };
 
   const fetcher = createSourceFetcher(
@@ -213,7 +229,8 @@ export async function composeApp(
     signingKeys,
     cipher,
     blindIndex,
-    sign: await createSigner(signingKeys, config.http.publicUrl),
+    sign,
+    events,
     verify: createVerifier(signingKeys, config.http.publicUrl),
     pseudonyms: createPseudonyms(config.authorization.pairwiseSecret),
     franceconnect: createFranceConnectService(
@@ -240,7 +257,7 @@ export async function composeApp(
     ),
     gateway: createGateway({ fetcher }),
   });
-  return { app, purgeTimer, anchoring };
+  return { app, purgeTimer, anchoring, events };
 }
 
 /**
@@ -259,8 +276,9 @@ async function startPeriodicWork(parts: {
   anchoring: Anchoring;
   cipher: DataCipher;
   blindIndex: BlindIndex;
+  events: EventOutbox;
 }): Promise<{ stop: () => void }> {
-  const { config, db, logger, mailer, registry, journal, sessionStore, anchoring } = parts;
+  const { config, db, logger, mailer, registry, journal, sessionStore, anchoring, events } = parts;
   const indexed = await indexForSearch({ db, cipher: parts.cipher, blindIndex: parts.blindIndex });
   if (indexed > 0) logger.info({ count: indexed }, 'justificatifs antérieurs indexés pour la recherche des agents');
   const purge = () =>
@@ -270,9 +288,10 @@ async function startPeriodicWork(parts: {
   await purge();
   const sessionTimer = setInterval(purge, SESSION_PURGE_INTERVAL_MS).unref();
   const retention = () =>
-    purgeExpiredJustificatifs(db, journal)
-      .then((count) => count > 0 && logger.info({ count }, 'justificatifs arrivés à échéance effacés'))
-      .catch((error) => logger.error({ err: error }, 'purge des justificatifs impossible'));
+    Promise.all([
+      purgeExpiredJustificatifs(db, journal).then((count) => count > 0 && logger.info({ count }, 'justificatifs arrivés à échéance effacés')),
+      events.purgeOld(),
+    ]).catch((error) => logger.error({ err: error }, 'purge des justificatifs impossible'));
   await retention();
   const retentionTimer = setInterval(retention, config.retention.purgeIntervalMinutes * 60 * 1000).unref();
   await anchorJournal(anchoring, logger);
@@ -283,8 +302,16 @@ async function startPeriodicWork(parts: {
       : sendDailyDigests({ db, registry, journal, mailer, publicUrl: config.http.publicUrl, logger }).catch((error) =>
           logger.error({ err: error }, 'envoi des courriels quotidiens impossible'),
         );
-  const digestTimer = setInterval(digests, DIGEST_ROUND_MS).unref();
-  return { stop: () => [sessionTimer, retentionTimer, anchorTimer, digestTimer].forEach(clearInterval) };
+  const expiryNotices = () =>
+    noticeExpiringHabilitations({ db, registry, outbox: events, journal })
+      .then((count) => count > 0 && events.deliverSoon())
+      .catch((error) => logger.error({ err: error }, 'avis de fin d’habilitation impossibles à donner'));
+  const dailyRound = () => Promise.all([digests(), expiryNotices()]);
+  await expiryNotices();
+  events.deliverSoon();
+  const digestTimer = setInterval(dailyRound, DIGEST_ROUND_MS).unref();
+  const eventTimer = setInterval(events.deliverSoon, EVENT_ROUND_MS).unref();
+  return { stop: () => [sessionTimer, retentionTimer, anchorTimer, digestTimer, eventTimer].forEach(clearInterval) };
 }
 
 /** An anchor that cannot be written is an operator's problem to see at once, never a reason to stop serving. */

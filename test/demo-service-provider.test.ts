@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openDatabase } from '../src/db/database.js';
 import type { Database } from '../src/db/schema.js';
 import { TestBrowser } from './helpers/browser.js';
@@ -183,6 +183,45 @@ describe('demo service provider (Mairie d’Exempleville, seeded from seed/devel
     // The service forgot the token: nothing left to read.
     const again = await browser.visit(`${stack.demoSpUrl}/relire`);
     expect(again.url.href).toBe(`${stack.demoSpUrl}/`);
+  });
+
+  it('hears of the withdrawal without asking: the portal pushes a signed event that the town’s files show', async () => {
+    const browser = new TestBrowser();
+    const consent = await reachConsentPage(browser, new URL('/connexion', stack.demoSpUrl), stack.demoSpUrl);
+    const { callback } = await decide(browser, consent, 'transmettre', stack.demoSpUrl);
+    const received = await browser.visit(callback);
+    const numero = /data-testid="dev-numero">([^<]+)</.exec(received.body)?.[1] ?? '';
+    expect(numero).toMatch(/^PP-/);
+    const files = async () => (await fetch(`${stack.demoSpUrl}/dossiers`)).text();
+    const fileOf = (html: string) => new RegExp(`<li[^>]*data-etat="([a-z]+)"[^>]*>\\s*<h2[^>]*>Justificatif ${numero}<`).exec(html)?.[1];
+    expect(fileOf(await files())).toBe('recu');
+
+    expect(await withdrawFromCitizenSpace(browser)).toBe(numero);
+    // Delivered right after the withdrawal commits, without the service reading anything.
+    const after = await vi.waitFor(
+      async () => {
+        const html = await files();
+        if (fileOf(html) !== 'retire') throw new Error('pas encore notifié');
+        return html;
+      },
+      { timeout: 10_000, interval: 100 },
+    );
+    expect(plain(textOf(after))).toContain('La famille a retiré ces informations le');
+    const event = await db
+      .selectFrom('sp_event')
+      .selectAll()
+      .where('type', '=', 'justificatif.retire')
+      .orderBy('occurred_at', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(event).toMatchObject({
+      client_id: stack.config.demoServiceProvider.clientId,
+      attempts: 1,
+      next_attempt_at: null,
+      last_outcome: 'HTTP 202',
+    });
+    expect(event.delivered_at).not.toBeNull();
+    const journaled = await db.selectFrom('journal_entry').select(['data', 'subject']).where('type', '=', 'notification.delivered').execute();
+    expect(journaled.map((entry) => JSON.parse(entry.data).id)).toContain(event.id);
   });
 
   it('says that nothing could be obtained when the sandbox has the source down: no success, no price', async () => {

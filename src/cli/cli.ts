@@ -4,6 +4,7 @@ import { migrateToLatest } from '../db/migrate.js';
 import { createAnchoring, verifyAgainstAnchors } from '../journal/anchors.js';
 import { createJournal } from '../journal/journal.js';
 import { purgeExpiredJustificatifs } from '../justificatif/retention.js';
+import { latestSpEvents } from '../notifications/event-outbox.js';
 import { createRegistry } from '../registry/registry.service.js';
 import { seedVariables } from '../registry/seed.js';
 import { runCli } from './commands.js';
@@ -24,6 +25,7 @@ try {
       anchorFile: config.journal.anchorFile,
       purgeRetention: () => purgeExpiredJustificatifs(db, journal),
       out: (line) => console.log(line),
+      latestEvents: (clientId) => latestSpEvents(db, clientId),
       seedVariables: seedVariables(config),
     });
   } finally {

@@ -10,6 +10,7 @@ import type { Database } from '../db/schema.js';
 import { createAnchoring, verifyAgainstAnchors } from '../journal/anchors.js';
 import { createJournal } from '../journal/journal.js';
 import { purgeExpiredJustificatifs } from '../justificatif/retention.js';
+import { latestSpEvents } from '../notifications/event-outbox.js';
 import { verifyClientSecret } from '../registry/client-secret.js';
 import { addMonths } from '../registry/habilitation.js';
 import { createRegistry } from '../registry/registry.service.js';
@@ -38,6 +39,7 @@ async function cli(...argv: string[]) {
     anchorFile,
     purgeRetention: () => purgeExpiredJustificatifs(db, createJournal(db, journalKey)),
     out: (line) => lines.push(line),
+    latestEvents: (clientId) => latestSpEvents(db, clientId),
     seedVariables: { DEMO_SP_URL: 'http://localhost:3004' },
   });
   return { code, output: lines.join('\n') };
@@ -88,6 +90,42 @@ describe('operator CLI', () => {
     const after = await db.selectFrom('service_provider').select('secret_hash').where('client_id', '=', 'cantine').executeTakeFirstOrThrow();
     expect(verifyClientSecret(newSecret, after.secret_hash ?? '')).toBe(true);
     expect(verifyClientSecret(secret, after.secret_hash ?? '')).toBe(false);
+  });
+
+  it('registers where a service takes its events, refuses a clear http address, and lists what became of them', async () => {
+    expect((await cli('sp', 'webhook', '--client-id', 'cantine', '--url', 'http://mairie.example/evenements')).output).toContain(
+      'adresse https exacte',
+    );
+    expect((await cli('sp', 'webhook', '--client-id', 'cantine')).code).toBe(2);
+    const set = await cli('sp', 'webhook', '--client-id', 'cantine', '--url', 'https://mairie.example/evenements');
+    expect(set).toEqual({
+      code: 0,
+      output: 'cantine recevra ses événements (justificatif.retire, habilitation.expire_bientot) à https://mairie.example/evenements',
+    });
+    expect((await cli('sp', 'list')).output).toContain('événements → https://mairie.example/evenements');
+    expect((await cli('sp', 'events', '--client-id', 'cantine')).output).toBe('Aucun événement.');
+    await db
+      .insertInto('sp_event')
+      .values({
+        id: 'evt-1',
+        client_id: 'cantine',
+        type: 'justificatif.retire',
+        data: '{}',
+        occurred_at: Date.UTC(2026, 11, 6, 9, 41),
+        attempts: 3,
+        next_attempt_at: Date.UTC(2026, 11, 6, 9, 45),
+        delivered_at: null,
+        abandoned_at: null,
+        last_outcome: 'HTTP 503',
+      })
+      .execute();
+    expect((await cli('sp', 'events', '--client-id', 'cantine')).output).toBe(
+      '2026-12-06 09:41 UTC  justificatif.retire  en attente (3 essais, HTTP 503 ; prochain essai 2026-12-06 09:45 UTC)  evt-1',
+    );
+    expect((await cli('sp', 'webhook', '--client-id', 'cantine', '--remove')).output).toBe(
+      'cantine ne recevra plus d’événements ; ceux en attente sont abandonnés.',
+    );
+    expect((await cli('sp', 'list')).output).not.toContain('événements →');
   });
 
   it('refuses service providers with bad redirect URIs, an unknown organisation or a private JWKS', async () => {
@@ -292,6 +330,7 @@ describe('operator CLI', () => {
         'organisation create',
         'sp create',
         'sp rotate-secret',
+        'sp webhook',
         'habilitation grant',
         'habilitation renew',
         'habilitation revoke',

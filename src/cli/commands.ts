@@ -6,10 +6,11 @@ import { parseDerivations, ruleSentence } from '../catalogue/derivations.js';
 import { SCOPES } from '../catalogue/scopes.js';
 import type { Anchoring, verifyAgainstAnchors } from '../journal/anchors.js';
 import type { Journal } from '../journal/journal.js';
+import { type latestSpEvents, stateOf } from '../notifications/event-outbox.js';
 import { habilitationStatus } from '../registry/habilitation.js';
 import { type Registry, RegistryError } from '../registry/registry.service.js';
 import { applySeed } from '../registry/seed.js';
-import { HABILITATION_STATUS_TEXTS } from '../wording/labels.fr.js';
+import { HABILITATION_STATUS_TEXTS, SP_EVENT_STATE_TEXTS } from '../wording/labels.fr.js';
 
 export interface CliContext {
   registry: Registry;
@@ -20,6 +21,8 @@ export interface CliContext {
   anchorFile: string;
   purgeRetention: () => Promise<number>;
   out: (line: string) => void;
+  /** A service's latest events and what became of them. */
+  latestEvents: (clientId: string) => ReturnType<typeof latestSpEvents>;
   seedVariables: Record<string, string>;
 }
 
@@ -57,6 +60,7 @@ function integer(value: string, name: string): number {
 }
 
 const day = (epochMs: number) => new Date(epochMs).toISOString().slice(0, 10);
+const minute = (epochMs: number) => `${new Date(epochMs).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 /** « cnaf_quotient_familial=tranche:450,800,1200 », « cnaf_enfants=nombre:18 »: derived answers as operators type them. */
 function derivationsOf(typed: string[]): Record<string, unknown> {
@@ -125,13 +129,14 @@ const COMMANDS: Record<string, Command> = {
   },
   'sp create': {
     usage:
-      'sp create --siret <SIRET> --name <nom affiché> --procedure <démarche> --redirect-uri <uri> [--redirect-uri <uri>…] [--post-logout-uri <uri>…] [--client-id <id>] [--jwks-file <fichier>]',
+      'sp create --siret <SIRET> --name <nom affiché> --procedure <démarche> --redirect-uri <uri> [--redirect-uri <uri>…] [--post-logout-uri <uri>…] [--webhook-url <uri>] [--client-id <id>] [--jwks-file <fichier>]',
     options: {
       siret: { type: 'string' },
       name: { type: 'string' },
       procedure: { type: 'string' },
       'redirect-uri': { type: 'string', multiple: true },
       'post-logout-uri': { type: 'string', multiple: true },
+      'webhook-url': { type: 'string' },
       'client-id': { type: 'string' },
       'jwks-file': { type: 'string' },
     },
@@ -143,6 +148,7 @@ const COMMANDS: Record<string, Command> = {
         procedureName: required(values, 'procedure'),
         redirectUris: (values['redirect-uri'] as string[] | undefined) ?? [],
         postLogoutRedirectUris: (values['post-logout-uri'] as string[] | undefined) ?? [],
+        webhookUrl: values['webhook-url'] as string | undefined,
         clientId: values['client-id'] as string | undefined,
         jwks: typeof jwksFile === 'string' ? JSON.parse(readFileSync(jwksFile, 'utf8')) : undefined,
       });
@@ -163,7 +169,7 @@ const COMMANDS: Record<string, Command> = {
       if (sps.length === 0) out('Aucun fournisseur de service.');
       for (const sp of sps)
         out(
-          `${sp.client_id}  ${sp.organisation_name} (${sp.organisation_siret})  « ${sp.procedure_name} »  ${sp.auth_method}  ${JSON.parse(sp.redirect_uris).join(' ')}`,
+          `${sp.client_id}  ${sp.organisation_name} (${sp.organisation_siret})  « ${sp.procedure_name} »  ${sp.auth_method}  ${JSON.parse(sp.redirect_uris).join(' ')}${sp.webhook_url === null ? '' : `  événements → ${sp.webhook_url}`}`,
         );
     },
   },
@@ -173,6 +179,35 @@ const COMMANDS: Record<string, Command> = {
     async run(values, { registry, out }) {
       const secret = await registry.rotateSecret(required(values, 'client-id'));
       out(`Nouveau secret (affiché une seule fois ; l’ancien ne fonctionne plus) : ${secret}`);
+    },
+  },
+  'sp webhook': {
+    usage: 'sp webhook --client-id <id> (--url <https://…> | --remove)',
+    options: { 'client-id': { type: 'string' }, url: { type: 'string' }, remove: { type: 'boolean' } },
+    async run(values, { registry, out }) {
+      const clientId = required(values, 'client-id');
+      if ((values.url === undefined) === (values.remove !== true)) throw new UsageError('--url ou --remove, l’un des deux');
+      const url = await registry.setWebhookUrl(clientId, values.remove === true ? undefined : required(values, 'url'));
+      out(
+        url === null
+          ? `${clientId} ne recevra plus d’événements ; ceux en attente sont abandonnés.`
+          : `${clientId} recevra ses événements (justificatif.retire, habilitation.expire_bientot) à ${url}`,
+      );
+    },
+  },
+  'sp events': {
+    readOnly: true,
+    usage: 'sp events --client-id <id>',
+    options: { 'client-id': { type: 'string' } },
+    async run(values, { latestEvents, out }) {
+      const events = await latestEvents(required(values, 'client-id'));
+      if (events.length === 0) out('Aucun événement.');
+      for (const event of events) {
+        const next = event.next_attempt_at === null ? '' : ` ; prochain essai ${minute(event.next_attempt_at)}`;
+        out(
+          `${minute(event.occurred_at)}  ${event.type}  ${SP_EVENT_STATE_TEXTS[stateOf(event)]} (${event.attempts} essai${event.attempts > 1 ? 's' : ''}${event.last_outcome === null ? '' : `, ${event.last_outcome}`}${next})  ${event.id}`,
+        );
+      }
     },
   },
   'habilitation grant': {

@@ -10,6 +10,7 @@ import * as agentsDailyWork from './migrations/008-agents-daily-work.js';
 import * as habilitationDerivations from './migrations/009-habilitation-derivations.js';
 import * as household from './migrations/010-household.js';
 import * as habilitationCallModes from './migrations/011-habilitation-call-modes.js';
+import * as serviceProviderEvents from './migrations/012-service-provider-events.js';
 import type { Database } from './schema.js';
 
 // A static list: tsx, vitest and the compiled build all find the migrations without scanning folders.
@@ -25,6 +26,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '009-habilitation-derivations': habilitationDerivations,
   '010-household': household,
   '011-habilitation-call-modes': habilitationCallModes,
+  '012-service-provider-events': serviceProviderEvents,
 };
 
 /** Brings the schema to the latest version; returns the names of the migrations applied now. */

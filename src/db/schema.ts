@@ -31,6 +31,8 @@ export interface ServiceProviderTable {
   post_logout_redirect_uris: string;
   created_at: number;
   updated_at: number;
+  /** Where the service provider takes its events (notifications/), https; null: it is told nothing. */
+  webhook_url: string | null;
 }
 
 export interface HabilitationTable {
@@ -160,6 +162,35 @@ export interface JustificatifConcernedTable {
   justificatif_id: string;
 }
 
+/**
+ * The outbox of events for service providers (notifications/event-outbox.ts): written in the transaction of what
+ * happened, delivered after, retried with growing delays until delivered or given up.
+ */
+export interface SpEventTable {
+  /** Also the `jti` of the signed event: a receiver drops one it has seen. */
+  id: string;
+  client_id: string;
+  type: string;
+  /** JSON: the event's own claims, nothing personal. */
+  data: string;
+  occurred_at: number;
+  attempts: Generated<number>;
+  /** When the next attempt is due; null once delivered or given up. */
+  next_attempt_at: number | null;
+  delivered_at: number | null;
+  abandoned_at: number | null;
+  /** The last attempt's result in words: « HTTP 202 », « HTTP 500 », « délai dépassé »… */
+  last_outcome: string | null;
+}
+
+/** A notice of a habilitation's coming end already given: one per end date and per number of days before it. */
+export interface HabilitationNoticeTable {
+  habilitation_id: string;
+  valid_until: number;
+  days_before: number;
+  noticed_at: number;
+}
+
 export interface Database {
   session: SessionTable;
   organisation: OrganisationTable;
@@ -175,4 +206,6 @@ export interface Database {
   justificatif_search: JustificatifSearchTable;
   justificatif_reading: JustificatifReadingTable;
   justificatif_concerned: JustificatifConcernedTable;
+  sp_event: SpEventTable;
+  habilitation_notice: HabilitationNoticeTable;
 }

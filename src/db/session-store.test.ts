@@ -28,6 +28,7 @@ beforeAll(async () => {
     '009-habilitation-derivations',
     '010-household',
     '011-habilitation-call-modes',
+    '012-service-provider-events',
   ]);
   expect(await migrateToLatest(db)).toEqual([]);
   store = new DatabaseSessionStore(db, createDataCipher(randomBytes(32)));

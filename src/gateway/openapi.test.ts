@@ -37,7 +37,7 @@ describe('OpenAPI description of the data API', () => {
 
 describe('error catalogue of /api/documentation', () => {
   it('lists each error of the gateway once, by status, with the body the API sends', () => {
-    const { errors, producerErrors } = apiDocumentationView();
+    const { errors, producerErrors } = apiDocumentationView('https://passerelle.exemple.gouv.fr');
     expect(errors.map((error) => error.code)).toEqual([
       '00400',
       '00101',
@@ -68,5 +68,29 @@ describe('error catalogue of /api/documentation', () => {
     expect(producerErrors.find((error) => error.status === 404)?.codes).toContainEqual(
       expect.stringMatching(/^37003 \(Quotient familial CAF et MSA, Complémentaire santé solidaire, /),
     );
+  });
+});
+
+describe('events in the OpenAPI file and /api/documentation', () => {
+  it('documents each event a service may receive, its format, its answers and the retries', () => {
+    const { webhooks } = openApiDocument('https://passerelle.exemple.gouv.fr') as unknown as {
+      webhooks: Record<
+        string,
+        { post: { description: string; requestBody: { content: Record<string, unknown> }; responses: Record<string, unknown> } }
+      >;
+    };
+    expect(Object.keys(webhooks)).toEqual(['justificatif.retire', 'habilitation.expire_bientot']);
+    for (const { post } of Object.values(webhooks)) {
+      expect(Object.keys(post.requestBody.content)).toEqual(['application/secevent+jwt']);
+      expect(Object.keys(post.responses)).toEqual(['202', '400']);
+      expect(post.description).toContain('16 tentatives sur environ 39 heures');
+    }
+    const { events, retries } = apiDocumentationView('https://passerelle.exemple.gouv.fr');
+    expect(retries).toEqual({ attempts: 16, hours: 39, firstDelaySeconds: 30, longestDelayHours: 6 });
+    expect(events.map((event) => event.uri)).toEqual([
+      'urn:passerelle-particulier:evenement:justificatif.retire',
+      'urn:passerelle-particulier:evenement:habilitation.expire_bientot',
+    ]);
+    expect(events[0]?.example).toContain('"aud": "votre-client-id"');
   });
 });

@@ -3,6 +3,16 @@ import { SCOPES } from '../catalogue/scopes.js';
 import { API_ERRORS, type ApiError, apiErrorBody } from '../http/api-errors.js';
 import { ELEMENT_STATUSES, RESULTATS } from '../justificatif/document.js';
 import { REFERENCE_PATTERN } from '../justificatif/reference.js';
+import { retrySchedule } from '../notifications/event-outbox.js';
+import {
+  RECEIVER_ERROR_CODES,
+  SP_EVENT_MEDIA_TYPE,
+  SP_EVENT_TYP,
+  SP_EVENT_TYPES,
+  type SpEventType,
+  spEventExample,
+  spEventUri,
+} from '../notifications/sp-events.js';
 import { DATA_API_ERRORS } from './data-api-errors.js';
 import { DISTINCT_PRODUCER_ERRORS, producerErrorCode, V3_ROUTES } from './v3-answer.js';
 
@@ -42,6 +52,44 @@ const producerErrors = (api: CatalogueApi): ApiError[] =>
   }));
 
 /** The OpenAPI 3.1 description of the data API, built from the catalogue so that it lists every v3 route served. */
+/**
+ * What the portal sends to a service's registered address: one Security Event Token per POST (RFC 8417, RFC 8935),
+ * retried until a 2xx.
+ */
+const spEventWebhooks = (publicUrl: string) => {
+  const { attempts, hours } = retrySchedule();
+  return Object.fromEntries(
+    (Object.keys(SP_EVENT_TYPES) as SpEventType[]).map((type) => {
+      const { header, claims } = spEventExample(type, publicUrl);
+      return [
+        type,
+        {
+          post: {
+            summary: SP_EVENT_TYPES[type].summary,
+            description: `Jeton d’événement de sécurité (JWS compact ES256, typ ${SP_EVENT_TYP}) à vérifier avec /.well-known/jwks.json, iss = ${publicUrl}, aud = votre client_id ; la clé de « events » est ${spEventUri(type)}. Sans réponse 2xx, ${attempts} tentatives sur environ ${hours} heures ; un même jti peut arriver deux fois.\n\nEn-tête : ${JSON.stringify(header)}\n\nContenu : ${JSON.stringify(claims)}`,
+            requestBody: { required: true, content: { [SP_EVENT_MEDIA_TYPE]: { schema: { type: 'string' } } } },
+            responses: {
+              202: { description: 'Événement reçu' },
+              400: {
+                description: 'Événement refusé (RFC 8935 § 2.4)',
+                content: {
+                  'application/json': {
+                    schema: {
+                      type: 'object',
+                      required: ['err'],
+                      properties: { err: { enum: [...RECEIVER_ERROR_CODES] }, description: { type: 'string' } },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      ];
+    }),
+  );
+};
+
 export function openApiDocument(publicUrl: string) {
   const v3Paths = Object.fromEntries(
     V3_ROUTES.flatMap(({ api, path }) => [
@@ -189,8 +237,11 @@ export function openApiDocument(publicUrl: string) {
           },
         },
       },
-      '/.well-known/jwks.json': { get: { summary: 'Clés publiques de signature des justificatifs', responses: { 200: { description: 'JWKS' } } } },
+      '/.well-known/jwks.json': {
+        get: { summary: 'Clés publiques de signature des justificatifs et des événements', responses: { 200: { description: 'JWKS' } } },
+      },
       ...v3Paths,
     },
+    webhooks: spEventWebhooks(publicUrl),
   };
 }

@@ -5,6 +5,7 @@ import type { DataCipher, SealedPlace } from '../crypto/data-cipher.js';
 import { tokenDigest } from '../crypto/token-digest.js';
 import type { Database, JustificatifTable } from '../db/schema.js';
 import type { Journal } from '../journal/journal.js';
+import type { EventOutbox } from '../notifications/event-outbox.js';
 import type { DataRequest } from '../registry/data-request.js';
 import type { Signer, Verifier } from '../signing/jws.js';
 import { type NamedPerson, pivotOf } from '../sources/household.js';
@@ -49,6 +50,8 @@ export interface JustificatifsDependencies {
   grants: GrantRevocation;
   /** What a person's name and birth date are found by, without the database holding them in clear. */
   blindIndex: BlindIndex;
+  /** Where the service provider's events wait to leave: a withdrawal is told to the service that received the data. */
+  events: Pick<EventOutbox, 'record' | 'deliverSoon'>;
   now?: () => number;
 }
 
@@ -199,6 +202,7 @@ export function createJustificatifs({
   portalUrl,
   grants,
   blindIndex,
+  events,
   now = Date.now,
 }: JustificatifsDependencies) {
   const openPerson = personOpener(cipher);
@@ -427,7 +431,17 @@ export function createJustificatifs({
           },
           trx,
         );
+        await events.record(
+          {
+            clientId: justificatif.clientId,
+            type: 'justificatif.retire',
+            data: { justificatif: justificatif.id, numero: justificatif.reference, retire_le: new Date(at).toISOString() },
+            occurredAt: at,
+          },
+          trx,
+        );
       });
+      events.deliverSoon();
       await grants.forgetGrant(grantId);
       return { at, erasureReceipt: erasureJws };
     },

@@ -15,14 +15,14 @@ export const listHabilitations = (db: Kysely<Database>, clientId?: string) => {
   return (clientId === undefined ? query : query.where('client_id', '=', clientId)).execute();
 };
 
-/** The habilitation in force now, if any: not revoked, started, not yet expired. */
+/** Habilitations in force at `at`: not revoked, started, not yet expired. */
+const inForceAt = (db: Kysely<Database>, at: number) =>
+  db.selectFrom('habilitation').selectAll().where('revoked_at', 'is', null).where('valid_from', '<=', at).where('valid_until', '>', at);
+
+/** The habilitation in force now, if any. */
 export const findActiveHabilitation = (db: Kysely<Database>, clientId: string, now: number) =>
-  db
-    .selectFrom('habilitation')
-    .selectAll()
-    .where('client_id', '=', clientId)
-    .where('revoked_at', 'is', null)
-    .where('valid_from', '<=', now)
-    .where('valid_until', '>', now)
-    .orderBy('valid_until', 'desc')
-    .executeTakeFirst();
+  inForceAt(db, now).where('client_id', '=', clientId).orderBy('valid_until', 'desc').executeTakeFirst();
+
+/** The habilitations in force at `at` whose end comes by `until`: those whose services must hear of it. */
+export const listEndingBy = (db: Kysely<Database>, at: number, until: number) =>
+  inForceAt(db, at).where('valid_until', '<=', until).orderBy('valid_until').execute();

@@ -31,7 +31,7 @@ const siret = z
 
 const text = (min: number, max: number) => z.string().trim().min(min, `${min} caractères au moins`).max(max, `${max} caractères au plus`);
 
-const redirectUri = (allowLocalHttp: boolean) =>
+const exactUrl = (allowLocalHttp: boolean) =>
   z.string().refine(
     (value) => {
       if (!URL.canParse(value)) return false;
@@ -71,8 +71,9 @@ const serviceProviderInput = (allowLocalHttp: boolean) =>
         .optional(),
       displayName: text(2, 200),
       procedureName: text(2, 200),
-      redirectUris: z.array(redirectUri(allowLocalHttp)).min(1, 'au moins une URI de redirection'),
-      postLogoutRedirectUris: z.array(redirectUri(allowLocalHttp)).default([]),
+      redirectUris: z.array(exactUrl(allowLocalHttp)).min(1, 'au moins une URI de redirection'),
+      postLogoutRedirectUris: z.array(exactUrl(allowLocalHttp)).default([]),
+      webhookUrl: exactUrl(allowLocalHttp).optional(),
       jwks: publicJwks.optional(),
       clientSecret: z.string().min(32, '32 caractères au moins').optional(),
       clientSecretHash: z.string().startsWith('sha256$', 'format sha256$…').optional(),
@@ -138,6 +139,7 @@ const FIELD_LABELS: Record<string, string> = {
   procedureName: 'démarche',
   redirectUris: 'URI de redirection',
   postLogoutRedirectUris: 'URI après déconnexion',
+  webhookUrl: 'adresse de notification',
   jwks: 'JWKS',
   clientSecret: 'secret',
   clientSecretHash: 'empreinte du secret',
@@ -178,6 +180,7 @@ const serviceProviderColumns = (data: ServiceProviderData, organisationId: strin
   jwks: data.jwks ? JSON.stringify(data.jwks) : null,
   redirect_uris: JSON.stringify(data.redirectUris),
   post_logout_redirect_uris: JSON.stringify(data.postLogoutRedirectUris),
+  webhook_url: data.webhookUrl ?? null,
 });
 
 export interface RegistryOptions {
@@ -297,6 +300,15 @@ export function createRegistry(db: Kysely<Database>, options: RegistryOptions) {
       return sp === undefined || habilitation === undefined ? undefined : dataRequestOf(sp, habilitation, askedScopes);
     },
 
+    /** Sets where the service takes its events (notifications/), or, with undefined, stops telling it anything. */
+    async setWebhookUrl(clientId: string, url: string | undefined) {
+      await requireServiceProvider(clientId);
+      const webhookUrl = url === undefined ? null : parse(exactUrl(options.allowLocalHttp), url);
+      await serviceProviders.updateServiceProvider(db, clientId, { webhook_url: webhookUrl, updated_at: now() });
+      changed();
+      return webhookUrl;
+    },
+
     async rotateSecret(clientId: string) {
       const sp = await requireServiceProvider(clientId);
       if (sp.auth_method === 'private_key_jwt')
@@ -376,6 +388,8 @@ export function createRegistry(db: Kysely<Database>, options: RegistryOptions) {
     },
 
     listHabilitations: (clientId?: string) => habilitations.listHabilitations(db, clientId),
+    /** Habilitations in force now that end within the given time. */
+    habilitationsEndingWithin: (ms: number) => habilitations.listEndingBy(db, now(), now() + ms),
     findHabilitation: (id: string) => habilitations.findHabilitation(db, id),
 
     /** Authorises an agent (by the e-mail of their ProConnect account) for an organisation; updates the role if known. */

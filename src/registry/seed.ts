@@ -28,6 +28,8 @@ const serviceProviderSeed = z.object({
   procedure_name: z.string(),
   redirect_uris: z.array(z.string()),
   post_logout_redirect_uris: z.array(z.string()).default([]),
+  /** Where the service takes its events (justificatif.retire, habilitation.expire_bientot). */
+  webhook_url: z.string().optional(),
   habilitations: z.array(habilitationSeed).default([]),
 });
 
@@ -91,6 +93,7 @@ export async function applySeed(registry: Registry, path: string, variables: Rec
         procedureName: sp.procedure_name,
         redirectUris: sp.redirect_uris,
         postLogoutRedirectUris: sp.post_logout_redirect_uris,
+        webhookUrl: sp.webhook_url,
       });
       for (const h of sp.habilitations) {
         const validFrom = Date.now();

@@ -164,6 +164,9 @@ export const JOURNAL_EVENT_TEXTS = {
   'justificatif.purged': 'Justificatif effacé (durée de conservation atteinte)',
   'justificatif.withdrawn': 'Justificatif retiré par l’usager',
   'operator.action': 'Action d’administration',
+  'notification.delivered': 'Événement reçu par le service',
+  'notification.abandoned': 'Événement abandonné : le service ne l’a jamais accepté',
+  'habilitation.expiry_notice': 'Avis de fin prochaine de l’habilitation',
 } as const;
 
 /** What the citizen's access log says each recorded event did with their justificatif. */
@@ -179,6 +182,13 @@ export const HABILITATION_STATUS_TEXTS = {
   pending: 'à venir',
   expired: 'expirée',
   revoked: 'révoquée',
+} as const;
+
+/** What became of an event pushed to a service (notifications/event-outbox.ts). */
+export const SP_EVENT_STATE_TEXTS = {
+  pending: 'en attente',
+  delivered: 'reçu par le service',
+  abandoned: 'abandonné',
 } as const;
 
 /** How an administration was asked, said under its name on the preview (catalogue/call-modes.ts). */

@@ -162,6 +162,18 @@ describeInChromium('citizen and agent journeys in Chromium, axe-clean at 1280 an
           await journey.check('retire');
           expect(await page.locator('h1').textContent()).toContain('Retirée');
           expect(await page.getByRole('status').textContent()).toContain('Vos informations ont été retirées le');
+          const reference = /\/(PP-[^/?]+)/.exec(page.url())?.[1] ?? '';
+          expect(reference).toMatch(/^PP-/);
+          // The town heard of it without reading anything: its files say so.
+          const file = page.locator('[data-etat="retire"]', { hasText: `Justificatif ${reference}` });
+          await expect
+            .poll(async () => {
+              await page.goto(`${stack.demoSpUrl}/dossiers`);
+              return file.count();
+            })
+            .toBe(1);
+          await journey.check('fs-dossiers');
+          await page.goto(`${stack.portalUrl}/mon-espace`);
           await steps.signOut(journey, 'citoyen', { audit: true });
           expect(journey.problems).toEqual([]);
           await journey.close();

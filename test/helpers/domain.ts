@@ -5,8 +5,11 @@ import { createDataCipher } from '../../src/crypto/data-cipher.js';
 import { createPseudonyms } from '../../src/crypto/pseudonyms.js';
 import { tokenDigest } from '../../src/crypto/token-digest.js';
 import type { Database } from '../../src/db/schema.js';
+import { createLogger } from '../../src/http/logger.js';
 import { createJournal } from '../../src/journal/journal.js';
 import { createJustificatifs, type GrantRevocation } from '../../src/justificatif/justificatifs.js';
+import { createEventOutbox } from '../../src/notifications/event-outbox.js';
+import { webhookPoster } from '../../src/notifications/webhook-delivery.js';
 import { addMonths } from '../../src/registry/habilitation.js';
 import { createRegistry } from '../../src/registry/registry.service.js';
 import { createSigner, createVerifier } from '../../src/signing/jws.js';
@@ -81,10 +84,13 @@ export async function domainWorld(options: { clientId?: string; siret?: string; 
   const grants = memoryGrants();
   const cipher = createDataCipher(randomBytes(32));
   const blindIndex = createBlindIndex(randomBytes(32));
+  const sign = await createSigner(keys, PORTAL_URL);
+  const events = createEventOutbox({ db, registry, sign, journal, post: webhookPoster(2000), logger: createLogger('silent'), leaseMs: 10_000 });
   const justificatifs = createJustificatifs({
     db,
     cipher,
-    sign: await createSigner(keys, PORTAL_URL),
+    sign,
+    events,
     verify: createVerifier(keys, PORTAL_URL),
     journal,
     pairwiseSubject: pseudonyms.pairwiseSubject,
@@ -137,7 +143,16 @@ export async function domainWorld(options: { clientId?: string; siret?: string; 
     transmissions,
     request,
     serviceProvider,
-    remove: database.remove,
+    events,
+    /** Where the database is: another connection, as another process would open it. */
+    url: database.url,
+    /** The portal's signing keys: what its published JWKS holds. */
+    keys,
+    sign,
+    async remove() {
+      await events.settled();
+      await database.remove();
+    },
   };
 }
 

@@ -6,6 +6,7 @@ import * as oidc from 'openid-client';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { useViews } from '../../http/views.js';
+import { createDossiers } from './evenements.js';
 import { type JustificatifRecu, jetonAbrege, jourEnFrancais, justificatifSchema, pageResultat, resultatDe } from './recu.js';
 import { GRILLE_CANTINE, libelleTranche, prixEnEuros } from './tarif.js';
 
@@ -16,6 +17,8 @@ export interface DemoServiceProviderOptions {
   clientSecret: string;
   log: Logger;
 }
+
+const HEURE = new Intl.DateTimeFormat('fr-FR', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Paris' });
 
 export const DEMO_SCOPES = 'openid cnaf_quotient_familial cnaf_enfants';
 
@@ -127,6 +130,7 @@ export function createDemoServiceProvider(options: DemoServiceProviderOptions): 
   // The portal's base address, where its data API and its JWKS live.
   const portal = options.issuer.replace(/\/oidc$/, '');
   const portalKeys = createRemoteJWKSet(new URL(`${portal}/.well-known/jwks.json`));
+  const dossiers = createDossiers({ issuer: portal, audiences: Object.keys(DEMO_WAYS).map((way) => clientIdOf(way as DemoWay)), keys: portalKeys });
 
   /** Fetches the justificatif with the access token and checks its signature before believing a word of it. */
   const readJustificatif = async (accessToken: string, way: DemoWay): Promise<Reading> => {
@@ -144,6 +148,7 @@ export function createDemoServiceProvider(options: DemoServiceProviderOptions): 
     const justificatif = justificatifSchema.safeParse(payload);
     if (!justificatif.success)
       throw new PortalAnswerError(`justificatif illisible : ${z.prettifyError(justificatif.error)}`, JSON.stringify(payload, null, 2));
+    dossiers.recu(justificatif.data);
     return { kind: 'received', justificatif: justificatif.data, document: payload };
   };
 
@@ -230,6 +235,31 @@ export function createDemoServiceProvider(options: DemoServiceProviderOptions): 
 
   // "Relire le justificatif": what a service does when it comes back to the file later, with the same token.
   app.get('/relire', showJustificatif);
+
+  // Where the portal pushes its events (registered as this service's webhook_url): 202 once taken, 400 with the reason.
+  app.post('/evenements', express.text({ type: 'application/secevent+jwt', limit: '64kb' }), async (req, res) => {
+    const refus =
+      typeof req.body === 'string' && req.body !== ''
+        ? await dossiers.evenement(req.body)
+        : ({ err: 'invalid_request', description: 'corps attendu : un jeton application/secevent+jwt' } as const);
+    if (refus !== undefined) return res.status(400).json(refus);
+    res.status(202).end();
+  });
+
+  // The town's side: the files received and what the portal said of them since.
+  app.get('/dossiers', (_req, res) => {
+    const moment = (date: Date | undefined) => (date === undefined ? undefined : `${jourEnFrancais(date)} à ${HEURE.format(date)}`);
+    res.render('dev/demo-sp/dossiers.njk', {
+      dossiers: dossiers.dossiers().map((dossier) => ({
+        ...dossier,
+        recuLe: moment(dossier.recuLe),
+        retireLe: dossier.retireLe && jourEnFrancais(dossier.retireLe),
+        retraitNotifieLe: moment(dossier.retraitNotifieLe),
+      })),
+      avis: dossiers.avis().map((avis) => ({ ...avis, finLe: jourEnFrancais(avis.finLe), recuLe: moment(avis.recuLe) })),
+      recus: dossiers.recus().map((recu) => ({ ...recu, recuLe: moment(recu.recuLe) })),
+    });
+  });
 
   const handleError: ErrorRequestHandler = (error, _req, res, _next) => {
     options.log.warn({ err: error }, 'échec côté fournisseur de service de démonstration');
