@@ -1,9 +1,11 @@
 import express, { type Express } from 'express';
+import { MemoryStore } from 'express-rate-limit';
 import type session from 'express-session';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { agentRoutes } from './agent/agent.routes.js';
 import { createAgentSpace } from './agent/agent-space.js';
+import { createDashboard } from './agent/dashboard.js';
 import type { ProConnectService } from './agent/proconnect.service.js';
 import { authorizationSessionEnder, createAuthorizationServer } from './authorization/authorization-server.js';
 import { clientAuthFailureLimit } from './authorization/client-auth-limit.js';
@@ -134,6 +136,8 @@ export function createPortal(deps: PortalDependencies): Express {
   const sessions = sessionMiddleware(config.session, deps.sessionStore);
   app.post('/oidc/session/end/confirm', sessions);
   app.use('/oidc', provider.callback());
+  // Each service's API calls of the current minute: counted by the data API's limit, read by the dashboard.
+  const apiRateLimitStore = new MemoryStore();
   machineRoutes.use(
     dataApiRoutes({
       provider,
@@ -142,6 +146,7 @@ export function createPortal(deps: PortalDependencies): Express {
       jwks: publicJwks(deps.signingKeys),
       openapi: openApiDocument(config.http.publicUrl),
       requestsPerMinute: config.apiRateLimitPerMinute,
+      rateLimitStore: apiRateLimitStore,
       habilitationInForce: async (clientId) => (await registry.activeHabilitation(clientId)) !== undefined,
       headers: apiHeaders({ production }),
     }),
@@ -177,6 +182,14 @@ export function createPortal(deps: PortalDependencies): Express {
     agentRoutes({
       db,
       space: createAgentSpace({ db, registry, justificatifs, journal, citizenOfOrganisation: pseudonyms.citizenOfOrganisation }),
+      dashboard: createDashboard({
+        db,
+        registry,
+        apiRateLimit: {
+          perMinute: config.apiRateLimitPerMinute,
+          thisMinute: async (clientId) => (await apiRateLimitStore.get(clientId))?.totalHits ?? 0,
+        },
+      }),
       proconnect: deps.proconnect,
       publicUrl: config.http.publicUrl,
       cookieName: config.session.cookieName,

@@ -267,6 +267,35 @@ describe('agents of the demo organisation', () => {
   });
 });
 
+describe('the administrators’ dashboard', () => {
+  it('shows each procedure’s requests and the API’s answers to it, from the journal; readers do not see it', async () => {
+    const citizen = new TestBrowser();
+    const consent = await reachConsentPage(citizen, new URL('/connexion', stack.demoSpUrl), stack.demoSpUrl);
+    // Back at the service, which reads the justificatif at once.
+    await citizen.visit((await decide(citizen, consent, 'transmettre', stack.demoSpUrl)).callback);
+    const admin = await signInAsAgent('admin.cantine');
+    const page = await admin.browser.visit(`${stack.portalUrl}/agents/tableau-de-bord`);
+    expect(page.status).toBe(200);
+    const section =
+      new RegExp(`<section[^>]*data-client-id="${stack.config.demoServiceProvider.clientId}"[\\s\\S]*?</section>`).exec(page.body)?.[0] ?? '';
+    const text = textOf(section);
+    expect(text).toContain('Tarif de la cantine scolaire');
+    const transmitted = await entries('consent.transmitted');
+    expect(Number(/Transmises avec toutes les informations : (\d+)/.exec(text)?.[1])).toBe(
+      transmitted.filter((entry) => entry.organisation_id !== null && JSON.parse(entry.data).clientId === stack.config.demoServiceProvider.clientId)
+        .length,
+    );
+    // The demo service read its justificatif at once.
+    expect(text).toMatch(/HTTP 200 \(justificatif servi\) : \d+/);
+    expect(text).toContain('Adresse de notification : ');
+    expect(text).toMatch(/Limite de débit : \d+ appels? dans la minute en cours, sur \d+ permis par minute\./);
+    expect(page.body).toContain('href="/agents/tableau-de-bord" aria-current="page"');
+
+    const reader = await signInAsAgent('agent.cantine');
+    expect((await reader.browser.visit(`${stack.portalUrl}/agents/tableau-de-bord`)).status).toBe(403);
+  });
+});
+
 describe('the ProConnect account of an agent', () => {
   it('is the first one to sign in with the address: another account with the same address is refused and recorded', async () => {
     const camille = () =>

@@ -322,6 +322,15 @@ describe('withdrawal', () => {
     const [error] = ((await refused.json()) as { errors: Array<{ meta: { retire_le: string } }> }).errors;
     expect(error).toEqual({ ...(documented?.errors[0] as object), meta: { retire_le: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/) } });
     expect((await api('/v3/dss/quotient_familial/france_connect', shared.tokens.access_token)).status).toBe(410);
+    // Counted for the service's dashboard, with its code.
+    const refusals = await db.selectFrom('journal_entry').select(['actor', 'data']).where('type', '=', 'api.refused').execute();
+    expect(refusals.map((entry) => JSON.parse(entry.data))).toEqual(
+      expect.arrayContaining([
+        { route: '/api/v1/justificatif', status: 410, code: '00410' },
+        { route: '/v3/dss/quotient_familial/france_connect', status: 410, code: '00410' },
+      ]),
+    );
+    expect(new Set(refusals.map((entry) => entry.actor)).size).toBe(1);
     const row = await db.selectFrom('justificatif').selectAll().where('id', '=', shared.justificatifId).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ sealed: null, citizen_name_sealed: null });
     expect(row.content_hash).toMatch(/^[0-9a-f]{64}$/);

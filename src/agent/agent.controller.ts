@@ -13,11 +13,14 @@ import { JOURNAL_EVENT_TEXTS, JUSTIFICATIF_STATE_TEXTS } from '../wording/labels
 import { displayData } from '../wording/values.fr.js';
 import type { AgentSpace, JournalQuery, ListQuery } from './agent-space.js';
 import { JOURNAL_PAGE_SIZE } from './agent-space.js';
+import type { Dashboard } from './dashboard.js';
+import { dashboardView } from './dashboard.view-model.js';
 import { journalRows, memberName } from './journal.view-model.js';
 import type { ProConnectService } from './proconnect.service.js';
 
 export interface AgentControllerDependencies {
   space: AgentSpace;
+  dashboard: Dashboard;
   proconnect: ProConnectService;
   publicUrl: string;
 }
@@ -80,7 +83,7 @@ const paramsOf = (query: object) =>
       .map(([key, value]) => [key, value === true ? '1' : String(value)]),
   );
 
-export function agentController({ space, proconnect, publicUrl }: AgentControllerDependencies) {
+export function agentController({ space, dashboard, proconnect, publicUrl }: AgentControllerDependencies) {
   /** What the detail and print pages show of a justificatif read by an agent. */
   const readingView = async (req: Request, reading: 'agent.view' | 'agent.print') => {
     const { justificatif, procedure, organisation, opened } = await space.read(
@@ -229,6 +232,14 @@ export function agentController({ space, proconnect, publicUrl }: AgentControlle
         printedAt: frenchDateTime(Date.now()),
         verifyPage: `${publicUrl}/verifier`,
         qrCode: await QRCode.toString(verifyUrl, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }),
+      });
+    }) satisfies RequestHandler,
+
+    /** Administrators: each procedure's requests, API answers and events, from the journal. */
+    dashboard: (async (req, res) => {
+      const now = Date.now();
+      res.render('agents/tableau-de-bord.njk', {
+        procedures: (await dashboard(agentOf(req).organisationId)).map((procedure) => dashboardView(procedure, now)),
       });
     }) satisfies RequestHandler,
 

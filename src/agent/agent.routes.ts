@@ -73,6 +73,7 @@ export function agentRoutes(
     { method: 'get', path: '/agents/justificatifs/:reference/impression', guards: agent, handler: c.print },
     { method: 'get', path: '/agents/notifications', guards: agent, handler: c.showNotifications },
     { method: 'post', path: '/agents/notifications', guards: [...agent, ...form], handler: c.saveNotifications },
+    { method: 'get', path: '/agents/tableau-de-bord', guards: admin, handler: c.dashboard },
     { method: 'get', path: '/agents/equipe', guards: admin, handler: c.team },
     { method: 'post', path: '/agents/equipe', guards: [...admin, ...form], handler: c.addTeamMember },
     { method: 'post', path: '/agents/equipe/:id/retrait', guards: [...admin, ...form], handler: c.removeTeamMember },

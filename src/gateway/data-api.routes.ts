@@ -1,8 +1,8 @@
-import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
+import { rateLimit, type Store } from 'express-rate-limit';
 import type Provider from 'oidc-provider';
 import type { CatalogueApi } from '../catalogue/apis.js';
-import { API_ERRORS, sendApiError } from '../http/api-errors.js';
+import { API_ERRORS, type ApiError, sendApiError } from '../http/api-errors.js';
 import { type Route, routerFrom } from '../http/route-table.js';
 import type { Journal } from '../journal/journal.js';
 import type { JustificatifDocument } from '../justificatif/document.js';
@@ -17,17 +17,23 @@ interface TokenContext {
 
 const tokenOf = (res: Response) => res.locals.token as TokenContext;
 
+/** An answer refused to a known service, and why: recorded for the service's dashboard. */
+type Refusal = (clientId: string, route: string, error: ApiError) => Promise<unknown>;
+
 /** Checks the Bearer access token in process, against oidc-provider's own storage: expired or revoked tokens fail. */
 export const requireAccessToken =
-  (provider: Provider, withdrawnAt: (token: string) => Promise<number | undefined>): RequestHandler =>
+  (provider: Provider, withdrawnToken: Justificatifs['withdrawnToken'], refused: Refusal): RequestHandler =>
   async (req, res, next) => {
     const match = /^Bearer ([\w.~+/-]+=*)$/.exec(req.get('authorization') ?? '');
     if (match?.[1] === undefined) return sendApiError(res, API_ERRORS.missingToken);
     const accessToken = await provider.AccessToken.find(match[1]);
     if (accessToken === undefined) {
       // A token revoked because the citizen withdrew the data: say so, rather than "unknown token".
-      const at = await withdrawnAt(match[1]);
-      if (at !== undefined) return sendApiError(res, API_ERRORS.withdrawn, { retire_le: new Date(at).toISOString() });
+      const withdrawn = await withdrawnToken(match[1]);
+      if (withdrawn !== undefined) {
+        await refused(withdrawn.clientId, req.path, API_ERRORS.withdrawn);
+        return sendApiError(res, API_ERRORS.withdrawn, { retire_le: new Date(withdrawn.at).toISOString() });
+      }
     }
     const grant = accessToken?.grantId === undefined ? undefined : await provider.Grant.find(accessToken.grantId);
     if (accessToken === undefined || accessToken.isExpired || grant === undefined || accessToken.clientId === undefined) {
@@ -40,24 +46,40 @@ export const requireAccessToken =
 
 /** A revoked or expired habilitation stops delivery at once, even of a justificatif consented to before. */
 export const requireHabilitationInForce =
-  (inForce: (clientId: string) => Promise<boolean>): RequestHandler =>
-  async (_req, res, next) =>
-    (await inForce(tokenOf(res).clientId)) ? next() : sendApiError(res, API_ERRORS.habilitationEnded);
+  (inForce: (clientId: string) => Promise<boolean>, refused: Refusal): RequestHandler =>
+  async (req, res, next) => {
+    const { clientId } = tokenOf(res);
+    if (await inForce(clientId)) return next();
+    await refused(clientId, req.path, API_ERRORS.habilitationEnded);
+    sendApiError(res, API_ERRORS.habilitationEnded);
+  };
 
 export interface DataApiOptions {
   provider: Provider;
-  justificatifs: Pick<Justificatifs, 'forServiceProvider' | 'withdrawnAt'>;
+  justificatifs: Pick<Justificatifs, 'forServiceProvider' | 'withdrawnToken'>;
   journal: Journal;
   jwks: unknown;
   openapi: unknown;
   requestsPerMinute: number;
+  /** Where each service's calls of the current minute are counted: the dashboard reads it too. */
+  rateLimitStore: Store;
   habilitationInForce: (clientId: string) => Promise<boolean>;
   /** The headers every answer of these routes carries (they are served before the pages' security middleware). */
   headers: RequestHandler;
 }
 
 /** The API service providers call with the access token they got: the signed justificatif, and v3 routes. */
-export function dataApiRoutes({ provider, justificatifs, journal, jwks, openapi, requestsPerMinute, habilitationInForce, headers }: DataApiOptions) {
+export function dataApiRoutes({
+  provider,
+  justificatifs,
+  journal,
+  jwks,
+  openapi,
+  requestsPerMinute,
+  rateLimitStore,
+  habilitationInForce,
+  headers,
+}: DataApiOptions) {
   const recordFetch = (clientId: string, document: JustificatifDocument, route: string, status: number) =>
     journal.append({
       type: 'justificatif.fetched',
@@ -65,29 +87,37 @@ export function dataApiRoutes({ provider, justificatifs, journal, jwks, openapi,
       subject: `justificatif:${document.id}`,
       data: { route, status, procedure: document.destinataire.demarche, producers: [...new Set(document.elements.map((e) => e.producteur))] },
     });
-  const token = [headers, requireAccessToken(provider, justificatifs.withdrawnAt), requireHabilitationInForce(habilitationInForce)];
+  const refused: Refusal = (clientId, route, error) =>
+    journal.append({ type: 'api.refused', actor: `sp:${clientId}`, data: { route, status: error.status, code: error.code } });
+  const token = [
+    headers,
+    requireAccessToken(provider, justificatifs.withdrawnToken, refused),
+    requireHabilitationInForce(habilitationInForce, refused),
+  ];
   const perClient = rateLimit({
     windowMs: 60_000,
     limit: requestsPerMinute,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     keyGenerator: (_req, res) => tokenOf(res).clientId,
+    store: rateLimitStore,
     handler: (_req, res) => sendApiError(res, API_ERRORS.rateLimited),
   });
 
   /** The justificatif the token opens; otherwise the error is answered and nothing is returned. */
-  const served = async (res: Response): Promise<Extract<ServedJustificatif, { state: 'valid' }> | undefined> => {
+  const served = async (req: Request, res: Response): Promise<Extract<ServedJustificatif, { state: 'valid' }> | undefined> => {
     const { clientId, grantId } = tokenOf(res);
     const found = await justificatifs.forServiceProvider(grantId, clientId);
-    if (found === undefined) sendApiError(res, API_ERRORS.noJustificatif);
-    else if (found.state === 'withdrawn') sendApiError(res, API_ERRORS.withdrawn, { retire_le: new Date(found.at).toISOString() });
-    else return found;
+    if (found?.state === 'valid') return found;
+    const error = found === undefined ? API_ERRORS.noJustificatif : API_ERRORS.withdrawn;
+    await refused(clientId, req.path, error);
+    sendApiError(res, error, found === undefined ? undefined : { retire_le: new Date(found.at).toISOString() });
     return undefined;
   };
 
   const justificatif: RequestHandler = async (req, res) => {
     const { clientId } = tokenOf(res);
-    const found = await served(res);
+    const found = await served(req, res);
     if (found === undefined) return;
     await recordFetch(clientId, found.document, req.path, 200);
     if (req.accepts(['application/json', 'application/jwt']) === 'application/jwt') {
@@ -101,7 +131,7 @@ export function dataApiRoutes({ provider, justificatifs, journal, jwks, openapi,
     (api: CatalogueApi): RequestHandler =>
     async (req, res) => {
       const { clientId, scopes } = tokenOf(res);
-      const found = await served(res);
+      const found = await served(req, res);
       if (found === undefined) return;
       const answer = v3Answer(api, found.document, scopes);
       await recordFetch(clientId, found.document, req.path, answer.status);

@@ -61,3 +61,20 @@ export const entriesOfTypesSince = (db: Kysely<Database>, types: readonly string
     .where('at', '>=', since)
     .orderBy('seq')
     .execute();
+
+/**
+ * The entries of these types since a date, oldest first, recorded for one organisation or by some actors (its
+ * services, « sp:<client_id> », whose API reads carry no organisation): what an organisation's dashboard counts.
+ */
+export const entriesForDashboard = (
+  db: Kysely<Database>,
+  { types, since, organisationId, actors }: { types: readonly string[]; since: number; organisationId: string; actors: string[] },
+) =>
+  db
+    .selectFrom('journal_entry')
+    .select(['type', 'at', 'data', 'actor'])
+    .where('type', 'in', [...types])
+    .where('at', '>=', since)
+    .where((eb) => eb.or([eb('organisation_id', '=', organisationId), ...(actors.length > 0 ? [eb('actor', 'in', actors)] : [])]))
+    .orderBy('seq')
+    .execute();

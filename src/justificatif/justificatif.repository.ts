@@ -207,7 +207,12 @@ export const insertWithdrawnTokens = (db: Kysely<Database>, rows: WithdrawnToken
         .then(() => undefined);
 
 export const findWithdrawnToken = (db: Kysely<Database>, tokenHash: string) =>
-  db.selectFrom('withdrawn_token').select('withdrawn_at').where('token_hash', '=', tokenHash).executeTakeFirst();
+  db
+    .selectFrom('withdrawn_token')
+    .innerJoin('justificatif', 'justificatif.id', 'withdrawn_token.justificatif_id')
+    .select(['withdrawn_token.withdrawn_at', 'justificatif.client_id'])
+    .where('withdrawn_token.token_hash', '=', tokenHash)
+    .executeTakeFirst();
 
 /** The sealed parts of one justificatif and its grant, read only to open or withdraw it. */
 export const findSealed = (db: Kysely<Database>, id: string) =>

@@ -224,8 +224,8 @@ describe('withdrawing a justificatif', () => {
 
     expect(world.grants.grants.has(grantId)).toBe(false);
     expect(world.grants.revoked).toContain(grantId);
-    expect(await world.justificatifs.withdrawnAt('jeton-de-la-cantine')).toBe(at);
-    expect(await world.justificatifs.withdrawnAt('un-autre-jeton')).toBeUndefined();
+    expect(await world.justificatifs.withdrawnToken('jeton-de-la-cantine')).toEqual({ at, clientId: 'cantine-bellerive' });
+    expect(await world.justificatifs.withdrawnToken('un-autre-jeton')).toBeUndefined();
     expect(await world.justificatifs.forServiceProvider(grantId, world.request.clientId)).toEqual({ state: 'withdrawn', at });
     const after = await world.justificatifs.find(reference);
     expect(after).toMatchObject({ state: 'withdrawn', withdrawnAt: at });

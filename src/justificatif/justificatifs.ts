@@ -321,9 +321,10 @@ export function createJustificatifs({
       return { state: 'valid', jws, document: documentOf(jws) };
     },
 
-    /** When the citizen withdrew the justificatif a revoked access token opened, if that is why it is unknown. */
-    async withdrawnAt(accessToken: string): Promise<number | undefined> {
-      return (await repository.findWithdrawnToken(db, tokenDigest(accessToken)))?.withdrawn_at;
+    /** When the citizen withdrew the justificatif a revoked access token opened, and for which service, if that is why it is unknown. */
+    async withdrawnToken(accessToken: string): Promise<{ at: number; clientId: string } | undefined> {
+      const found = await repository.findWithdrawnToken(db, tokenDigest(accessToken));
+      return found === undefined ? undefined : { at: found.withdrawn_at, clientId: found.client_id };
     },
 
     async find(reference: string): Promise<Justificatif | undefined> {

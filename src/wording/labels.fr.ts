@@ -150,6 +150,7 @@ export const JOURNAL_EVENT_TEXTS = {
   'source.fetched': 'Interrogation d’une source de données',
   'source.retried': 'Nouvel essai auprès d’une source, avec une variante de l’identité',
   'api.error': 'Erreur de l’API de données',
+  'api.refused': 'Appel de l’API refusé à un service (habilitation, justificatif absent ou retiré)',
   'agent.signed_in': 'Connexion d’un agent',
   'agent.denied': 'Connexion refusée',
   'agent.view': 'Consultation d’un justificatif',
@@ -183,6 +184,12 @@ export const HABILITATION_STATUS_TEXTS = {
   expired: 'expirée',
   revoked: 'révoquée',
 } as const;
+
+/** The events pushed to a service, as its administrators read them. */
+export const SP_EVENT_TYPE_TEXTS: Record<string, string> = {
+  'justificatif.retire': 'Retrait d’un justificatif par la personne',
+  'habilitation.expire_bientot': 'Fin prochaine de l’habilitation',
+};
 
 /** What became of an event pushed to a service (notifications/event-outbox.ts). */
 export const SP_EVENT_STATE_TEXTS = {

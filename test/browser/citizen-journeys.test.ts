@@ -271,6 +271,8 @@ describeInChromium('citizen and agent journeys in Chromium, axe-clean at 1280 an
           const team = await db.selectFrom('agent').select(['id', 'email']).execute();
           await page.goto(`${stack.portalUrl}/agents/equipe/${team.find((member) => member.email.startsWith('camille'))?.id}/role`);
           await journey.check('changement-de-role');
+          await page.goto(`${stack.portalUrl}/agents/tableau-de-bord`);
+          await journey.check('tableau-de-bord');
           await page.goto(`${stack.portalUrl}/agents/journal`);
           await journey.check('journal');
           await page.getByLabel('Événement').selectOption({ label: 'Consultation d’un justificatif' });
