@@ -32,6 +32,7 @@ export const FLOORS: Record<string, number> = {
   agent: 10,
   statistics: 10,
   information: 10,
+  onboarding: 10,
   cli: 11,
   dev: 11,
   '.': 12,
@@ -55,6 +56,10 @@ export const TABLE_OWNERS: Record<string, string> = {
   journal_entry: 'journal',
   sp_event: 'notifications',
   habilitation_notice: 'notifications',
+  habilitation_request: 'onboarding',
+  habilitation_request_event: 'onboarding',
+  instructor: 'onboarding',
+  credential_handover: 'onboarding',
 };
 
 export interface SourceFile {

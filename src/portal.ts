@@ -42,7 +42,11 @@ import { informationRoutes } from './information/information.routes.js';
 import type { Journal } from './journal/journal.js';
 import { createJustificatifs } from './justificatif/justificatifs.js';
 import type { EventOutbox } from './notifications/event-outbox.js';
+import { createHabilitationRequests } from './onboarding/habilitation-requests.js';
+import { createInstructors } from './onboarding/instructors.js';
+import { onboardingRoutes } from './onboarding/onboarding.routes.js';
 import type { Registry } from './registry/registry.service.js';
+import { createRegistry } from './registry/registry.service.js';
 import { publicJwks, type Signer, type Verifier } from './signing/jws.js';
 import type { PrivateJwks } from './signing/signing-keys.js';
 import { statisticsRoutes } from './statistics/statistics.routes.js';
@@ -192,6 +196,24 @@ export function createPortal(deps: PortalDependencies): Express {
       }),
       proconnect: deps.proconnect,
       publicUrl: config.http.publicUrl,
+      cookieName: config.session.cookieName,
+      formRateLimitPerMinute: config.formRateLimitPerMinute,
+    }),
+  );
+  const allowLocalHttp = !production;
+  app.use(
+    onboardingRoutes({
+      requests: createHabilitationRequests({
+        db,
+        journal,
+        registry,
+        registryWithin: (trx) => createRegistry(trx, { allowLocalHttp }),
+        cipher: deps.cipher,
+        allowLocalHttp,
+      }),
+      instructors: createInstructors(db, config.instructorEmails),
+      registry,
+      proconnect: deps.proconnect,
       cookieName: config.session.cookieName,
       formRateLimitPerMinute: config.formRateLimitPerMinute,
     }),

@@ -13,6 +13,7 @@ import { parisDay, parisMidnight } from '../src/wording/dates.fr.js';
 import { type Page, TestBrowser } from './helpers/browser.js';
 import { asDatabaseOwner } from './helpers/database.js';
 import { formWithAction, textOf, titleOf } from './helpers/html.js';
+import { signInWithProConnect } from './helpers/journeys.js';
 import { decide, reachConsentPage } from './helpers/service-provider.js';
 import { closedPort, type Stack, startStack } from './helpers/stack.js';
 
@@ -24,12 +25,7 @@ let referenceOfB: string;
 
 /** Agents' sign-in page → ProConnect (local) → back in the agents' space. */
 async function signInAsAgent(login: string, browser = new TestBrowser()): Promise<{ browser: TestBrowser; page: Page }> {
-  const start = await browser.visit(`${stack.portalUrl}/agents/connexion`);
-  const form = formWithAction(start.body, '/agents/connexion/proconnect');
-  const pcLogin = await browser.visit(new URL(form.action, stack.portalUrl), { form: form.fields });
-  const pcForm = formWithAction(pcLogin.body, /\/interaction\/[^/]+\/login$/);
-  const page = await browser.visit(new URL(pcForm.action, pcLogin.url), { form: { login, password: '123' } });
-  return { browser, page };
+  return { browser, page: await signInWithProConnect(browser, stack.portalUrl, '/agents/connexion', '/agents/connexion/proconnect', login) };
 }
 
 /** A citizen transmits through the demo SP (Mairie d’Exempleville); returns the justificatif's printed number. */

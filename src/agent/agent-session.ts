@@ -1,4 +1,5 @@
 import type { PendingSignIn } from '../oidc-client/sign-in.service.js';
+import type { AgentIdentity } from './proconnect.service.js';
 
 /** A signed-in agent, as the session keeps them; the role is read again from the organisation's list on each request. */
 export interface AgentSession {
@@ -14,11 +15,16 @@ export interface AgentSession {
   idToken: string;
 }
 
-// The agents' space's part of the session.
+/** Someone signed in with ProConnect for the providers' space or the instruction: each space decides what they may do. */
+export type ProConnectAccount = AgentIdentity & { idToken: string };
+
+// The part of the session of those who sign in with ProConnect.
 declare module 'express-session' {
   interface SessionData {
     agent: AgentSession;
+    proconnectAccount: ProConnectAccount;
     proconnect: PendingSignIn;
-    agentSignOut: { state: string };
+    /** Where the sign-out ends: the agents' sign-in page, or the space it started from. */
+    agentSignOut: { state: string; home?: string };
   }
 }

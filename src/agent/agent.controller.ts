@@ -176,6 +176,12 @@ export function agentController({ space, dashboard, proconnect, publicUrl }: Age
       const pending = req.session.proconnect;
       delete req.session.proconnect;
       const { identity, idToken } = await proconnect.complete(req.originalUrl.split('?')[1] ?? '', pending);
+      if (pending !== undefined && pending.returnTo !== '/agents/justificatifs') {
+        // Signed in for the services' space or the instruction: each of them decides who may do what there.
+        await startSignedInSession(req);
+        req.session.proconnectAccount = { ...identity, idToken };
+        return res.redirect(303, pending.returnTo);
+      }
       const agent = await space.signIn(identity, idToken);
       await startSignedInSession(req);
       req.session.agent = agent;

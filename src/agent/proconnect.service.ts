@@ -31,7 +31,8 @@ export function createProConnectService(
     scopes: 'openid email given_name usual_name siret uid',
     acr: undefined,
     pkce: true,
-    returnTo: /^\/agents\/justificatifs$/,
+    // The agents' space, the services' space and the instruction share the one registered way back (agent.controller.ts).
+    returnTo: /^\/(agents\/justificatifs|fournisseurs|instruction)$/,
     codes: {
       cancelled: 'PC-001',
       stateMismatch: 'PC-002',

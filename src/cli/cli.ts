@@ -5,6 +5,7 @@ import { createAnchoring, verifyAgainstAnchors } from '../journal/anchors.js';
 import { createJournal } from '../journal/journal.js';
 import { purgeExpiredJustificatifs } from '../justificatif/retention.js';
 import { latestSpEvents } from '../notifications/event-outbox.js';
+import { createInstructors } from '../onboarding/instructors.js';
 import { createRegistry } from '../registry/registry.service.js';
 import { seedVariables } from '../registry/seed.js';
 import { runCli } from './commands.js';
@@ -26,6 +27,7 @@ try {
       purgeRetention: () => purgeExpiredJustificatifs(db, journal),
       out: (line) => console.log(line),
       latestEvents: (clientId) => latestSpEvents(db, clientId),
+      instructors: createInstructors(db, config.instructorEmails),
       seedVariables: seedVariables(config),
     });
   } finally {

@@ -11,6 +11,7 @@ import { createAnchoring, verifyAgainstAnchors } from '../journal/anchors.js';
 import { createJournal } from '../journal/journal.js';
 import { purgeExpiredJustificatifs } from '../justificatif/retention.js';
 import { latestSpEvents } from '../notifications/event-outbox.js';
+import { createInstructors } from '../onboarding/instructors.js';
 import { verifyClientSecret } from '../registry/client-secret.js';
 import { addMonths } from '../registry/habilitation.js';
 import { createRegistry } from '../registry/registry.service.js';
@@ -40,6 +41,7 @@ async function cli(...argv: string[]) {
     purgeRetention: () => purgeExpiredJustificatifs(db, createJournal(db, journalKey)),
     out: (line) => lines.push(line),
     latestEvents: (clientId) => latestSpEvents(db, clientId),
+    instructors: createInstructors(db, ['helene.leroy@passerelle.example.gouv.fr']),
     seedVariables: { DEMO_SP_URL: 'http://localhost:3004' },
   });
   return { code, output: lines.join('\n') };
@@ -126,6 +128,21 @@ describe('operator CLI', () => {
       'cantine ne recevra plus d’événements ; ceux en attente sont abandonnés.',
     );
     expect((await cli('sp', 'list')).output).not.toContain('événements →');
+  });
+
+  it('adds and removes instructors, listing those of the configuration apart', async () => {
+    expect((await cli('instructeur', 'add', '--email', 'pas-une-adresse')).code).toBe(2);
+    expect(await cli('instructeur', 'add', '--email', 'Paul.Roux@passerelle.example.gouv.fr')).toEqual({
+      code: 0,
+      output: 'paul.roux@passerelle.example.gouv.fr instruit désormais les demandes d’habilitation (/instruction).',
+    });
+    expect((await cli('instructeur', 'list')).output).toBe(
+      'helene.leroy@passerelle.example.gouv.fr  (configuration)\npaul.roux@passerelle.example.gouv.fr  (ligne de commande)',
+    );
+    expect((await cli('instructeur', 'remove', '--email', 'helene.leroy@passerelle.example.gouv.fr')).output).toContain('INSTRUCTOR_EMAILS');
+    expect((await cli('instructeur', 'remove', '--email', 'paul.roux@passerelle.example.gouv.fr')).output).toBe(
+      'paul.roux@passerelle.example.gouv.fr n’instruit plus les demandes.',
+    );
   });
 
   it('refuses service providers with bad redirect URIs, an unknown organisation or a private JWKS', async () => {
@@ -331,6 +348,8 @@ describe('operator CLI', () => {
         'sp create',
         'sp rotate-secret',
         'sp webhook',
+        'instructeur add',
+        'instructeur remove',
         'habilitation grant',
         'habilitation renew',
         'habilitation revoke',

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { z } from 'zod';
 import { CALL_MODE_NAMES, CALL_MODES, callModesSchema } from '../catalogue/call-modes.js';
 import { CATALOGUE_SCOPES } from '../catalogue/catalogue.js';
 import { parseDerivations, ruleSentence } from '../catalogue/derivations.js';
@@ -7,6 +8,7 @@ import { SCOPES } from '../catalogue/scopes.js';
 import type { Anchoring, verifyAgainstAnchors } from '../journal/anchors.js';
 import type { Journal } from '../journal/journal.js';
 import { type latestSpEvents, stateOf } from '../notifications/event-outbox.js';
+import type { Instructors } from '../onboarding/instructors.js';
 import { habilitationStatus } from '../registry/habilitation.js';
 import { type Registry, RegistryError } from '../registry/registry.service.js';
 import { applySeed } from '../registry/seed.js';
@@ -21,6 +23,7 @@ export interface CliContext {
   anchorFile: string;
   purgeRetention: () => Promise<number>;
   out: (line: string) => void;
+  instructors: Pick<Instructors, 'add' | 'remove' | 'list'>;
   /** A service's latest events and what became of them. */
   latestEvents: (clientId: string) => ReturnType<typeof latestSpEvents>;
   seedVariables: Record<string, string>;
@@ -208,6 +211,38 @@ const COMMANDS: Record<string, Command> = {
           `${minute(event.occurred_at)}  ${event.type}  ${SP_EVENT_STATE_TEXTS[stateOf(event)]} (${event.attempts} essai${event.attempts > 1 ? 's' : ''}${event.last_outcome === null ? '' : `, ${event.last_outcome}`}${next})  ${event.id}`,
         );
       }
+    },
+  },
+  'instructeur add': {
+    usage: 'instructeur add --email <adresse du compte ProConnect>',
+    options: { email: { type: 'string' } },
+    async run(values, { instructors, out }) {
+      const email = required(values, 'email');
+      if (!z.email().safeParse(email).success) throw new UsageError(`adresse électronique invalide : ${email}`);
+      await instructors.add(email);
+      out(`${email.toLowerCase()} instruit désormais les demandes d’habilitation (/instruction).`);
+    },
+  },
+  'instructeur remove': {
+    usage: 'instructeur remove --email <adresse>',
+    options: { email: { type: 'string' } },
+    async run(values, { instructors, out }) {
+      const email = required(values, 'email');
+      out(
+        (await instructors.remove(email))
+          ? `${email.toLowerCase()} n’instruit plus les demandes.`
+          : `${email.toLowerCase()} n’avait pas été ajouté par la ligne de commande (INSTRUCTOR_EMAILS se change dans la configuration).`,
+      );
+    },
+  },
+  'instructeur list': {
+    readOnly: true,
+    usage: 'instructeur list',
+    options: {},
+    async run(_values, { instructors, out }) {
+      const list = await instructors.list();
+      if (list.length === 0) out('Aucun instructeur.');
+      for (const instructor of list) out(`${instructor.email}  (${instructor.source})`);
     },
   },
   'habilitation grant': {

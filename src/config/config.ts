@@ -34,6 +34,8 @@ export interface Config {
   };
   proconnect: { issuer: string; clientId: string; clientSecret: string; redirectUri: string; postLogoutRedirectUri: string; timeoutMs: number };
   retention: { purgeIntervalMinutes: number };
+  /** The ProConnect accounts, by e-mail, that instruct habilitation requests (besides those the CLI adds). */
+  instructorEmails: string[];
   /** Form posts per minute and per IP address (sign-ins, decisions). */
   formRateLimitPerMinute: number;
   /** Data API requests per minute and per service provider. */
@@ -83,6 +85,8 @@ export class ConfigError extends Error {
 const DEFAULT_PERSONAS_FILE = fileURLToPath(new URL('../dev/franceconnect/personas.json', import.meta.url));
 const DEFAULT_AGENTS_FILE = fileURLToPath(new URL('../dev/proconnect/agents.json', import.meta.url));
 const DEFAULT_ANCHOR_FILE = './data/journal-anchors.jsonl';
+/** The local ProConnect's instructor (src/dev/proconnect/agents.json): an instructor out of the box in development. */
+const DEV_INSTRUCTOR_EMAIL = 'helene.leroy@passerelle.example.gouv.fr';
 const DEFAULT_SEED_FILE = fileURLToPath(new URL('../../seed/development.json', import.meta.url));
 
 const jwksSchema = z.object({ keys: z.array(z.looseObject({ kty: z.string(), d: z.string() })).min(1) });
@@ -173,6 +177,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     clientAuthFailuresPerMinute: env.CLIENT_AUTH_FAILURES_PER_MINUTE,
     lookupCacheMs: env.LOOKUP_CACHE_MS,
     registry: { seedFile: env.SEED_FILE ?? (production ? undefined : DEFAULT_SEED_FILE) },
+    instructorEmails: env.INSTRUCTOR_EMAILS.length > 0 || production ? env.INSTRUCTOR_EMAILS : [DEV_INSTRUCTOR_EMAIL],
     sources: {
       apiParticulierUrl: (env.API_PARTICULIER_URL ?? sandboxUrl).replace(/\/+$/, ''),
       impotParticulier:

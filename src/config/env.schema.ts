@@ -149,6 +149,19 @@ export const envSchema = z.object({
     .min(32, '32 caractères au moins')
     .optional()
     .describe('Secret client ProConnect ; obligatoire en production, valeur factice en développement'),
+  INSTRUCTOR_EMAILS: z
+    .string()
+    .optional()
+    .transform((value) =>
+      (value ?? '')
+        .split(',')
+        .map((email) => email.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.email('INSTRUCTOR_EMAILS : des adresses électroniques séparées par des virgules')))
+    .describe(
+      'Adresses des comptes ProConnect des instructeurs des demandes d’habilitation, séparées par des virgules (s’ajoutent à celles de `npm run cli -- instructeur add` ; défaut hors production : l’instructrice du ProConnect local)',
+    ),
   PC_AGENTS_FILE: z.string().min(1).optional().describe('Fichier JSON des agents du ProConnect local (défaut src/dev/proconnect/agents.json)'),
   FORM_RATE_LIMIT_PER_MINUTE: z.coerce
     .number()

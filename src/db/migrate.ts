@@ -11,6 +11,7 @@ import * as habilitationDerivations from './migrations/009-habilitation-derivati
 import * as household from './migrations/010-household.js';
 import * as habilitationCallModes from './migrations/011-habilitation-call-modes.js';
 import * as serviceProviderEvents from './migrations/012-service-provider-events.js';
+import * as habilitationRequests from './migrations/013-habilitation-requests.js';
 import type { Database } from './schema.js';
 
 // A static list: tsx, vitest and the compiled build all find the migrations without scanning folders.
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '010-household': household,
   '011-habilitation-call-modes': habilitationCallModes,
   '012-service-provider-events': serviceProviderEvents,
+  '013-habilitation-requests': habilitationRequests,
 };
 
 /** Brings the schema to the latest version; returns the names of the migrations applied now. */

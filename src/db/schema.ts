@@ -191,6 +191,56 @@ export interface HabilitationNoticeTable {
   noticed_at: number;
 }
 
+/** The states of a habilitation request (onboarding/request-states.ts says which step leads where). */
+export type HabilitationRequestState = 'brouillon' | 'soumise' | 'modifications_demandees' | 'validee' | 'refusee';
+
+/** A service's request for a habilitation, as its staff fill it in and the portal's instructors decide it. */
+export interface HabilitationRequestTable {
+  id: string;
+  /** What people quote: « DH-7K3M-Q9TD ». */
+  number: string;
+  siret: string;
+  organisation_name: string;
+  requester_sub: string;
+  requester_email: string;
+  requester_name: string;
+  state: HabilitationRequestState;
+  /** JSON: the form's fields (onboarding/request-form.ts). */
+  form: string;
+  /** Once approved: the service provider and the habilitation it created. */
+  client_id: string | null;
+  habilitation_id: string | null;
+  created_at: number;
+  updated_at: number;
+  submitted_at: number | null;
+  decided_at: number | null;
+}
+
+/** One step of a request's history, with the message that came with it, if any. */
+export interface HabilitationRequestEventTable {
+  id: string;
+  request_id: string;
+  at: number;
+  author_role: 'demandeur' | 'instructeur';
+  author_name: string;
+  action: 'creee' | 'soumise' | 'modifications_demandees' | 'validee' | 'refusee' | 'message';
+  message: string | null;
+}
+
+/** The portal's instructors by the e-mail of their ProConnect account (besides INSTRUCTOR_EMAILS). */
+export interface InstructorTable {
+  email: string;
+  added_at: number;
+}
+
+/** A new service's secret, sealed, until its requester has seen it once: then the row is deleted. */
+export interface CredentialHandoverTable {
+  request_id: string;
+  client_id: string;
+  secret_sealed: string;
+  created_at: number;
+}
+
 export interface Database {
   session: SessionTable;
   organisation: OrganisationTable;
@@ -208,4 +258,8 @@ export interface Database {
   justificatif_concerned: JustificatifConcernedTable;
   sp_event: SpEventTable;
   habilitation_notice: HabilitationNoticeTable;
+  habilitation_request: HabilitationRequestTable;
+  habilitation_request_event: HabilitationRequestEventTable;
+  instructor: InstructorTable;
+  credential_handover: CredentialHandoverTable;
 }

@@ -29,6 +29,7 @@ beforeAll(async () => {
     '010-household',
     '011-habilitation-call-modes',
     '012-service-provider-events',
+    '013-habilitation-requests',
   ]);
   expect(await migrateToLatest(db)).toEqual([]);
   store = new DatabaseSessionStore(db, createDataCipher(randomBytes(32)));

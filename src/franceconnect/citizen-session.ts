@@ -33,7 +33,7 @@ declare module 'express-session' {
     citizen: CitizenSession;
     franceconnectToken: FranceConnectToken;
     franceconnect: PendingSignIn;
-    signOut: { state: string };
+    signOut: { state: string; home?: string };
   }
 }
 

@@ -79,6 +79,7 @@ describe('the footer’s information pages', () => {
       ['Vérifier un justificatif', '/verifier'],
       ['Statistiques', '/statistiques'],
       ['Espace agents', '/agents/connexion'],
+      ['Espace fournisseurs', '/fournisseurs'],
       ['Documentation des services', '/api/documentation'],
     ]);
   });
@@ -198,6 +199,7 @@ describe('the footer’s information pages', () => {
       '/verifier',
       '/aide',
       '/agents/connexion',
+      '/fournisseurs',
       '/api/documentation',
       '/statistiques',
       '/accessibilite',

@@ -8,7 +8,7 @@ export interface SignOutOptions {
   idTokenOf(req: Request): string | undefined;
   stateKey: 'signOut' | 'agentSignOut';
   cookieName: string;
-  /** Where sign-out ends: the home page for citizens, the agents' sign-in page for agents. */
+  /** Where sign-out ends: the home page for citizens, the agents' sign-in page for agents, a space's own page. */
   home: string;
   /** Other sessions the same sign-out ends, before the portal's own (the authorization server's, for citizens). */
   endAlso?: (req: Request, res: Response) => Promise<void>;
@@ -23,7 +23,8 @@ export const startSignOut =
     await regenerateSession(req);
     if (idToken === undefined) return res.redirect(303, home);
     const state = randomToken();
-    req.session[stateKey] = { state };
+    // Kept with the state: several spaces share the provider's one registered way back.
+    req.session[stateKey] = { state, home };
     req.log.info({ event: 'signed_out', home }, 'déconnexion');
     try {
       res.redirect(303, (await service.signOutUrl(idToken, state)).href);
@@ -35,10 +36,11 @@ export const startSignOut =
 
 /** GET back from the provider: only the matching state ends the session, so a forged link changes nothing. */
 export const completeSignOut =
-  ({ stateKey, cookieName, home }: SignOutOptions): RequestHandler =>
+  ({ stateKey, cookieName, home: defaultHome }: SignOutOptions): RequestHandler =>
   async (req, res) => {
     const expected = req.session[stateKey]?.state;
-    if (expected === undefined || req.query.state !== expected) return res.redirect(303, home);
+    const home = req.session[stateKey]?.home ?? defaultHome;
+    if (expected === undefined || req.query.state !== expected) return res.redirect(303, defaultHome);
     await destroySession(req);
     res.clearCookie(cookieName, { path: '/' });
     res.redirect(303, `${home}?deconnexion=ok`);

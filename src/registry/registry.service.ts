@@ -254,6 +254,7 @@ export function createRegistry(db: Kysely<Database>, options: RegistryOptions) {
     },
 
     listOrganisations: () => organisations.listOrganisations(db),
+    findOrganisationBySiret: (siretValue: string) => organisations.findOrganisationBySiret(db, siretValue),
     findOrganisation: (id: string) => organisations.findOrganisation(db, id),
 
     /** Registers a service provider; the generated secret is returned once and only its hash is stored. */
@@ -385,6 +386,16 @@ export function createRegistry(db: Kysely<Database>, options: RegistryOptions) {
       await habilitations.updateHabilitation(db, id, { revoked_at: revokedAt });
       changed();
       return { ...habilitation, revoked_at: revokedAt };
+    },
+
+    /** What would stop a habilitation with these terms from being granted now, in the operators' words; none when it can be. */
+    habilitationTermsProblems(input: Omit<HabilitationInput, 'clientId' | 'validFrom' | 'validUntil'>): string[] {
+      try {
+        parse(habilitationInput, { ...input, clientId: '-', validFrom: now(), validUntil: addMonths(now(), MAX_VALIDITY_MONTHS) });
+        return [];
+      } catch (error) {
+        return error instanceof RegistryError ? error.message.split('\n') : [String(error)];
+      }
     },
 
     listHabilitations: (clientId?: string) => habilitations.listHabilitations(db, clientId),

@@ -168,6 +168,13 @@ export const JOURNAL_EVENT_TEXTS = {
   'notification.delivered': 'Événement reçu par le service',
   'notification.abandoned': 'Événement abandonné : le service ne l’a jamais accepté',
   'habilitation.expiry_notice': 'Avis de fin prochaine de l’habilitation',
+  'habilitation_request.created': 'Demande d’habilitation créée',
+  'habilitation_request.submitted': 'Demande d’habilitation soumise',
+  'habilitation_request.changes_requested': 'Modifications demandées par l’instruction',
+  'habilitation_request.approved': 'Demande d’habilitation validée',
+  'habilitation_request.refused': 'Demande d’habilitation refusée',
+  'habilitation_request.message': 'Message sur une demande d’habilitation',
+  'habilitation_request.secret_shown': 'Secret du nouveau service affiché à son demandeur',
 } as const;
 
 /** What the citizen's access log says each recorded event did with their justificatif. */

@@ -22,6 +22,7 @@ import {
   tabTo,
   WIDTHS,
 } from '../helpers/chromium.js';
+import { BOIS_JOLI_REQUEST } from '../helpers/habilitation-request.js';
 import { chromiumSteps } from '../helpers/journeys.js';
 import { serviceProviderClient, type TestServiceProvider } from '../helpers/service-provider.js';
 import { type Stack, startStack } from '../helpers/stack.js';
@@ -238,6 +239,57 @@ describeInChromium('citizen and agent journeys in Chromium, axe-clean at 1280 an
           await journey.check('statistiques');
           await steps.signOut(journey, 'agent');
           expect(journey.problems).toEqual([]);
+          await journey.close();
+        },
+        JOURNEY_TIMEOUT,
+      );
+
+      it(
+        `lets a service ask for its habilitation, an instructor approve it, and the service see its secret once (${width} px, ${mode})`,
+        async () => {
+          const journey = await open('habilitation');
+          const { page } = journey;
+          await steps.signInProConnect(journey, '/fournisseurs', 'fs.boisjoli');
+          await journey.check('fournisseurs');
+          await page.getByRole('link', { name: 'Demander une habilitation' }).click();
+          await journey.check('demande-habilitation');
+          await page.locator('#intitule').fill('Tarif du centre de loisirs');
+          await page.getByRole('button', { name: 'Soumettre la demande' }).click();
+          await journey.check('demande-habilitation-erreurs');
+          expect(await page.getByRole('alert').textContent()).toContain('Des informations sont à corriger');
+          for (const [name, value] of Object.entries(BOIS_JOLI_REQUEST)) await page.locator(`#${name}`).fill(value);
+          await page.locator('label[for="cnaf_quotient_familial"]').click();
+          await page.getByRole('button', { name: 'Soumettre la demande' }).click();
+          await page.waitForURL(/soumise=1/);
+          await journey.check('demande-soumise');
+          const number =
+            (
+              await page
+                .locator('main p')
+                .filter({ hasText: /^Demande DH-/ })
+                .first()
+                .textContent()
+            )?.match(/DH-[0-9A-Z-]+/)?.[0] ?? '';
+
+          const instructor = await open('instruction');
+          await steps.signInProConnect(instructor, '/instruction', 'instructeur');
+          await instructor.check('file');
+          await instructor.page.locator(`[data-numero="${number}"] a`).click();
+          await instructor.check('instruction-demande');
+          await instructor.page.locator('label[for="decision-validee"]').click();
+          await instructor.page.getByRole('button', { name: 'Enregistrer la décision' }).click();
+          await instructor.page.waitForURL(/decision=1/);
+          await instructor.check('instruction-decidee');
+          expect(instructor.problems).toEqual([]);
+          await instructor.close();
+
+          await page.reload();
+          expect(await page.getByTestId('etat').textContent()).toBe('Validée');
+          await page.getByRole('button', { name: 'Afficher le secret une seule fois' }).click();
+          await journey.check('secret');
+          expect(await page.getByTestId('secret').textContent()).toMatch(/^[\w-]{43}$/);
+          // The incomplete submission answered 400, as meant; nothing else failed.
+          expect(journey.problems.filter((problem) => !/\b400\b/.test(problem))).toEqual([]);
           await journey.close();
         },
         JOURNEY_TIMEOUT,

@@ -18,6 +18,16 @@ export async function submitFranceConnectLogin(browser: TestBrowser, loginPage: 
   return browser.visit(new URL(form.action, loginPage.url), { form: { login, password } });
 }
 
+/**
+ * A portal page's ProConnect button (its form posting to `action`) → the local ProConnect → back on the portal,
+ * signed in as `login`; the local ProConnect's form is the same as FranceConnect's.
+ */
+export async function signInWithProConnect(browser: TestBrowser, portalUrl: string, page: string, action: string, login: string): Promise<Page> {
+  const start = await browser.visit(`${portalUrl}${page}`);
+  const form = formWithAction(start.body, action);
+  return submitFranceConnectLogin(browser, await browser.visit(new URL(form.action, portalUrl), { form: form.fields }), login);
+}
+
 export async function signIn(browser: TestBrowser, portalUrl: string, login = 'test'): Promise<Page> {
   return submitFranceConnectLogin(browser, await openFranceConnectLogin(browser, portalUrl), login);
 }
@@ -150,6 +160,13 @@ export function chromiumSteps(stack: Stack) {
       await journey.page.goto(`${stack.portalUrl}/agents/connexion`);
       await journey.check('connexion');
       await signInThrough(journey, pcOrigin, 'proconnect', login, `${stack.portalUrl}/agents/justificatifs`);
+    },
+
+    /** A ProConnect space of the portal other than the agents' one: its page, ProConnect, and back there. */
+    async signInProConnect(journey: Journey, space: '/fournisseurs' | '/instruction', login: string) {
+      await journey.page.goto(`${stack.portalUrl}${space}`);
+      await journey.check(`connexion-${space.slice(1)}`);
+      await signInThrough(journey, pcOrigin, 'proconnect', login, `${stack.portalUrl}${space}`);
     },
 
     /**

@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DomainWorld, domainWorld } from '../../test/helpers/domain.js';
+import { BOIS_JOLI_REQUEST } from '../../test/helpers/habilitation-request.js';
+import { createRegistry } from '../registry/registry.service.js';
+import { createHabilitationRequests, type HabilitationRequests } from './habilitation-requests.js';
+
+let world: DomainWorld;
+let requests: HabilitationRequests;
+const requester = { sub: 'pc-ines', email: 'ines.garnier@bois-joli.fr', name: 'Inès GARNIER', siret: '21999999900044' };
+const stranger = { ...requester, sub: 'pc-karim', email: 'karim@val-fictif.fr', siret: '21999999900028' };
+const instructor = { email: 'helene.leroy@passerelle.example.gouv.fr', name: 'Hélène LEROY' };
+
+const COMPLETE = {
+  ...BOIS_JOLI_REQUEST,
+  intitule: 'Tarif du centre de loisirs',
+  redirect_uris: 'https://bois-joli.example/retour\nhttp://localhost:8080/retour',
+  scopes: ['cnaf_quotient_familial'],
+};
+
+beforeAll(async () => {
+  world = await domainWorld();
+  requests = createHabilitationRequests({
+    db: world.db,
+    journal: world.journal,
+    registry: world.registry,
+    registryWithin: (trx) => createRegistry(trx, { allowLocalHttp: true }),
+    cipher: world.cipher,
+    allowLocalHttp: true,
+  });
+});
+afterAll(() => world.remove());
+
+describe('habilitation requests', () => {
+  it('keeps a draft as typed, and submits it only once complete', async () => {
+    const { request, errors } = await requests.save(
+      requester,
+      { intitule: 'Cantine', scopes: ['cnaf_quotient_familial', 'inconnu'] },
+      { submit: true },
+    );
+    expect(request.state).toBe('brouillon');
+    expect(errors).toMatchObject({ organisation_nom: 'Saisissez le nom de votre organisation.', cadre_juridique: expect.any(String) });
+    expect(JSON.parse(request.form)).toMatchObject({ intitule: 'Cantine', scopes: ['cnaf_quotient_familial'] });
+    expect(request.number).toMatch(/^DH-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+
+    // The DGFiP's data need an income year, as the registry has it.
+    const fiscal = await requests.save(requester, { ...COMPLETE, scopes: ['dgfip_rfr'] }, { id: request.id, submit: true });
+    expect(fiscal.errors?.scopes).toContain('année de revenus');
+    // Above 36 months, retention needs a reason.
+    expect((await requests.save(requester, { ...COMPLETE, conservation_jours: '1500' }, { id: request.id, submit: true })).errors).toEqual({
+      justification_conservation: 'Au-delà de 36 mois de conservation, expliquez pourquoi cette durée est nécessaire.',
+    });
+
+    const submitted = await requests.save(requester, COMPLETE, { id: request.id, submit: true });
+    expect(submitted.errors).toBeUndefined();
+    expect(submitted.request.state).toBe('soumise');
+    await expect(requests.save(requester, COMPLETE, { id: request.id, submit: false })).rejects.toMatchObject({ code: 'DEMANDE-HAB-002' });
+    await expect(requests.save(stranger, COMPLETE, { id: request.id, submit: false })).rejects.toMatchObject({ code: 'DEMANDE-HAB-001' });
+    expect(await requests.forRequester(stranger, request.id)).toBeUndefined();
+  });
+
+  it('asks for changes with a message, refuses with a reason, approves by creating the service, the habilitation and a secret shown once', async () => {
+    const [first] = await requests.ofOrganisation(requester.siret);
+    const id = first?.id ?? '';
+    await expect(requests.decide(instructor, id, 'modifications_demandees', '  ')).rejects.toMatchObject({ code: 'DEMANDE-HAB-003' });
+    await requests.decide(instructor, id, 'modifications_demandees', 'Précisez la date de la délibération.');
+    await expect(requests.decide(instructor, id, 'validee', null)).rejects.toMatchObject({ code: 'DEMANDE-HAB-002' });
+    await requests.message({ requester }, id, 'C’est la délibération du 12 mars.');
+    await requests.save(requester, COMPLETE, { id, submit: true });
+
+    const approved = await requests.decide(instructor, id, 'validee', null);
+    expect(approved).toMatchObject({ state: 'validee', client_id: expect.stringMatching(/^sp-/), habilitation_id: expect.stringMatching(/^hab-/) });
+    const service = await world.registry.findServiceProvider(approved.client_id ?? '');
+    expect(service).toMatchObject({ organisation_name: 'Commune de Bois-Joli', procedure_name: 'Tarif du centre de loisirs' });
+    expect(JSON.parse(service?.redirect_uris ?? '[]')).toEqual(['https://bois-joli.example/retour', 'http://localhost:8080/retour']);
+    expect(await world.registry.activeHabilitation(approved.client_id ?? '')).toMatchObject({
+      retention_days: 365,
+      scopes: '["cnaf_quotient_familial"]',
+    });
+
+    expect(await requests.secretWaiting(approved)).toBe(true);
+    await expect(requests.revealSecret(stranger, id)).rejects.toMatchObject({ code: 'DEMANDE-HAB-001' });
+    const revealed = await requests.revealSecret(requester, id);
+    expect(revealed).toMatchObject({ clientId: approved.client_id, secret: expect.stringMatching(/^[\w-]{43}$/) });
+    expect(await requests.revealSecret(requester, id)).toBeUndefined();
+    expect(await requests.secretWaiting(approved)).toBe(false);
+
+    const history = await requests.historyOf(id);
+    expect(history.map((event) => [event.author_role, event.action])).toEqual([
+      ['demandeur', 'creee'],
+      ['demandeur', 'soumise'],
+      ['instructeur', 'modifications_demandees'],
+      ['demandeur', 'message'],
+      ['demandeur', 'soumise'],
+      ['instructeur', 'validee'],
+    ]);
+
+    // Two instructors approving at once: one service is created, the other decision is refused.
+    const raced = await requests.save(requester, COMPLETE, { submit: true });
+    const services = async () => (await world.registry.listServiceProviders()).length;
+    const before = await services();
+    const outcomes = await Promise.allSettled([
+      requests.decide(instructor, raced.request.id, 'validee', null),
+      requests.decide(instructor, raced.request.id, 'validee', null),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(outcomes.find((outcome) => outcome.status === 'rejected')).toMatchObject({ reason: { code: 'DEMANDE-HAB-002' } });
+    expect(await services()).toBe(before + 1);
+
+    const other = await requests.save(requester, COMPLETE, { submit: true });
+    await requests.decide(instructor, other.request.id, 'refusee', 'Une habilitation existe déjà pour cette démarche.');
+    expect((await requests.forRequester(requester, other.request.id))?.request.state).toBe('refusee');
+    expect((await requests.queue()).map((request) => request.state)).toEqual(['validee', 'validee', 'refusee']);
+    const journal = await world.db.selectFrom('journal_entry').select('type').where('type', 'like', 'habilitation_request.%').execute();
+    // This request's steps, its secret shown, then the raced one's three steps and the refused one's three.
+    expect(journal).toHaveLength(history.length + 1 + 3 + 3);
+  });
+});

@@ -1,0 +1,324 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Kysely, Selectable } from 'kysely';
+import type { DataCipher, SealedPlace } from '../crypto/data-cipher.js';
+import type { Database, HabilitationRequestEventTable, HabilitationRequestState, HabilitationRequestTable } from '../db/schema.js';
+import { AppError } from '../http/errors.js';
+import type { Journal, JournalEventType } from '../journal/journal.js';
+import { addMonths, MAX_VALIDITY_MONTHS } from '../registry/habilitation.js';
+import type { Registry } from '../registry/registry.service.js';
+import { parisDay } from '../wording/dates.fr.js';
+import { callModesOf, errorsOf, type RawForm, rawForm, submittedForm } from './request-form.js';
+
+/** A person signed in with ProConnect, as a request knows them. */
+export interface Requester {
+  sub: string;
+  email: string;
+  name: string;
+  siret: string;
+}
+
+export interface Instructor {
+  email: string;
+  name: string;
+}
+
+export type HabilitationRequest = Selectable<HabilitationRequestTable>;
+export type RequestEvent = Selectable<HabilitationRequestEventTable>;
+
+/** Which step each state allows, and by whom: the one place the workflow is written. */
+const EDITABLE: readonly HabilitationRequestState[] = ['brouillon', 'modifications_demandees'];
+export const isEditable = (request: Pick<HabilitationRequest, 'state'>) => EDITABLE.includes(request.state);
+export type Decision = 'modifications_demandees' | 'validee' | 'refusee';
+
+const refused = (code: 'DEMANDE-HAB-001' | 'DEMANDE-HAB-002' | 'DEMANDE-HAB-003', reason: string) => new AppError(code, reason);
+
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const newNumber = () => {
+  const chars = [...randomBytes(8)].map((byte) => ALPHABET[byte % 32]).join('');
+  return `DH-${chars.slice(0, 4)}-${chars.slice(4)}`;
+};
+
+const JOURNALED: Record<RequestEvent['action'], JournalEventType> = {
+  creee: 'habilitation_request.created',
+  soumise: 'habilitation_request.submitted',
+  modifications_demandees: 'habilitation_request.changes_requested',
+  validee: 'habilitation_request.approved',
+  refusee: 'habilitation_request.refused',
+  message: 'habilitation_request.message',
+};
+
+const secretPlace = (requestId: string): SealedPlace => ({ table: 'credential_handover', column: 'secret_sealed', row: requestId });
+
+export interface HabilitationRequestsDependencies {
+  db: Kysely<Database>;
+  journal: Journal;
+  registry: Pick<Registry, 'findOrganisationBySiret' | 'habilitationTermsProblems'>;
+  /** The registry inside a transaction: an approval creates the organisation, the service and its habilitation at once. */
+  registryWithin: (trx: Kysely<Database>) => Pick<Registry, 'upsertOrganisation' | 'createServiceProvider' | 'grantHabilitation'>;
+  cipher: DataCipher;
+  allowLocalHttp: boolean;
+  now?: () => number;
+}
+
+/**
+ * Habilitation requests without HTTP: a service's staff fill one in (a draft keeps what they typed), submit it, follow
+ * it and write to the instructors; the portal's instructors ask for changes, approve (which creates the organisation
+ * if new, the service provider and its habilitation, and keeps the secret for its requester to see once) or refuse.
+ * Each step is a line of the request's history and a journal entry.
+ */
+export function createHabilitationRequests({
+  db,
+  journal,
+  registry,
+  registryWithin,
+  cipher,
+  allowLocalHttp,
+  now = Date.now,
+}: HabilitationRequestsDependencies) {
+  const record = async (
+    trx: Kysely<Database>,
+    request: Pick<HabilitationRequest, 'id' | 'number' | 'siret'>,
+    author: { role: RequestEvent['author_role']; name: string; email: string },
+    action: RequestEvent['action'],
+    message: string | null,
+    at: number,
+    organisationId: string | null,
+  ) => {
+    await trx
+      .insertInto('habilitation_request_event')
+      .values({ id: randomUUID(), request_id: request.id, at, author_role: author.role, author_name: author.name, action, message })
+      .execute();
+    await journal.append(
+      {
+        type: JOURNALED[action],
+        actor: author.role === 'instructeur' ? `instructor:${author.email}` : `requester:${author.email}`,
+        organisationId,
+        subject: `habilitation_request:${request.number}`,
+        data: { siret: request.siret },
+      },
+      trx,
+    );
+  };
+
+  const organisationIdOf = async (siret: string) => (await registry.findOrganisationBySiret(siret))?.id ?? null;
+
+  /** The form's problems if submitted now: its own checks, then the registry's rules on the habilitation's terms. */
+  const problemsOf = (form: RawForm): { errors: Record<string, string> } | undefined => {
+    const parsed = submittedForm({ today: parisDay(now()), allowLocalHttp }).safeParse(form);
+    if (!parsed.success) return { errors: errorsOf(parsed.error) };
+    const terms = registry.habilitationTermsProblems({
+      scopes: parsed.data.scopes,
+      purpose: parsed.data.finalite,
+      legalBasis: parsed.data.cadre_juridique,
+      legalReference: parsed.data.cadre_juridique_url,
+      retentionDays: parsed.data.conservation_jours,
+      callModes: callModesOf(parsed.data, parsed.data.scopes),
+    });
+    return terms.length === 0 ? undefined : { errors: { scopes: terms.join(' ') } };
+  };
+
+  const mine = async (requester: Requester, id: string) => {
+    const request = await db.selectFrom('habilitation_request').selectAll().where('id', '=', id).executeTakeFirst();
+    return request?.siret === requester.siret ? request : undefined;
+  };
+
+  return {
+    /** An organisation's requests, newest first. */
+    ofOrganisation: (siret: string) =>
+      db.selectFrom('habilitation_request').selectAll().where('siret', '=', siret).orderBy('created_at', 'desc').execute(),
+
+    /** One of the requester's organisation's requests, with its history, oldest first; undefined for any other. */
+    async forRequester(requester: Requester, id: string) {
+      const request = await mine(requester, id);
+      return request === undefined ? undefined : { request, history: await this.historyOf(request.id), form: JSON.parse(request.form) as RawForm };
+    },
+
+    /** Any request, for instructors. */
+    async forInstructor(id: string) {
+      const request = await db.selectFrom('habilitation_request').selectAll().where('id', '=', id).executeTakeFirst();
+      return request === undefined ? undefined : { request, history: await this.historyOf(request.id), form: JSON.parse(request.form) as RawForm };
+    },
+
+    historyOf: (id: string) =>
+      db.selectFrom('habilitation_request_event').selectAll().where('request_id', '=', id).orderBy('at').orderBy('id').execute(),
+
+    /** The instructors' queue: submitted ones first, oldest first, then those waiting on their service, then decided ones. */
+    async queue() {
+      const rows = await db.selectFrom('habilitation_request').selectAll().where('state', '!=', 'brouillon').execute();
+      const rank: Record<HabilitationRequestState, number> = { soumise: 0, modifications_demandees: 1, validee: 2, refusee: 2, brouillon: 3 };
+      return rows.sort((a, b) => rank[a.state] - rank[b.state] || (a.submitted_at ?? 0) - (b.submitted_at ?? 0));
+    },
+
+    /**
+     * Creates a request from what was typed, or saves it again while it is editable; `submit` also submits it when
+     * complete. What was typed is always kept, complete or not: the errors say what is missing.
+     */
+    async save(
+      requester: Requester,
+      body: unknown,
+      options: { id?: string; submit: boolean },
+    ): Promise<{ request: HabilitationRequest; errors?: Record<string, string> }> {
+      const form = rawForm.parse(body ?? {});
+      const at = now();
+      const existing = options.id === undefined ? undefined : await mine(requester, options.id);
+      if (options.id !== undefined && existing === undefined) throw refused('DEMANDE-HAB-001', 'demande inconnue ou d’une autre organisation');
+      if (existing !== undefined && !isEditable(existing)) throw refused('DEMANDE-HAB-002', `demande à l’état ${existing.state}`);
+      const problems = options.submit ? problemsOf(form) : undefined;
+      const submitting = options.submit && problems === undefined;
+      const organisationId = await organisationIdOf(requester.siret);
+      const author = { role: 'demandeur' as const, name: requester.name, email: requester.email };
+      const request = await db.transaction().execute(async (trx) => {
+        const columns = {
+          form: JSON.stringify(form),
+          organisation_name: form.organisation_nom.trim().slice(0, 200),
+          updated_at: at,
+          ...(submitting ? { state: 'soumise' as const, submitted_at: at } : {}),
+        };
+        let row: HabilitationRequest;
+        if (existing === undefined) {
+          row = {
+            id: randomUUID(),
+            number: newNumber(),
+            siret: requester.siret,
+            requester_sub: requester.sub,
+            requester_email: requester.email,
+            requester_name: requester.name,
+            state: 'brouillon',
+            client_id: null,
+            habilitation_id: null,
+            created_at: at,
+            submitted_at: null,
+            decided_at: null,
+            ...columns,
+          };
+          await trx.insertInto('habilitation_request').values(row).execute();
+          await record(trx, row, author, 'creee', null, at, organisationId);
+        } else {
+          await trx.updateTable('habilitation_request').set(columns).where('id', '=', existing.id).execute();
+          row = { ...existing, ...columns };
+        }
+        if (submitting) await record(trx, row, author, 'soumise', null, at, organisationId);
+        return row;
+      });
+      return { request, ...(problems === undefined ? {} : { errors: problems.errors }) };
+    },
+
+    /** A message in the request's thread, from its service or an instructor, whatever its state. */
+    async message(author: { requester: Requester } | { instructor: Instructor }, id: string, text: string): Promise<void> {
+      const request =
+        'requester' in author
+          ? await mine(author.requester, id)
+          : await db.selectFrom('habilitation_request').selectAll().where('id', '=', id).executeTakeFirst();
+      if (request === undefined) throw refused('DEMANDE-HAB-001', 'demande inconnue ou d’une autre organisation');
+      const who =
+        'requester' in author
+          ? { role: 'demandeur' as const, name: author.requester.name, email: author.requester.email }
+          : { role: 'instructeur' as const, name: author.instructor.name, email: author.instructor.email };
+      const organisationId = await organisationIdOf(request.siret);
+      await db.transaction().execute((trx) => record(trx, request, who, 'message', text, now(), organisationId));
+    },
+
+    /**
+     * An instructor's decision on a submitted request. Approving creates the organisation when new, the service
+     * provider (its secret kept sealed for its requester) and the habilitation, 18 months from today, in one
+     * transaction with the request's new state.
+     */
+    async decide(instructor: Instructor, id: string, decision: Decision, message: string | null): Promise<HabilitationRequest> {
+      const request = await db.selectFrom('habilitation_request').selectAll().where('id', '=', id).executeTakeFirst();
+      if (request === undefined) throw refused('DEMANDE-HAB-001', 'demande inconnue ou d’une autre organisation');
+      if (request.state !== 'soumise') throw refused('DEMANDE-HAB-002', `demande à l’état ${request.state}`);
+      if (decision !== 'validee' && (message === null || message.trim() === '')) throw refused('DEMANDE-HAB-003', 'décision sans message');
+      const at = now();
+      const who = { role: 'instructeur' as const, name: instructor.name, email: instructor.email };
+      // Read before the transaction: on SQLite it holds the only connection until it ends.
+      let organisationId = await organisationIdOf(request.siret);
+      return db.transaction().execute(async (trx) => {
+        const changes: Partial<HabilitationRequest> = {
+          state: decision,
+          updated_at: at,
+          ...(decision === 'modifications_demandees' ? {} : { decided_at: at }),
+        };
+        // Taken first, conditionally: of two instructors deciding at once, the second finds it decided and changes nothing.
+        const taken = await trx
+          .updateTable('habilitation_request')
+          .set(changes)
+          .where('id', '=', request.id)
+          .where('state', '=', 'soumise')
+          .executeTakeFirst();
+        if (taken.numUpdatedRows !== 1n) throw refused('DEMANDE-HAB-002', 'décidée entre-temps');
+        if (decision === 'validee') {
+          const form = submittedForm({ today: parisDay(request.submitted_at ?? at), allowLocalHttp }).parse(JSON.parse(request.form));
+          const within = registryWithin(trx);
+          organisationId = (await within.upsertOrganisation({ siret: request.siret, name: form.organisation_nom })).id;
+          const created = await within.createServiceProvider({
+            siret: request.siret,
+            displayName: form.organisation_nom,
+            procedureName: form.intitule,
+            redirectUris: form.redirect_uris,
+            ...(form.webhook_url === '' ? {} : { webhookUrl: form.webhook_url }),
+          });
+          const habilitation = await within.grantHabilitation({
+            clientId: created.clientId,
+            scopes: form.scopes,
+            purpose: form.finalite,
+            legalBasis: form.cadre_juridique,
+            legalReference: form.cadre_juridique_url,
+            retentionDays: form.conservation_jours,
+            callModes: callModesOf(form, form.scopes),
+            validFrom: at,
+            validUntil: addMonths(at, MAX_VALIDITY_MONTHS),
+          });
+          if (created.clientSecret !== undefined)
+            await trx
+              .insertInto('credential_handover')
+              .values({
+                request_id: request.id,
+                client_id: created.clientId,
+                secret_sealed: cipher.encrypt(created.clientSecret, secretPlace(request.id)),
+                created_at: at,
+              })
+              .execute();
+          Object.assign(changes, { client_id: created.clientId, habilitation_id: habilitation.id });
+          await trx
+            .updateTable('habilitation_request')
+            .set({ client_id: created.clientId, habilitation_id: habilitation.id })
+            .where('id', '=', request.id)
+            .execute();
+        }
+        await record(trx, request, who, decision, message?.trim() || null, at, organisationId);
+        return { ...request, ...changes };
+      });
+    },
+
+    /** Whether the requester has yet to see the new service's secret. */
+    async secretWaiting(request: Pick<HabilitationRequest, 'id'>): Promise<boolean> {
+      return (await db.selectFrom('credential_handover').select('request_id').where('request_id', '=', request.id).executeTakeFirst()) !== undefined;
+    },
+
+    /** The new service's secret, once: read, then forgotten; the journal says who saw it. */
+    async revealSecret(requester: Requester, id: string): Promise<{ clientId: string; secret: string } | undefined> {
+      const request = await mine(requester, id);
+      if (request === undefined) throw refused('DEMANDE-HAB-001', 'demande inconnue ou d’une autre organisation');
+      const organisationId = await organisationIdOf(request.siret);
+      return db.transaction().execute(async (trx) => {
+        const row = await trx.selectFrom('credential_handover').selectAll().where('request_id', '=', id).executeTakeFirst();
+        if (row === undefined) return undefined;
+        const deleted = await trx.deleteFrom('credential_handover').where('request_id', '=', id).executeTakeFirst();
+        if (deleted.numDeletedRows !== 1n) return undefined;
+        await journal.append(
+          {
+            type: 'habilitation_request.secret_shown',
+            actor: `requester:${requester.email}`,
+            organisationId,
+            subject: `habilitation_request:${request.number}`,
+            data: { clientId: row.client_id },
+          },
+          trx,
+        );
+        return { clientId: row.client_id, secret: cipher.decrypt(row.secret_sealed, secretPlace(id)) };
+      });
+    },
+  };
+}
+
+export type HabilitationRequests = ReturnType<typeof createHabilitationRequests>;

@@ -1,0 +1,169 @@
+import type { Kysely } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../src/db/database.js';
+import type { Database } from '../src/db/schema.js';
+import { type Page, TestBrowser } from './helpers/browser.js';
+import { BOIS_JOLI_REQUEST } from './helpers/habilitation-request.js';
+import { formWithAction, textOf } from './helpers/html.js';
+import { signInWithProConnect } from './helpers/journeys.js';
+import { decide, reachConsentPage, serviceProviderClient } from './helpers/service-provider.js';
+import { type Stack, startStack } from './helpers/stack.js';
+
+let stack: Stack;
+let db: Kysely<Database>;
+beforeAll(async () => {
+  stack = await startStack();
+  db = openDatabase(stack.config.database);
+});
+afterAll(async () => {
+  await db.destroy();
+  await stack.stop();
+});
+
+const SP_ORIGIN = 'http://localhost:4991';
+
+/** A space's ProConnect button → the local ProConnect → back in the space, signed in as `login`. */
+async function signIn(space: '/fournisseurs' | '/instruction', login: string, browser = new TestBrowser()) {
+  return { browser, page: await signInWithProConnect(browser, stack.portalUrl, space, `${space}/connexion`, login) };
+}
+
+const COMPLETE = {
+  ...BOIS_JOLI_REQUEST,
+  intitule: 'Tarif du centre de loisirs',
+  redirect_uris: `${SP_ORIGIN}/retour`,
+  scopes: 'cnaf_quotient_familial',
+};
+
+/** Posts the request form of `page` with these fields and the chosen button. */
+const post = (browser: TestBrowser, page: Page, fields: Record<string, string>, action: 'soumettre' | 'brouillon') => {
+  const form = formWithAction(page.body, /^\/fournisseurs\/demandes(\/[0-9a-f-]+)?$/);
+  return browser.visit(new URL(form.action, stack.portalUrl), { form: { _csrf: form.fields._csrf ?? '', ...fields, action } });
+};
+const requestRow = () => db.selectFrom('habilitation_request').selectAll().orderBy('created_at', 'desc').executeTakeFirstOrThrow();
+const journaled = async () =>
+  (await db.selectFrom('journal_entry').select('type').where('type', 'like', 'habilitation_request.%').orderBy('seq').execute()).map(
+    (row) => row.type,
+  );
+
+describe('a service asks for its habilitation, an instructor decides, the service gets its credentials once', () => {
+  it('goes from a draft to a working service, each step in the history and the journal', async () => {
+    const staff = await signIn('/fournisseurs', 'fs.boisjoli');
+    expect(textOf(staff.page.body)).toContain('Votre organisation n’a encore aucun service raccordé');
+
+    // Submitted incomplete: kept as a draft, with what is missing said field by field.
+    const blank = await staff.browser.visit(`${stack.portalUrl}/fournisseurs/demandes/nouvelle`);
+    const incomplete = await post(
+      staff.browser,
+      blank,
+      { intitule: 'Tarif du centre de loisirs', cadre_juridique_url: 'http://pas-https.example' },
+      'soumettre',
+    );
+    expect(incomplete.status).toBe(400);
+    const errors = textOf(incomplete.body);
+    expect(errors).toContain('Des informations sont à corriger');
+    expect(errors).toContain('Saisissez le nom de votre organisation.');
+    expect(errors).toContain('Saisissez l’adresse du texte (Légifrance, délibération publiée), qui commence par https://.');
+    expect(errors).toContain('Cochez au moins une donnée.');
+    expect(incomplete.body).toContain('value="Tarif du centre de loisirs"');
+    expect(incomplete.body).toContain('value="http://pas-https.example"');
+    expect(await requestRow()).toMatchObject({ state: 'brouillon', siret: '21999999900044', requester_email: 'ines.garnier@bois-joli.fr' });
+    const { id, number } = await requestRow();
+
+    // Another organisation never sees it.
+    const other = await signIn('/fournisseurs', 'agent.transport');
+    expect((await other.browser.visit(`${stack.portalUrl}/fournisseurs/demandes/${id}`)).status).toBe(404);
+
+    // Complete: submitted, and no longer editable.
+    const submitted = await post(staff.browser, incomplete, COMPLETE, 'soumettre');
+    expect(submitted.url.search).toBe('?soumise=1');
+    expect(textOf(submitted.body)).toContain('Votre demande est soumise.');
+    expect(submitted.body).not.toContain('name="action" value="soumettre"');
+    expect(
+      (
+        await staff.browser.visit(`${stack.portalUrl}/fournisseurs/demandes/${id}`, {
+          form: { _csrf: formWithAction(submitted.body, /\/messages$/).fields._csrf ?? '', intitule: 'x', action: 'brouillon' },
+        })
+      ).status,
+    ).toBe(409);
+
+    // Instruction: only instructors; a request for changes needs a message.
+    const notInstructor = await signIn('/instruction', 'agent.cantine');
+    expect(notInstructor.page.status).toBe(403);
+    const instructor = await signIn('/instruction', 'instructeur');
+    expect(instructor.page.body).toContain(`data-numero="${number}"`);
+    const file = await instructor.browser.visit(`${stack.portalUrl}/instruction/demandes/${id}`);
+    expect(textOf(file.body)).toContain('Calculer le tarif du centre de loisirs selon le quotient familial.');
+    const decision = formWithAction(file.body, `/instruction/demandes/${id}/decision`);
+    const decideAs = (fields: Record<string, string>) =>
+      instructor.browser.visit(new URL(decision.action, stack.portalUrl), { form: { _csrf: decision.fields._csrf ?? '', ...fields } });
+    expect((await decideAs({ decision: 'modifications_demandees', message: '' })).status).toBe(400);
+    await decideAs({ decision: 'modifications_demandees', message: 'Précisez la délibération : sa date exacte.' });
+    expect((await requestRow()).state).toBe('modifications_demandees');
+
+    // The service reads the message, corrects and submits again.
+    const asked = await staff.browser.visit(`${stack.portalUrl}/fournisseurs/demandes/${id}`);
+    expect(textOf(asked.body)).toContain('Hélène LEROY (instruction) a demandé des modifications : Précisez la délibération : sa date exacte.');
+    await post(staff.browser, asked, { ...COMPLETE, cadre_juridique: `${COMPLETE.cadre_juridique}, publiée le 15 mars 2026` }, 'soumettre');
+    expect((await requestRow()).state).toBe('soumise');
+
+    // Approved: the organisation, the service and its 18-month habilitation exist.
+    await decideAs({ decision: 'validee', message: '' });
+    const approved = await requestRow();
+    expect(approved).toMatchObject({ state: 'validee' });
+    const clientId = approved.client_id ?? '';
+    const service = await db.selectFrom('service_provider').selectAll().where('client_id', '=', clientId).executeTakeFirstOrThrow();
+    expect(service).toMatchObject({
+      procedure_name: 'Tarif du centre de loisirs',
+      display_name: 'Commune de Bois-Joli',
+      redirect_uris: JSON.stringify([`${SP_ORIGIN}/retour`]),
+    });
+    const habilitation = await db
+      .selectFrom('habilitation')
+      .selectAll()
+      .where('id', '=', approved.habilitation_id ?? '')
+      .executeTakeFirstOrThrow();
+    expect(habilitation).toMatchObject({ client_id: clientId, scopes: '["cnaf_quotient_familial"]', retention_days: 365 });
+
+    // The secret, once.
+    const page = await staff.browser.visit(`${stack.portalUrl}/fournisseurs/demandes/${id}`);
+    expect(page.body).toContain(`data-testid="client-id">${clientId}<`);
+    const reveal = formWithAction(page.body, `/fournisseurs/demandes/${id}/secret`);
+    const shown = await staff.browser.visit(new URL(reveal.action, stack.portalUrl), { form: reveal.fields });
+    const secret = /data-testid="secret">([^<]+)</.exec(shown.body)?.[1] ?? '';
+    expect(secret).toMatch(/^[\w-]{43}$/);
+    expect(shown.headers.get('cache-control')).toBe('no-store');
+    const again = await staff.browser.visit(new URL(reveal.action, stack.portalUrl), { form: reveal.fields });
+    expect(again.body).not.toContain(secret);
+    expect(textOf(again.body)).toContain('Ce secret a déjà été affiché');
+    expect(await db.selectFrom('credential_handover').selectAll().execute()).toEqual([]);
+
+    // With them, the service runs a journey and reads the justificatif.
+    const sp = await serviceProviderClient(`${stack.portalUrl}/oidc`, clientId, { secret }, `${SP_ORIGIN}/retour`);
+    const { url, checks } = await sp.authorizationUrl('openid cnaf_quotient_familial');
+    const citizen = new TestBrowser();
+    const { callback } = await decide(citizen, await reachConsentPage(citizen, url, SP_ORIGIN), 'transmettre', SP_ORIGIN);
+    const { access_token: accessToken } = await sp.redeem(callback, checks);
+    const read = await fetch(`${stack.portalUrl}/api/v1/justificatif`, { headers: { authorization: `Bearer ${accessToken}` } });
+    expect(read.status).toBe(200);
+    expect(((await read.json()) as { justificatif: { destinataire: { demarche: string } } }).justificatif.destinataire.demarche).toBe(
+      'Tarif du centre de loisirs',
+    );
+
+    // The space now lists the service; the history has every step; so has the journal.
+    expect(textOf((await staff.browser.visit(`${stack.portalUrl}/fournisseurs`)).body)).toMatch(
+      new RegExp(`Tarif du centre de loisirs — ${clientId}\\s+Habilitation hab-[0-9a-f]+ : active`),
+    );
+    const history = textOf((await staff.browser.visit(`${stack.portalUrl}/fournisseurs/demandes/${id}`)).body);
+    expect(history).toMatch(
+      /Inès GARNIER a créé la demande.*Inès GARNIER a soumis la demande.*a demandé des modifications.*Inès GARNIER a soumis la demande.*Hélène LEROY \(instruction\) a validé la demande/,
+    );
+    expect(await journaled()).toEqual([
+      'habilitation_request.created',
+      'habilitation_request.submitted',
+      'habilitation_request.changes_requested',
+      'habilitation_request.submitted',
+      'habilitation_request.approved',
+      'habilitation_request.secret_shown',
+    ]);
+  });
+});
