@@ -21,9 +21,10 @@ import { indexForSearch } from './justificatif/justificatifs.js';
 import { purgeExpiredJustificatifs } from './justificatif/retention.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
 import { createEventOutbox, type EventOutbox } from './notifications/event-outbox.js';
-import { noticeExpiringHabilitations } from './notifications/expiry-notices.js';
+import { mailExpiryNotices, noticeExpiringHabilitations } from './notifications/expiry-notices.js';
 import { WEBHOOK_TIMEOUT_MS, webhookPoster } from './notifications/webhook-delivery.js';
 import { createOidcConnector } from './oidc-client/connector.js';
+import { habilitationContacts } from './onboarding/habilitation-requests.js';
 import { createPortal } from './portal.js';
 import { createRegistry, type Registry } from './registry/registry.service.js';
 import { applySeed, seedVariables } from './registry/seed.js';
@@ -305,6 +306,18 @@ async function startPeriodicWork(parts: {
   const expiryNotices = () =>
     noticeExpiringHabilitations({ db, registry, outbox: events, journal })
       .then((count) => count > 0 && events.deliverSoon())
+      .then(() =>
+        mailer === undefined
+          ? 0
+          : mailExpiryNotices({
+              db,
+              registry,
+              mailer,
+              contactsOf: (id) => habilitationContacts(db, id),
+              publicUrl: config.http.publicUrl,
+              logger: logger.child({ component: 'notifications' }),
+            }),
+      )
       .catch((error) => logger.error({ err: error }, 'avis de fin d’habilitation impossibles à donner'));
   const dailyRound = () => Promise.all([digests(), expiryNotices()]);
   await expiryNotices();

@@ -2,6 +2,11 @@ import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/database.js';
 import type { Database } from '../src/db/schema.js';
+import { createLogger } from '../src/http/logger.js';
+import { createJournal } from '../src/journal/journal.js';
+import { mailExpiryNotices, noticeExpiringHabilitations } from '../src/notifications/expiry-notices.js';
+import { habilitationContacts } from '../src/onboarding/habilitation-requests.js';
+import { createRegistry } from '../src/registry/registry.service.js';
 import { type Page, TestBrowser } from './helpers/browser.js';
 import { BOIS_JOLI_REQUEST } from './helpers/habilitation-request.js';
 import { formWithAction, textOf } from './helpers/html.js';
@@ -21,6 +26,7 @@ afterAll(async () => {
 });
 
 const SP_ORIGIN = 'http://localhost:4991';
+const DAY = 24 * 60 * 60 * 1000;
 
 /** A space's ProConnect button → the local ProConnect → back in the space, signed in as `login`. */
 async function signIn(space: '/fournisseurs' | '/instruction', login: string, browser = new TestBrowser()) {
@@ -149,6 +155,60 @@ describe('a service asks for its habilitation, an instructor decides, the servic
       'Tarif du centre de loisirs',
     );
 
+    // Thirty days before its end, the contacts get a reminder, which the local mail catcher shows.
+    const registry = createRegistry(db, { allowLocalHttp: true, now: () => habilitation.valid_until - 30 * DAY });
+    await noticeExpiringHabilitations({
+      db,
+      registry,
+      outbox: { record: async () => undefined },
+      journal: createJournal(db, Buffer.from(stack.config.journal.key, 'base64url')),
+      now: () => habilitation.valid_until - 30 * DAY,
+    });
+    expect(
+      await mailExpiryNotices({
+        db,
+        registry,
+        mailer: stack.services.mailer,
+        contactsOf: (habilitationId) => habilitationContacts(db, habilitationId),
+        publicUrl: stack.portalUrl,
+        logger: createLogger('silent'),
+        now: () => habilitation.valid_until - 30 * DAY,
+      }),
+    ).toBe(1);
+    const inbox = (await (await fetch(`${stack.services.mailCatcher?.web.origin}/messages.json`)).json()) as {
+      messages: Array<{ to: string[]; subject: string; text: string; html?: string }>;
+    };
+    const reminders = inbox.messages.filter((message) => message.subject === 'Votre habilitation prend fin dans 30 jours – Passerelle Particulier');
+    expect(reminders.flatMap((message) => message.to).sort()).toEqual(['ines.garnier@bois-joli.fr', 'paul.roche@bois-joli.fr']);
+    expect(reminders[0]?.text).toContain(`${stack.portalUrl}/fournisseurs`);
+    expect(reminders[0]?.html).toContain(`<a href="${stack.portalUrl}/fournisseurs">`);
+
+    // « Prolonger », from three months before the end: a lighter request, which an instructor approves.
+    await db
+      .updateTable('habilitation')
+      .set({ valid_until: Date.now() + 30 * DAY })
+      .where('id', '=', habilitation.id)
+      .execute();
+    const space = await staff.browser.visit(`${stack.portalUrl}/fournisseurs`);
+    const link = new RegExp(`href="(/fournisseurs/habilitations/${habilitation.id}/prolongation)"`).exec(space.body)?.[1] ?? '';
+    const prolongPage = await staff.browser.visit(`${stack.portalUrl}${link}`);
+    const prolongForm = formWithAction(prolongPage.body, link);
+    const prolonged = await staff.browser.visit(new URL(prolongForm.action, stack.portalUrl), {
+      form: { ...prolongForm.fields, message: 'Même démarche, un agent d’accueil de plus.' },
+    });
+    expect(textOf(prolonged.body)).toContain(`Prolongation de l’habilitation ${habilitation.id}`);
+    const prolongation = await requestRow();
+    const prolongFile = await instructor.browser.visit(`${stack.portalUrl}/instruction/demandes/${prolongation.id}`);
+    expect(prolongFile.body).not.toContain('value="modifications_demandees"');
+    const prolongDecision = formWithAction(prolongFile.body, `/instruction/demandes/${prolongation.id}/decision`);
+    // Without the message field at all: an approval needs none.
+    const prolongDecided = await instructor.browser.visit(new URL(prolongDecision.action, stack.portalUrl), {
+      form: { _csrf: prolongDecision.fields._csrf ?? '', decision: 'validee' },
+    });
+    expect(prolongDecided.url.search).toBe('?decision=1');
+    const renewed = await db.selectFrom('habilitation').select('valid_until').where('id', '=', habilitation.id).executeTakeFirstOrThrow();
+    expect(renewed.valid_until).toBeGreaterThan(Date.now() + 500 * DAY);
+
     // The space now lists the service; the history has every step; so has the journal.
     expect(textOf((await staff.browser.visit(`${stack.portalUrl}/fournisseurs`)).body)).toMatch(
       new RegExp(`Tarif du centre de loisirs — ${clientId}\\s+Habilitation hab-[0-9a-f]+ : active`),
@@ -164,6 +224,9 @@ describe('a service asks for its habilitation, an instructor decides, the servic
       'habilitation_request.submitted',
       'habilitation_request.approved',
       'habilitation_request.secret_shown',
+      'habilitation_request.created',
+      'habilitation_request.submitted',
+      'habilitation_request.approved',
     ]);
   });
 });

@@ -53,6 +53,7 @@ describe('the agents’ daily e-mail', () => {
       ['lea.morel@bellerive.fr', '2 nouveaux justificatifs à consulter – Passerelle Particulier'],
     ]);
     expect(sent[0]?.text).not.toMatch(/FONTAINE|Lucie|PP-/);
+    expect(sent[0]?.html).toContain('<a href="https://passerelle.example.gouv.fr/agents/justificatifs?nonlus=1">');
     expect(await sendDailyDigests(deps(), at(12, 1))).toBe(0);
   });
 

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../db/schema.js';
 import type { Journal } from '../journal/journal.js';
 import { countUnread } from '../justificatif/justificatifs.js';
+import { mailBodies } from '../mail/mail-bodies.js';
 import type { Mailer } from '../mail/mailer.js';
 import { claimDigest, listDigestRecipients } from '../registry/agent.repository.js';
 import type { Registry } from '../registry/registry.service.js';
@@ -44,17 +45,13 @@ export async function sendDailyDigests(deps: DailyDigestDependencies, now = Date
       await deps.mailer.send({
         to: agent.email,
         subject: `${plural(fresh, 'nouveau justificatif', 'nouveaux justificatifs')} à consulter – Passerelle Particulier`,
-        text: [
+        ...mailBodies([
           `Bonjour${agent.given_name === null ? '' : ` ${agent.given_name}`},`,
-          '',
           `Votre organisation a reçu ${plural(fresh, 'nouveau justificatif', 'nouveaux justificatifs')} depuis le dernier courriel. Vous avez ${plural(unread, 'justificatif non lu', 'justificatifs non lus')} en tout.`,
-          '',
           `Pour les consulter, connectez-vous avec ProConnect : ${link}`,
-          '',
           'Ce courriel ne contient aucune donnée personnelle. Vous le recevez parce que vous l’avez demandé ; pour ne plus le recevoir, décochez « Recevoir le courriel quotidien » dans l’espace agents, page « Courriel quotidien ».',
-          '',
           'Passerelle Particulier',
-        ].join('\n'),
+        ]),
       });
     } catch {
       // The mailer has logged why; the claim is given back so that the next round tries again.

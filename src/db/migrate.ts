@@ -12,6 +12,7 @@ import * as household from './migrations/010-household.js';
 import * as habilitationCallModes from './migrations/011-habilitation-call-modes.js';
 import * as serviceProviderEvents from './migrations/012-service-provider-events.js';
 import * as habilitationRequests from './migrations/013-habilitation-requests.js';
+import * as prolongationsAndReminders from './migrations/014-prolongations-and-reminders.js';
 import type { Database } from './schema.js';
 
 // A static list: tsx, vitest and the compiled build all find the migrations without scanning folders.
@@ -29,6 +30,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '011-habilitation-call-modes': habilitationCallModes,
   '012-service-provider-events': serviceProviderEvents,
   '013-habilitation-requests': habilitationRequests,
+  '014-prolongations-and-reminders': prolongationsAndReminders,
 };
 
 /** Brings the schema to the latest version; returns the names of the migrations applied now. */

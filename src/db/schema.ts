@@ -189,6 +189,8 @@ export interface HabilitationNoticeTable {
   valid_until: number;
   days_before: number;
   noticed_at: number;
+  /** When the e-mail to the request's contacts left; null until then (or when there is nobody to write to). */
+  mailed_at: number | null;
 }
 
 /** The states of a habilitation request (onboarding/request-states.ts says which step leads where). */
@@ -205,6 +207,8 @@ export interface HabilitationRequestTable {
   requester_email: string;
   requester_name: string;
   state: HabilitationRequestState;
+  /** A first request, or the prolongation of the habilitation `habilitation_id` names. */
+  kind: Generated<'initiale' | 'prolongation'>;
   /** JSON: the form's fields (onboarding/request-form.ts). */
   form: string;
   /** Once approved: the service provider and the habilitation it created. */

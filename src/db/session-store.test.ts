@@ -30,6 +30,7 @@ beforeAll(async () => {
     '011-habilitation-call-modes',
     '012-service-provider-events',
     '013-habilitation-requests',
+    '014-prolongations-and-reminders',
   ]);
   expect(await migrateToLatest(db)).toEqual([]);
   store = new DatabaseSessionStore(db, createDataCipher(randomBytes(32)));

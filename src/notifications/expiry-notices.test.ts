@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DomainWorld, domainWorld } from '../../test/helpers/domain.js';
+import { createLogger } from '../http/logger.js';
+import { MailError, type MailMessage } from '../mail/mailer.js';
 import { createRegistry } from '../registry/registry.service.js';
-import { NOTICE_DAYS, noticeDue, noticeExpiringHabilitations } from './expiry-notices.js';
+import { mailExpiryNotices, NOTICE_DAYS, noticeDue, noticeExpiringHabilitations } from './expiry-notices.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 let world: DomainWorld;
@@ -83,5 +85,48 @@ describe('notices of a habilitation’s coming end', () => {
     clock = end - 60 * DAY;
     await Promise.all([round(), round()]);
     expect(await notices()).toEqual([90, 59, 10, 1, 90, 60]);
+  });
+});
+
+describe('reminder e-mails of a habilitation’s coming end', () => {
+  it('writes to the request’s contacts once per notice, tries again after a failure, and never about an end that moved', async () => {
+    const sent: MailMessage[] = [];
+    let failing = false;
+    const mail = () =>
+      mailExpiryNotices({
+        db: world.db,
+        registry: createRegistry(world.db, { allowLocalHttp: true, now: () => clock }),
+        mailer: {
+          send: async (message) => {
+            if (failing) throw new MailError('MAIL-001');
+            sent.push(message);
+          },
+        },
+        contactsOf: async () => ['ines.garnier@bois-joli.fr', 'paul.roche@bois-joli.fr'],
+        publicUrl: 'https://passerelle.example.gouv.fr',
+        logger: createLogger('silent'),
+        now: () => clock,
+      });
+    // The 60-day notice of the previous test, given a moment ago: mailed now, to both contacts, in text and HTML.
+    failing = true;
+    expect(await mail()).toBe(0);
+    failing = false;
+    expect(await mail()).toBe(1);
+    expect(sent.map((message) => [message.to, message.subject])).toEqual([
+      ['ines.garnier@bois-joli.fr', 'Votre habilitation prend fin dans 60 jours – Passerelle Particulier'],
+      ['paul.roche@bois-joli.fr', 'Votre habilitation prend fin dans 60 jours – Passerelle Particulier'],
+    ]);
+    expect(sent[0]?.text).toMatch(/de la démarche « Inscription à la crèche » \(Mairie de Bellerive\) prend fin le \d+ \S+ \d{4}\. Après cette date/);
+    expect(sent[0]?.text).toContain('choisissez « Prolonger » : https://passerelle.example.gouv.fr/fournisseurs');
+    expect(sent[0]?.html).toContain('<a href="https://passerelle.example.gouv.fr/fournisseurs">');
+    expect(await mail()).toBe(0);
+
+    // A notice whose end has moved since (renewed) is not mailed: it would no longer say the truth.
+    clock = end - 30 * DAY;
+    await round();
+    const habilitation = (await world.registry.listHabilitations(CLIENT))[0];
+    await createRegistry(world.db, { allowLocalHttp: true, now: () => clock }).renewHabilitation(habilitation?.id ?? '', clock + 200 * DAY);
+    expect(await mail()).toBe(0);
+    expect(sent).toHaveLength(2);
   });
 });

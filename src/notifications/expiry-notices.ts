@@ -1,7 +1,11 @@
 import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
 import type { Database } from '../db/schema.js';
 import type { Journal } from '../journal/journal.js';
+import { mailBodies } from '../mail/mail-bodies.js';
+import type { Mailer } from '../mail/mailer.js';
 import type { Registry } from '../registry/registry.service.js';
+import { frenchDate } from '../wording/dates.fr.js';
 import type { EventOutbox } from './event-outbox.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -88,4 +92,78 @@ export async function noticeExpiringHabilitations({ db, registry, outbox, journa
     }
   }
   return noticed;
+}
+
+export interface ExpiryMailDependencies {
+  db: Kysely<Database>;
+  registry: Pick<Registry, 'findServiceProvider' | 'findHabilitation'>;
+  mailer: Mailer;
+  /** Who to write to about a habilitation: the contacts of the request that created it (onboarding/), if any. */
+  contactsOf: (habilitationId: string) => Promise<string[]>;
+  publicUrl: string;
+  logger: Logger;
+  now?: () => number;
+}
+
+/** Notices older than this are not mailed any more: after a long outage, an old « 30 days left » would be wrong. */
+const MAIL_WITHIN_MS = DAY;
+
+/**
+ * Writes to the contacts of each habilitation's request about the notices not mailed yet: when it ends, that
+ * nothing is transmitted after, and where to prolong it. A failed send leaves the notice unmailed: the next round
+ * tries again, for a day. A habilitation granted by an operator, without a request, has nobody to write to.
+ */
+export async function mailExpiryNotices({
+  db,
+  registry,
+  mailer,
+  contactsOf,
+  publicUrl,
+  logger,
+  now = Date.now,
+}: ExpiryMailDependencies): Promise<number> {
+  const at = now();
+  const pending = await db
+    .selectFrom('habilitation_notice')
+    .select(['habilitation_id', 'valid_until', 'noticed_at'])
+    .select((eb) => eb.fn.min('days_before').as('days_before'))
+    .where('mailed_at', 'is', null)
+    .where('noticed_at', '>', at - MAIL_WITHIN_MS)
+    .groupBy(['habilitation_id', 'valid_until', 'noticed_at'])
+    .execute();
+  let mailed = 0;
+  for (const notice of pending) {
+    const habilitation = await registry.findHabilitation(notice.habilitation_id);
+    // Prolonged or revoked since: this notice no longer says the truth.
+    if (habilitation === undefined || habilitation.valid_until !== notice.valid_until || habilitation.revoked_at !== null) continue;
+    const [service, contacts] = await Promise.all([registry.findServiceProvider(habilitation.client_id), contactsOf(habilitation.id)]);
+    if (contacts.length === 0 || service === undefined) continue;
+    const daysLeft = Math.max(1, Math.ceil((habilitation.valid_until - at) / DAY));
+    const message = {
+      subject: `Votre habilitation prend fin dans ${daysLeft} jour${daysLeft > 1 ? 's' : ''} – Passerelle Particulier`,
+      ...mailBodies([
+        'Bonjour,',
+        `L’habilitation ${habilitation.id} de la démarche « ${service.procedure_name} » (${service.organisation_name}) prend fin le ${frenchDate(habilitation.valid_until)}. Après cette date, Passerelle Particulier ne transmettra plus aucune donnée à votre service à ce titre.`,
+        `Pour la prolonger, connectez-vous à l’espace fournisseurs avec ProConnect et choisissez « Prolonger » : ${publicUrl}/fournisseurs`,
+        'Vous recevez ce courriel parce que vous êtes contact de la demande d’habilitation de ce service. Les rappels partent 90, 60, 30, 15, 7 et 1 jours avant la fin.',
+        'Passerelle Particulier',
+      ]),
+    };
+    try {
+      for (const to of contacts) await mailer.send({ to, ...message });
+    } catch {
+      // The mailer has logged why; left unmailed, the next round tries again.
+      continue;
+    }
+    await db
+      .updateTable('habilitation_notice')
+      .set({ mailed_at: at })
+      .where('habilitation_id', '=', notice.habilitation_id)
+      .where('valid_until', '=', notice.valid_until)
+      .where('noticed_at', '=', notice.noticed_at)
+      .execute();
+    logger.info({ habilitation: habilitation.id, daysLeft, recipients: contacts.length }, 'rappel de fin d’habilitation envoyé');
+    mailed += 1;
+  }
+  return mailed;
 }

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DomainWorld, domainWorld } from '../../test/helpers/domain.js';
 import { BOIS_JOLI_REQUEST } from '../../test/helpers/habilitation-request.js';
+import { addMonths } from '../registry/habilitation.js';
 import { createRegistry } from '../registry/registry.service.js';
-import { createHabilitationRequests, type HabilitationRequests } from './habilitation-requests.js';
+import { createHabilitationRequests, type HabilitationRequests, habilitationContacts } from './habilitation-requests.js';
 
 let world: DomainWorld;
 let requests: HabilitationRequests;
@@ -113,5 +114,49 @@ describe('habilitation requests', () => {
     const journal = await world.db.selectFrom('journal_entry').select('type').where('type', 'like', 'habilitation_request.%').execute();
     // This request's steps, its secret shown, then the raced one's three steps and the refused one's three.
     expect(journal).toHaveLength(history.length + 1 + 3 + 3);
+  });
+});
+
+describe('prolonging a habilitation', () => {
+  it('is offered in the last three months only, to the organisation’s own staff, one at a time, and renews for 18 months', async () => {
+    const [approved] = (await requests.queue()).filter((request) => request.state === 'validee' && request.kind === 'initiale');
+    const habilitation = await world.registry.findHabilitation(approved?.habilitation_id ?? '');
+    const end = habilitation?.valid_until ?? 0;
+    const DAY = 24 * 60 * 60 * 1000;
+    let clock = end - 100 * DAY;
+    const at = () => clock;
+    const later = createHabilitationRequests({
+      db: world.db,
+      journal: world.journal,
+      registry: createRegistry(world.db, { allowLocalHttp: true, now: at }),
+      registryWithin: (trx) => createRegistry(trx, { allowLocalHttp: true, now: at }),
+      cipher: world.cipher,
+      allowLocalHttp: true,
+      now: at,
+    });
+    const id = habilitation?.id ?? '';
+    await expect(later.prolong(requester, id, '')).rejects.toMatchObject({ code: 'DEMANDE-HAB-002' });
+    clock = end - 30 * DAY;
+    await expect(later.prolong(stranger, id, '')).rejects.toMatchObject({ code: 'DEMANDE-HAB-001' });
+    const prolongation = await later.prolong(requester, id, 'Nouveau contact technique : Paul Roche.');
+    expect(prolongation).toMatchObject({ kind: 'prolongation', state: 'soumise', habilitation_id: id, client_id: approved?.client_id });
+    expect(JSON.parse(prolongation.form)).toMatchObject({
+      intitule: 'Tarif du centre de loisirs',
+      prolongation_note: 'Nouveau contact technique : Paul Roche.',
+    });
+    await expect(later.prolong(requester, id, '')).rejects.toMatchObject({ code: 'DEMANDE-HAB-002' });
+    await expect(later.decide(instructor, prolongation.id, 'modifications_demandees', 'Pourquoi ?')).rejects.toMatchObject({
+      code: 'DEMANDE-HAB-002',
+    });
+
+    await later.decide(instructor, prolongation.id, 'validee', null);
+    const renewed = await world.registry.findHabilitation(id);
+    expect(renewed?.valid_until).toBe(addMonths(clock, 18));
+    expect(await habilitationContacts(world.db, id)).toEqual(['ines.garnier@bois-joli.fr', 'paul.roche@bois-joli.fr']);
+    expect((await later.historyOf(prolongation.id)).map((event) => [event.action, event.message])).toEqual([
+      ['creee', null],
+      ['soumise', 'Nouveau contact technique : Paul Roche.'],
+      ['validee', null],
+    ]);
   });
 });

@@ -30,6 +30,10 @@ const EDITABLE: readonly HabilitationRequestState[] = ['brouillon', 'modificatio
 export const isEditable = (request: Pick<HabilitationRequest, 'state'>) => EDITABLE.includes(request.state);
 export type Decision = 'modifications_demandees' | 'validee' | 'refusee';
 
+/** How long before its end a habilitation may be prolonged, as DataPass offers it: three months. */
+export const PROLONG_FROM_DAYS = 90;
+const DAY = 24 * 60 * 60 * 1000;
+
 const refused = (code: 'DEMANDE-HAB-001' | 'DEMANDE-HAB-002' | 'DEMANDE-HAB-003', reason: string) => new AppError(code, reason);
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -49,12 +53,29 @@ const JOURNALED: Record<RequestEvent['action'], JournalEventType> = {
 
 const secretPlace = (requestId: string): SealedPlace => ({ table: 'credential_handover', column: 'secret_sealed', row: requestId });
 
+/** Who to write to about a habilitation: the contacts of its latest approved request and who made it; none without one. */
+export async function habilitationContacts(db: Kysely<Database>, habilitationId: string): Promise<string[]> {
+  const latest = await db
+    .selectFrom('habilitation_request')
+    .select(['form', 'requester_email'])
+    .where('habilitation_id', '=', habilitationId)
+    .where('state', '=', 'validee')
+    .orderBy('decided_at', 'desc')
+    .executeTakeFirst();
+  if (latest === undefined) return [];
+  const form = rawForm.parse(JSON.parse(latest.form));
+  const emails = [form.contact_metier_email, form.contact_technique_email, latest.requester_email].map((email) => email.trim().toLowerCase());
+  return [...new Set(emails)].filter((email) => email.includes('@'));
+}
+
 export interface HabilitationRequestsDependencies {
   db: Kysely<Database>;
   journal: Journal;
-  registry: Pick<Registry, 'findOrganisationBySiret' | 'habilitationTermsProblems'>;
+  registry: Pick<Registry, 'findOrganisationBySiret' | 'habilitationTermsProblems' | 'findHabilitation' | 'findServiceProvider'>;
   /** The registry inside a transaction: an approval creates the organisation, the service and its habilitation at once. */
-  registryWithin: (trx: Kysely<Database>) => Pick<Registry, 'upsertOrganisation' | 'createServiceProvider' | 'grantHabilitation'>;
+  registryWithin: (
+    trx: Kysely<Database>,
+  ) => Pick<Registry, 'upsertOrganisation' | 'createServiceProvider' | 'grantHabilitation' | 'renewHabilitation'>;
   cipher: DataCipher;
   allowLocalHttp: boolean;
   now?: () => number;
@@ -84,9 +105,16 @@ export function createHabilitationRequests({
     at: number,
     organisationId: string | null,
   ) => {
+    // Each step of a request later than the one before, even within one millisecond: the history's order is theirs.
+    const last = await trx
+      .selectFrom('habilitation_request_event')
+      .select((eb) => eb.fn.max('at').as('at'))
+      .where('request_id', '=', request.id)
+      .executeTakeFirst();
+    const stamped = Math.max(at, Number(last?.at ?? 0) + 1);
     await trx
       .insertInto('habilitation_request_event')
-      .values({ id: randomUUID(), request_id: request.id, at, author_role: author.role, author_name: author.name, action, message })
+      .values({ id: randomUUID(), request_id: request.id, at: stamped, author_role: author.role, author_name: author.name, action, message })
       .execute();
     await journal.append(
       {
@@ -139,8 +167,8 @@ export function createHabilitationRequests({
       return request === undefined ? undefined : { request, history: await this.historyOf(request.id), form: JSON.parse(request.form) as RawForm };
     },
 
-    historyOf: (id: string) =>
-      db.selectFrom('habilitation_request_event').selectAll().where('request_id', '=', id).orderBy('at').orderBy('id').execute(),
+    /** A request's history, oldest first. */
+    historyOf: (id: string) => db.selectFrom('habilitation_request_event').selectAll().where('request_id', '=', id).orderBy('at').execute(),
 
     /** The instructors' queue: submitted ones first, oldest first, then those waiting on their service, then decided ones. */
     async queue() {
@@ -184,6 +212,7 @@ export function createHabilitationRequests({
             requester_email: requester.email,
             requester_name: requester.name,
             state: 'brouillon',
+            kind: 'initiale',
             client_id: null,
             habilitation_id: null,
             created_at: at,
@@ -228,6 +257,8 @@ export function createHabilitationRequests({
       if (request === undefined) throw refused('DEMANDE-HAB-001', 'demande inconnue ou d’une autre organisation');
       if (request.state !== 'soumise') throw refused('DEMANDE-HAB-002', `demande à l’état ${request.state}`);
       if (decision !== 'validee' && (message === null || message.trim() === '')) throw refused('DEMANDE-HAB-003', 'décision sans message');
+      // A prolongation has nothing to edit: its questions go through the messages, then it is approved or refused.
+      if (request.kind === 'prolongation' && decision === 'modifications_demandees') throw refused('DEMANDE-HAB-002', 'prolongation à modifier');
       const at = now();
       const who = { role: 'instructeur' as const, name: instructor.name, email: instructor.email };
       // Read before the transaction: on SQLite it holds the only connection until it ends.
@@ -246,7 +277,9 @@ export function createHabilitationRequests({
           .where('state', '=', 'soumise')
           .executeTakeFirst();
         if (taken.numUpdatedRows !== 1n) throw refused('DEMANDE-HAB-002', 'décidée entre-temps');
-        if (decision === 'validee') {
+        if (decision === 'validee' && request.kind === 'prolongation') {
+          await registryWithin(trx).renewHabilitation(request.habilitation_id ?? '');
+        } else if (decision === 'validee') {
           const form = submittedForm({ today: parisDay(request.submitted_at ?? at), allowLocalHttp }).parse(JSON.parse(request.form));
           const within = registryWithin(trx);
           organisationId = (await within.upsertOrganisation({ siret: request.siret, name: form.organisation_nom })).id;
@@ -289,6 +322,79 @@ export function createHabilitationRequests({
         return { ...request, ...changes };
       });
     },
+
+    /**
+     * « Prolonger »: a lighter request for a habilitation of the requester's organisation ending within three months,
+     * submitted at once with the terms in force and what the service wants to say; one open at a time.
+     */
+    async prolong(requester: Requester, habilitationId: string, note: string): Promise<HabilitationRequest> {
+      const habilitation = await registry.findHabilitation(habilitationId);
+      const service = habilitation === undefined ? undefined : await registry.findServiceProvider(habilitation.client_id);
+      if (habilitation === undefined || service?.organisation_siret !== requester.siret)
+        throw refused('DEMANDE-HAB-001', 'habilitation d’une autre organisation');
+      const at = now();
+      if (!this.prolongable(habilitation, at)) throw refused('DEMANDE-HAB-002', 'habilitation pas encore ou plus prolongeable');
+      const open = await db
+        .selectFrom('habilitation_request')
+        .select('id')
+        .where('habilitation_id', '=', habilitationId)
+        .where('kind', '=', 'prolongation')
+        .where('state', 'in', ['soumise', 'modifications_demandees'])
+        .executeTakeFirst();
+      if (open !== undefined) throw refused('DEMANDE-HAB-002', 'prolongation déjà demandée');
+      const original = await db
+        .selectFrom('habilitation_request')
+        .select('form')
+        .where('client_id', '=', habilitation.client_id)
+        .where('state', '=', 'validee')
+        .orderBy('decided_at', 'desc')
+        .executeTakeFirst();
+      const form = {
+        ...rawForm.parse(original === undefined ? {} : JSON.parse(original.form)),
+        organisation_nom: service.organisation_name,
+        intitule: service.procedure_name,
+        finalite: habilitation.purpose,
+        cadre_juridique: habilitation.legal_basis,
+        cadre_juridique_url: habilitation.legal_reference,
+        conservation_jours: String(habilitation.retention_days),
+        scopes: JSON.parse(habilitation.scopes) as string[],
+        prolongation_note: note.trim().slice(0, 2000),
+      };
+      const row: HabilitationRequest = {
+        id: randomUUID(),
+        number: newNumber(),
+        siret: requester.siret,
+        organisation_name: service.organisation_name,
+        requester_sub: requester.sub,
+        requester_email: requester.email,
+        requester_name: requester.name,
+        state: 'soumise',
+        kind: 'prolongation',
+        form: JSON.stringify(form),
+        client_id: habilitation.client_id,
+        habilitation_id: habilitation.id,
+        created_at: at,
+        updated_at: at,
+        submitted_at: at,
+        decided_at: null,
+      };
+      const author = { role: 'demandeur' as const, name: requester.name, email: requester.email };
+      await db.transaction().execute(async (trx) => {
+        await trx.insertInto('habilitation_request').values(row).execute();
+        await record(trx, row, author, 'creee', null, at, service.organisation_id);
+        await record(trx, row, author, 'soumise', form.prolongation_note || null, at, service.organisation_id);
+      });
+      return row;
+    },
+
+    /** Whether a habilitation may be prolonged now: in force, and ending within PROLONG_FROM_DAYS. */
+    prolongable: (habilitation: { revoked_at: number | null; valid_from: number; valid_until: number }, at = now()) =>
+      habilitation.revoked_at === null &&
+      habilitation.valid_from <= at &&
+      habilitation.valid_until > at &&
+      habilitation.valid_until - at <= PROLONG_FROM_DAYS * DAY,
+
+    contactsOf: (habilitationId: string) => habilitationContacts(db, habilitationId),
 
     /** Whether the requester has yet to see the new service's secret. */
     async secretWaiting(request: Pick<HabilitationRequest, 'id'>): Promise<boolean> {

@@ -15,7 +15,7 @@ import { formCatalogue, type RawForm, rawForm } from './request-form.js';
 export interface OnboardingControllerDependencies {
   requests: HabilitationRequests;
   instructors: Instructors;
-  registry: Pick<Registry, 'findOrganisationBySiret' | 'serviceProvidersOf' | 'listHabilitations'>;
+  registry: Pick<Registry, 'findOrganisationBySiret' | 'serviceProvidersOf' | 'listHabilitations' | 'findHabilitation' | 'findServiceProvider'>;
   proconnect: Pick<SignInService<unknown>, 'start'>;
 }
 
@@ -41,7 +41,10 @@ const requestId = (req: Request): string => {
   return parsed.data;
 };
 // A message is kept whole up to a length no one types by hand; anything else in the body is ignored.
-const message = z.unknown().transform((value) => (typeof value === 'string' ? value.trim().slice(0, 4000) : ''));
+const message = z
+  .unknown()
+  .optional()
+  .transform((value) => (typeof value === 'string' ? value.trim().slice(0, 4000) : ''));
 const messageForm = z.looseObject({ message });
 const decisionForm = z.looseObject({ decision: z.enum(['modifications_demandees', 'validee', 'refusee']), message });
 const emptyForm = (organisationName: string): RawForm => ({ ...rawForm.parse({}), organisation_nom: organisationName });
@@ -73,10 +76,12 @@ export function onboardingController({ requests, instructors, registry, proconne
     res.render('fournisseurs/demande.njk', {
       request: {
         ...listedRequest(request),
-        editable: isEditable(request),
+        // A prolongation is not edited: its questions go through the messages.
+        editable: isEditable(request) && request.kind === 'initiale',
         clientId: request.client_id,
         state: stateOfRequest(request),
         raw: request.state,
+        kind: request.kind,
       },
       sections: FORM_SECTIONS,
       catalogue: formCatalogue(),
@@ -103,6 +108,7 @@ export function onboardingController({ requests, instructors, registry, proconne
             id: h.id,
             state: HABILITATION_STATUS_TEXTS[habilitationStatus(h)],
             until: frenchDate(h.valid_until),
+            prolongable: requests.prolongable(h),
           })),
         })),
       );
@@ -154,6 +160,29 @@ export function onboardingController({ requests, instructors, registry, proconne
       res.redirect(303, `/fournisseurs/demandes/${id}#historique`);
     }) satisfies RequestHandler,
 
+    /** « Prolonger »: the habilitation's terms, and a note for the instructors. */
+    showProlongation: (async (req, res) => {
+      const habilitation = await registry.findHabilitation(String(req.params.id));
+      const service = habilitation === undefined ? undefined : await registry.findServiceProvider(habilitation.client_id);
+      if (habilitation === undefined || service?.organisation_siret !== accountOf(req).siret)
+        throw new AppError('DEMANDE-HAB-001', 'habilitation d’une autre organisation');
+      res.render('fournisseurs/prolongation.njk', {
+        habilitation: {
+          id: habilitation.id,
+          procedure: service.procedure_name,
+          until: frenchDate(habilitation.valid_until),
+          purpose: habilitation.purpose,
+          prolongable: requests.prolongable(habilitation),
+        },
+      });
+    }) satisfies RequestHandler,
+
+    prolong: (async (req, res) => {
+      const { message: note } = messageForm.parse(req.body ?? {});
+      const request = await requests.prolong(requesterOf(req), String(req.params.id), note);
+      res.redirect(303, `/fournisseurs/demandes/${request.id}?soumise=1`);
+    }) satisfies RequestHandler,
+
     /** The new service's secret, once; the page is never stored by the browser. */
     revealSecret: (async (req, res) => {
       const id = requestId(req);
@@ -175,6 +204,8 @@ export function onboardingController({ requests, instructors, registry, proconne
         request: {
           ...listedRequest(found.request),
           raw: found.request.state,
+          kind: found.request.kind,
+          habilitationId: found.request.habilitation_id,
           clientId: found.request.client_id,
           requester: found.request.requester_name,
           email: found.request.requester_email,

@@ -38,6 +38,8 @@ export function onboardingRoutes(
     { method: 'get', path: '/fournisseurs/demandes/:id', guards: provider, handler: c.showRequest },
     { method: 'post', path: '/fournisseurs/demandes/:id', guards: [...provider, limit, ...form], handler: c.saveRequest },
     { method: 'post', path: '/fournisseurs/demandes/:id/messages', guards: [...provider, limit, ...form], handler: c.requesterMessage },
+    { method: 'get', path: '/fournisseurs/habilitations/:id/prolongation', guards: provider, handler: c.showProlongation },
+    { method: 'post', path: '/fournisseurs/habilitations/:id/prolongation', guards: [...provider, limit, ...form], handler: c.prolong },
     { method: 'post', path: '/fournisseurs/demandes/:id/secret', guards: [...provider, limit, ...form], handler: c.revealSecret },
     { method: 'get', path: '/instruction', guards: [], handler: c.queue },
     { method: 'post', path: '/instruction/connexion', guards: [limit, formBody, requireSameOriginForm], handler: c.instructionSignIn },

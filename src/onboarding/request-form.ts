@@ -42,6 +42,7 @@ const BASE_FIELDS = [
   'contact_technique_telephone',
   'redirect_uris',
   'webhook_url',
+  'prolongation_note',
 ] as const;
 const TEXT_FIELDS: readonly string[] = [...BASE_FIELDS, ...CHOOSABLE_APIS.map((api) => `mode_${api.id}`)];
 

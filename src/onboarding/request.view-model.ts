@@ -107,7 +107,10 @@ export const stateOfRequest = (request: Pick<HabilitationRequest, 'state'>) => R
 export const listedRequest = (request: HabilitationRequest) => ({
   id: request.id,
   number: request.number,
-  title: (JSON.parse(request.form) as Partial<RawForm>).intitule || 'Sans intitulé',
+  title:
+    request.kind === 'prolongation'
+      ? `Prolongation de l’habilitation ${request.habilitation_id} (${(JSON.parse(request.form) as Partial<RawForm>).intitule})`
+      : (JSON.parse(request.form) as Partial<RawForm>).intitule || 'Sans intitulé',
   organisation: request.organisation_name || request.siret,
   siret: request.siret,
   state: stateOfRequest(request),
@@ -128,6 +131,7 @@ export const historyView = (history: RequestEvent[]) =>
 export const summaryOf = (form: RawForm) => {
   const catalogue = formCatalogue();
   return {
+    note: form.prolongation_note || undefined,
     sections: FORM_SECTIONS.map((section) => ({
       title: section.title,
       rows: section.fields.map((field) => ({ label: field.label, value: form[field.name as keyof RawForm] || '—' })),
