@@ -195,7 +195,7 @@ export async function composeApp(
     registry,
     sign,
     journal,
-    post: webhookPoster(WEBHOOK_TIMEOUT_MS),
+    post: webhookPoster(WEBHOOK_TIMEOUT_MS, { allowInternalAddresses: config.env !== 'production' }),
     logger: logger.child({ component: 'notifications' }),
     leaseMs: 6 * WEBHOOK_TIMEOUT_MS,
   });

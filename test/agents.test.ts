@@ -284,7 +284,9 @@ describe('the administrators’ dashboard', () => {
     // The demo service read its justificatif at once.
     expect(text).toMatch(/HTTP 200 \(justificatif servi\) : \d+/);
     expect(text).toContain('Adresse de notification : ');
-    expect(text).toMatch(/Limite de débit : \d+ appels? dans la minute en cours, sur \d+ permis par minute\./);
+    expect(text).toMatch(
+      /Limite de débit : \d+ appels? dans la minute en cours, sur \d+ permis par minute \(comptés par le serveur qui affiche cette page\)\./,
+    );
     expect(page.body).toContain('href="/agents/tableau-de-bord" aria-current="page"');
 
     const reader = await signInAsAgent('agent.cantine');

@@ -62,7 +62,7 @@ describe('the administrators’ dashboard', () => {
       { answer: '200 (justificatif servi)', count: 2 },
       { answer: '410, code 00410', count: 1 },
     ]);
-    expect(view.rateLimit).toBe('3 appels dans la minute en cours, sur 600 permis par minute.');
+    expect(view.rateLimit).toBe('3 appels dans la minute en cours, sur 600 permis par minute (comptés par le serveur qui affiche cette page).');
     expect(view.events[0]).toMatchObject({ type: 'Retrait d’un justificatif par la personne', state: 'en attente', detail: '0 essai' });
     expect(view.habilitation).toMatch(/^Habilitation hab-[0-9a-f]+ en vigueur jusqu’au \d+ \S+ \d{4} \(3\d\d jours\)\.$/);
     expect(view.habilitationEndsSoon).toBe(false);

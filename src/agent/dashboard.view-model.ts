@@ -42,7 +42,7 @@ export function dashboardView(dashboard: ProcedureDashboard, now: number) {
       answer: answer.status === 200 ? '200 (justificatif servi)' : `${answer.status}, code ${answer.code}`,
       count: answer.count,
     })),
-    rateLimit: `${plural(dashboard.rateLimit.thisMinute, 'appel', 'appels')} dans la minute en cours, sur ${dashboard.rateLimit.perMinute} permis par minute.`,
+    rateLimit: `${plural(dashboard.rateLimit.thisMinute, 'appel', 'appels')} dans la minute en cours, sur ${dashboard.rateLimit.perMinute} permis par minute (comptés par le serveur qui affiche cette page).`,
     webhookUrl: dashboard.webhookUrl,
     events: dashboard.events.map((event) => ({
       type: SP_EVENT_TYPE_TEXTS[event.type] ?? event.type,

@@ -89,11 +89,7 @@ export function dataApiRoutes({
     });
   const refused: Refusal = (clientId, route, error) =>
     journal.append({ type: 'api.refused', actor: `sp:${clientId}`, data: { route, status: error.status, code: error.code } });
-  const token = [
-    headers,
-    requireAccessToken(provider, justificatifs.withdrawnToken, refused),
-    requireHabilitationInForce(habilitationInForce, refused),
-  ];
+  const token = [headers, requireAccessToken(provider, justificatifs.withdrawnToken, refused)];
   const perClient = rateLimit({
     windowMs: 60_000,
     limit: requestsPerMinute,
@@ -103,6 +99,9 @@ export function dataApiRoutes({
     store: rateLimitStore,
     handler: (_req, res) => sendApiError(res, API_ERRORS.rateLimited),
   });
+
+  // After the rate limit: a service calling in a loop after its habilitation ended is slowed before it is journaled.
+  const inForce = requireHabilitationInForce(habilitationInForce, refused);
 
   /** The justificatif the token opens; otherwise the error is answered and nothing is returned. */
   const served = async (req: Request, res: Response): Promise<Extract<ServedJustificatif, { state: 'valid' }> | undefined> => {
@@ -149,8 +148,8 @@ export function dataApiRoutes({
       handler: (_req, res) => void res.set('cache-control', 'public, max-age=600').json(jwks),
     },
     { method: 'get', path: '/api/openapi.json', guards: [headers], handler: (_req, res) => void res.json(openapi) },
-    { method: 'get', path: '/api/v1/justificatif', guards: [...token, perClient], handler: justificatif },
-    ...V3_ROUTES.map(({ api, path }) => ({ method: 'get' as const, path, guards: [...token, perClient], handler: v3Route(api) })),
+    { method: 'get', path: '/api/v1/justificatif', guards: [...token, perClient, inForce], handler: justificatif },
+    ...V3_ROUTES.map(({ api, path }) => ({ method: 'get' as const, path, guards: [...token, perClient, inForce], handler: v3Route(api) })),
   ];
   const router = routerFrom(routes);
   // A server error on the data API counts against the gateway's availability in the public statistics.

@@ -51,7 +51,7 @@ const outboxOn = (db = world.db) =>
     registry: world.registry,
     sign: world.sign,
     journal: world.journal,
-    post: webhookPoster(1000),
+    post: webhookPoster(1000, { allowInternalAddresses: true }),
     logger: createLogger('silent'),
     leaseMs: 60_000,
     now: () => clock,
@@ -116,11 +116,11 @@ describe('events for service providers', () => {
 
   it('tries again after 30 s, then 1 min…, says why each time, and delivers once the service takes it', async () => {
     const outbox = outboxOn();
-    webhook.answer(() => ({ status: 400, body: JSON.stringify({ err: 'invalid_key', description: 'clé inconnue' }) }));
+    webhook.answer(() => ({ status: 500 }));
     await outbox.record(withdrawal(2));
     await outbox.deliverDue();
     const id = (await latest()).id;
-    expect(await rowOf(id)).toMatchObject({ attempts: 1, next_attempt_at: clock + 30_000, last_outcome: 'HTTP 400 (invalid_key)' });
+    expect(await rowOf(id)).toMatchObject({ attempts: 1, next_attempt_at: clock + 30_000, last_outcome: 'HTTP 500' });
     webhook.answer(() => ({ status: 503 }));
     clock += 29_000;
     expect(await outbox.deliverDue()).toEqual({ pending: 0, delivered: 0, abandoned: 0 });
@@ -167,6 +167,20 @@ describe('events for service providers', () => {
       outcome: 'HTTP 500',
     });
     expect(entries[0]?.organisation_id).toBe(world.request.organisation.id);
+  });
+
+  it('gives up at once an event the service refuses (400, with its reason), and never pushes to an internal address in production', async () => {
+    webhook.answer(() => ({ status: 400, body: JSON.stringify({ err: 'invalid_key', description: 'clé inconnue' }) }));
+    const outbox = outboxOn();
+    await outbox.record(withdrawal(7));
+    expect(await outbox.deliverDue()).toEqual({ pending: 0, delivered: 0, abandoned: 1 });
+    expect(await latest()).toMatchObject({ attempts: 1, next_attempt_at: null, last_outcome: 'HTTP 400 (invalid_key)' });
+
+    webhook.received.length = 0;
+    const production = webhookPoster(1000, { allowInternalAddresses: false });
+    for (const address of [webhookUrl, webhookUrl.replace('127.0.0.1', 'localhost'), 'https://10.1.2.3/evenements', 'https://[::ffff:192.168.1.5]/e'])
+      expect(await production(address, 'jeton')).toEqual({ delivered: false, outcome: 'adresse interne refusée', final: true });
+    expect(webhook.received).toHaveLength(0);
   });
 
   it('keeps what was not delivered across a restart: a new process on the same database sends it, also one stopped mid-attempt', async () => {

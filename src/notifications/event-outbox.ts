@@ -92,7 +92,7 @@ export function createEventOutbox({ db, registry, sign, journal, post, logger, l
       { toe: Math.floor(row.occurred_at / 1000), ...spEventClaims(row.type as SpEvent['type'], JSON.parse(row.data)) },
       { typ: SP_EVENT_TYP, jti: row.id, issuedAt: at, audience: row.client_id },
     );
-    const { delivered, outcome } = await post(sp.webhook_url, token);
+    const { delivered, outcome, final = false } = await post(sp.webhook_url, token);
     const done = now();
     const entry = {
       actor: 'system',
@@ -105,10 +105,10 @@ export function createEventOutbox({ db, registry, sign, journal, post, logger, l
       await journal.append({ type: 'notification.delivered', ...entry });
       return 'delivered';
     }
-    if (attempts >= MAX_ATTEMPTS) {
+    if (final || attempts >= MAX_ATTEMPTS) {
       await closed(row, { abandoned_at: done, last_outcome: outcome }, claimUntil);
       await journal.append({ type: 'notification.abandoned', ...entry });
-      logger.warn({ clientId: row.client_id, event: row.type, attempts, outcome }, 'événement abandonné : le service ne l’a jamais accepté');
+      logger.warn({ clientId: row.client_id, event: row.type, attempts, outcome }, 'événement abandonné : refusé par le service, ou jamais accepté');
       return 'abandoned';
     }
     await db

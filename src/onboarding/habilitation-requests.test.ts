@@ -80,6 +80,10 @@ describe('habilitation requests', () => {
 
     expect(await requests.secretWaiting(approved)).toBe(true);
     await expect(requests.revealSecret(stranger, id)).rejects.toMatchObject({ code: 'DEMANDE-HAB-001' });
+    // A colleague of the same organisation follows the request, but the secret is the requester's.
+    await expect(requests.revealSecret({ ...requester, sub: 'pc-marc', email: 'marc.vidal@bois-joli.fr' }, id)).rejects.toMatchObject({
+      code: 'DEMANDE-HAB-004',
+    });
     const revealed = await requests.revealSecret(requester, id);
     expect(revealed).toMatchObject({ clientId: approved.client_id, secret: expect.stringMatching(/^[\w-]{43}$/) });
     expect(await requests.revealSecret(requester, id)).toBeUndefined();
@@ -96,7 +100,7 @@ describe('habilitation requests', () => {
     ]);
 
     // Two instructors approving at once: one service is created, the other decision is refused.
-    const raced = await requests.save(requester, COMPLETE, { submit: true });
+    const raced = await requests.save(requester, { ...COMPLETE, organisation_nom: 'Mairie de Bois-Joli (nouveau nom)' }, { submit: true });
     const services = async () => (await world.registry.listServiceProviders()).length;
     const before = await services();
     const outcomes = await Promise.allSettled([
@@ -106,6 +110,8 @@ describe('habilitation requests', () => {
     expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
     expect(outcomes.find((outcome) => outcome.status === 'rejected')).toMatchObject({ reason: { code: 'DEMANDE-HAB-002' } });
     expect(await services()).toBe(before + 1);
+    // The organisation already known keeps its name: a request does not rename it.
+    expect((await world.registry.findOrganisationBySiret(requester.siret))?.name).toBe('Commune de Bois-Joli');
 
     const other = await requests.save(requester, COMPLETE, { submit: true });
     await requests.decide(instructor, other.request.id, 'refusee', 'Une habilitation existe déjà pour cette démarche.');

@@ -34,7 +34,7 @@ export type Decision = 'modifications_demandees' | 'validee' | 'refusee';
 export const PROLONG_FROM_DAYS = 90;
 const DAY = 24 * 60 * 60 * 1000;
 
-const refused = (code: 'DEMANDE-HAB-001' | 'DEMANDE-HAB-002' | 'DEMANDE-HAB-003', reason: string) => new AppError(code, reason);
+const refused = (code: 'DEMANDE-HAB-001' | 'DEMANDE-HAB-002' | 'DEMANDE-HAB-003' | 'DEMANDE-HAB-004', reason: string) => new AppError(code, reason);
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const newNumber = () => {
@@ -71,11 +71,11 @@ export async function habilitationContacts(db: Kysely<Database>, habilitationId:
 export interface HabilitationRequestsDependencies {
   db: Kysely<Database>;
   journal: Journal;
-  registry: Pick<Registry, 'findOrganisationBySiret' | 'habilitationTermsProblems' | 'findHabilitation' | 'findServiceProvider'>;
+  registry: Pick<Registry, 'findOrganisationBySiret' | 'habilitationTermsProblems' | 'findHabilitation' | 'findServiceProvider' | 'forget'>;
   /** The registry inside a transaction: an approval creates the organisation, the service and its habilitation at once. */
   registryWithin: (
     trx: Kysely<Database>,
-  ) => Pick<Registry, 'upsertOrganisation' | 'createServiceProvider' | 'grantHabilitation' | 'renewHabilitation'>;
+  ) => Pick<Registry, 'findOrganisationBySiret' | 'createOrganisation' | 'createServiceProvider' | 'grantHabilitation' | 'renewHabilitation'>;
   cipher: DataCipher;
   allowLocalHttp: boolean;
   now?: () => number;
@@ -223,7 +223,14 @@ export function createHabilitationRequests({
           await trx.insertInto('habilitation_request').values(row).execute();
           await record(trx, row, author, 'creee', null, at, organisationId);
         } else {
-          await trx.updateTable('habilitation_request').set(columns).where('id', '=', existing.id).execute();
+          // Still editable when written: a save crossing a submission or a decision changes nothing.
+          const saved = await trx
+            .updateTable('habilitation_request')
+            .set(columns)
+            .where('id', '=', existing.id)
+            .where('state', 'in', EDITABLE)
+            .executeTakeFirst();
+          if (saved.numUpdatedRows !== 1n) throw refused('DEMANDE-HAB-002', 'soumise ou décidée entre-temps');
           row = { ...existing, ...columns };
         }
         if (submitting) await record(trx, row, author, 'soumise', null, at, organisationId);
@@ -259,11 +266,16 @@ export function createHabilitationRequests({
       if (decision !== 'validee' && (message === null || message.trim() === '')) throw refused('DEMANDE-HAB-003', 'décision sans message');
       // A prolongation has nothing to edit: its questions go through the messages, then it is approved or refused.
       if (request.kind === 'prolongation' && decision === 'modifications_demandees') throw refused('DEMANDE-HAB-002', 'prolongation à modifier');
+      if (request.kind === 'prolongation' && decision === 'validee') {
+        const target = await registry.findHabilitation(request.habilitation_id ?? '');
+        if (target === undefined || target.revoked_at !== null || target.valid_until <= now())
+          throw refused('DEMANDE-HAB-002', 'habilitation révoquée ou terminée depuis la demande');
+      }
       const at = now();
       const who = { role: 'instructeur' as const, name: instructor.name, email: instructor.email };
       // Read before the transaction: on SQLite it holds the only connection until it ends.
       let organisationId = await organisationIdOf(request.siret);
-      return db.transaction().execute(async (trx) => {
+      const decided = await db.transaction().execute(async (trx) => {
         const changes: Partial<HabilitationRequest> = {
           state: decision,
           updated_at: at,
@@ -282,7 +294,10 @@ export function createHabilitationRequests({
         } else if (decision === 'validee') {
           const form = submittedForm({ today: parisDay(request.submitted_at ?? at), allowLocalHttp }).parse(JSON.parse(request.form));
           const within = registryWithin(trx);
-          organisationId = (await within.upsertOrganisation({ siret: request.siret, name: form.organisation_nom })).id;
+          // A known organisation keeps its name: the request names it only when it is new.
+          organisationId =
+            (await within.findOrganisationBySiret(request.siret))?.id ??
+            (await within.createOrganisation({ siret: request.siret, name: form.organisation_nom })).id;
           const created = await within.createServiceProvider({
             siret: request.siret,
             displayName: form.organisation_nom,
@@ -321,6 +336,9 @@ export function createHabilitationRequests({
         await record(trx, request, who, decision, message?.trim() || null, at, organisationId);
         return { ...request, ...changes };
       });
+      // Made through a registry of the transaction: what this node remembered of the service is out of date.
+      registry.forget();
+      return decided;
     },
 
     /**
@@ -394,8 +412,6 @@ export function createHabilitationRequests({
       habilitation.valid_until > at &&
       habilitation.valid_until - at <= PROLONG_FROM_DAYS * DAY,
 
-    contactsOf: (habilitationId: string) => habilitationContacts(db, habilitationId),
-
     /** Whether the requester has yet to see the new service's secret. */
     async secretWaiting(request: Pick<HabilitationRequest, 'id'>): Promise<boolean> {
       return (await db.selectFrom('credential_handover').select('request_id').where('request_id', '=', request.id).executeTakeFirst()) !== undefined;
@@ -405,6 +421,8 @@ export function createHabilitationRequests({
     async revealSecret(requester: Requester, id: string): Promise<{ clientId: string; secret: string } | undefined> {
       const request = await mine(requester, id);
       if (request === undefined) throw refused('DEMANDE-HAB-001', 'demande inconnue ou d’une autre organisation');
+      // Anyone of the organisation follows its requests; the secret is for the one person who asked.
+      if (request.requester_sub !== requester.sub) throw refused('DEMANDE-HAB-004', 'secret demandé par un autre que le demandeur');
       const organisationId = await organisationIdOf(request.siret);
       return db.transaction().execute(async (trx) => {
         const row = await trx.selectFrom('credential_handover').selectAll().where('request_id', '=', id).executeTakeFirst();

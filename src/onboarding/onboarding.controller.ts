@@ -71,7 +71,12 @@ export function onboardingController({ requests, instructors, registry, proconne
       res.redirect(303, url.href);
     };
 
-  const renderRequest = async (res: Response, found: NonNullable<Awaited<ReturnType<HabilitationRequests['forRequester']>>>, extra: object = {}) => {
+  const renderRequest = async (
+    req: Request,
+    res: Response,
+    found: NonNullable<Awaited<ReturnType<HabilitationRequests['forRequester']>>>,
+    extra: object = {},
+  ) => {
     const { request, history, form } = found;
     res.render('fournisseurs/demande.njk', {
       request: {
@@ -82,6 +87,8 @@ export function onboardingController({ requests, instructors, registry, proconne
         state: stateOfRequest(request),
         raw: request.state,
         kind: request.kind,
+        requester: request.requester_name,
+        byThisPerson: request.requester_sub === accountOf(req).sub,
       },
       sections: FORM_SECTIONS,
       catalogue: formCatalogue(),
@@ -142,7 +149,7 @@ export function onboardingController({ requests, instructors, registry, proconne
       if (errors !== undefined) {
         const found = await requests.forRequester(requesterOf(req), request.id);
         if (found === undefined) throw new AppError('DEMANDE-HAB-001', 'demande disparue');
-        return renderRequest(res.status(400), found, { errors, notice: 'brouillon-incomplet' });
+        return renderRequest(req, res.status(400), found, { errors, notice: 'brouillon-incomplet' });
       }
       res.redirect(303, `/fournisseurs/demandes/${request.id}?${submit ? 'soumise' : 'enregistree'}=1`);
     }) satisfies RequestHandler,
@@ -150,7 +157,7 @@ export function onboardingController({ requests, instructors, registry, proconne
     showRequest: (async (req, res) => {
       const found = await requests.forRequester(requesterOf(req), requestId(req));
       if (found === undefined) throw new AppError('DEMANDE-HAB-001', 'demande inconnue ou d’une autre organisation');
-      await renderRequest(res, found, { notice: 'soumise' in req.query ? 'soumise' : 'enregistree' in req.query ? 'enregistree' : undefined });
+      await renderRequest(req, res, found, { notice: 'soumise' in req.query ? 'soumise' : 'enregistree' in req.query ? 'enregistree' : undefined });
     }) satisfies RequestHandler,
 
     requesterMessage: (async (req, res) => {

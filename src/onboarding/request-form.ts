@@ -3,6 +3,7 @@ import { APIS } from '../catalogue/apis.js';
 import { CALL_MODE_NAMES, CALL_MODES, type CallMode, defaultModeOf, modesOf } from '../catalogue/call-modes.js';
 import { apisFor, groupByProducer, isCatalogueScope } from '../catalogue/catalogue.js';
 import { SCOPES } from '../catalogue/scopes.js';
+import { isRegistrableUrl } from '../registry/registry.service.js';
 
 /**
  * A habilitation request's form, as DataPass asks it for API Particulier: the project, its legal basis, retention,
@@ -42,7 +43,6 @@ const BASE_FIELDS = [
   'contact_technique_telephone',
   'redirect_uris',
   'webhook_url',
-  'prolongation_note',
 ] as const;
 const TEXT_FIELDS: readonly string[] = [...BASE_FIELDS, ...CHOOSABLE_APIS.map((api) => `mode_${api.id}`)];
 
@@ -56,7 +56,12 @@ export const rawForm = z.looseObject({}).transform((body) => {
   );
   return form as RawForm;
 });
-export type RawForm = Record<(typeof BASE_FIELDS)[number], string> & { scopes: string[]; [mode: `mode_${string}`]: string };
+export type RawForm = Record<(typeof BASE_FIELDS)[number], string> & {
+  scopes: string[];
+  [mode: `mode_${string}`]: string;
+  /** A prolongation's note (habilitation-requests.ts sets it; the form never posts it). */
+  prolongation_note?: string;
+};
 
 const https = (message: string) =>
   z
@@ -69,19 +74,14 @@ const phone = z
   .trim()
   .regex(/^\+?[0-9 .]{10,20}$/, 'Saisissez un numéro de téléphone. Exemple : 01 23 45 67 89');
 
-function isReturnAddress(value: string, allowLocalHttp: boolean): boolean {
-  if (!URL.canParse(value)) return false;
-  const url = new URL(value);
-  if (url.hash !== '') return false;
-  return url.protocol === 'https:' || (allowLocalHttp && url.protocol === 'http:' && ['localhost', '127.0.0.1'].includes(url.hostname));
-}
-
 /** A submitted request, complete and checked; its errors are the form's sentences, by field. */
 export const submittedForm = (options: { today: string; allowLocalHttp: boolean }) =>
   z
     .object({
       organisation_nom: required('Saisissez le nom de votre organisation.').pipe(z.string().min(2).max(200, 'Le nom : 200 caractères au plus.')),
-      intitule: required('Saisissez l’intitulé de votre démarche.').pipe(z.string().max(200, 'L’intitulé : 200 caractères au plus.')),
+      intitule: required('Saisissez l’intitulé de votre démarche.').pipe(
+        z.string().min(2, 'L’intitulé : 2 caractères au moins.').max(200, 'L’intitulé : 200 caractères au plus.'),
+      ),
       finalite: required('Saisissez la finalité, telle que la personne la lira.').pipe(
         z.string().min(10, 'La finalité : 10 caractères au moins.').max(500, 'La finalité : 500 caractères au plus.'),
       ),
@@ -129,7 +129,7 @@ export const submittedForm = (options: { today: string; allowLocalHttp: boolean 
             .min(1, 'Saisissez au moins une adresse de retour (redirect_uri), une par ligne.')
             .max(10, 'Saisissez 10 adresses de retour au plus.')
             .refine(
-              (uris) => uris.every((uri) => isReturnAddress(uri, options.allowLocalHttp)),
+              (uris) => uris.every((uri) => isRegistrableUrl(uri, options.allowLocalHttp)),
               'Chaque adresse de retour commence par https:// (http://localhost seulement pour essayer), sans #.',
             ),
         ),
@@ -138,7 +138,7 @@ export const submittedForm = (options: { today: string; allowLocalHttp: boolean 
         z
           .string()
           .trim()
-          .refine((uri) => isReturnAddress(uri, options.allowLocalHttp), 'L’adresse de notification commence par https://.'),
+          .refine((uri) => isRegistrableUrl(uri, options.allowLocalHttp), 'L’adresse de notification commence par https://.'),
       ]),
       scopes: z.array(z.string()).min(1, 'Cochez au moins une donnée.'),
       ...Object.fromEntries(CHOOSABLE_APIS.map((api) => [`mode_${api.id}`, z.union([z.literal(''), z.enum(CALL_MODES)])])),

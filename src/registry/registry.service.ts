@@ -31,17 +31,22 @@ const siret = z
 
 const text = (min: number, max: number) => z.string().trim().min(min, `${min} caractères au moins`).max(max, `${max} caractères au plus`);
 
+/** An address a service registers (return, notification): https, exact, without fragment; http for localhost outside production. */
+export function isRegistrableUrl(value: string, allowLocalHttp: boolean): boolean {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  if (url.hash !== '') return false;
+  if (url.protocol === 'https:') return true;
+  return allowLocalHttp && url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+}
+
 const exactUrl = (allowLocalHttp: boolean) =>
-  z.string().refine(
-    (value) => {
-      if (!URL.canParse(value)) return false;
-      const url = new URL(value);
-      if (url.hash !== '') return false;
-      if (url.protocol === 'https:') return true;
-      return allowLocalHttp && url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-    },
-    allowLocalHttp ? 'adresse https exacte (http seulement pour localhost), sans fragment' : 'adresse https exacte, sans fragment',
-  );
+  z
+    .string()
+    .refine(
+      (value) => isRegistrableUrl(value, allowLocalHttp),
+      allowLocalHttp ? 'adresse https exacte (http seulement pour localhost), sans fragment' : 'adresse https exacte, sans fragment',
+    );
 
 const publicJwks = z.object({
   keys: z
@@ -399,6 +404,8 @@ export function createRegistry(db: Kysely<Database>, options: RegistryOptions) {
     },
 
     listHabilitations: (clientId?: string) => habilitations.listHabilitations(db, clientId),
+    /** Drops what this node remembers: after a change made through another registry (one inside a transaction). */
+    forget: changed,
     /** Habilitations in force now that end within the given time. */
     habilitationsEndingWithin: (ms: number) => habilitations.listEndingBy(db, now(), now() + ms),
     findHabilitation: (id: string) => habilitations.findHabilitation(db, id),

@@ -166,7 +166,7 @@ export const JOURNAL_EVENT_TEXTS = {
   'justificatif.withdrawn': 'Justificatif retiré par l’usager',
   'operator.action': 'Action d’administration',
   'notification.delivered': 'Événement reçu par le service',
-  'notification.abandoned': 'Événement abandonné : le service ne l’a jamais accepté',
+  'notification.abandoned': 'Événement abandonné : refusé par le service, ou jamais accepté',
   'habilitation.expiry_notice': 'Avis de fin prochaine de l’habilitation',
   'habilitation_request.created': 'Demande d’habilitation créée',
   'habilitation_request.submitted': 'Demande d’habilitation soumise',

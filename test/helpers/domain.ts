@@ -85,7 +85,15 @@ export async function domainWorld(options: { clientId?: string; siret?: string; 
   const cipher = createDataCipher(randomBytes(32));
   const blindIndex = createBlindIndex(randomBytes(32));
   const sign = await createSigner(keys, PORTAL_URL);
-  const events = createEventOutbox({ db, registry, sign, journal, post: webhookPoster(2000), logger: createLogger('silent'), leaseMs: 10_000 });
+  const events = createEventOutbox({
+    db,
+    registry,
+    sign,
+    journal,
+    post: webhookPoster(2000, { allowInternalAddresses: true }),
+    logger: createLogger('silent'),
+    leaseMs: 10_000,
+  });
   const justificatifs = createJustificatifs({
     db,
     cipher,
