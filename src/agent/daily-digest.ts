@@ -8,6 +8,7 @@ import type { Mailer } from '../mail/mailer.js';
 import { claimDigest, listDigestRecipients } from '../registry/agent.repository.js';
 import type { Registry } from '../registry/registry.service.js';
 import { parisDay, parisMidnight } from '../wording/dates.fr.js';
+import { countOf } from '../wording/lists.fr.js';
 
 /** The hour (Paris) from which the day's e-mail goes out: agents find it when they start work. */
 export const DIGEST_HOUR = 7;
@@ -20,8 +21,6 @@ export interface DailyDigestDependencies {
   publicUrl: string;
   logger: Logger;
 }
-
-const plural = (count: number, one: string, many: string) => `${count} ${count > 1 ? many : one}`;
 
 /**
  * Once a Paris day, after DIGEST_HOUR, each agent who asked for it gets one e-mail: how many justificatifs arrived
@@ -44,10 +43,10 @@ export async function sendDailyDigests(deps: DailyDigestDependencies, now = Date
     try {
       await deps.mailer.send({
         to: agent.email,
-        subject: `${plural(fresh, 'nouveau justificatif', 'nouveaux justificatifs')} à consulter – Passerelle Particulier`,
+        subject: `${countOf(fresh, 'nouveau justificatif', 'nouveaux justificatifs')} à consulter – Passerelle Particulier`,
         ...mailBodies([
           `Bonjour${agent.given_name === null ? '' : ` ${agent.given_name}`},`,
-          `Votre organisation a reçu ${plural(fresh, 'nouveau justificatif', 'nouveaux justificatifs')} depuis le dernier courriel. Vous avez ${plural(unread, 'justificatif non lu', 'justificatifs non lus')} en tout.`,
+          `Votre organisation a reçu ${countOf(fresh, 'nouveau justificatif', 'nouveaux justificatifs')} depuis le dernier courriel. Vous avez ${countOf(unread, 'justificatif non lu', 'justificatifs non lus')} en tout.`,
           `Pour les consulter, connectez-vous avec ProConnect : ${link}`,
           'Ce courriel ne contient aucune donnée personnelle. Vous le recevez parce que vous l’avez demandé ; pour ne plus le recevoir, décochez « Recevoir le courriel quotidien » dans l’espace agents, page « Courriel quotidien ».',
           'Passerelle Particulier',

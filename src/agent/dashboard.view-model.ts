@@ -1,23 +1,21 @@
-import { frenchDate, frenchDateTime, numericDate } from '../wording/dates.fr.js';
+import { DAY_MS, frenchDate, frenchDateTime, numericDate } from '../wording/dates.fr.js';
 import { SP_EVENT_STATE_TEXTS, SP_EVENT_TYPE_TEXTS } from '../wording/labels.fr.js';
+import { countOf } from '../wording/lists.fr.js';
 import { DASHBOARD_DAYS, type ProcedureDashboard } from './dashboard.js';
-
-const DAY = 24 * 60 * 60 * 1000;
-const plural = (count: number, one: string, many: string) => `${count} ${count > 1 ? many : one}`;
 
 /** What the dashboard page shows of a procedure: sentences and rows, nothing left to compute in the template. */
 export function dashboardView(dashboard: ProcedureDashboard, now: number) {
   const { totals } = dashboard;
   const transmitted = totals.transmitted.all + totals.transmitted.some + totals.transmitted.none;
   const requests = transmitted + totals.refused + totals.declined;
-  const daysLeft = dashboard.habilitation === undefined ? undefined : Math.ceil((dashboard.habilitation.validUntil - now) / DAY);
+  const daysLeft = dashboard.habilitation === undefined ? undefined : Math.ceil((dashboard.habilitation.validUntil - now) / DAY_MS);
   return {
     clientId: dashboard.clientId,
     procedure: dashboard.procedure,
     habilitation:
       dashboard.habilitation === undefined || daysLeft === undefined
         ? 'Aucune habilitation en vigueur : le service ne peut rien demander.'
-        : `Habilitation ${dashboard.habilitation.id} en vigueur jusqu’au ${frenchDate(dashboard.habilitation.validUntil)} (${plural(daysLeft, 'jour', 'jours')}).`,
+        : `Habilitation ${dashboard.habilitation.id} en vigueur jusqu’au ${frenchDate(dashboard.habilitation.validUntil)} (${countOf(daysLeft, 'jour', 'jours')}).`,
     habilitationEndsSoon: daysLeft !== undefined && daysLeft <= 90,
     period: `${DASHBOARD_DAYS} derniers jours`,
     requests,
@@ -42,14 +40,14 @@ export function dashboardView(dashboard: ProcedureDashboard, now: number) {
       answer: answer.status === 200 ? '200 (justificatif servi)' : `${answer.status}, code ${answer.code}`,
       count: answer.count,
     })),
-    rateLimit: `${plural(dashboard.rateLimit.thisMinute, 'appel', 'appels')} dans la minute en cours, sur ${dashboard.rateLimit.perMinute} permis par minute (comptés par le serveur qui affiche cette page).`,
+    rateLimit: `${countOf(dashboard.rateLimit.thisMinute, 'appel', 'appels')} dans la minute en cours, sur ${dashboard.rateLimit.perMinute} permis par minute (comptés par le serveur qui affiche cette page).`,
     webhookUrl: dashboard.webhookUrl,
     events: dashboard.events.map((event) => ({
       type: SP_EVENT_TYPE_TEXTS[event.type] ?? event.type,
       when: frenchDateTime(event.occurredAt),
       state: SP_EVENT_STATE_TEXTS[event.state],
       stateClass: event.state === 'delivered' ? 'success' : event.state === 'abandoned' ? 'error' : 'info',
-      detail: `${plural(event.attempts, 'essai', 'essais')}${event.lastOutcome === null ? '' : `, dernière réponse : ${event.lastOutcome}`}`,
+      detail: `${countOf(event.attempts, 'essai', 'essais')}${event.lastOutcome === null ? '' : `, dernière réponse : ${event.lastOutcome}`}`,
     })),
   };
 }

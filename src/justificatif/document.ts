@@ -3,7 +3,7 @@ import type { DataRequest } from '../registry/data-request.js';
 import { claimsOf } from '../signing/jws.js';
 import { type ItemStatus, statusText } from '../sources/item-status.js';
 import type { RequestedItem } from '../sources/items.js';
-import { parisDay } from '../wording/dates.fr.js';
+import { DAY_MS, parisDay } from '../wording/dates.fr.js';
 
 /** An item's status as service providers read it in a justificatif (and in the OpenAPI file). */
 export const ELEMENT_STATUSES = {
@@ -54,8 +54,6 @@ export interface JustificatifDocument {
   sujet: string;
   elements: JustificatifElement[];
 }
-
-export const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** « 2026-10 »: the month an item's data say they are for (annee and mois of its value), as machines read it. */
 export function referenceMonthOf(data: Record<string, unknown> | undefined): string | null {

@@ -1,12 +1,8 @@
-import { randomBytes } from 'node:crypto';
-
-// Crockford's base32: no I, L, O or U, so a number read aloud or typed is not mistaken.
-const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+import { randomCode } from '../crypto/random-code.js';
 
 /** The short number printed on a justificatif and typed at /verifier: PP-2026-7F3K-9Q2M (40 random bits). */
 export function newReference(now = new Date()): string {
-  const bytes = randomBytes(8);
-  const chars = [...bytes].map((byte) => ALPHABET[byte % 32]).join('');
+  const chars = randomCode(8);
   return `PP-${now.getUTCFullYear()}-${chars.slice(0, 4)}-${chars.slice(4, 8)}`;
 }
 

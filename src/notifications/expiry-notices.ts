@@ -5,16 +5,15 @@ import type { Journal } from '../journal/journal.js';
 import { mailBodies } from '../mail/mail-bodies.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { Registry } from '../registry/registry.service.js';
-import { frenchDate } from '../wording/dates.fr.js';
+import { DAY_MS, frenchDate } from '../wording/dates.fr.js';
+import { countOf } from '../wording/lists.fr.js';
 import type { EventOutbox } from './event-outbox.js';
-
-const DAY = 24 * 60 * 60 * 1000;
 
 /** How many days before a habilitation's end its service is told, as DataPass reminds its holders. */
 export const NOTICE_DAYS = [90, 60, 30, 15, 7, 1] as const;
 
 /** The notice due with `remainingMs` left: the closest of NOTICE_DAYS not yet passed, if any. */
-export const noticeDue = (remainingMs: number): number | undefined => [...NOTICE_DAYS].reverse().find((days) => remainingMs <= days * DAY);
+export const noticeDue = (remainingMs: number): number | undefined => [...NOTICE_DAYS].reverse().find((days) => remainingMs <= days * DAY_MS);
 
 export interface ExpiryNoticeDependencies {
   db: Kysely<Database>;
@@ -34,7 +33,7 @@ export interface ExpiryNoticeDependencies {
 export async function noticeExpiringHabilitations({ db, registry, outbox, journal, now = Date.now }: ExpiryNoticeDependencies): Promise<number> {
   const at = now();
   let noticed = 0;
-  for (const habilitation of await registry.habilitationsEndingWithin(Math.max(...NOTICE_DAYS) * DAY)) {
+  for (const habilitation of await registry.habilitationsEndingWithin(Math.max(...NOTICE_DAYS) * DAY_MS)) {
     const remaining = habilitation.valid_until - at;
     const due = noticeDue(remaining);
     if (due === undefined) continue;
@@ -47,7 +46,7 @@ export async function noticeExpiringHabilitations({ db, registry, outbox, journa
     if (given.some((notice) => notice.days_before <= due)) continue;
     const sp = await registry.findServiceProvider(habilitation.client_id);
     const passed = NOTICE_DAYS.filter((days) => days >= due && !given.some((notice) => notice.days_before === days));
-    const daysLeft = Math.ceil(remaining / DAY);
+    const daysLeft = Math.ceil(remaining / DAY_MS);
     try {
       await db.transaction().execute(async (trx) => {
         await trx
@@ -106,7 +105,7 @@ export interface ExpiryMailDependencies {
 }
 
 /** Notices older than this are not mailed any more: after a long outage, an old « 30 days left » would be wrong. */
-const MAIL_WITHIN_MS = DAY;
+const MAIL_WITHIN_MS = DAY_MS;
 
 /**
  * Writes to the contacts of each habilitation's request about the notices not mailed yet: when it ends, that
@@ -138,9 +137,9 @@ export async function mailExpiryNotices({
     if (habilitation === undefined || habilitation.valid_until !== notice.valid_until || habilitation.revoked_at !== null) continue;
     const [service, contacts] = await Promise.all([registry.findServiceProvider(habilitation.client_id), contactsOf(habilitation.id)]);
     if (contacts.length === 0 || service === undefined) continue;
-    const daysLeft = Math.max(1, Math.ceil((habilitation.valid_until - at) / DAY));
+    const daysLeft = Math.max(1, Math.ceil((habilitation.valid_until - at) / DAY_MS));
     const message = {
-      subject: `Votre habilitation prend fin dans ${daysLeft} jour${daysLeft > 1 ? 's' : ''} – Passerelle Particulier`,
+      subject: `Votre habilitation prend fin dans ${countOf(daysLeft, 'jour', 'jours')} – Passerelle Particulier`,
       ...mailBodies([
         'Bonjour,',
         `L’habilitation ${habilitation.id} de la démarche « ${service.procedure_name} » (${service.organisation_name}) prend fin le ${frenchDate(habilitation.valid_until)}. Après cette date, Passerelle Particulier ne transmettra plus aucune donnée à votre service à ce titre.`,

@@ -1,12 +1,13 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { DataCipher, SealedPlace } from '../crypto/data-cipher.js';
+import { randomCode } from '../crypto/random-code.js';
 import type { Database, HabilitationRequestEventTable, HabilitationRequestState, HabilitationRequestTable } from '../db/schema.js';
 import { AppError } from '../http/errors.js';
 import type { Journal, JournalEventType } from '../journal/journal.js';
 import { addMonths, MAX_VALIDITY_MONTHS } from '../registry/habilitation.js';
 import type { Registry } from '../registry/registry.service.js';
-import { parisDay } from '../wording/dates.fr.js';
+import { DAY_MS, parisDay } from '../wording/dates.fr.js';
 import { callModesOf, errorsOf, type RawForm, rawForm, submittedForm } from './request-form.js';
 
 /** A person signed in with ProConnect, as a request knows them. */
@@ -32,13 +33,11 @@ export type Decision = 'modifications_demandees' | 'validee' | 'refusee';
 
 /** How long before its end a habilitation may be prolonged, as DataPass offers it: three months. */
 export const PROLONG_FROM_DAYS = 90;
-const DAY = 24 * 60 * 60 * 1000;
 
 const refused = (code: 'DEMANDE-HAB-001' | 'DEMANDE-HAB-002' | 'DEMANDE-HAB-003' | 'DEMANDE-HAB-004', reason: string) => new AppError(code, reason);
 
-const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const newNumber = () => {
-  const chars = [...randomBytes(8)].map((byte) => ALPHABET[byte % 32]).join('');
+  const chars = randomCode(8);
   return `DH-${chars.slice(0, 4)}-${chars.slice(4)}`;
 };
 
@@ -145,6 +144,20 @@ export function createHabilitationRequests({
     return terms.length === 0 ? undefined : { errors: { scopes: terms.join(' ') } };
   };
 
+  /** A request's history, oldest first. */
+  const historyOf = (id: string) => db.selectFrom('habilitation_request_event').selectAll().where('request_id', '=', id).orderBy('at').execute();
+  const withHistory = async (request: HabilitationRequest | undefined) =>
+    request === undefined ? undefined : { request, history: await historyOf(request.id), form: JSON.parse(request.form) as RawForm };
+
+  /** A habilitation of the requester's organisation, with its service; refused for any other. */
+  const ownHabilitation = async (requester: Requester, habilitationId: string) => {
+    const habilitation = await registry.findHabilitation(habilitationId);
+    const service = habilitation === undefined ? undefined : await registry.findServiceProvider(habilitation.client_id);
+    if (habilitation === undefined || service?.organisation_siret !== requester.siret)
+      throw refused('DEMANDE-HAB-001', 'habilitation d’une autre organisation');
+    return { habilitation, service };
+  };
+
   const mine = async (requester: Requester, id: string) => {
     const request = await db.selectFrom('habilitation_request').selectAll().where('id', '=', id).executeTakeFirst();
     return request?.siret === requester.siret ? request : undefined;
@@ -156,19 +169,12 @@ export function createHabilitationRequests({
       db.selectFrom('habilitation_request').selectAll().where('siret', '=', siret).orderBy('created_at', 'desc').execute(),
 
     /** One of the requester's organisation's requests, with its history, oldest first; undefined for any other. */
-    async forRequester(requester: Requester, id: string) {
-      const request = await mine(requester, id);
-      return request === undefined ? undefined : { request, history: await this.historyOf(request.id), form: JSON.parse(request.form) as RawForm };
-    },
+    forRequester: async (requester: Requester, id: string) => withHistory(await mine(requester, id)),
 
     /** Any request, for instructors. */
-    async forInstructor(id: string) {
-      const request = await db.selectFrom('habilitation_request').selectAll().where('id', '=', id).executeTakeFirst();
-      return request === undefined ? undefined : { request, history: await this.historyOf(request.id), form: JSON.parse(request.form) as RawForm };
-    },
+    forInstructor: async (id: string) => withHistory(await db.selectFrom('habilitation_request').selectAll().where('id', '=', id).executeTakeFirst()),
 
-    /** A request's history, oldest first. */
-    historyOf: (id: string) => db.selectFrom('habilitation_request_event').selectAll().where('request_id', '=', id).orderBy('at').execute(),
+    historyOf,
 
     /** The instructors' queue: submitted ones first, oldest first, then those waiting on their service, then decided ones. */
     async queue() {
@@ -346,10 +352,7 @@ export function createHabilitationRequests({
      * submitted at once with the terms in force and what the service wants to say; one open at a time.
      */
     async prolong(requester: Requester, habilitationId: string, note: string): Promise<HabilitationRequest> {
-      const habilitation = await registry.findHabilitation(habilitationId);
-      const service = habilitation === undefined ? undefined : await registry.findServiceProvider(habilitation.client_id);
-      if (habilitation === undefined || service?.organisation_siret !== requester.siret)
-        throw refused('DEMANDE-HAB-001', 'habilitation d’une autre organisation');
+      const { habilitation, service } = await ownHabilitation(requester, habilitationId);
       const at = now();
       if (!this.prolongable(habilitation, at)) throw refused('DEMANDE-HAB-002', 'habilitation pas encore ou plus prolongeable');
       const open = await db
@@ -405,12 +408,15 @@ export function createHabilitationRequests({
       return row;
     },
 
+    /** What « Prolonger » shows: a habilitation of the requester's organisation and its service. */
+    prolongationOf: ownHabilitation,
+
     /** Whether a habilitation may be prolonged now: in force, and ending within PROLONG_FROM_DAYS. */
     prolongable: (habilitation: { revoked_at: number | null; valid_from: number; valid_until: number }, at = now()) =>
       habilitation.revoked_at === null &&
       habilitation.valid_from <= at &&
       habilitation.valid_until > at &&
-      habilitation.valid_until - at <= PROLONG_FROM_DAYS * DAY,
+      habilitation.valid_until - at <= PROLONG_FROM_DAYS * DAY_MS,
 
     /** Whether the requester has yet to see the new service's secret. */
     async secretWaiting(request: Pick<HabilitationRequest, 'id'>): Promise<boolean> {

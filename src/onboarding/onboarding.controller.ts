@@ -15,7 +15,7 @@ import { formCatalogue, type RawForm, rawForm } from './request-form.js';
 export interface OnboardingControllerDependencies {
   requests: HabilitationRequests;
   instructors: Instructors;
-  registry: Pick<Registry, 'findOrganisationBySiret' | 'serviceProvidersOf' | 'listHabilitations' | 'findHabilitation' | 'findServiceProvider'>;
+  registry: Pick<Registry, 'findOrganisationBySiret' | 'serviceProvidersOf' | 'listHabilitations'>;
   proconnect: Pick<SignInService<unknown>, 'start'>;
 }
 
@@ -169,10 +169,7 @@ export function onboardingController({ requests, instructors, registry, proconne
 
     /** « Prolonger »: the habilitation's terms, and a note for the instructors. */
     showProlongation: (async (req, res) => {
-      const habilitation = await registry.findHabilitation(String(req.params.id));
-      const service = habilitation === undefined ? undefined : await registry.findServiceProvider(habilitation.client_id);
-      if (habilitation === undefined || service?.organisation_siret !== accountOf(req).siret)
-        throw new AppError('DEMANDE-HAB-001', 'habilitation d’une autre organisation');
+      const { habilitation, service } = await requests.prolongationOf(requesterOf(req), String(req.params.id));
       res.render('fournisseurs/prolongation.njk', {
         habilitation: {
           id: habilitation.id,

@@ -20,6 +20,9 @@ const wallClock = new Intl.DateTimeFormat('en-GB', {
 const calendarParts = new Intl.DateTimeFormat('fr-FR', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
 
 /** The French name of a month, 1 to 12; empty for anything else. */
+/** One day, in milliseconds: a duration, not a calendar day (parisMidnight counts those). */
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
 export const monthName = (month: number): string => MONTHS[month - 1] ?? '';
 
 const SHORT_MONTHS = ['janv.', 'févr.', 'mars', 'avr.', 'mai', 'juin', 'juil.', 'août', 'sept.', 'oct.', 'nov.', 'déc.'];

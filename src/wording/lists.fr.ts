@@ -11,3 +11,6 @@ export function labelsAsPhrase(labels: readonly string[]): string {
   const [first, ...others] = labels;
   return first === undefined ? '' : conjunction.format([first, ...others.map(inSentence)]);
 }
+
+/** A count with its noun, singular up to one as French has it: « 0 appel », « 1 essai », « 3 jours ». */
+export const countOf = (count: number, one: string, many: string): string => `${count} ${count > 1 ? many : one}`;
