@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { agentRoutes } from './agent/agent.routes.js';
 import { createAgentSpace } from './agent/agent-space.js';
 import { createDashboard } from './agent/dashboard.js';
+import { dashboardView } from './agent/dashboard.view-model.js';
 import type { ProConnectService } from './agent/proconnect.service.js';
 import { authorizationSessionEnder, createAuthorizationServer } from './authorization/authorization-server.js';
 import { clientAuthFailureLimit } from './authorization/client-auth-limit.js';
@@ -45,6 +46,7 @@ import type { EventOutbox } from './notifications/event-outbox.js';
 import { createHabilitationRequests } from './onboarding/habilitation-requests.js';
 import { createInstructors } from './onboarding/instructors.js';
 import { onboardingRoutes } from './onboarding/onboarding.routes.js';
+import { createServiceCredentials } from './onboarding/service-credentials.js';
 import type { Registry } from './registry/registry.service.js';
 import { createRegistry } from './registry/registry.service.js';
 import { publicJwks, type Signer, type Verifier } from './signing/jws.js';
@@ -115,6 +117,7 @@ export function createPortal(deps: PortalDependencies): Express {
     sessionMaxSeconds: config.session.maxHours * 3600,
     endPortalSession: forgetCitizen,
     trustProxy: config.http.trustProxy > 0,
+    allowInternalKeyAddresses: !production,
     views,
     logger,
   });
@@ -182,18 +185,20 @@ export function createPortal(deps: PortalDependencies): Express {
       justificatifs,
     }),
   );
+  // One dashboard for the agents' administrators and for each service's staff in /fournisseurs.
+  const dashboard = createDashboard({
+    db,
+    registry,
+    apiRateLimit: {
+      perMinute: config.apiRateLimitPerMinute,
+      thisMinute: async (clientId) => (await apiRateLimitStore.get(clientId))?.totalHits ?? 0,
+    },
+  });
   app.use(
     agentRoutes({
       db,
       space: createAgentSpace({ db, registry, justificatifs, journal, citizenOfOrganisation: pseudonyms.citizenOfOrganisation }),
-      dashboard: createDashboard({
-        db,
-        registry,
-        apiRateLimit: {
-          perMinute: config.apiRateLimitPerMinute,
-          thisMinute: async (clientId) => (await apiRateLimitStore.get(clientId))?.totalHits ?? 0,
-        },
-      }),
+      dashboard,
       proconnect: deps.proconnect,
       publicUrl: config.http.publicUrl,
       cookieName: config.session.cookieName,
@@ -201,16 +206,16 @@ export function createPortal(deps: PortalDependencies): Express {
     }),
   );
   const allowLocalHttp = !production;
+  const registryWithin = (trx: Kysely<Database>) => createRegistry(trx, { allowLocalHttp });
   app.use(
     onboardingRoutes({
-      requests: createHabilitationRequests({
-        db,
-        journal,
-        registry,
-        registryWithin: (trx) => createRegistry(trx, { allowLocalHttp }),
-        cipher: deps.cipher,
-        allowLocalHttp,
-      }),
+      requests: createHabilitationRequests({ db, journal, registry, registryWithin, cipher: deps.cipher, allowLocalHttp }),
+      credentials: createServiceCredentials({ db, journal, registry, registryWithin }),
+      serviceActivity: async (organisationId, clientId) => {
+        const [procedure] = await dashboard(organisationId, clientId);
+        return procedure === undefined ? undefined : dashboardView(procedure, Date.now());
+      },
+      allowLocalHttp,
       instructors: createInstructors(db, config.instructorEmails),
       registry,
       proconnect: deps.proconnect,

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair } from 'jose';
 import type { Kysely } from 'kysely';
 import * as oidc from 'openid-client';
@@ -10,7 +12,14 @@ import { createRegistry, type Registry } from '../src/registry/registry.service.
 import { TestBrowser } from './helpers/browser.js';
 import { formWithAction, textOf, titleOf } from './helpers/html.js';
 import { signIn, submitFranceConnectLogin } from './helpers/journeys.js';
-import { consentForm, decide, reachConsentPage, serviceProviderClient, type TestServiceProvider } from './helpers/service-provider.js';
+import {
+  consentForm,
+  decide,
+  reachConsentPage,
+  secretAccepted,
+  serviceProviderClient,
+  type TestServiceProvider,
+} from './helpers/service-provider.js';
 import { type Stack, startStack } from './helpers/stack.js';
 
 const SP_ORIGIN = 'http://localhost:4998';
@@ -274,6 +283,66 @@ describe('the whole flow', () => {
     const { url, checks } = await keyClient.authorizationUrl('openid cnaf_quotient_familial');
     const { callback } = await decide(browser, await reachConsentPage(browser, url, SP_ORIGIN), 'transmettre', SP_ORIGIN);
     expect((await keyClient.redeem(callback, checks)).scope).toBe('openid cnaf_quotient_familial');
+  });
+
+  it('keeps a renewed secret working beside the new one until its overlap ends, and not after', async () => {
+    const { secret: first } = await registerServiceProvider('sp-renouvele', ['cnaf_quotient_familial']);
+    const authenticates = (clientSecret: string) => secretAccepted(issuer, 'sp-renouvele', clientSecret, `${SP_ORIGIN}/callback`);
+    const later = (ms: number) => vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + ms + stack.config.lookupCacheMs + 1 });
+    try {
+      const { secret: second, previousUntil } = await registry.rotateSecret('sp-renouvele', Date.now() + 86_400_000);
+      expect(previousUntil).toBeGreaterThan(Date.now());
+      expect([await authenticates(first ?? ''), await authenticates(second)]).toEqual([true, true]);
+      // Ended by the service once it runs with the new one.
+      await registry.endSecretOverlap('sp-renouvele');
+      later(0);
+      expect([await authenticates(first ?? ''), await authenticates(second)]).toEqual([false, true]);
+      vi.useRealTimers();
+      // Or ended by the date given: one day, then a minute more.
+      const { secret: third } = await registry.rotateSecret('sp-renouvele', Date.now() + 86_400_000);
+      // Past what the portal read at the clock moved above.
+      later(2 * stack.config.lookupCacheMs);
+      expect([await authenticates(second), await authenticates(third)]).toEqual([true, true]);
+      later(86_400_000 + 60_000);
+      expect([await authenticates(second), await authenticates(third)]).toEqual([false, true]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('accepts private_key_jwt with the keys the service publishes at its address (jwks_uri), read there', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('ES256');
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'cle-publiee', alg: 'ES256', use: 'sig' };
+    let reads = 0;
+    const keysServer = createServer((_req, res) => {
+      reads += 1;
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }));
+    });
+    await new Promise<void>((resolve) => keysServer.listen(0, '127.0.0.1', resolve));
+    try {
+      const jwksUri = `http://localhost:${(keysServer.address() as AddressInfo).port}/jwks.json`;
+      await registerServiceProvider('sp-cles-publiees', ['cnaf_quotient_familial'], { jwksUri });
+      const keyClient = await serviceProviderClient(issuer, 'sp-cles-publiees', { privateKey, kid: 'cle-publiee' }, `${SP_ORIGIN}/callback`);
+      const browser = new TestBrowser();
+      const { url, checks } = await keyClient.authorizationUrl('openid cnaf_quotient_familial');
+      const { callback } = await decide(browser, await reachConsentPage(browser, url, SP_ORIGIN), 'transmettre', SP_ORIGIN);
+      expect((await keyClient.redeem(callback, checks)).scope).toBe('openid cnaf_quotient_familial');
+      expect(reads).toBeGreaterThanOrEqual(1);
+      // A key it does not publish is refused.
+      const stranger = await generateKeyPair('ES256');
+      const strangerClient = await serviceProviderClient(
+        issuer,
+        'sp-cles-publiees',
+        { privateKey: stranger.privateKey, kid: 'cle-publiee' },
+        `${SP_ORIGIN}/callback`,
+      );
+      const again = await strangerClient.authorizationUrl('openid cnaf_quotient_familial');
+      const otherBrowser = new TestBrowser();
+      const decided = await decide(otherBrowser, await reachConsentPage(otherBrowser, again.url, SP_ORIGIN), 'transmettre', SP_ORIGIN);
+      await expect(strangerClient.redeem(decided.callback, again.checks)).rejects.toMatchObject({ error: 'invalid_client' });
+    } finally {
+      keysServer.close();
+    }
   });
 
   it('refuses a private_key_jwt assertion made to live longer than five minutes', async () => {

@@ -444,7 +444,7 @@ describe('data at rest', () => {
 
 async function qfOnlyRevoke(accessToken: string) {
   const client = await db.selectFrom('service_provider').select('client_id').where('client_id', '=', 'sp-quotient').executeTakeFirstOrThrow();
-  const rotated = await registry.rotateSecret(client.client_id);
+  const { secret: rotated } = await registry.rotateSecret(client.client_id);
   pastLookupBound();
   const response = await fetch(`${stack.config.authorization.issuer}/token/revocation`, {
     method: 'POST',

@@ -11,7 +11,7 @@ import { type Page, TestBrowser } from './helpers/browser.js';
 import { BOIS_JOLI_REQUEST } from './helpers/habilitation-request.js';
 import { formWithAction, textOf } from './helpers/html.js';
 import { signInWithProConnect } from './helpers/journeys.js';
-import { decide, reachConsentPage, serviceProviderClient } from './helpers/service-provider.js';
+import { decide, reachConsentPage, secretAccepted, serviceProviderClient } from './helpers/service-provider.js';
 import { type Stack, startStack } from './helpers/stack.js';
 
 let stack: Stack;
@@ -211,12 +211,82 @@ describe('a service asks for its habilitation, an instructor decides, the servic
 
     // The space now lists the service; the history has every step; so has the journal.
     expect(textOf((await staff.browser.visit(`${stack.portalUrl}/fournisseurs`)).body)).toMatch(
-      new RegExp(`Tarif du centre de loisirs — ${clientId}\\s+Habilitation hab-[0-9a-f]+ : active`),
+      new RegExp(
+        `Tarif du centre de loisirs : page du service — ${clientId} : identifiants, activité, événements\\s+Habilitation hab-[0-9a-f]+ : active`,
+      ),
     );
     const history = textOf((await staff.browser.visit(`${stack.portalUrl}/fournisseurs/demandes/${id}`)).body);
     expect(history).toMatch(
       /Inès GARNIER a créé la demande.*Inès GARNIER a soumis la demande.*a demandé des modifications.*Inès GARNIER a soumis la demande.*Hélène LEROY \(instruction\) a validé la demande/,
     );
+
+    // The service's page: its activity (the journey above) and its credentials, which the requester renews with an
+    // overlap, ends early, then replaces with keys published at an address.
+    const servicePath = `${stack.portalUrl}/fournisseurs/services/${clientId}`;
+    const servicePage = await staff.browser.visit(servicePath);
+    expect(servicePage.status).toBe(200);
+    expect(textOf(servicePage.body)).toContain('Transmises avec toutes les informations : 1');
+    expect(textOf(servicePage.body)).toContain('HTTP 200 (justificatif servi) : 1');
+    const renewForm = formWithAction(servicePage.body, `/fournisseurs/services/${clientId}/secret`);
+    expect(renewForm.fields.chevauchement).toBe('7');
+    const secretPage = await staff.browser.visit(new URL(renewForm.action, stack.portalUrl), { form: renewForm.fields });
+    expect(secretPage.headers.get('cache-control')).toBe('no-store');
+    const newSecret = /data-testid="secret">([^<]+)</.exec(secretPage.body)?.[1] ?? '';
+    expect(newSecret).toMatch(/^[\w-]{43}$/);
+    expect(textOf(secretPage.body)).toMatch(
+      /L’ancien secret fonctionne encore jusqu’au \d+ \S+ \d{4} à \d{2}:\d{2} ; vous pouvez l’arrêter plus tôt/,
+    );
+    const accepted = (candidate: string) => secretAccepted(`${stack.portalUrl}/oidc`, clientId, candidate, `${SP_ORIGIN}/retour`);
+    expect([await accepted(secret), await accepted(newSecret)]).toEqual([true, true]);
+    const during = await staff.browser.visit(servicePath);
+    expect(during.body).toContain('data-testid="ancien-secret"');
+    const end = formWithAction(during.body, `/fournisseurs/services/${clientId}/ancien-secret`);
+    const ended = await staff.browser.visit(new URL(end.action, stack.portalUrl), { form: end.fields });
+    expect(textOf(ended.body)).toContain('L’ancien secret ne fonctionne plus : seul le nouveau est accepté.');
+    expect([await accepted(secret), await accepted(newSecret)]).toEqual([false, true]);
+    // Ended twice (a page opened before): a clear refusal, not a 500.
+    expect((await staff.browser.visit(new URL(end.action, stack.portalUrl), { form: end.fields })).status).toBe(409);
+    const keys = formWithAction(ended.body, `/fournisseurs/services/${clientId}/cles`);
+    const badKeys = await staff.browser.visit(new URL(keys.action, stack.portalUrl), {
+      form: { ...keys.fields, jwks_uri: 'ftp://bois-joli.fr/jwks' },
+    });
+    expect(badKeys.status).toBe(400);
+    expect(textOf(badKeys.body)).toContain('Saisissez l’adresse https exacte où votre service publie ses clés publiques.');
+    expect(badKeys.body).toContain('value="ftp://bois-joli.fr/jwks"');
+    const goodKeys = await staff.browser.visit(new URL(keys.action, stack.portalUrl), {
+      form: { ...keys.fields, jwks_uri: 'https://bois-joli.fr/.well-known/jwks.json' },
+    });
+    expect(textOf(goodKeys.body)).toContain('Votre service s’authentifie désormais avec sa clé privée');
+    expect(
+      await db.selectFrom('service_provider').select(['auth_method', 'jwks_uri', 'secret_hash']).where('client_id', '=', clientId).executeTakeFirst(),
+    ).toEqual({
+      auth_method: 'private_key_jwt',
+      jwks_uri: 'https://bois-joli.fr/.well-known/jwks.json',
+      secret_hash: null,
+    });
+    expect(
+      (await db.selectFrom('journal_entry').select('type').where('type', 'like', 'service_provider.%').orderBy('seq').execute()).map(
+        (row) => row.type,
+      ),
+    ).toEqual(['service_provider.secret_renewed', 'service_provider.secret_overlap_ended', 'service_provider.keys_address_set']);
+    // Another organisation does not see the service; an organisation's agent sees a service the operators registered
+    // but may not change its credentials.
+    expect((await other.browser.visit(servicePath)).status).toBe(404);
+    const cantine = await signIn('/fournisseurs', 'admin.cantine');
+    const seeded = await cantine.browser.visit(`${stack.portalUrl}/fournisseurs/services/${stack.config.demoServiceProvider.clientId}`);
+    expect(seeded.status).toBe(200);
+    expect(textOf(seeded.body)).toContain(
+      'Seuls la personne qui a demandé l’habilitation de ce service et son contact technique peuvent changer ses identifiants.',
+    );
+    const refusedRenewal = await cantine.browser.visit(
+      `${stack.portalUrl}/fournisseurs/services/${stack.config.demoServiceProvider.clientId}/secret`,
+      {
+        form: { _csrf: formWithAction(cantine.page.body, '/fournisseurs/deconnexion').fields._csrf ?? '', chevauchement: '0' },
+      },
+    );
+    expect(refusedRenewal.status).toBe(403);
+    expect(textOf(refusedRenewal.body)).toContain('Seuls le demandeur et le contact technique du service peuvent changer ses identifiants');
+
     expect(await journaled()).toEqual([
       'habilitation_request.created',
       'habilitation_request.submitted',

@@ -14,7 +14,7 @@ import { displayData } from '../wording/values.fr.js';
 import type { AgentSpace, JournalQuery, ListQuery } from './agent-space.js';
 import { JOURNAL_PAGE_SIZE } from './agent-space.js';
 import type { Dashboard } from './dashboard.js';
-import { dashboardView } from './dashboard.view-model.js';
+import { DASHBOARD_PERIOD, dashboardView } from './dashboard.view-model.js';
 import { journalRows, memberName } from './journal.view-model.js';
 import type { ProConnectService } from './proconnect.service.js';
 
@@ -245,6 +245,7 @@ export function agentController({ space, dashboard, proconnect, publicUrl }: Age
     dashboard: (async (req, res) => {
       const now = Date.now();
       res.render('agents/tableau-de-bord.njk', {
+        period: DASHBOARD_PERIOD,
         procedures: (await dashboard(agentOf(req).organisationId)).map((procedure) => dashboardView(procedure, now)),
       });
     }) satisfies RequestHandler,

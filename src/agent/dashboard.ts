@@ -57,10 +57,13 @@ const clientOf = (entry: { actor: string; data: Record<string, unknown> }) =>
  * and what came of them, the data API's answers by code, the rate limit, and the events pushed to the service.
  */
 export function createDashboard({ db, registry, apiRateLimit, now = Date.now }: DashboardDependencies) {
-  return async (organisationId: string): Promise<ProcedureDashboard[]> => {
+  /** Every procedure of the organisation, or the one service given (its staff's page in /fournisseurs). */
+  return async (organisationId: string, onlyClientId?: string): Promise<ProcedureDashboard[]> => {
     const at = now();
     const since = parisMidnight(parisDay(at), -(DASHBOARD_DAYS - 1));
-    const procedures = await registry.serviceProvidersOf(organisationId);
+    const procedures = (await registry.serviceProvidersOf(organisationId)).filter(
+      (sp) => onlyClientId === undefined || sp.client_id === onlyClientId,
+    );
     const entries = (
       await entriesForDashboard(db, {
         types: [...REQUEST_TYPES, ...API_TYPES],

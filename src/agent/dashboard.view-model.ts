@@ -3,6 +3,9 @@ import { SP_EVENT_STATE_TEXTS, SP_EVENT_TYPE_TEXTS } from '../wording/labels.fr.
 import { countOf } from '../wording/lists.fr.js';
 import { DASHBOARD_DAYS, type ProcedureDashboard } from './dashboard.js';
 
+/** The period every dashboard counts, as pages name it. */
+export const DASHBOARD_PERIOD = `${DASHBOARD_DAYS} derniers jours`;
+
 /** What the dashboard page shows of a procedure: sentences and rows, nothing left to compute in the template. */
 export function dashboardView(dashboard: ProcedureDashboard, now: number) {
   const { totals } = dashboard;
@@ -17,7 +20,7 @@ export function dashboardView(dashboard: ProcedureDashboard, now: number) {
         ? 'Aucune habilitation en vigueur : le service ne peut rien demander.'
         : `Habilitation ${dashboard.habilitation.id} en vigueur jusqu’au ${frenchDate(dashboard.habilitation.validUntil)} (${countOf(daysLeft, 'jour', 'jours')}).`,
     habilitationEndsSoon: daysLeft !== undefined && daysLeft <= 90,
-    period: `${DASHBOARD_DAYS} derniers jours`,
+    period: DASHBOARD_PERIOD,
     requests,
     summary: [
       { label: 'Demandes reçues', value: requests },

@@ -8,7 +8,7 @@ import type { DataCipher } from '../crypto/data-cipher.js';
 import { isDatabaseUnavailable } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import { errorView, RETRY_AFTER_SECONDS } from '../http/error-handler.js';
-import { verifyClientSecret } from '../registry/client-secret.js';
+import { isPreviousSecretValid, verifyClientSecret } from '../registry/client-secret.js';
 import type { PrivateJwks } from '../signing/signing-keys.js';
 import type { ErrorCode } from '../wording/messages.fr.js';
 import { logoutPages } from './logout-pages.js';
@@ -36,6 +36,11 @@ export interface AuthorizationServerOptions {
   secureCookies: boolean;
   /** Behind a reverse proxy: the client's address and scheme come from its headers. */
   trustProxy: boolean;
+  /**
+   * Outside production a service's key address (jwks_uri) may be on this machine; in production oidc-provider refuses
+   * loopback, private and link-local addresses, as the event pushes do.
+   */
+  allowInternalKeyAddresses?: boolean;
   /** The portal's templates: oidc-provider's own error pages are ours, in French. */
   views: nunjucks.Environment;
   logger: Logger;
@@ -69,6 +74,10 @@ export const INTERACTION_PATH = '/demande';
 export function sessionTtl(loginTs: number | undefined, maxSeconds: number, now = Math.floor(Date.now() / 1000)): number {
   return loginTs === undefined ? TTL.Session : Math.max(1, Math.min(TTL.Session, loginTs + maxSeconds - now));
 }
+
+/** Client metadata of ours: the hash of a renewed secret and the end of its overlap (epoch ms). */
+export const PREVIOUS_SECRET = 'previous_client_secret';
+export const PREVIOUS_SECRET_UNTIL = 'previous_client_secret_until';
 
 /** The longest a service provider's client assertion (private_key_jwt) may live, in seconds. */
 export const CLIENT_ASSERTION_MAX_SECONDS = 300;
@@ -129,6 +138,11 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
       clientAuthSigningAlgValues: ['ES256', 'RS256', 'PS256'],
     },
     pkce: { required: () => true },
+    // A renewed secret still accepted until its overlap ends (client-metadata.ts fills them in).
+    extraClientMetadata: { properties: [PREVIOUS_SECRET, PREVIOUS_SECRET_UNTIL] },
+    ...(options.allowInternalKeyAddresses === true
+      ? { fetch: (...[url, init]: Parameters<typeof fetch>) => fetch(url, { ...init, dispatcher: undefined } as RequestInit) }
+      : {}),
     assertJwtClientAuthClaimsAndHeader: (_ctx, claims) => assertShortLivedAssertion(claims),
     allowOmittingSingleRegisteredRedirectUri: false,
     ttl: {
@@ -170,8 +184,12 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
 
   const provider = new Provider(options.issuer, configuration);
   // Client secrets are stored hashed: oidc-provider compares through this method.
-  provider.Client.prototype.compareClientSecret = async function compareClientSecret(this: { clientSecret?: string }, actual: string) {
-    return this.clientSecret !== undefined && verifyClientSecret(actual, this.clientSecret);
+  provider.Client.prototype.compareClientSecret = async function compareClientSecret(
+    this: { clientSecret?: string; [PREVIOUS_SECRET]?: string; [PREVIOUS_SECRET_UNTIL]?: number },
+    actual: string,
+  ) {
+    if (this.clientSecret !== undefined && verifyClientSecret(actual, this.clientSecret)) return true;
+    return isPreviousSecretValid(actual, { hash: this[PREVIOUS_SECRET] ?? null, until: this[PREVIOUS_SECRET_UNTIL] ?? null });
   };
   provider.use(async (ctx, next) => {
     try {

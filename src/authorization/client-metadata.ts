@@ -1,4 +1,5 @@
 import type { Registry } from '../registry/registry.service.js';
+import { PREVIOUS_SECRET, PREVIOUS_SECRET_UNTIL } from './authorization-server.js';
 import type { ClientLoader } from './oidc-adapter.js';
 
 /**
@@ -17,6 +18,10 @@ export function clientLoaderFrom(registry: Registry): ClientLoader {
       token_endpoint_auth_method: sp.auth_method,
       ...(sp.secret_hash === null ? {} : { client_secret: sp.secret_hash }),
       ...(sp.jwks === null ? {} : { jwks: JSON.parse(sp.jwks) }),
+      ...(sp.jwks_uri === null ? {} : { jwks_uri: sp.jwks_uri }),
+      ...(sp.previous_secret_hash === null || sp.previous_secret_until === null
+        ? {}
+        : { [PREVIOUS_SECRET]: sp.previous_secret_hash, [PREVIOUS_SECRET_UNTIL]: sp.previous_secret_until }),
       redirect_uris: JSON.parse(sp.redirect_uris) as string[],
       post_logout_redirect_uris: JSON.parse(sp.post_logout_redirect_uris) as string[],
       scope: ['openid', ...scopes].join(' '),

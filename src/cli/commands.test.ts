@@ -29,6 +29,9 @@ afterAll(() => remove());
 
 const journalKey = randomBytes(32);
 
+/** A service of the Mairie d'Exempleville (created by the first tests), registered with these options. */
+const mairieService = (...options: string[]) => cli('sp', 'create', '--siret', '21999999900010', '--name', 'Mairie', ...options);
+
 async function cli(...argv: string[]) {
   const lines: string[] = [];
   const anchorFile = join(directory, 'ancres.jsonl');
@@ -63,13 +66,7 @@ describe('operator CLI', () => {
   });
 
   it('creates a service provider, prints its secret once and stores only its hash', async () => {
-    const created = await cli(
-      'sp',
-      'create',
-      '--siret',
-      '21999999900010',
-      '--name',
-      'Mairie',
+    const created = await mairieService(
       '--procedure',
       'Cantine',
       '--redirect-uri',
@@ -88,10 +85,55 @@ describe('operator CLI', () => {
     expect((await cli('sp', 'list')).output).toContain("cantine  Mairie d'Exempleville (21999999900010)  « Cantine »  client_secret_basic");
 
     const rotated = await cli('sp', 'rotate-secret', '--client-id', 'cantine');
+    expect(rotated.output).toContain('L’ancien secret ne fonctionne plus.');
     const newSecret = /: (\S+)$/.exec(rotated.output)?.[1] ?? '';
-    const after = await db.selectFrom('service_provider').select('secret_hash').where('client_id', '=', 'cantine').executeTakeFirstOrThrow();
+    const credentials = () =>
+      db
+        .selectFrom('service_provider')
+        .select(['secret_hash', 'previous_secret_hash', 'previous_secret_until', 'auth_method', 'jwks_uri'])
+        .where('client_id', '=', 'cantine')
+        .executeTakeFirstOrThrow();
+    const after = await credentials();
     expect(verifyClientSecret(newSecret, after.secret_hash ?? '')).toBe(true);
     expect(verifyClientSecret(secret, after.secret_hash ?? '')).toBe(false);
+    expect(after.previous_secret_hash).toBeNull();
+
+    // Renewed with an overlap: the secret it replaces stays valid for the days given, then `end-overlap` stops it.
+    expect((await cli('sp', 'rotate-secret', '--client-id', 'cantine', '--overlap-days', '31')).output).toContain('30 jours au plus');
+    const overlapping = await cli('sp', 'rotate-secret', '--client-id', 'cantine', '--overlap-days', '7');
+    expect(overlapping.output).toMatch(/L’ancien secret fonctionne encore jusqu’au \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
+    const during = await credentials();
+    expect(verifyClientSecret(newSecret, during.previous_secret_hash ?? '')).toBe(true);
+    expect(Number(during.previous_secret_until) - Date.now()).toBeGreaterThan(6.9 * 86_400_000);
+    expect((await cli('sp', 'list')).output).toContain('ancien secret valable jusqu’au');
+    expect((await cli('sp', 'end-overlap', '--client-id', 'cantine')).output).toContain('seul le nouveau est accepté');
+    expect((await credentials()).previous_secret_hash).toBeNull();
+    expect((await cli('sp', 'end-overlap', '--client-id', 'cantine')).output).toContain('pas d’ancien secret encore valable');
+  });
+
+  it('moves a service to keys it publishes at an address (private_key_jwt), which ends its secret', async () => {
+    await mairieService('--procedure', 'Cartes', '--redirect-uri', 'https://cartes.example/cb', '--client-id', 'cartes');
+    expect((await cli('sp', 'jwks-uri', '--client-id', 'cartes', '--url', 'http://cartes.example/jwks')).output).toContain('adresse https exacte');
+    expect((await cli('sp', 'jwks-uri', '--client-id', 'cartes', '--url', 'https://cartes.example/.well-known/jwks.json')).output).toContain(
+      'clés publiques lues à https://cartes.example/.well-known/jwks.json',
+    );
+    const row = await db.selectFrom('service_provider').selectAll().where('client_id', '=', 'cartes').executeTakeFirstOrThrow();
+    expect(row).toMatchObject({
+      auth_method: 'private_key_jwt',
+      jwks_uri: 'https://cartes.example/.well-known/jwks.json',
+      secret_hash: null,
+      jwks: null,
+    });
+    expect((await cli('sp', 'rotate-secret', '--client-id', 'cartes')).output).toContain('pas de secret à renouveler');
+    const created = await mairieService(
+      '--procedure',
+      'Crèche',
+      '--redirect-uri',
+      'https://creche.example/cb',
+      '--jwks-uri',
+      'https://creche.example/jwks.json',
+    );
+    expect(created.output).toContain('aucun secret');
   });
 
   it('registers where a service takes its events, refuses a clear http address, and lists what became of them', async () => {

@@ -12,6 +12,7 @@ import type { Instructors } from '../onboarding/instructors.js';
 import { habilitationStatus } from '../registry/habilitation.js';
 import { type Registry, RegistryError } from '../registry/registry.service.js';
 import { applySeed } from '../registry/seed.js';
+import { DAY_MS } from '../wording/dates.fr.js';
 import { HABILITATION_STATUS_TEXTS, SP_EVENT_STATE_TEXTS } from '../wording/labels.fr.js';
 
 export interface CliContext {
@@ -132,7 +133,7 @@ const COMMANDS: Record<string, Command> = {
   },
   'sp create': {
     usage:
-      'sp create --siret <SIRET> --name <nom affiché> --procedure <démarche> --redirect-uri <uri> [--redirect-uri <uri>…] [--post-logout-uri <uri>…] [--webhook-url <uri>] [--client-id <id>] [--jwks-file <fichier>]',
+      'sp create --siret <SIRET> --name <nom affiché> --procedure <démarche> --redirect-uri <uri> [--redirect-uri <uri>…] [--post-logout-uri <uri>…] [--webhook-url <uri>] [--client-id <id>] [--jwks-file <fichier> | --jwks-uri <uri>]',
     options: {
       siret: { type: 'string' },
       name: { type: 'string' },
@@ -142,6 +143,7 @@ const COMMANDS: Record<string, Command> = {
       'webhook-url': { type: 'string' },
       'client-id': { type: 'string' },
       'jwks-file': { type: 'string' },
+      'jwks-uri': { type: 'string' },
     },
     async run(values, { registry, out }) {
       const jwksFile = values['jwks-file'];
@@ -154,6 +156,7 @@ const COMMANDS: Record<string, Command> = {
         webhookUrl: values['webhook-url'] as string | undefined,
         clientId: values['client-id'] as string | undefined,
         jwks: typeof jwksFile === 'string' ? JSON.parse(readFileSync(jwksFile, 'utf8')) : undefined,
+        jwksUri: values['jwks-uri'] as string | undefined,
       });
       out(`Fournisseur de service créé : client_id ${created.clientId}`);
       if (created.clientSecret !== undefined) {
@@ -172,16 +175,38 @@ const COMMANDS: Record<string, Command> = {
       if (sps.length === 0) out('Aucun fournisseur de service.');
       for (const sp of sps)
         out(
-          `${sp.client_id}  ${sp.organisation_name} (${sp.organisation_siret})  « ${sp.procedure_name} »  ${sp.auth_method}  ${JSON.parse(sp.redirect_uris).join(' ')}${sp.webhook_url === null ? '' : `  événements → ${sp.webhook_url}`}`,
+          `${sp.client_id}  ${sp.organisation_name} (${sp.organisation_siret})  « ${sp.procedure_name} »  ${sp.auth_method}${sp.jwks_uri === null ? '' : ` (clés à ${sp.jwks_uri})`}${sp.previous_secret_until !== null && sp.previous_secret_until > Date.now() ? `  ancien secret valable jusqu’au ${minute(sp.previous_secret_until)}` : ''}  ${JSON.parse(sp.redirect_uris).join(' ')}${sp.webhook_url === null ? '' : `  événements → ${sp.webhook_url}`}`,
         );
     },
   },
   'sp rotate-secret': {
-    usage: 'sp rotate-secret --client-id <id>',
+    usage: 'sp rotate-secret --client-id <id> [--overlap-days <1 à 30>]',
+    options: { 'client-id': { type: 'string' }, 'overlap-days': { type: 'string' } },
+    async run(values, { registry, out }) {
+      const days = values['overlap-days'] === undefined ? undefined : integer(required(values, 'overlap-days'), 'overlap-days');
+      const rotated = await registry.rotateSecret(required(values, 'client-id'), days === undefined ? undefined : Date.now() + days * DAY_MS);
+      out(
+        rotated.previousUntil === undefined
+          ? 'L’ancien secret ne fonctionne plus.'
+          : `L’ancien secret fonctionne encore jusqu’au ${minute(rotated.previousUntil)} (sp end-overlap pour l’arrêter plus tôt).`,
+      );
+      out(`Nouveau secret (affiché une seule fois) : ${rotated.secret}`);
+    },
+  },
+  'sp end-overlap': {
+    usage: 'sp end-overlap --client-id <id>',
     options: { 'client-id': { type: 'string' } },
     async run(values, { registry, out }) {
-      const secret = await registry.rotateSecret(required(values, 'client-id'));
-      out(`Nouveau secret (affiché une seule fois ; l’ancien ne fonctionne plus) : ${secret}`);
+      await registry.endSecretOverlap(required(values, 'client-id'));
+      out('L’ancien secret ne fonctionne plus ; seul le nouveau est accepté.');
+    },
+  },
+  'sp jwks-uri': {
+    usage: 'sp jwks-uri --client-id <id> --url <https://…>',
+    options: { 'client-id': { type: 'string' }, url: { type: 'string' } },
+    async run(values, { registry, out }) {
+      const uri = await registry.useKeysAt(required(values, 'client-id'), required(values, 'url'));
+      out(`Authentification par clé privée (private_key_jwt), clés publiques lues à ${uri} ; tout secret cesse de fonctionner.`);
     },
   },
   'sp webhook': {

@@ -13,6 +13,7 @@ import * as habilitationCallModes from './migrations/011-habilitation-call-modes
 import * as serviceProviderEvents from './migrations/012-service-provider-events.js';
 import * as habilitationRequests from './migrations/013-habilitation-requests.js';
 import * as prolongationsAndReminders from './migrations/014-prolongations-and-reminders.js';
+import * as serviceCredentials from './migrations/015-service-credentials.js';
 import type { Database } from './schema.js';
 
 // A static list: tsx, vitest and the compiled build all find the migrations without scanning folders.
@@ -31,6 +32,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '012-service-provider-events': serviceProviderEvents,
   '013-habilitation-requests': habilitationRequests,
   '014-prolongations-and-reminders': prolongationsAndReminders,
+  '015-service-credentials': serviceCredentials,
 };
 
 /** Brings the schema to the latest version; returns the names of the migrations applied now. */

@@ -26,7 +26,12 @@ export interface ServiceProviderTable {
   procedure_name: string;
   auth_method: ClientAuthMethod;
   secret_hash: string | null;
+  /** The secret renewed last, still accepted until previous_secret_until (epoch ms): the service's overlap to deploy the new one. */
+  previous_secret_hash: string | null;
+  previous_secret_until: number | null;
   jwks: string | null;
+  /** Where the service publishes its public keys (private_key_jwt), read by the authorization server; or jwks, or neither. */
+  jwks_uri: string | null;
   redirect_uris: string;
   post_logout_redirect_uris: string;
   created_at: number;

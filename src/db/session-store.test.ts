@@ -31,6 +31,7 @@ beforeAll(async () => {
     '012-service-provider-events',
     '013-habilitation-requests',
     '014-prolongations-and-reminders',
+    '015-service-credentials',
   ]);
   expect(await migrateToLatest(db)).toEqual([]);
   store = new DatabaseSessionStore(db, createDataCipher(randomBytes(32)));

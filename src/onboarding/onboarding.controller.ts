@@ -5,16 +5,24 @@ import { AppError } from '../http/errors.js';
 import type { SignInService } from '../oidc-client/sign-in.service.js';
 import { habilitationStatus } from '../registry/habilitation.js';
 import type { Registry } from '../registry/registry.service.js';
-import { frenchDate } from '../wording/dates.fr.js';
+import { isRegistrableUrl } from '../registry/registry.service.js';
+import { frenchDate, frenchDateTime } from '../wording/dates.fr.js';
 import { HABILITATION_STATUS_TEXTS } from '../wording/labels.fr.js';
 import { type HabilitationRequests, isEditable, type Requester } from './habilitation-requests.js';
 import type { Instructors } from './instructors.js';
 import { FORM_SECTIONS, historyView, listedRequest, stateOfRequest, summaryOf } from './request.view-model.js';
 import { formCatalogue, type RawForm, rawForm } from './request-form.js';
+import { serviceView } from './service.view-model.js';
+import { SECRET_OVERLAP_CHOICES, type ServiceCredentials } from './service-credentials.js';
 
 export interface OnboardingControllerDependencies {
   requests: HabilitationRequests;
+  credentials: ServiceCredentials;
+  /** A service's activity as its page shows it: the agents' dashboard of that one service (composed in portal.ts). */
+  serviceActivity: (organisationId: string, clientId: string) => Promise<object | undefined>;
   instructors: Instructors;
+  /** Outside production a service's addresses may be http://localhost. */
+  allowLocalHttp: boolean;
   registry: Pick<Registry, 'findOrganisationBySiret' | 'serviceProvidersOf' | 'listHabilitations'>;
   proconnect: Pick<SignInService<unknown>, 'start'>;
 }
@@ -48,6 +56,18 @@ const message = z
 const messageForm = z.looseObject({ message });
 const decisionForm = z.looseObject({ decision: z.enum(['modifications_demandees', 'validee', 'refusee']), message });
 const emptyForm = (organisationName: string): RawForm => ({ ...rawForm.parse({}), organisation_nom: organisationName });
+const clientIdParam = z.string().regex(/^[a-z0-9][a-z0-9._-]{2,63}$/);
+const clientIdOf = (req: Request): string => {
+  const parsed = clientIdParam.safeParse(req.params.clientId);
+  if (!parsed.success) throw new AppError('DEMANDE-HAB-001', 'client_id mal formé');
+  return parsed.data;
+};
+const renewForm = z.looseObject({
+  chevauchement: z.coerce
+    .number()
+    .pipe(z.union(SECRET_OVERLAP_CHOICES.map((days) => z.literal(days)) as [z.ZodLiteral<0>, z.ZodLiteral<7>, z.ZodLiteral<30>])),
+});
+const keysForm = z.looseObject({ jwks_uri: z.unknown().transform((value) => (typeof value === 'string' ? value.trim() : '')) });
 
 /** Signed in with ProConnect, or sent to the space's home page to do so. */
 export const requireProConnectAccount =
@@ -62,7 +82,15 @@ export const requireInstructor =
     (await instructors.isInstructor(accountOf(req).email)) ? next() : renderError(res, 'INSTRUCTION-001');
 
 /** The services' space and the instruction: thin handlers over habilitation-requests.ts. */
-export function onboardingController({ requests, instructors, registry, proconnect }: OnboardingControllerDependencies) {
+export function onboardingController({
+  requests,
+  credentials,
+  serviceActivity,
+  instructors,
+  registry,
+  proconnect,
+  allowLocalHttp,
+}: OnboardingControllerDependencies) {
   const startSignIn =
     (returnTo: '/fournisseurs' | '/instruction'): RequestHandler =>
     async (req, res) => {
@@ -97,6 +125,21 @@ export function onboardingController({ requests, instructors, registry, proconne
       summary: summaryOf(form),
       history: historyView(history),
       secretWaiting: await requests.secretWaiting(request),
+      ...extra,
+    });
+  };
+
+  /** A service of the person's organisation: its activity, its credentials and what this person may change. */
+  const renderService = async (req: Request, res: Response, clientId: string, extra: object = {}) => {
+    const person = requesterOf(req);
+    const service = await credentials.ownService(person, clientId);
+    res.render('fournisseurs/service.njk', {
+      service: serviceView(service, Date.now()),
+      p: await serviceActivity(service.organisation_id, clientId),
+      mayChange: await credentials.mayChange(person, clientId),
+      overlapChoices: SECRET_OVERLAP_CHOICES,
+      errors: {},
+      values: {},
       ...extra,
     });
   };
@@ -192,6 +235,49 @@ export function onboardingController({ requests, instructors, registry, proconne
       const id = requestId(req);
       const revealed = await requests.revealSecret(requesterOf(req), id);
       res.set('cache-control', 'no-store').render('fournisseurs/secret.njk', { revealed, requestId: id });
+    }) satisfies RequestHandler,
+
+    showService: (async (req, res) => {
+      await renderService(req, res, clientIdOf(req), { notice: typeof req.query.fait === 'string' ? req.query.fait : undefined });
+    }) satisfies RequestHandler,
+
+    /** A new secret, shown once on this answer, never stored by the browser. */
+    renewSecret: (async (req, res) => {
+      const clientId = clientIdOf(req);
+      const form = renewForm.safeParse(req.body ?? {});
+      if (!form.success) throw new AppError('SERVICE-002', 'durée de chevauchement hors des choix');
+      const rotated = await credentials.renewSecret(requesterOf(req), clientId, form.data.chevauchement);
+      res.set('cache-control', 'no-store').render('fournisseurs/secret.njk', {
+        revealed: {
+          clientId,
+          secret: rotated.secret,
+          previousUntil: rotated.previousUntil === undefined ? undefined : frenchDateTime(rotated.previousUntil),
+        },
+        renewed: true,
+      });
+    }) satisfies RequestHandler,
+
+    endOverlap: (async (req, res) => {
+      const clientId = clientIdOf(req);
+      await credentials.endOverlap(requesterOf(req), clientId);
+      res.redirect(303, `/fournisseurs/services/${clientId}?fait=ancien-secret-arrete`);
+    }) satisfies RequestHandler,
+
+    /** Keys published at an address: a wrong address is said next to its field, what was typed kept. */
+    useKeysAt: (async (req, res) => {
+      const clientId = clientIdOf(req);
+      const { jwks_uri: jwksUri } = keysForm.parse(req.body ?? {});
+      if (!isRegistrableUrl(jwksUri, allowLocalHttp)) {
+        return renderService(req, res.status(400), clientId, {
+          errors: {
+            jwks_uri:
+              'Saisissez l’adresse https exacte où votre service publie ses clés publiques. Exemple : https://demarche.mairie.fr/.well-known/jwks.json',
+          },
+          values: { jwks_uri: jwksUri },
+        });
+      }
+      await credentials.useKeysAt(requesterOf(req), clientId, jwksUri);
+      res.redirect(303, `/fournisseurs/services/${clientId}?fait=cles`);
     }) satisfies RequestHandler,
 
     /** The instructors' queue. */

@@ -7,8 +7,9 @@ import { derivationsSchema } from '../catalogue/derivations.js';
 import { isIncomeYearScope } from '../catalogue/income-years.js';
 import { createLookupCache } from '../db/lookup-cache.js';
 import type { Database, HabilitationTable } from '../db/schema.js';
+import { DAY_MS } from '../wording/dates.fr.js';
 import { deleteAgentByEmail, findAgent, insertAgent, listAgents } from './agent.repository.js';
-import { generateClientSecret, hashClientSecret } from './client-secret.js';
+import { generateClientSecret, hashClientSecret, MAX_SECRET_OVERLAP_DAYS } from './client-secret.js';
 import { type DataRequest, dataRequestOf } from './data-request.js';
 import { addMonths, MAX_VALIDITY_MONTHS } from './habilitation.js';
 import * as habilitations from './habilitation.repository.js';
@@ -80,10 +81,14 @@ const serviceProviderInput = (allowLocalHttp: boolean) =>
       postLogoutRedirectUris: z.array(exactUrl(allowLocalHttp)).default([]),
       webhookUrl: exactUrl(allowLocalHttp).optional(),
       jwks: publicJwks.optional(),
+      jwksUri: exactUrl(allowLocalHttp).optional(),
       clientSecret: z.string().min(32, '32 caractères au moins').optional(),
       clientSecretHash: z.string().startsWith('sha256$', 'format sha256$…').optional(),
     })
-    .refine((sp) => !(sp.jwks && (sp.clientSecret || sp.clientSecretHash)), 'un JWKS (private_key_jwt) ou un secret, pas les deux');
+    .refine(
+      (sp) => [sp.jwks, sp.jwksUri, sp.clientSecret ?? sp.clientSecretHash].filter((given) => given !== undefined).length <= 1,
+      'un JWKS, une adresse de JWKS (private_key_jwt) ou un secret, un seul des trois',
+    );
 
 const habilitationInput = z
   .object({
@@ -146,6 +151,7 @@ const FIELD_LABELS: Record<string, string> = {
   postLogoutRedirectUris: 'URI après déconnexion',
   webhookUrl: 'adresse de notification',
   jwks: 'JWKS',
+  jwksUri: 'adresse du JWKS',
   clientSecret: 'secret',
   clientSecretHash: 'empreinte du secret',
   id: 'identifiant d’habilitation',
@@ -180,9 +186,10 @@ const serviceProviderColumns = (data: ServiceProviderData, organisationId: strin
   organisation_id: organisationId,
   display_name: data.displayName,
   procedure_name: data.procedureName,
-  auth_method: data.jwks ? ('private_key_jwt' as const) : ('client_secret_basic' as const),
+  auth_method: data.jwks || data.jwksUri ? ('private_key_jwt' as const) : ('client_secret_basic' as const),
   secret_hash: secretHash,
   jwks: data.jwks ? JSON.stringify(data.jwks) : null,
+  jwks_uri: data.jwksUri ?? null,
   redirect_uris: JSON.stringify(data.redirectUris),
   post_logout_redirect_uris: JSON.stringify(data.postLogoutRedirectUris),
   webhook_url: data.webhookUrl ?? null,
@@ -268,11 +275,13 @@ export function createRegistry(db: Kysely<Database>, options: RegistryOptions) {
       const organisation = await requireOrganisation(data.siret);
       const clientId = data.clientId ?? `sp-${randomBytes(6).toString('hex')}`;
       if (await serviceProviders.findServiceProvider(db, clientId)) throw new RegistryError(`le client_id ${clientId} existe déjà`);
-      const generated = data.jwks || data.clientSecret || data.clientSecretHash ? undefined : generateClientSecret();
+      const generated = data.jwks || data.jwksUri || data.clientSecret || data.clientSecretHash ? undefined : generateClientSecret();
       const secret = data.clientSecret ?? generated;
       await serviceProviders.insertServiceProvider(db, {
         client_id: clientId,
         ...serviceProviderColumns(data, organisation.id, data.clientSecretHash ?? (secret === undefined ? null : hashClientSecret(secret))),
+        previous_secret_hash: null,
+        previous_secret_until: null,
         created_at: now(),
         updated_at: now(),
       });
@@ -315,14 +324,57 @@ export function createRegistry(db: Kysely<Database>, options: RegistryOptions) {
       return webhookUrl;
     },
 
-    async rotateSecret(clientId: string) {
+    /**
+     * A new secret, returned once. The one it replaces keeps working until `previousUntil` (at most
+     * MAX_SECRET_OVERLAP_DAYS from now), the time for the service to deploy the new one; without it, it stops at once.
+     * A secret already in its overlap is dropped: two secrets at most are valid together.
+     */
+    async rotateSecret(clientId: string, previousUntil?: number) {
       const sp = await requireServiceProvider(clientId);
       if (sp.auth_method === 'private_key_jwt')
         throw new RegistryError(`${clientId} s’authentifie par clé (private_key_jwt) : pas de secret à renouveler`);
+      if (previousUntil !== undefined && (previousUntil <= now() || previousUntil > now() + MAX_SECRET_OVERLAP_DAYS * DAY_MS))
+        throw new RegistryError(`l’ancien secret reste valable entre maintenant et ${MAX_SECRET_OVERLAP_DAYS} jours au plus`);
       const secret = generateClientSecret();
-      await serviceProviders.updateServiceProvider(db, clientId, { secret_hash: hashClientSecret(secret), updated_at: now() });
+      const overlap = previousUntil !== undefined && sp.secret_hash !== null;
+      await serviceProviders.updateServiceProvider(db, clientId, {
+        secret_hash: hashClientSecret(secret),
+        previous_secret_hash: overlap ? sp.secret_hash : null,
+        previous_secret_until: overlap ? previousUntil : null,
+        updated_at: now(),
+      });
       changed();
-      return secret;
+      return { secret, previousUntil: overlap ? previousUntil : undefined };
+    },
+
+    /** Ends the previous secret's overlap now, once the service runs with the new one. */
+    async endSecretOverlap(clientId: string) {
+      const sp = await requireServiceProvider(clientId);
+      if (sp.previous_secret_hash === null || (sp.previous_secret_until ?? 0) <= now())
+        throw new RegistryError(`${clientId} n’a pas d’ancien secret encore valable`);
+      await serviceProviders.updateServiceProvider(db, clientId, { previous_secret_hash: null, previous_secret_until: null, updated_at: now() });
+      changed();
+    },
+
+    /**
+     * From now on the service signs its authentication with its own keys (private_key_jwt), published at `jwksUri`
+     * and read there by the authorization server (kept a minute, or as the address's cache headers say): it renews
+     * them without asking anyone. Any secret stops at once.
+     */
+    async useKeysAt(clientId: string, jwksUri: string) {
+      await requireServiceProvider(clientId);
+      const uri = parse(exactUrl(options.allowLocalHttp), jwksUri);
+      await serviceProviders.updateServiceProvider(db, clientId, {
+        auth_method: 'private_key_jwt',
+        jwks_uri: uri,
+        jwks: null,
+        secret_hash: null,
+        previous_secret_hash: null,
+        previous_secret_until: null,
+        updated_at: now(),
+      });
+      changed();
+      return uri;
     },
 
     async grantHabilitation(input: Omit<HabilitationInput, 'validFrom'> & { validFrom?: number }) {

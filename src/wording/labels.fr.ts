@@ -175,6 +175,9 @@ export const JOURNAL_EVENT_TEXTS = {
   'habilitation_request.refused': 'Demande d’habilitation refusée',
   'habilitation_request.message': 'Message sur une demande d’habilitation',
   'habilitation_request.secret_shown': 'Secret du nouveau service affiché à son demandeur',
+  'service_provider.secret_renewed': 'Secret d’un service renouvelé',
+  'service_provider.secret_overlap_ended': 'Ancien secret d’un service arrêté',
+  'service_provider.keys_address_set': 'Adresse des clés publiques d’un service enregistrée',
 } as const;
 
 /** What the citizen's access log says each recorded event did with their justificatif. */

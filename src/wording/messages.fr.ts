@@ -124,6 +124,25 @@ export const ERROR_MESSAGES = {
     help: ['Demandez-le à cette personne, ou demandez à l’équipe du portail de renouveler le secret.'],
     actions: ['home'],
   },
+  'SERVICE-001': {
+    status: 403,
+    pageTitle: 'Identifiants réservés',
+    title: 'Seuls le demandeur et le contact technique du service peuvent changer ses identifiants',
+    lead: 'Le secret d’un service, ou l’adresse de ses clés, ne change qu’à la demande des deux personnes que sa demande d’habilitation a nommées pour lui.',
+    help: [
+      'Demandez à l’une d’elles de le faire depuis l’espace fournisseurs.',
+      'Un service enregistré par l’équipe du portail voit ses identifiants changés par elle : écrivez-lui.',
+    ],
+    actions: ['home'],
+  },
+  'SERVICE-002': {
+    status: 409,
+    pageTitle: 'Étape impossible',
+    title: 'Ce changement n’est pas possible pour ce service',
+    lead: 'Le service a changé depuis que la page a été ouverte, ou le changement ne vaut pas pour lui.',
+    help: ['Rouvrez la page du service pour voir ses identifiants actuels.'],
+    actions: ['home'],
+  },
   'DEMANDE-HAB-003': {
     status: 400,
     pageTitle: 'Message manquant',

@@ -290,6 +290,14 @@ describeInChromium('citizen and agent journeys in Chromium, axe-clean at 1280 an
           await page.getByRole('button', { name: 'Afficher le secret une seule fois' }).click();
           await journey.check('secret');
           expect(await page.getByTestId('secret').textContent()).toMatch(/^[\w-]{43}$/);
+          // The service's page: its credentials, renewed with an overlap, and its activity.
+          const clientId = await page.getByTestId('client-id').textContent();
+          await page.goto(`${stack.portalUrl}/fournisseurs`);
+          await page.locator(`a[href="/fournisseurs/services/${clientId}"]`).click();
+          await journey.check('service');
+          await page.getByRole('button', { name: 'Renouveler le secret' }).click();
+          await journey.check('secret-renouvele');
+          expect(await page.getByTestId('ancien-secret').textContent()).toMatch(/^L’ancien secret fonctionne encore jusqu’au/);
           // The incomplete submission answered 400, as meant; nothing else failed.
           expect(journey.problems.filter((problem) => !/\b400\b/.test(problem))).toEqual([]);
           await journey.close();

@@ -14,14 +14,16 @@ const decode = (text: string) =>
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&');
 
-/** The forms of a page with their hidden and pre-filled inputs. Enough for our own templates. */
+/** The forms of a page with their hidden, pre-filled and checked inputs. Enough for our own templates. */
 export function formsOf(html: string): Form[] {
   return [...html.matchAll(/<form\b[^>]*>[\s\S]*?<\/form>/g)].map(([form]) => {
     const open = /<form\b[^>]*>/.exec(form)?.[0] ?? '';
     const fields: Record<string, string> = {};
     for (const [input] of form.matchAll(/<input\b[^>]*>/g)) {
       const name = attribute(input, 'name');
-      if (name) fields[name] = decode(attribute(input, 'value') ?? '');
+      // As a browser sends them: a radio button or a check box only when checked.
+      const unchecked = /\stype="(radio|checkbox)"/.test(input) && !/\schecked\b/.test(input);
+      if (name && !unchecked) fields[name] = decode(attribute(input, 'value') ?? '');
     }
     return { action: decode(attribute(open, 'action') ?? ''), method: (attribute(open, 'method') ?? 'get').toLowerCase(), fields };
   });

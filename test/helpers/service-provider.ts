@@ -151,3 +151,21 @@ export async function transmittedToNewServiceProvider(
   const { access_token: accessToken } = await sp.redeem(callback, checks);
   return { accessToken, habilitation };
 }
+
+/**
+ * Whether the token endpoint takes this secret for the client, without running a journey: with a code never issued,
+ * a good secret gets invalid_grant, a bad one invalid_client.
+ */
+export async function secretAccepted(issuer: string, clientId: string, secret: string, redirectUri: string): Promise<boolean> {
+  const response = await fetch(`${issuer}/token`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`,
+    },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code: 'jamais-emis', redirect_uri: redirectUri, code_verifier: 'v'.repeat(43) }),
+  });
+  const { error } = (await response.json()) as { error: string };
+  if (error !== 'invalid_grant' && error !== 'invalid_client') throw new Error(`réponse inattendue du point d’accès token : ${error}`);
+  return error === 'invalid_grant';
+}
