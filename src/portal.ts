@@ -24,11 +24,10 @@ import type { Pseudonyms } from './crypto/pseudonyms.js';
 import type { Database } from './db/schema.js';
 import { forgetCitizen } from './franceconnect/citizen-session.js';
 import { franceconnectRoutes } from './franceconnect/franceconnect.routes.js';
-import type { FranceConnectService } from './franceconnect/franceconnect.service.js';
 import { apiDocumentationView } from './gateway/api-documentation.js';
 import { dataApiRoutes } from './gateway/data-api.routes.js';
-import type { Gateway } from './gateway/gateway.service.js';
 import { openApiDocument } from './gateway/openapi.js';
+import type { Platforms } from './gateway/platforms.js';
 import { verificationRoutes } from './gateway/verification.routes.js';
 import { API_ERRORS, sendApiError } from './http/api-errors.js';
 import { exposeCsrfToken } from './http/csrf.js';
@@ -68,9 +67,9 @@ export interface PortalDependencies {
   sign: Signer;
   verify: Verifier;
   pseudonyms: Pseudonyms;
-  franceconnect: FranceConnectService;
+  /** FranceConnect and the data providers: production's, and the test platform's for the services in « bac à sable ». */
+  platforms: Platforms;
   proconnect: ProConnectService;
-  gateway: Gateway;
   /** Events for service providers, delivered to their registered address. */
   events: EventOutbox;
 }
@@ -97,7 +96,12 @@ export function createPortal(deps: PortalDependencies): Express {
   // nonce, the templates or the static files in their way. Filled below, once the authorization server exists.
   const machineRoutes = express.Router();
   app.use(machineRoutes);
-  app.use(securityHeaders({ production, formTargets: [new URL(config.franceconnect.issuer).origin, new URL(config.proconnect.issuer).origin] }));
+  const signInOrigins = [
+    config.franceconnect.issuer,
+    config.testPlatform?.franceconnect.issuer ?? config.franceconnect.issuer,
+    config.proconnect.issuer,
+  ];
+  app.use(securityHeaders({ production, formTargets: [...new Set(signInOrigins.map((issuer) => new URL(issuer).origin))] }));
   // Templates are re-read on each request only in development, where they are being edited.
   const views = useViews(app, PORTAL_BRANDING, { cache: config.env !== 'development' });
   app.use(noStore);
@@ -137,7 +141,8 @@ export function createPortal(deps: PortalDependencies): Express {
   const transmissions = createTransmissions({ db, grants, justificatifs, journal });
 
   // Machines and anonymous readers: no session.
-  app.all('/oidc/auth', ...habilitationGuard(registry, config.authorization.issuer));
+  const servedEnvironments = (['production', 'bac_a_sable'] as const).filter((environment) => deps.platforms[environment] !== undefined);
+  app.all('/oidc/auth', ...habilitationGuard(registry, config.authorization.issuer, servedEnvironments));
   app.use('/oidc/token', clientAuthFailureLimit(config.clientAuthFailuresPerMinute));
   // The one authorization server page that changes the portal's session: confirming a sign-out (endPortalSession).
   const sessions = sessionMiddleware(config.session, deps.sessionStore);
@@ -173,12 +178,7 @@ export function createPortal(deps: PortalDependencies): Express {
     next();
   });
   app.use(homeRoutes());
-  app.use(
-    interactionRoutes(
-      { provider, registry, franceconnect: deps.franceconnect, gateway: deps.gateway, transmissions, journal },
-      config.formRateLimitPerMinute,
-    ),
-  );
+  app.use(interactionRoutes({ provider, registry, platforms: deps.platforms, transmissions, journal }, config.formRateLimitPerMinute));
   app.use(
     citizenSpaceRoutes({
       space: createCitizenSpace({ db, transmissions, justificatifs, registry, agentNumber: pseudonyms.agentNumber }),
@@ -225,7 +225,7 @@ export function createPortal(deps: PortalDependencies): Express {
   );
   app.use(
     franceconnectRoutes({
-      service: deps.franceconnect,
+      platforms: deps.platforms,
       callbackPath: new URL(config.franceconnect.redirectUri).pathname,
       postLogoutPath: new URL(config.franceconnect.postLogoutRedirectUri).pathname,
       cookieName: config.session.cookieName,

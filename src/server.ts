@@ -14,6 +14,7 @@ import type { Database } from './db/schema.js';
 import { DatabaseSessionStore } from './db/session-store.js';
 import { createFranceConnectService } from './franceconnect/franceconnect.service.js';
 import { createGateway } from './gateway/gateway.service.js';
+import type { Platform, Platforms } from './gateway/platforms.js';
 import { type OpenPort, openPort } from './http/listen.js';
 import { type Anchoring, createAnchoring } from './journal/anchors.js';
 import { createJournal, type Journal } from './journal/journal.js';
@@ -203,23 +204,52 @@ export async function composeApp(
     ? await startPeriodicWork({ config, db, logger, mailer, registry, journal, sessionStore, anchoring, cipher, blindIndex, events })
     : { stop: () => undefined };
 
-  const fetcher = createSourceFetcher(
-    createApiParticulierClient({
-      baseUrl: config.sources.apiParticulierUrl,
-      token: config.sources.apiParticulierToken,
-      timeoutMs: config.sources.timeoutMs,
-    }),
-    { failureThreshold: 5, openMs: 30_000 },
-    logger.child({ component: 'sources' }),
-    (outcome) =>
-      journal.append({
-        type: 'source.fetched',
-        actor: 'system',
-        subject: `source:${outcome.api}`,
-        data: { status: outcome.status, http: outcome.httpStatus ?? null, requestId: outcome.requestId },
+  /** FranceConnect and the data providers of one platform: production's, or the test one of the services in « bac à sable ». */
+  const platform = (franceconnect: Config['franceconnect'], sources: Config['sources'], name: 'production' | 'bac_a_sable'): Platform => ({
+    franceconnect: createFranceConnectService(
+      createOidcConnector({
+        issuer: franceconnect.issuer,
+        clientId: franceconnect.clientId,
+        clientSecret: franceconnect.clientSecret,
+        signingAlg: franceconnect.signingAlg,
+        timeoutMs: franceconnect.timeoutMs,
+        usePkce: false,
       }),
-    config.sources.impotParticulier && createImpotParticulierClient({ ...config.sources.impotParticulier, timeoutMs: config.sources.timeoutMs }),
-  );
+      franceconnect,
+    ),
+    gateway: createGateway({
+      fetcher: createSourceFetcher(
+        createApiParticulierClient({ baseUrl: sources.apiParticulierUrl, token: sources.apiParticulierToken, timeoutMs: sources.timeoutMs }),
+        { failureThreshold: 5, openMs: 30_000 },
+        logger.child({ component: 'sources', platform: name }),
+        (outcome) =>
+          journal.append({
+            type: 'source.fetched',
+            actor: 'system',
+            subject: `source:${outcome.api}`,
+            data: {
+              status: outcome.status,
+              http: outcome.httpStatus ?? null,
+              requestId: outcome.requestId,
+              ...(name === 'production' ? {} : { platform: name }),
+            },
+          }),
+        sources.impotParticulier && createImpotParticulierClient({ ...sources.impotParticulier, timeoutMs: sources.timeoutMs }),
+      ),
+    }),
+  });
+  const production = platform(config.franceconnect, config.sources, 'production');
+  const { testPlatform } = config;
+  // Outside production, unless told otherwise, the services in « bac à sable » share production's local upstreams.
+  const platforms: Platforms = {
+    production,
+    bac_a_sable:
+      testPlatform === undefined
+        ? undefined
+        : testPlatform.franceconnect === config.franceconnect && testPlatform.sources === config.sources
+          ? production
+          : platform(testPlatform.franceconnect, testPlatform.sources, 'bac_a_sable'),
+  };
   const app = createPortal({
     config,
     db,
@@ -234,17 +264,7 @@ export async function composeApp(
     events,
     verify: createVerifier(signingKeys, config.http.publicUrl),
     pseudonyms: createPseudonyms(config.authorization.pairwiseSecret),
-    franceconnect: createFranceConnectService(
-      createOidcConnector({
-        issuer: config.franceconnect.issuer,
-        clientId: config.franceconnect.clientId,
-        clientSecret: config.franceconnect.clientSecret,
-        signingAlg: config.franceconnect.signingAlg,
-        timeoutMs: config.franceconnect.timeoutMs,
-        usePkce: false,
-      }),
-      config.franceconnect,
-    ),
+    platforms,
     proconnect: createProConnectService(
       createOidcConnector({
         issuer: config.proconnect.issuer,
@@ -256,7 +276,6 @@ export async function composeApp(
       }),
       config.proconnect,
     ),
-    gateway: createGateway({ fetcher }),
   });
   return { app, purgeTimer, anchoring, events };
 }

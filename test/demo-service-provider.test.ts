@@ -207,12 +207,20 @@ describe('demo service provider (Mairie d’Exempleville, seeded from seed/devel
       { timeout: 10_000, interval: 100 },
     );
     expect(plain(textOf(after))).toContain('La famille a retiré ces informations le');
-    const event = await db
-      .selectFrom('sp_event')
-      .selectAll()
-      .where('type', '=', 'justificatif.retire')
-      .orderBy('occurred_at', 'desc')
-      .executeTakeFirstOrThrow();
+    // The service shows it on receipt; the portal records the delivery once the service's answer is back.
+    const event = await vi.waitFor(
+      async () => {
+        const latest = await db
+          .selectFrom('sp_event')
+          .selectAll()
+          .where('type', '=', 'justificatif.retire')
+          .orderBy('occurred_at', 'desc')
+          .executeTakeFirstOrThrow();
+        if (latest.delivered_at === null) throw new Error('remise pas encore enregistrée');
+        return latest;
+      },
+      { timeout: 10_000, interval: 50 },
+    );
     expect(event).toMatchObject({
       client_id: stack.config.demoServiceProvider.clientId,
       attempts: 1,

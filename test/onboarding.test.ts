@@ -212,7 +212,7 @@ describe('a service asks for its habilitation, an instructor decides, the servic
     // The space now lists the service; the history has every step; so has the journal.
     expect(textOf((await staff.browser.visit(`${stack.portalUrl}/fournisseurs`)).body)).toMatch(
       new RegExp(
-        `Tarif du centre de loisirs : page du service — ${clientId} : identifiants, activité, événements\\s+Habilitation hab-[0-9a-f]+ : active`,
+        `Tarif du centre de loisirs : page du service Bac à sable — ${clientId} : identifiants, activité, événements\\s+Habilitation hab-[0-9a-f]+ : active`,
       ),
     );
     const history = textOf((await staff.browser.visit(`${stack.portalUrl}/fournisseurs/demandes/${id}`)).body);
@@ -287,6 +287,64 @@ describe('a service asks for its habilitation, an instructor decides, the servic
     expect(refusedRenewal.status).toBe(403);
     expect(textOf(refusedRenewal.body)).toContain('Seuls le demandeur et le contact technique du service peuvent changer ses identifiants');
 
+    // Ready, the service asks for production: a second approval gives a production service of its own, its secret
+    // shown once; the citizen signed in for the service in « bac à sable » signs in again for production.
+    const sandboxPage = await staff.browser.visit(servicePath);
+    expect(sandboxPage.body).toContain('data-testid="environnement">Bac à sable<');
+    const ask = formWithAction(sandboxPage.body, `/fournisseurs/services/${clientId}/production`);
+    const askProduction = (fields: Record<string, string>) =>
+      staff.browser.visit(new URL(ask.action, stack.portalUrl), { form: { ...ask.fields, webhook_url: '', note: '', ...fields } });
+    const wrongAddress = await askProduction({ redirect_uris: 'http://bois-joli.fr/retour' });
+    expect(wrongAddress.status).toBe(400);
+    expect(textOf(wrongAddress.body)).toContain('Chaque adresse de retour commence par https://');
+    expect(wrongAddress.body).toContain('>http://bois-joli.fr/retour</textarea>');
+    const askedProduction = await askProduction({ redirect_uris: `${SP_ORIGIN}/production`, note: 'Mise en service le 4 janvier.' });
+    expect(askedProduction.url.search).toBe('?soumise=1');
+    expect(textOf(askedProduction.body)).toContain('Passage en production de « Tarif du centre de loisirs »');
+    const productionRequest = await requestRow();
+    expect(productionRequest).toMatchObject({ kind: 'production', source_client_id: clientId, state: 'soumise', client_id: null });
+    expect((await askProduction({ redirect_uris: `${SP_ORIGIN}/production` })).status).toBe(409);
+    const productionFile = await instructor.browser.visit(`${stack.portalUrl}/instruction/demandes/${productionRequest.id}`);
+    expect(textOf(productionFile.body)).toContain(`Service en bac à sable : ${clientId}`);
+    expect(textOf(productionFile.body)).toContain('Mise en service le 4 janvier.');
+    const productionDecision = formWithAction(productionFile.body, `/instruction/demandes/${productionRequest.id}/decision`);
+    await instructor.browser.visit(new URL(productionDecision.action, stack.portalUrl), {
+      form: { _csrf: productionDecision.fields._csrf ?? '', decision: 'validee' },
+    });
+    const productionId = (
+      await db.selectFrom('habilitation_request').select('client_id').where('id', '=', productionRequest.id).executeTakeFirstOrThrow()
+    ).client_id;
+    const productionService = await db
+      .selectFrom('service_provider')
+      .selectAll()
+      .where('client_id', '=', productionId ?? '')
+      .executeTakeFirstOrThrow();
+    expect(productionService).toMatchObject({ environment: 'production', redirect_uris: JSON.stringify([`${SP_ORIGIN}/production`]) });
+    expect(
+      await db
+        .selectFrom('habilitation')
+        .select('scopes')
+        .where('client_id', '=', productionId ?? '')
+        .executeTakeFirst(),
+    ).toEqual({
+      scopes: '["cnaf_quotient_familial"]',
+    });
+    const productionPage = await staff.browser.visit(`${stack.portalUrl}/fournisseurs/demandes/${productionRequest.id}`);
+    expect(textOf(productionPage.body)).toContain('Votre service passe en production');
+    const productionReveal = formWithAction(productionPage.body, `/fournisseurs/demandes/${productionRequest.id}/secret`);
+    const productionSecret =
+      /data-testid="secret">([^<]+)</.exec(
+        (await staff.browser.visit(new URL(productionReveal.action, stack.portalUrl), { form: productionReveal.fields })).body,
+      )?.[1] ?? '';
+    const live = await serviceProviderClient(`${stack.portalUrl}/oidc`, productionId ?? '', { secret: productionSecret }, `${SP_ORIGIN}/production`);
+    const production = await live.authorizationUrl('openid cnaf_quotient_familial');
+    // Signed in through the test platform for the service in « bac à sable »: not signed in for production.
+    const requestPage = await citizen.visit(production.url, {}, (next) => next.origin === SP_ORIGIN);
+    expect(requestPage.body).toMatch(/action="\/demande\/[^/"]+\/franceconnect"/);
+    expect(requestPage.body).not.toContain('data-testid="bac-a-sable"');
+    const transmitted = await decide(citizen, await reachConsentPage(citizen, production.url, SP_ORIGIN), 'transmettre', SP_ORIGIN);
+    expect((await live.redeem(transmitted.callback, production.checks)).scope).toBe('openid cnaf_quotient_familial');
+
     expect(await journaled()).toEqual([
       'habilitation_request.created',
       'habilitation_request.submitted',
@@ -297,6 +355,10 @@ describe('a service asks for its habilitation, an instructor decides, the servic
       'habilitation_request.created',
       'habilitation_request.submitted',
       'habilitation_request.approved',
+      'habilitation_request.created',
+      'habilitation_request.submitted',
+      'habilitation_request.approved',
+      'habilitation_request.secret_shown',
     ]);
   });
 });

@@ -29,9 +29,9 @@ const CLIENT_ID = 'sp-mediatheque';
 const REDIRECT_URI = 'http://localhost:4997/retour';
 let clientSecret = '';
 
-const authorizePath = () =>
+const authorizePath = (clientId = CLIENT_ID) =>
   `/oidc/auth?${new URLSearchParams({
-    client_id: CLIENT_ID,
+    client_id: clientId,
     redirect_uri: REDIRECT_URI,
     response_type: 'code',
     scope: 'openid cnaf_quotient_familial',
@@ -103,6 +103,41 @@ describe('client authentication at the token endpoint', () => {
     expect(limited.status).toBe(429);
     expect(limited.headers['retry-after']).toBe('60');
     expect(limited.body).toMatchObject({ error: 'temporarily_unavailable' });
+  });
+});
+
+describe('a service in « bac à sable »', () => {
+  it('is served where a test platform is, and refused with a page, before any sign-in, where there is none', async () => {
+    const registry = createRegistry(db, { allowLocalHttp: true });
+    await registry.createServiceProvider({
+      siret: '21330063500017',
+      clientId: 'sp-essai',
+      displayName: 'Médiathèque de Lormont-sur-Garonne',
+      procedureName: 'Carte de lecteur (essai)',
+      redirectUris: [REDIRECT_URI],
+      environment: 'bac_a_sable',
+    });
+    await registry.grantHabilitation({
+      clientId: 'sp-essai',
+      scopes: ['cnaf_quotient_familial'],
+      purpose: 'Essayer le tarif réduit de la carte de lecteur selon le quotient familial.',
+      legalBasis: 'Délibération du conseil municipal',
+      legalReference: 'https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000031367425',
+      retentionDays: 30,
+      validUntil: addMonths(Date.now(), 6),
+    });
+    const served = await request(app).get(authorizePath('sp-essai')).set('accept', 'text/html');
+    expect(served.status).toBe(303);
+    expect(served.headers.location).toMatch(/\/demande\//);
+    const { app: withoutTestPlatform, purgeTimer: stop } = await composeApp({ ...config, testPlatform: undefined }, db, logger);
+    stop.stop();
+    const refused = await request(withoutTestPlatform).get(authorizePath('sp-essai')).set('accept', 'text/html');
+    expect(refused.status).toBe(403);
+    expect(refused.headers.location).toBeUndefined();
+    expect(refused.text).toContain('Médiathèque de Lormont-sur-Garonne est en bac à sable : il ne fonctionne pas ici');
+    expect(refused.text).toContain('Erreur DEMANDE-006');
+    // Production's services are served there as anywhere.
+    expect((await request(withoutTestPlatform).get(authorizePath()).set('accept', 'text/html')).status).toBe(303);
   });
 });
 

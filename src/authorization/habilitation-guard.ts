@@ -1,4 +1,5 @@
 import express, { type RequestHandler } from 'express';
+import type { ServiceEnvironment } from '../db/schema.js';
 import { AppError } from '../http/errors.js';
 import type { Registry } from '../registry/registry.service.js';
 
@@ -8,7 +9,7 @@ import type { Registry } from '../registry/registry.service.js';
  * clients go on to oidc-provider, which refuses them with a page too. A POST is checked, then handed over as the
  * equivalent GET (oidc-provider reads raw bodies).
  */
-export function habilitationGuard(registry: Registry, issuer: string): RequestHandler[] {
+export function habilitationGuard(registry: Registry, issuer: string, servedEnvironments: readonly ServiceEnvironment[]): RequestHandler[] {
   const check: RequestHandler = async (req, _res, next) => {
     // A POST with no body, or a body that is not a form (JSON), has no parameters: oidc-provider then refuses the request.
     const params = ((req.method === 'POST' ? req.body : req.query) ?? {}) as Record<string, unknown>;
@@ -21,7 +22,11 @@ export function habilitationGuard(registry: Registry, issuer: string): RequestHa
     if (typeof clientId !== 'string') return next();
     const sp = await registry.findServiceProvider(clientId);
     // An unknown client is oidc-provider's to refuse, with its own page.
-    if (sp === undefined || (await registry.activeHabilitation(clientId)) !== undefined) return next();
+    if (sp === undefined) return next();
+    // A service in « bac à sable » where no test platform serves it: a page, never its identities or data elsewhere.
+    if (!servedEnvironments.includes(sp.environment))
+      throw new AppError('DEMANDE-006', `service en bac à sable ${clientId} sans plateforme de test ici`, { view: { sp: sp.organisation_name } });
+    if ((await registry.activeHabilitation(clientId)) !== undefined) return next();
     const reason = `habilitation expirée ou révoquée pour ${clientId}`;
     // Without a registered redirect URI, there is no verified way back to offer: the page stands alone.
     if (typeof redirectUri !== 'string' || !(JSON.parse(sp.redirect_uris) as string[]).includes(redirectUri))

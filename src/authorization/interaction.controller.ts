@@ -3,9 +3,8 @@ import type Provider from 'oidc-provider';
 import { z } from 'zod';
 import { franceConnectScopes } from '../catalogue/call-modes.js';
 import { extraInputsFor } from '../catalogue/catalogue.js';
-import { CANCELLED, isLiveToken, isRecentSignIn } from '../franceconnect/citizen-session.js';
-import type { FranceConnectService } from '../franceconnect/franceconnect.service.js';
-import type { Gateway } from '../gateway/gateway.service.js';
+import { CANCELLED, citizenOn, isLiveToken, isRecentSignIn } from '../franceconnect/citizen-session.js';
+import { type Platforms, platformOf } from '../gateway/platforms.js';
 import { AppError } from '../http/errors.js';
 import type { Journal } from '../journal/journal.js';
 import type { DataRequest } from '../registry/data-request.js';
@@ -21,8 +20,7 @@ import { previewView, requestOfInteraction, requestView } from './request.view-m
 export interface InteractionDependencies {
   provider: Provider;
   registry: Registry;
-  franceconnect: FranceConnectService;
-  gateway: Gateway;
+  platforms: Platforms;
   transmissions: Transmissions;
   journal: Journal;
 }
@@ -37,7 +35,15 @@ const retryBody = z.object({
   variante: z.enum(IDENTITY_VARIANT_NAMES).optional(),
 });
 
-export function interactionController({ provider, registry, franceconnect, gateway, transmissions, journal }: InteractionDependencies) {
+export function interactionController({ provider, registry, platforms, transmissions, journal }: InteractionDependencies) {
+  /** FranceConnect and the data providers of the request's service: production's, or the test platform in « bac à sable ». */
+  const platformFor = (request: DataRequest) => {
+    const platform = platformOf(platforms, request.environment);
+    // The habilitation guard refuses such a service at /oidc/auth already; an interaction begun before a restart may not.
+    if (platform === undefined) throw new AppError('DEMANDE-006', `service en bac à sable ${request.clientId} sans plateforme de test ici`);
+    return platform;
+  };
+
   /** The request of this interaction and its page view; a request without a habilitation in force stops here. */
   const requestOf = async (res: Response) => {
     const details = interactionOf(res);
@@ -69,8 +75,12 @@ export function interactionController({ provider, registry, franceconnect, gatew
 
   /** Off to FranceConnect, for a sign-in that comes back into this request with its data scopes consented to. */
   const toFranceConnect = async (req: Request, res: Response, uid: string, request: DataRequest, forceLogin: boolean) => {
-    const { url, pending } = await franceconnect.start(`/demande/${uid}/connexion`, { forceLogin, dataScopes: dataScopesOf(request) });
-    req.session.franceconnect = pending;
+    const { url, pending } = await platformFor(request).franceconnect.start(`/demande/${uid}/connexion`, {
+      forceLogin,
+      dataScopes: dataScopesOf(request),
+    });
+    // The callback completes the sign-in with the same platform's FranceConnect.
+    req.session.franceconnect = { ...pending, environment: request.environment };
     res.redirect(303, url.href);
   };
 
@@ -89,7 +99,9 @@ export function interactionController({ provider, registry, franceconnect, gatew
   const show: RequestHandler = async (req, res) => {
     const asked = await requestOf(res);
     const { details, view, request } = asked;
-    const citizen = req.session.citizen;
+    // Signed in on the other platform (production's FranceConnect for a service in « bac à sable », or the reverse):
+    // not signed in for this request.
+    const citizen = citizenOn(req, request.environment);
     const recent = citizen !== undefined && isRecentSignIn(citizen);
     // Already signed in on the portal, recently: no second FranceConnect round trip, unless the service asks otherwise
     // or data are to be asked with a token, which only a sign-in that consents to their scopes gives.
@@ -126,8 +138,9 @@ export function interactionController({ provider, registry, franceconnect, gatew
    */
   const completeLogin: RequestHandler = async (req, res) => {
     const { details, request } = await requestOf(res);
-    const citizen = req.session.citizen;
+    const citizen = citizenOn(req, request.environment);
     if (citizen === undefined) throw new AppError('FC-003', 'retour dans la demande sans usager connecté');
+    const { gateway } = platformFor(request);
     // A new sign-in was asked: only a FranceConnect sign-in made after the request arrived completes it, not the
     // portal's earlier one reached by typing this address. Back to the request page and its FranceConnect button.
     if (freshSignInAsked(details) && citizen.signedInAt < (details.iat ?? Number.POSITIVE_INFINITY) * 1000) {
@@ -152,7 +165,9 @@ export function interactionController({ provider, registry, franceconnect, gatew
         [details.uid]: { outcomes, inputs: previous?.inputs ?? {}, tried: previous?.tried ?? {}, shown: resume || (previous?.shown ?? false) },
       };
     }
-    if (details.prompt.name === 'login') {
+    // A sign-in: or another person than the one the authorization server's session knew (another platform's, or
+    // someone else on this browser), whose sign-in replaces it.
+    if (details.prompt.name === 'login' || details.session?.accountId !== citizen.sub) {
       await provider.interactionFinished(req, res, loginResult(citizen), { mergeWithLastSubmission: false });
       return;
     }
@@ -164,8 +179,9 @@ export function interactionController({ provider, registry, franceconnect, gatew
   const fetchPreview: RequestHandler = async (req, res) => {
     const asked = await requestOf(res);
     const { details, request } = asked;
-    const citizen = req.session.citizen;
+    const citizen = citizenOn(req, request.environment);
     if (citizen === undefined) throw new AppError('FC-003', 'aperçu sans usager connecté');
+    const { gateway } = platformFor(request);
     const retry = retryBody.safeParse(req.body);
     const previous = req.session.previews?.[details.uid];
     let inputs = previous?.inputs ?? {};
@@ -213,9 +229,9 @@ export function interactionController({ provider, registry, franceconnect, gatew
     const preview = req.session.previews?.[details.uid];
     // Answers asked with the token right after the sign-in wait for the consent step's own.
     if (preview === undefined || preview.shown === false) return res.redirect(303, `/demande/${details.uid}`);
-    const citizen = req.session.citizen;
-    if (citizen === undefined) throw new AppError('FC-003', 'aperçu sans usager connecté');
     const { request, view } = await requestOf(res);
+    const citizen = citizenOn(req, request.environment);
+    if (citizen === undefined) throw new AppError('FC-003', 'aperçu sans usager connecté');
     res.render('demande/apercu.njk', {
       request: view,
       steps: JOURNEY_STEPS,
@@ -240,7 +256,7 @@ export function interactionController({ provider, registry, franceconnect, gatew
       // Nothing is transmitted that the citizen has not seen.
       if (body.data.decision === 'transmettre' && preview === undefined) return res.redirect(303, `/demande/${details.uid}`);
       const { request } = await requestOf(res);
-      const citizen = req.session.citizen;
+      const citizen = citizenOn(req, request.environment);
       const decided = await transmissions.decide({
         request,
         citizen: {

@@ -7,6 +7,7 @@ import { previewView, requestView } from './request.view-model.js';
 
 const request: DataRequest = {
   clientId: 'bourses',
+  environment: 'production',
   habilitationId: 'hab-1',
   organisation: { id: 'org-1', name: 'Ville de Bellerive', siret: '21999999900010' },
   procedure: 'Aide aux étudiants',

@@ -45,6 +45,7 @@ const formatSiret = (siret: string) => `${siret.slice(0, 3)} ${siret.slice(3, 6)
 export function requestView(request: DataRequest, uid: string) {
   return {
     uid,
+    sandbox: request.environment === 'bac_a_sable',
     organisation: request.organisation.name,
     siret: formatSiret(request.organisation.siret),
     procedure: request.procedure,

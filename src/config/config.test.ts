@@ -62,6 +62,39 @@ describe('configuration', () => {
     expect(problemsOf({ SESSION_SECRET: 'court' })[0]).toMatch(/^SESSION_SECRET/);
   });
 
+  it('serves the services in « bac à sable » with the test platform: production’s local upstreams in development, only the one named in production', () => {
+    const development = loadConfig({});
+    expect(development.testPlatform?.franceconnect).toBe(development.franceconnect);
+    expect(development.testPlatform?.sources).toBe(development.sources);
+    expect(loadConfig(production).testPlatform).toBeUndefined();
+    const test = {
+      TEST_FC_ISSUER: 'https://fcp-low.integ01.dev-franceconnect.fr/api/v2',
+      TEST_FC_CLIENT_ID: 'passerelle-integration',
+      TEST_FC_CLIENT_SECRET: 'secret-integration-0123456789-abcdef',
+      TEST_API_PARTICULIER_URL: 'https://staging.particulier.api.gouv.fr',
+      TEST_API_PARTICULIER_TOKEN: 'jeton-de-test-0123456789',
+    };
+    const withTest = loadConfig({ ...production, ...test });
+    expect(withTest.testPlatform?.franceconnect).toMatchObject({
+      issuer: test.TEST_FC_ISSUER,
+      clientId: 'passerelle-integration',
+      redirectUri: withTest.franceconnect.redirectUri,
+    });
+    expect(withTest.testPlatform?.sources).toMatchObject({ apiParticulierUrl: test.TEST_API_PARTICULIER_URL, impotParticulier: undefined });
+    expect(
+      problemsOf({ ...production, ...test, TEST_FC_ISSUER: 'http://localhost:3001/api/v2', TEST_FC_CLIENT_SECRET: undefined } as unknown as Record<
+        string,
+        string
+      >),
+    ).toEqual([
+      'TEST_FC_ISSUER : adresse locale ou non https refusée en production',
+      'TEST_FC_CLIENT_SECRET : obligatoire en production avec TEST_FC_ISSUER',
+    ]);
+    expect(problemsOf({ TEST_FC_ISSUER: test.TEST_FC_ISSUER })).toEqual([
+      'TEST_FC_ISSUER et TEST_API_PARTICULIER_URL : l’une ne va pas sans l’autre',
+    ]);
+  });
+
   it('starts in production with real secrets, https and no local upstream, on a __Host- cookie', () => {
     const config = loadConfig(production);
     expect(config.localUpstreams.enabled).toBe(false);

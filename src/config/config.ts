@@ -32,6 +32,12 @@ export interface Config {
     jwks: { keys: Array<Record<string, unknown>> } | undefined;
     cookieKeys: string[];
   };
+  /**
+   * What serves the services in « bac à sable »: FranceConnect's integration platform and the data providers' test
+   * platforms. Outside production, unless set, the same upstreams as production (the local ones); in production,
+   * undefined unless set: the services in « bac à sable » are then not served here.
+   */
+  testPlatform: { franceconnect: Config['franceconnect']; sources: Config['sources'] } | undefined;
   proconnect: { issuer: string; clientId: string; clientSecret: string; redirectUri: string; postLogoutRedirectUri: string; timeoutMs: number };
   retention: { purgeIntervalMinutes: number };
   /** The ProConnect accounts, by e-mail, that instruct habilitation requests (besides those the CLI adds). */
@@ -121,6 +127,9 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
   const env = parsed.data;
   const production = env.NODE_ENV === 'production';
   const problems = production ? productionProblems(env) : [];
+  // The test platform is FranceConnect's integration and API Particulier's test platform, named together.
+  if ((env.TEST_FC_ISSUER === undefined) !== (env.TEST_API_PARTICULIER_URL === undefined))
+    problems.push('TEST_FC_ISSUER et TEST_API_PARTICULIER_URL : l’une ne va pas sans l’autre');
   if (problems.length > 0) throw new ConfigError(problems);
 
   const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
@@ -128,6 +137,29 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
   const sandboxUrl = `http://localhost:${env.SANDBOX_PORT}`;
   const sessionSecret = env.SESSION_SECRET ?? DEV_SECRETS.SESSION_SECRET;
   const jwks = parseJwks(env.OIDC_JWKS);
+  const franceconnect: Config['franceconnect'] = {
+    issuer: env.FC_ISSUER.replace(/\/+$/, ''),
+    clientId: env.FC_CLIENT_ID,
+    clientSecret: env.FC_CLIENT_SECRET ?? DEV_SECRETS.FC_CLIENT_SECRET,
+    signingAlg: env.FC_SIGNING_ALG,
+    redirectUri: env.FC_REDIRECT_URI ?? `${publicUrl}/connexion/franceconnect/callback`,
+    postLogoutRedirectUri: env.FC_POST_LOGOUT_REDIRECT_URI ?? `${publicUrl}/deconnexion/callback`,
+    scopes: env.FC_SCOPES,
+    timeoutMs: env.FC_TIMEOUT_MS,
+  };
+  const sources: Config['sources'] = {
+    apiParticulierUrl: (env.API_PARTICULIER_URL ?? sandboxUrl).replace(/\/+$/, ''),
+    impotParticulier:
+      production && env.API_IMPOT_PARTICULIER_URL === undefined
+        ? undefined
+        : {
+            url: (env.API_IMPOT_PARTICULIER_URL ?? sandboxUrl).replace(/\/+$/, ''),
+            clientId: env.API_IMPOT_PARTICULIER_CLIENT_ID,
+            clientSecret: env.API_IMPOT_PARTICULIER_CLIENT_SECRET ?? DEV_SECRETS.API_IMPOT_PARTICULIER_CLIENT_SECRET,
+          },
+    apiParticulierToken: env.API_PARTICULIER_TOKEN ?? DEV_SECRETS.API_PARTICULIER_TOKEN,
+    timeoutMs: env.SOURCE_TIMEOUT_MS,
+  };
   const config: Config = {
     env: env.NODE_ENV,
     http: { host: env.HOST, port: env.PORT, publicUrl, trustProxy: env.TRUST_PROXY, workers: env.WEB_CONCURRENCY },
@@ -146,16 +178,27 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
       cookieName: production ? '__Host-passerelle' : 'passerelle.sid',
       secureCookie: production,
     },
-    franceconnect: {
-      issuer: env.FC_ISSUER.replace(/\/+$/, ''),
-      clientId: env.FC_CLIENT_ID,
-      clientSecret: env.FC_CLIENT_SECRET ?? DEV_SECRETS.FC_CLIENT_SECRET,
-      signingAlg: env.FC_SIGNING_ALG,
-      redirectUri: env.FC_REDIRECT_URI ?? `${publicUrl}/connexion/franceconnect/callback`,
-      postLogoutRedirectUri: env.FC_POST_LOGOUT_REDIRECT_URI ?? `${publicUrl}/deconnexion/callback`,
-      scopes: env.FC_SCOPES,
-      timeoutMs: env.FC_TIMEOUT_MS,
-    },
+    franceconnect,
+    testPlatform:
+      env.TEST_FC_ISSUER === undefined || env.TEST_API_PARTICULIER_URL === undefined
+        ? production
+          ? undefined
+          : { franceconnect, sources }
+        : {
+            franceconnect: {
+              ...franceconnect,
+              issuer: env.TEST_FC_ISSUER.replace(/\/+$/, ''),
+              clientId: env.TEST_FC_CLIENT_ID ?? franceconnect.clientId,
+              clientSecret: env.TEST_FC_CLIENT_SECRET ?? franceconnect.clientSecret,
+            },
+            sources: {
+              ...sources,
+              apiParticulierUrl: env.TEST_API_PARTICULIER_URL.replace(/\/+$/, ''),
+              apiParticulierToken: env.TEST_API_PARTICULIER_TOKEN ?? sources.apiParticulierToken,
+              // The DGFiP has no test platform of API Impôt particulier that the portal would call in production.
+              impotParticulier: production ? undefined : sources.impotParticulier,
+            },
+          },
     authorization: {
       issuer: `${publicUrl}/oidc`,
       pairwiseSecret: env.OIDC_PAIRWISE_SECRET ?? DEV_SECRETS.OIDC_PAIRWISE_SECRET,
@@ -178,19 +221,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     lookupCacheMs: env.LOOKUP_CACHE_MS,
     registry: { seedFile: env.SEED_FILE ?? (production ? undefined : DEFAULT_SEED_FILE) },
     instructorEmails: env.INSTRUCTOR_EMAILS.length > 0 || production ? env.INSTRUCTOR_EMAILS : [DEV_INSTRUCTOR_EMAIL],
-    sources: {
-      apiParticulierUrl: (env.API_PARTICULIER_URL ?? sandboxUrl).replace(/\/+$/, ''),
-      impotParticulier:
-        production && env.API_IMPOT_PARTICULIER_URL === undefined
-          ? undefined
-          : {
-              url: (env.API_IMPOT_PARTICULIER_URL ?? sandboxUrl).replace(/\/+$/, ''),
-              clientId: env.API_IMPOT_PARTICULIER_CLIENT_ID,
-              clientSecret: env.API_IMPOT_PARTICULIER_CLIENT_SECRET ?? DEV_SECRETS.API_IMPOT_PARTICULIER_CLIENT_SECRET,
-            },
-      apiParticulierToken: env.API_PARTICULIER_TOKEN ?? DEV_SECRETS.API_PARTICULIER_TOKEN,
-      timeoutMs: env.SOURCE_TIMEOUT_MS,
-    },
+    sources,
     dataEncryptionKey: env.DATA_ENCRYPTION_KEY ?? DEV_SECRETS.DATA_ENCRYPTION_KEY,
     journal: {
       key: env.JOURNAL_KEY ?? DEV_SECRETS.JOURNAL_KEY,
@@ -307,6 +338,15 @@ function productionProblems(env: Env): string[] {
       problems.push('API_IMPOT_PARTICULIER_URL : bac à sable local ou adresse non https refusés en production');
   }
   if (env.OIDC_JWKS === undefined) problems.push('OIDC_JWKS : obligatoire en production (clés partagées par tous les nœuds)');
+  // The test platform: never local in production.
+  for (const name of ['TEST_FC_ISSUER', 'TEST_API_PARTICULIER_URL'] as const) {
+    const value = env[name];
+    if (value !== undefined && (isLocalUrl(value) || !value.startsWith('https://')))
+      problems.push(`${name} : adresse locale ou non https refusée en production`);
+  }
+  if (env.TEST_FC_ISSUER !== undefined)
+    for (const name of ['TEST_FC_CLIENT_ID', 'TEST_FC_CLIENT_SECRET', 'TEST_API_PARTICULIER_TOKEN'] as const)
+      if (env[name] === undefined) problems.push(`${name} : obligatoire en production avec TEST_FC_ISSUER`);
   if (env.PUBLIC_URL === undefined) problems.push('PUBLIC_URL : obligatoire en production');
   else if (!env.PUBLIC_URL.startsWith('https://')) problems.push('PUBLIC_URL : doit être en https en production');
   if (isLocalUrl(env.FC_ISSUER) || !env.FC_ISSUER.startsWith('https://')) {

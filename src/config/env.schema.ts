@@ -112,6 +112,29 @@ export const envSchema = z.object({
     .regex(/^openid( [a-z_]+)*$/, 'liste de scopes séparés par des espaces, commençant par openid')
     .default('openid given_name family_name birthdate idp_birthdate gender birthplace birthcountry preferred_username')
     .describe('Scopes demandés à FranceConnect'),
+  TEST_FC_ISSUER: httpUrl
+    .optional()
+    .describe(
+      'FranceConnect des services en bac à sable (sa plateforme d’intégration, identités de test), avec /api/v2 ; va avec TEST_API_PARTICULIER_URL ; hors production, défaut : le FranceConnect de FC_ISSUER ; absent en production, les services en bac à sable n’y sont pas servis',
+    ),
+  TEST_FC_CLIENT_ID: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Identifiant client du portail auprès de TEST_FC_ISSUER ; obligatoire en production avec lui'),
+  TEST_FC_CLIENT_SECRET: z
+    .string()
+    .min(32, '32 caractères au moins')
+    .optional()
+    .describe('Secret client du portail auprès de TEST_FC_ISSUER ; obligatoire en production avec lui'),
+  TEST_API_PARTICULIER_URL: httpUrl
+    .optional()
+    .describe('API Particulier des services en bac à sable (sa plateforme de test, données fictives) ; va avec TEST_FC_ISSUER'),
+  TEST_API_PARTICULIER_TOKEN: z
+    .string()
+    .min(16)
+    .optional()
+    .describe('Jeton du portail auprès de TEST_API_PARTICULIER_URL ; obligatoire en production avec elle'),
   FC_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000).describe('Délai maximal d’une requête vers FranceConnect'),
   OIDC_PAIRWISE_SECRET: z
     .string()

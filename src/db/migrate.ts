@@ -14,6 +14,7 @@ import * as serviceProviderEvents from './migrations/012-service-provider-events
 import * as habilitationRequests from './migrations/013-habilitation-requests.js';
 import * as prolongationsAndReminders from './migrations/014-prolongations-and-reminders.js';
 import * as serviceCredentials from './migrations/015-service-credentials.js';
+import * as serviceEnvironments from './migrations/016-service-environments.js';
 import type { Database } from './schema.js';
 
 // A static list: tsx, vitest and the compiled build all find the migrations without scanning folders.
@@ -33,6 +34,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '013-habilitation-requests': habilitationRequests,
   '014-prolongations-and-reminders': prolongationsAndReminders,
   '015-service-credentials': serviceCredentials,
+  '016-service-environments': serviceEnvironments,
 };
 
 /** Brings the schema to the latest version; returns the names of the migrations applied now. */

@@ -17,6 +17,15 @@ export interface OrganisationTable {
   created_at: number;
 }
 
+/**
+ * Where a service runs: « bac à sable », served by the test platforms (FranceConnect's integration platform, the data
+ * providers' test ones: test identities, fictitious data), or production. A service never moves from one to the other:
+ * production is another service, given on a second approval.
+ */
+export type ServiceEnvironment = 'bac_a_sable' | 'production';
+
+export type HabilitationRequestKind = 'initiale' | 'production' | 'prolongation';
+
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
 
 export interface ServiceProviderTable {
@@ -38,6 +47,7 @@ export interface ServiceProviderTable {
   updated_at: number;
   /** Where the service provider takes its events (notifications/), https; null: it is told nothing. */
   webhook_url: string | null;
+  environment: ServiceEnvironment;
 }
 
 export interface HabilitationTable {
@@ -212,12 +222,18 @@ export interface HabilitationRequestTable {
   requester_email: string;
   requester_name: string;
   state: HabilitationRequestState;
-  /** A first request, or the prolongation of the habilitation `habilitation_id` names. */
-  kind: Generated<'initiale' | 'prolongation'>;
+  /**
+   * A first request (approved: a service in « bac à sable »), the passage into production of the service in « bac à
+   * sable » `client_id` names (approved: a production service, `client_id` then naming it), or the prolongation of
+   * the habilitation `habilitation_id` names.
+   */
+  kind: Generated<HabilitationRequestKind>;
   /** JSON: the form's fields (onboarding/request-form.ts). */
   form: string;
   /** Once approved: the service provider and the habilitation it created. */
   client_id: string | null;
+  /** A passage into production: the service in « bac à sable » it comes from. */
+  source_client_id: string | null;
   habilitation_id: string | null;
   created_at: number;
   updated_at: number;

@@ -32,6 +32,7 @@ beforeAll(async () => {
     '013-habilitation-requests',
     '014-prolongations-and-reminders',
     '015-service-credentials',
+    '016-service-environments',
   ]);
   expect(await migrateToLatest(db)).toEqual([]);
   store = new DatabaseSessionStore(db, createDataCipher(randomBytes(32)));

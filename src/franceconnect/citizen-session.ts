@@ -1,9 +1,19 @@
 import type { Request } from 'express';
+import type { ServiceEnvironment } from '../db/schema.js';
 import type { PendingSignIn } from '../oidc-client/sign-in.service.js';
 import type { CitizenIdentity } from './citizen-identity.js';
 
-/** A citizen signed in with FranceConnect, as the session keeps them. */
-export type CitizenSession = CitizenIdentity & { idToken: string; signedInAt: number };
+/**
+ * A citizen signed in with FranceConnect, as the session keeps them; `environment`, the platform whose FranceConnect
+ * it was: the test platform's (« bac à sable », test identities) or production's (absent in sessions begun before).
+ */
+export type CitizenSession = CitizenIdentity & { idToken: string; signedInAt: number; environment?: ServiceEnvironment };
+
+/** The citizen signed in on this platform's FranceConnect; one signed in on the other is not signed in here. */
+export function citizenOn(req: Request, environment: ServiceEnvironment): CitizenSession | undefined {
+  const citizen = req.session.citizen;
+  return citizen !== undefined && (citizen.environment ?? 'production') === environment ? citizen : undefined;
+}
 
 /** The query value (connexion=annulee) by which a page learns the person cancelled at FranceConnect. */
 export const CANCELLED = 'annulee';
@@ -32,7 +42,8 @@ declare module 'express-session' {
   interface SessionData {
     citizen: CitizenSession;
     franceconnectToken: FranceConnectToken;
-    franceconnect: PendingSignIn;
+    /** A sign-in under way, and the platform whose FranceConnect completes it (production's when absent). */
+    franceconnect: PendingSignIn & { environment?: ServiceEnvironment };
     signOut: { state: string; home?: string };
   }
 }

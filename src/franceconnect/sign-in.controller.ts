@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import type { ServiceEnvironment } from '../db/schema.js';
 import { AppError } from '../http/errors.js';
 import { startSignedInSession } from '../http/session.js';
 import { CANCELLED } from './citizen-session.js';
@@ -20,12 +21,16 @@ const whereCancelledLeadsTo = (returnTo: string) => {
   return request === null ? `/?connexion=${CANCELLED}` : `/demande/${request[1]}?connexion=${CANCELLED}`;
 };
 
-/** GET from FranceConnect: the pending attempt is used once, whatever the outcome. */
+/**
+ * GET from FranceConnect: the pending attempt is used once, whatever the outcome, by the FranceConnect it was started
+ * with (production's, or the test platform's for a service in « bac à sable »); the citizen is signed in on that one.
+ */
 export const completeSignIn =
-  (service: FranceConnectService): RequestHandler =>
+  (serviceOf: (environment: ServiceEnvironment | undefined) => FranceConnectService): RequestHandler =>
   async (req, res) => {
     const pending = req.session.franceconnect;
     delete req.session.franceconnect;
+    const service = serviceOf(pending?.environment);
     // A failed sign-in inside a service provider's request retries from that request, not from home.
     if (pending !== undefined && pending.returnTo !== '/') res.locals.retryHref = pending.returnTo.replace(/\/connexion$/, '');
     let signedIn: Awaited<ReturnType<FranceConnectService['complete']>>;
@@ -44,7 +49,7 @@ export const completeSignIn =
     const sameCitizen = req.session.citizen?.sub === identity.sub;
     await startSignedInSession(req);
     if (sameCitizen) Object.assign(req.session, underWay);
-    req.session.citizen = { ...identity, idToken, signedInAt: Date.now() };
+    req.session.citizen = { ...identity, idToken, signedInAt: Date.now(), environment: pending?.environment ?? 'production' };
     // Only a token that covers data scopes is kept: an identity-only one is of no use after the userinfo.
     if (pending?.dataScopes !== undefined) req.session.franceconnectToken = accessToken;
     req.log.info({ event: 'citizen.signed_in' }, 'usager connecté avec FranceConnect');

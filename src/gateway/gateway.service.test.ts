@@ -6,6 +6,7 @@ import { createGateway } from './gateway.service.js';
 
 const request: DataRequest = {
   clientId: 'creche-bellerive',
+  environment: 'production',
   habilitationId: 'hab-1',
   organisation: { id: 'org-1', name: 'Mairie de Bellerive', siret: '21999999900010' },
   procedure: 'Inscription à la crèche',

@@ -63,8 +63,8 @@ export interface EventOutboxDependencies {
  * its claim has passed: a service may then receive one event twice, and recognises it by its `jti`.
  */
 export function createEventOutbox({ db, registry, sign, journal, post, logger, leaseMs, now = Date.now }: EventOutboxDependencies) {
-  const closed = (row: SpEventRow, changes: Updateable<SpEventTable>, seen: number | null) =>
-    db
+  const closed = (row: SpEventRow, changes: Updateable<SpEventTable>, seen: number | null, executor: Kysely<Database> = db) =>
+    executor
       .updateTable('sp_event')
       .set({ next_attempt_at: null, ...changes })
       .where('id', '=', row.id)
@@ -100,14 +100,18 @@ export function createEventOutbox({ db, registry, sign, journal, post, logger, l
       subject: `sp:${row.client_id}`,
       data: { event: row.type, id: row.id, attempts, outcome },
     };
+    // The event's end and its journal entry are written together: one is never seen without the other.
+    const end = (changes: Updateable<SpEventTable>, type: 'notification.delivered' | 'notification.abandoned') =>
+      db.transaction().execute(async (trx) => {
+        await closed(row, changes, claimUntil, trx);
+        await journal.append({ type, ...entry }, trx);
+      });
     if (delivered) {
-      await closed(row, { delivered_at: done, last_outcome: outcome }, claimUntil);
-      await journal.append({ type: 'notification.delivered', ...entry });
+      await end({ delivered_at: done, last_outcome: outcome }, 'notification.delivered');
       return 'delivered';
     }
     if (final || attempts >= MAX_ATTEMPTS) {
-      await closed(row, { abandoned_at: done, last_outcome: outcome }, claimUntil);
-      await journal.append({ type: 'notification.abandoned', ...entry });
+      await end({ abandoned_at: done, last_outcome: outcome }, 'notification.abandoned');
       logger.warn({ clientId: row.client_id, event: row.type, attempts, outcome }, 'événement abandonné : refusé par le service, ou jamais accepté');
       return 'abandoned';
     }

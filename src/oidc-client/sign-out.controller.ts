@@ -3,7 +3,8 @@ import { destroySession, regenerateSession } from '../http/session.js';
 import { randomToken, type SignInService } from './sign-in.service.js';
 
 export interface SignOutOptions {
-  service: SignInService<unknown>;
+  /** The provider to sign out of, or, where there are several (FranceConnect's platforms), the one of this person. */
+  service: SignInService<unknown> | ((req: Request) => SignInService<unknown>);
   /** The ID token kept at sign-in, if someone of this kind is signed in. */
   idTokenOf(req: Request): string | undefined;
   stateKey: 'signOut' | 'agentSignOut';
@@ -19,6 +20,8 @@ export const startSignOut =
   ({ service, idTokenOf, stateKey, home, endAlso }: SignOutOptions): RequestHandler =>
   async (req, res) => {
     const idToken = idTokenOf(req);
+    // Chosen before the session is renewed: it says who signed the person in.
+    const provider = typeof service === 'function' ? service(req) : service;
     await endAlso?.(req, res);
     await regenerateSession(req);
     if (idToken === undefined) return res.redirect(303, home);
@@ -27,7 +30,7 @@ export const startSignOut =
     req.session[stateKey] = { state, home };
     req.log.info({ event: 'signed_out', home }, 'déconnexion');
     try {
-      res.redirect(303, (await service.signOutUrl(idToken, state)).href);
+      res.redirect(303, (await provider.signOutUrl(idToken, state)).href);
     } catch (error) {
       req.log.warn({ err: error }, 'déconnexion chez le fournisseur d’identité impossible');
       res.redirect(303, `${home}?deconnexion=partielle`);

@@ -6,9 +6,9 @@ import type { Database, HabilitationRequestEventTable, HabilitationRequestState,
 import { AppError } from '../http/errors.js';
 import type { Journal, JournalEventType } from '../journal/journal.js';
 import { addMonths, MAX_VALIDITY_MONTHS } from '../registry/habilitation.js';
-import type { Registry } from '../registry/registry.service.js';
+import type { HabilitationInput, Registry, ServiceProviderInput } from '../registry/registry.service.js';
 import { DAY_MS, parisDay } from '../wording/dates.fr.js';
-import { callModesOf, errorsOf, type RawForm, rawForm, submittedForm } from './request-form.js';
+import { callModesOf, errorsOf, type RawForm, rawForm, redirectUrisOf, submittedForm } from './request-form.js';
 
 /** A person signed in with ProConnect, as a request knows them. */
 export interface Requester {
@@ -70,7 +70,10 @@ export async function habilitationContacts(db: Kysely<Database>, habilitationId:
 export interface HabilitationRequestsDependencies {
   db: Kysely<Database>;
   journal: Journal;
-  registry: Pick<Registry, 'findOrganisationBySiret' | 'habilitationTermsProblems' | 'findHabilitation' | 'findServiceProvider' | 'forget'>;
+  registry: Pick<
+    Registry,
+    'findOrganisationBySiret' | 'habilitationTermsProblems' | 'findHabilitation' | 'findServiceProvider' | 'activeHabilitation' | 'forget'
+  >;
   /** The registry inside a transaction: an approval creates the organisation, the service and its habilitation at once. */
   registryWithin: (
     trx: Kysely<Database>,
@@ -125,6 +128,76 @@ export function createHabilitationRequests({
       },
       trx,
     );
+  };
+
+  /**
+   * What an approval creates, inside its transaction: the service, its habilitation of 18 months from now, its secret
+   * sealed for the requester to see once; the request then names the service and the habilitation.
+   */
+  const createApproved = async (
+    trx: Kysely<Database>,
+    requestId: string,
+    service: ServiceProviderInput,
+    terms: Omit<HabilitationInput, 'clientId' | 'validFrom' | 'validUntil'>,
+    at: number,
+  ) => {
+    const within = registryWithin(trx);
+    const created = await within.createServiceProvider(service);
+    const habilitation = await within.grantHabilitation({
+      ...terms,
+      clientId: created.clientId,
+      validFrom: at,
+      validUntil: addMonths(at, MAX_VALIDITY_MONTHS),
+    });
+    if (created.clientSecret !== undefined)
+      await trx
+        .insertInto('credential_handover')
+        .values({
+          request_id: requestId,
+          client_id: created.clientId,
+          secret_sealed: cipher.encrypt(created.clientSecret, secretPlace(requestId)),
+          created_at: at,
+        })
+        .execute();
+    const named = { client_id: created.clientId, habilitation_id: habilitation.id };
+    await trx.updateTable('habilitation_request').set(named).where('id', '=', requestId).execute();
+    return named;
+  };
+
+  /** A prolongation or a passage into production: nothing to edit, created and submitted at once, with its note. */
+  const submitAtOnce = async (
+    requester: Requester,
+    service: { organisation_name: string; organisation_id: string },
+    kind: 'prolongation' | 'production',
+    form: RawForm,
+    note: string | undefined,
+    names: Pick<HabilitationRequest, 'client_id' | 'source_client_id' | 'habilitation_id'>,
+  ): Promise<HabilitationRequest> => {
+    const at = now();
+    const row: HabilitationRequest = {
+      id: randomUUID(),
+      number: newNumber(),
+      siret: requester.siret,
+      organisation_name: service.organisation_name,
+      requester_sub: requester.sub,
+      requester_email: requester.email,
+      requester_name: requester.name,
+      state: 'soumise',
+      kind,
+      form: JSON.stringify(form),
+      ...names,
+      created_at: at,
+      updated_at: at,
+      submitted_at: at,
+      decided_at: null,
+    };
+    const author = { role: 'demandeur' as const, name: requester.name, email: requester.email };
+    await db.transaction().execute(async (trx) => {
+      await trx.insertInto('habilitation_request').values(row).execute();
+      await record(trx, row, author, 'creee', null, at, service.organisation_id);
+      await record(trx, row, author, 'soumise', note || null, at, service.organisation_id);
+    });
+    return row;
   };
 
   const organisationIdOf = async (siret: string) => (await registry.findOrganisationBySiret(siret))?.id ?? null;
@@ -220,6 +293,7 @@ export function createHabilitationRequests({
             state: 'brouillon',
             kind: 'initiale',
             client_id: null,
+            source_client_id: null,
             habilitation_id: null,
             created_at: at,
             submitted_at: null,
@@ -270,8 +344,13 @@ export function createHabilitationRequests({
       if (request === undefined) throw refused('DEMANDE-HAB-001', 'demande inconnue ou d’une autre organisation');
       if (request.state !== 'soumise') throw refused('DEMANDE-HAB-002', `demande à l’état ${request.state}`);
       if (decision !== 'validee' && (message === null || message.trim() === '')) throw refused('DEMANDE-HAB-003', 'décision sans message');
-      // A prolongation has nothing to edit: its questions go through the messages, then it is approved or refused.
-      if (request.kind === 'prolongation' && decision === 'modifications_demandees') throw refused('DEMANDE-HAB-002', 'prolongation à modifier');
+      // A prolongation or a passage into production has nothing to edit: its questions go through the messages.
+      if (request.kind !== 'initiale' && decision === 'modifications_demandees') throw refused('DEMANDE-HAB-002', `${request.kind} à modifier`);
+      // Production takes the terms of the habilitation in force in « bac à sable ».
+      const sourceHabilitation =
+        request.kind === 'production' && decision === 'validee' ? await registry.activeHabilitation(request.source_client_id ?? '') : undefined;
+      if (request.kind === 'production' && decision === 'validee' && sourceHabilitation === undefined)
+        throw refused('DEMANDE-HAB-002', 'habilitation du bac à sable révoquée ou terminée depuis la demande');
       if (request.kind === 'prolongation' && decision === 'validee') {
         const target = await registry.findHabilitation(request.habilitation_id ?? '');
         if (target === undefined || target.revoked_at !== null || target.valid_until <= now())
@@ -297,6 +376,26 @@ export function createHabilitationRequests({
         if (taken.numUpdatedRows !== 1n) throw refused('DEMANDE-HAB-002', 'décidée entre-temps');
         if (decision === 'validee' && request.kind === 'prolongation') {
           await registryWithin(trx).renewHabilitation(request.habilitation_id ?? '');
+        } else if (decision === 'validee' && request.kind === 'production' && sourceHabilitation !== undefined) {
+          const form = rawForm.parse(JSON.parse(request.form));
+          const service = {
+            siret: request.siret,
+            displayName: form.organisation_nom,
+            procedureName: form.intitule,
+            redirectUris: redirectUrisOf(form),
+            ...(form.webhook_url.trim() === '' ? {} : { webhookUrl: form.webhook_url.trim() }),
+            environment: 'production' as const,
+          };
+          const terms = {
+            scopes: JSON.parse(sourceHabilitation.scopes) as string[],
+            purpose: sourceHabilitation.purpose,
+            legalBasis: sourceHabilitation.legal_basis,
+            legalReference: sourceHabilitation.legal_reference,
+            retentionDays: sourceHabilitation.retention_days,
+            derivations: sourceHabilitation.derivations === null ? undefined : JSON.parse(sourceHabilitation.derivations),
+            callModes: sourceHabilitation.call_modes === null ? undefined : JSON.parse(sourceHabilitation.call_modes),
+          };
+          Object.assign(changes, await createApproved(trx, request.id, service, terms, at));
         } else if (decision === 'validee') {
           const form = submittedForm({ today: parisDay(request.submitted_at ?? at), allowLocalHttp }).parse(JSON.parse(request.form));
           const within = registryWithin(trx);
@@ -304,40 +403,24 @@ export function createHabilitationRequests({
           organisationId =
             (await within.findOrganisationBySiret(request.siret))?.id ??
             (await within.createOrganisation({ siret: request.siret, name: form.organisation_nom })).id;
-          const created = await within.createServiceProvider({
+          const service = {
             siret: request.siret,
             displayName: form.organisation_nom,
             procedureName: form.intitule,
             redirectUris: form.redirect_uris,
             ...(form.webhook_url === '' ? {} : { webhookUrl: form.webhook_url }),
-          });
-          const habilitation = await within.grantHabilitation({
-            clientId: created.clientId,
+            // A first approval gives a service in « bac à sable »; production is a second approval.
+            environment: 'bac_a_sable' as const,
+          };
+          const terms = {
             scopes: form.scopes,
             purpose: form.finalite,
             legalBasis: form.cadre_juridique,
             legalReference: form.cadre_juridique_url,
             retentionDays: form.conservation_jours,
             callModes: callModesOf(form, form.scopes),
-            validFrom: at,
-            validUntil: addMonths(at, MAX_VALIDITY_MONTHS),
-          });
-          if (created.clientSecret !== undefined)
-            await trx
-              .insertInto('credential_handover')
-              .values({
-                request_id: request.id,
-                client_id: created.clientId,
-                secret_sealed: cipher.encrypt(created.clientSecret, secretPlace(request.id)),
-                created_at: at,
-              })
-              .execute();
-          Object.assign(changes, { client_id: created.clientId, habilitation_id: habilitation.id });
-          await trx
-            .updateTable('habilitation_request')
-            .set({ client_id: created.clientId, habilitation_id: habilitation.id })
-            .where('id', '=', request.id)
-            .execute();
+          };
+          Object.assign(changes, await createApproved(trx, request.id, service, terms, at));
         }
         await record(trx, request, who, decision, message?.trim() || null, at, organisationId);
         return { ...request, ...changes };
@@ -381,32 +464,72 @@ export function createHabilitationRequests({
         scopes: JSON.parse(habilitation.scopes) as string[],
         prolongation_note: note.trim().slice(0, 2000),
       };
-      const row: HabilitationRequest = {
-        id: randomUUID(),
-        number: newNumber(),
-        siret: requester.siret,
-        organisation_name: service.organisation_name,
-        requester_sub: requester.sub,
-        requester_email: requester.email,
-        requester_name: requester.name,
-        state: 'soumise',
-        kind: 'prolongation',
-        form: JSON.stringify(form),
+      return submitAtOnce(requester, service, 'prolongation', form, form.prolongation_note, {
         client_id: habilitation.client_id,
+        source_client_id: null,
         habilitation_id: habilitation.id,
-        created_at: at,
-        updated_at: at,
-        submitted_at: at,
-        decided_at: null,
-      };
-      const author = { role: 'demandeur' as const, name: requester.name, email: requester.email };
-      await db.transaction().execute(async (trx) => {
-        await trx.insertInto('habilitation_request').values(row).execute();
-        await record(trx, row, author, 'creee', null, at, service.organisation_id);
-        await record(trx, row, author, 'soumise', form.prolongation_note || null, at, service.organisation_id);
       });
-      return row;
     },
+
+    /**
+     * The passage into production of a service in « bac à sable » of the requester's organisation: its production
+     * addresses (return, notification) and a note, submitted at once with the terms of the request that created it;
+     * one at a time, and once. Incomplete or wrong addresses come back as errors, nothing created.
+     */
+    async askProduction(
+      requester: Requester,
+      clientId: string,
+      input: { redirect_uris: string; webhook_url: string; note: string },
+    ): Promise<{ request: HabilitationRequest; errors?: undefined } | { request?: undefined; errors: Record<string, string> }> {
+      const service = await registry.findServiceProvider(clientId);
+      if (service === undefined || service.organisation_siret !== requester.siret)
+        throw refused('DEMANDE-HAB-001', 'service d’une autre organisation');
+      if (service.environment !== 'bac_a_sable') throw refused('DEMANDE-HAB-002', 'service déjà en production');
+      const asked = await db
+        .selectFrom('habilitation_request')
+        .select('id')
+        .where('source_client_id', '=', clientId)
+        .where('kind', '=', 'production')
+        .where('state', 'in', ['soumise', 'modifications_demandees', 'validee'])
+        .executeTakeFirst();
+      if (asked !== undefined) throw refused('DEMANDE-HAB-002', 'passage en production déjà demandé');
+      const original = await db
+        .selectFrom('habilitation_request')
+        .select('form')
+        .where('client_id', '=', clientId)
+        .where('kind', '=', 'initiale')
+        .where('state', '=', 'validee')
+        .executeTakeFirst();
+      if (original === undefined) throw refused('DEMANDE-HAB-002', 'service sans demande d’habilitation');
+      const form: RawForm = {
+        ...rawForm.parse(JSON.parse(original.form)),
+        redirect_uris: input.redirect_uris.slice(0, 2000),
+        webhook_url: input.webhook_url.slice(0, 2000),
+        production_note: input.note.trim().slice(0, 2000),
+      };
+      const problems = problemsOf(form);
+      if (problems !== undefined) {
+        const errors = Object.fromEntries(Object.entries(problems.errors).filter(([field]) => field === 'redirect_uris' || field === 'webhook_url'));
+        // Anything else wrong is the registry's rules having changed since the first approval: the instructors' to see.
+        if (Object.keys(errors).length > 0) return { errors };
+      }
+      const request = await submitAtOnce(requester, service, 'production', form, form.production_note, {
+        client_id: null,
+        source_client_id: clientId,
+        habilitation_id: null,
+      });
+      return { request };
+    },
+
+    /** The passage into production asked for a service in « bac à sable », if any: its request. */
+    productionRequestOf: (clientId: string) =>
+      db
+        .selectFrom('habilitation_request')
+        .selectAll()
+        .where('source_client_id', '=', clientId)
+        .where('kind', '=', 'production')
+        .orderBy('created_at', 'desc')
+        .executeTakeFirst(),
 
     /** What « Prolonger » shows: a habilitation of the requester's organisation and its service. */
     prolongationOf: ownHabilitation,

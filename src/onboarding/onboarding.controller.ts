@@ -67,6 +67,8 @@ const renewForm = z.looseObject({
     .number()
     .pipe(z.union(SECRET_OVERLAP_CHOICES.map((days) => z.literal(days)) as [z.ZodLiteral<0>, z.ZodLiteral<7>, z.ZodLiteral<30>])),
 });
+const typed = z.unknown().transform((value) => (typeof value === 'string' ? value.trim() : ''));
+const productionForm = z.looseObject({ redirect_uris: typed, webhook_url: typed, note: typed });
 const keysForm = z.looseObject({ jwks_uri: z.unknown().transform((value) => (typeof value === 'string' ? value.trim() : '')) });
 
 /** Signed in with ProConnect, or sent to the space's home page to do so. */
@@ -133,8 +135,10 @@ export function onboardingController({
   const renderService = async (req: Request, res: Response, clientId: string, extra: object = {}) => {
     const person = requesterOf(req);
     const service = await credentials.ownService(person, clientId);
+    const production = service.environment === 'bac_a_sable' ? await requests.productionRequestOf(clientId) : undefined;
     res.render('fournisseurs/service.njk', {
       service: serviceView(service, Date.now()),
+      production: production === undefined ? undefined : listedRequest(production),
       p: await serviceActivity(service.organisation_id, clientId),
       mayChange: await credentials.mayChange(person, clientId),
       overlapChoices: SECRET_OVERLAP_CHOICES,
@@ -263,6 +267,15 @@ export function onboardingController({
       res.redirect(303, `/fournisseurs/services/${clientId}?fait=ancien-secret-arrete`);
     }) satisfies RequestHandler,
 
+    /** « Passer en production »: a request for the second approval, with the production addresses. */
+    askProduction: (async (req, res) => {
+      const clientId = clientIdOf(req);
+      const input = productionForm.parse(req.body ?? {});
+      const asked = await requests.askProduction(requesterOf(req), clientId, input);
+      if (asked.errors !== undefined) return renderService(req, res.status(400), clientId, { errors: asked.errors, values: input });
+      res.redirect(303, `/fournisseurs/demandes/${asked.request.id}?soumise=1`);
+    }) satisfies RequestHandler,
+
     /** Keys published at an address: a wrong address is said next to its field, what was typed kept. */
     useKeysAt: (async (req, res) => {
       const clientId = clientIdOf(req);
@@ -297,6 +310,7 @@ export function onboardingController({
           kind: found.request.kind,
           habilitationId: found.request.habilitation_id,
           clientId: found.request.client_id,
+          sourceClientId: found.request.source_client_id,
           requester: found.request.requester_name,
           email: found.request.requester_email,
         },

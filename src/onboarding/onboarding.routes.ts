@@ -45,6 +45,7 @@ export function onboardingRoutes(
     { method: 'post', path: '/fournisseurs/services/:clientId/secret', guards: [...provider, limit, ...form], handler: c.renewSecret },
     { method: 'post', path: '/fournisseurs/services/:clientId/ancien-secret', guards: [...provider, limit, ...form], handler: c.endOverlap },
     { method: 'post', path: '/fournisseurs/services/:clientId/cles', guards: [...provider, limit, ...form], handler: c.useKeysAt },
+    { method: 'post', path: '/fournisseurs/services/:clientId/production', guards: [...provider, limit, ...form], handler: c.askProduction },
     { method: 'get', path: '/instruction', guards: [], handler: c.queue },
     { method: 'post', path: '/instruction/connexion', guards: [limit, formBody, requireSameOriginForm], handler: c.instructionSignIn },
     { method: 'post', path: '/instruction/deconnexion', guards: form, handler: startSignOut(signOut('/instruction')) },

@@ -61,7 +61,13 @@ export type RawForm = Record<(typeof BASE_FIELDS)[number], string> & {
   [mode: `mode_${string}`]: string;
   /** A prolongation's note (habilitation-requests.ts sets it; the form never posts it). */
   prolongation_note?: string;
+  /** A passage into production's note, the same way. */
+  production_note?: string;
 };
+
+/** The return addresses as typed, one per line (or separated by spaces). */
+const splitAddresses = (value: string) => value.split(/\s+/).filter(Boolean);
+export const redirectUrisOf = (form: Pick<RawForm, 'redirect_uris'>) => splitAddresses(form.redirect_uris);
 
 const https = (message: string) =>
   z
@@ -122,7 +128,7 @@ export const submittedForm = (options: { today: string; allowLocalHttp: boolean 
       contact_technique_telephone: phone,
       redirect_uris: z
         .string()
-        .transform((value) => value.split(/\s+/).filter(Boolean))
+        .transform(splitAddresses)
         .pipe(
           z
             .array(z.string())

@@ -110,7 +110,9 @@ export const listedRequest = (request: HabilitationRequest) => ({
   title:
     request.kind === 'prolongation'
       ? `Prolongation de l’habilitation ${request.habilitation_id} (${(JSON.parse(request.form) as Partial<RawForm>).intitule})`
-      : (JSON.parse(request.form) as Partial<RawForm>).intitule || 'Sans intitulé',
+      : request.kind === 'production'
+        ? `Passage en production de « ${(JSON.parse(request.form) as Partial<RawForm>).intitule} »`
+        : (JSON.parse(request.form) as Partial<RawForm>).intitule || 'Sans intitulé',
   organisation: request.organisation_name || request.siret,
   siret: request.siret,
   state: stateOfRequest(request),
@@ -131,7 +133,7 @@ export const historyView = (history: RequestEvent[]) =>
 export const summaryOf = (form: RawForm) => {
   const catalogue = formCatalogue();
   return {
-    note: form.prolongation_note || undefined,
+    note: form.prolongation_note || form.production_note || undefined,
     sections: FORM_SECTIONS.map((section) => ({
       title: section.title,
       rows: section.fields.map((field) => ({ label: field.label, value: form[field.name as keyof RawForm] || '—' })),

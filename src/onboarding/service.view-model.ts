@@ -7,6 +7,8 @@ export function serviceView(service: ServiceProviderRow, now: number) {
   return {
     clientId: service.client_id,
     procedure: service.procedure_name,
+    sandbox: service.environment === 'bac_a_sable',
+    redirectUris: (JSON.parse(service.redirect_uris) as string[]).join('\n'),
     usesSecret: service.auth_method !== 'private_key_jwt',
     authentication:
       service.auth_method !== 'private_key_jwt'

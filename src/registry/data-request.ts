@@ -1,7 +1,7 @@
 import { type CallModes, callModesFor } from '../catalogue/call-modes.js';
 import { apisFor } from '../catalogue/catalogue.js';
 import { type Derivations, parseDerivations } from '../catalogue/derivations.js';
-import type { HabilitationTable } from '../db/schema.js';
+import type { HabilitationTable, ServiceEnvironment } from '../db/schema.js';
 import type { ServiceProviderRow } from './service-provider.repository.js';
 
 /**
@@ -11,6 +11,8 @@ import type { ServiceProviderRow } from './service-provider.repository.js';
  */
 export interface DataRequest {
   clientId: string;
+  /** « bac à sable »: test identities and test platforms only; production: the real ones. */
+  environment: ServiceEnvironment;
   habilitationId: string;
   organisation: { id: string; name: string; siret: string };
   procedure: string;
@@ -31,6 +33,7 @@ export function dataRequestOf(sp: ServiceProviderRow, habilitation: Habilitation
   const scopes = [...new Set(askedScopes)].filter((scope) => allowed.has(scope));
   return {
     clientId: sp.client_id,
+    environment: sp.environment,
     habilitationId: habilitation.id,
     organisation: { id: sp.organisation_id, name: sp.organisation_name, siret: sp.organisation_siret },
     procedure: sp.procedure_name,

@@ -80,6 +80,7 @@ const serviceProviderInput = (allowLocalHttp: boolean) =>
       redirectUris: z.array(exactUrl(allowLocalHttp)).min(1, 'au moins une URI de redirection'),
       postLogoutRedirectUris: z.array(exactUrl(allowLocalHttp)).default([]),
       webhookUrl: exactUrl(allowLocalHttp).optional(),
+      environment: z.enum(['bac_a_sable', 'production']).default('production'),
       jwks: publicJwks.optional(),
       jwksUri: exactUrl(allowLocalHttp).optional(),
       clientSecret: z.string().min(32, '32 caractères au moins').optional(),
@@ -150,6 +151,7 @@ const FIELD_LABELS: Record<string, string> = {
   redirectUris: 'URI de redirection',
   postLogoutRedirectUris: 'URI après déconnexion',
   webhookUrl: 'adresse de notification',
+  environment: 'environnement',
   jwks: 'JWKS',
   jwksUri: 'adresse du JWKS',
   clientSecret: 'secret',
@@ -193,6 +195,7 @@ const serviceProviderColumns = (data: ServiceProviderData, organisationId: strin
   redirect_uris: JSON.stringify(data.redirectUris),
   post_logout_redirect_uris: JSON.stringify(data.postLogoutRedirectUris),
   webhook_url: data.webhookUrl ?? null,
+  environment: data.environment,
 });
 
 export interface RegistryOptions {

@@ -29,7 +29,7 @@ export const listServiceProviders = (db: Kysely<Database>) =>
 export const listServiceProvidersOf = (db: Kysely<Database>, organisationId: string) =>
   db
     .selectFrom('service_provider')
-    .select(['client_id', 'display_name', 'procedure_name'])
+    .select(['client_id', 'display_name', 'procedure_name', 'environment'])
     .where('organisation_id', '=', organisationId)
     .orderBy('procedure_name')
     .execute();

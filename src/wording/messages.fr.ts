@@ -189,6 +189,17 @@ export const ERROR_MESSAGES = {
     help: ['Nous n’avons consulté aucune information vous concernant.', 'Revenez sur le site du service et signalez-lui le problème.'],
     actions: ['home'],
   },
+  'DEMANDE-006': {
+    status: 403,
+    pageTitle: 'Service en bac à sable',
+    title: '{sp} est en bac à sable : il ne fonctionne pas ici',
+    lead: 'Ce service est encore en essai, avec des identités de test et des données fictives, sur la plateforme de test du portail.',
+    help: [
+      'Nous n’avons consulté aucune information vous concernant.',
+      'Pour l’équipe technique du service : un service en bac à sable se raccorde à la plateforme de test ; pour la production, demandez le passage en production depuis l’espace fournisseurs.',
+    ],
+    actions: ['home'],
+  },
   'DEMANDE-004': {
     status: 400,
     pageTitle: 'Demande impossible',
