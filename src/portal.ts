@@ -216,6 +216,7 @@ export function createPortal(deps: PortalDependencies): Express {
         return procedure === undefined ? undefined : dashboardView(procedure, Date.now());
       },
       allowLocalHttp,
+      sandboxServed: deps.platforms.bac_a_sable !== undefined,
       instructors: createInstructors(db, config.instructorEmails),
       registry,
       proconnect: deps.proconnect,

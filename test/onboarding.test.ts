@@ -336,6 +336,10 @@ describe('a service asks for its habilitation, an instructor decides, the servic
       /data-testid="secret">([^<]+)</.exec(
         (await staff.browser.visit(new URL(productionReveal.action, stack.portalUrl), { form: productionReveal.fields })).body,
       )?.[1] ?? '';
+    // The production service's credentials are kept by the same people: its page offers the renewal.
+    const productionServicePage = await staff.browser.visit(`${stack.portalUrl}/fournisseurs/services/${productionId}`);
+    expect(productionServicePage.body).toContain('data-testid="environnement">Production<');
+    expect(productionServicePage.body).toContain(`action="/fournisseurs/services/${productionId}/secret"`);
     const live = await serviceProviderClient(`${stack.portalUrl}/oidc`, productionId ?? '', { secret: productionSecret }, `${SP_ORIGIN}/production`);
     const production = await live.authorizationUrl('openid cnaf_quotient_familial');
     // Signed in through the test platform for the service in « bac à sable »: not signed in for production.

@@ -103,8 +103,9 @@ export function createEventOutbox({ db, registry, sign, journal, post, logger, l
     // The event's end and its journal entry are written together: one is never seen without the other.
     const end = (changes: Updateable<SpEventTable>, type: 'notification.delivered' | 'notification.abandoned') =>
       db.transaction().execute(async (trx) => {
-        await closed(row, changes, claimUntil, trx);
-        await journal.append({ type, ...entry }, trx);
+        // A lost lease (another process took the event over) closes nothing here, and journals nothing either.
+        const [closedRow] = await closed(row, changes, claimUntil, trx);
+        if (closedRow?.numUpdatedRows === 1n) await journal.append({ type, ...entry }, trx);
       });
     if (delivered) {
       await end({ delivered_at: done, last_outcome: outcome }, 'notification.delivered');

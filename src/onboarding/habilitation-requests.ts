@@ -6,7 +6,7 @@ import type { Database, HabilitationRequestEventTable, HabilitationRequestState,
 import { AppError } from '../http/errors.js';
 import type { Journal, JournalEventType } from '../journal/journal.js';
 import { addMonths, MAX_VALIDITY_MONTHS } from '../registry/habilitation.js';
-import type { HabilitationInput, Registry, ServiceProviderInput } from '../registry/registry.service.js';
+import { type HabilitationInput, type Registry, RegistryError, type ServiceProviderInput } from '../registry/registry.service.js';
 import { DAY_MS, parisDay } from '../wording/dates.fr.js';
 import { callModesOf, errorsOf, type RawForm, rawForm, redirectUrisOf, submittedForm } from './request-form.js';
 
@@ -360,71 +360,89 @@ export function createHabilitationRequests({
       const who = { role: 'instructeur' as const, name: instructor.name, email: instructor.email };
       // Read before the transaction: on SQLite it holds the only connection until it ends.
       let organisationId = await organisationIdOf(request.siret);
-      const decided = await db.transaction().execute(async (trx) => {
-        const changes: Partial<HabilitationRequest> = {
-          state: decision,
-          updated_at: at,
-          ...(decision === 'modifications_demandees' ? {} : { decided_at: at }),
-        };
-        // Taken first, conditionally: of two instructors deciding at once, the second finds it decided and changes nothing.
-        const taken = await trx
-          .updateTable('habilitation_request')
-          .set(changes)
-          .where('id', '=', request.id)
-          .where('state', '=', 'soumise')
-          .executeTakeFirst();
-        if (taken.numUpdatedRows !== 1n) throw refused('DEMANDE-HAB-002', 'décidée entre-temps');
-        if (decision === 'validee' && request.kind === 'prolongation') {
-          await registryWithin(trx).renewHabilitation(request.habilitation_id ?? '');
-        } else if (decision === 'validee' && request.kind === 'production' && sourceHabilitation !== undefined) {
-          const form = rawForm.parse(JSON.parse(request.form));
-          const service = {
-            siret: request.siret,
-            displayName: form.organisation_nom,
-            procedureName: form.intitule,
-            redirectUris: redirectUrisOf(form),
-            ...(form.webhook_url.trim() === '' ? {} : { webhookUrl: form.webhook_url.trim() }),
-            environment: 'production' as const,
+      const decided = await db
+        .transaction()
+        .execute(async (trx) => {
+          const changes: Partial<HabilitationRequest> = {
+            state: decision,
+            updated_at: at,
+            ...(decision === 'modifications_demandees' ? {} : { decided_at: at }),
           };
-          const terms = {
-            scopes: JSON.parse(sourceHabilitation.scopes) as string[],
-            purpose: sourceHabilitation.purpose,
-            legalBasis: sourceHabilitation.legal_basis,
-            legalReference: sourceHabilitation.legal_reference,
-            retentionDays: sourceHabilitation.retention_days,
-            derivations: sourceHabilitation.derivations === null ? undefined : JSON.parse(sourceHabilitation.derivations),
-            callModes: sourceHabilitation.call_modes === null ? undefined : JSON.parse(sourceHabilitation.call_modes),
-          };
-          Object.assign(changes, await createApproved(trx, request.id, service, terms, at));
-        } else if (decision === 'validee') {
-          const form = submittedForm({ today: parisDay(request.submitted_at ?? at), allowLocalHttp }).parse(JSON.parse(request.form));
-          const within = registryWithin(trx);
-          // A known organisation keeps its name: the request names it only when it is new.
-          organisationId =
-            (await within.findOrganisationBySiret(request.siret))?.id ??
-            (await within.createOrganisation({ siret: request.siret, name: form.organisation_nom })).id;
-          const service = {
-            siret: request.siret,
-            displayName: form.organisation_nom,
-            procedureName: form.intitule,
-            redirectUris: form.redirect_uris,
-            ...(form.webhook_url === '' ? {} : { webhookUrl: form.webhook_url }),
-            // A first approval gives a service in « bac à sable »; production is a second approval.
-            environment: 'bac_a_sable' as const,
-          };
-          const terms = {
-            scopes: form.scopes,
-            purpose: form.finalite,
-            legalBasis: form.cadre_juridique,
-            legalReference: form.cadre_juridique_url,
-            retentionDays: form.conservation_jours,
-            callModes: callModesOf(form, form.scopes),
-          };
-          Object.assign(changes, await createApproved(trx, request.id, service, terms, at));
-        }
-        await record(trx, request, who, decision, message?.trim() || null, at, organisationId);
-        return { ...request, ...changes };
-      });
+          // Taken first, conditionally: of two instructors deciding at once, the second finds it decided and changes nothing.
+          const taken = await trx
+            .updateTable('habilitation_request')
+            .set(changes)
+            .where('id', '=', request.id)
+            .where('state', '=', 'soumise')
+            .executeTakeFirst();
+          if (taken.numUpdatedRows !== 1n) throw refused('DEMANDE-HAB-002', 'décidée entre-temps');
+          // One production service per service in « bac à sable », whatever was asked twice.
+          if (decision === 'validee' && request.kind === 'production') {
+            const earlier = await trx
+              .selectFrom('habilitation_request')
+              .select('id')
+              .where('source_client_id', '=', request.source_client_id)
+              .where('kind', '=', 'production')
+              .where('state', '=', 'validee')
+              .where('id', '!=', request.id)
+              .executeTakeFirst();
+            if (earlier !== undefined) throw refused('DEMANDE-HAB-002', 'service déjà passé en production');
+          }
+          if (decision === 'validee' && request.kind === 'prolongation') {
+            await registryWithin(trx).renewHabilitation(request.habilitation_id ?? '');
+          } else if (decision === 'validee' && request.kind === 'production' && sourceHabilitation !== undefined) {
+            const form = rawForm.parse(JSON.parse(request.form));
+            const service = {
+              siret: request.siret,
+              displayName: form.organisation_nom,
+              procedureName: form.intitule,
+              redirectUris: redirectUrisOf(form),
+              ...(form.webhook_url.trim() === '' ? {} : { webhookUrl: form.webhook_url.trim() }),
+              environment: 'production' as const,
+            };
+            const terms = {
+              scopes: JSON.parse(sourceHabilitation.scopes) as string[],
+              purpose: sourceHabilitation.purpose,
+              legalBasis: sourceHabilitation.legal_basis,
+              legalReference: sourceHabilitation.legal_reference,
+              retentionDays: sourceHabilitation.retention_days,
+              derivations: sourceHabilitation.derivations === null ? undefined : JSON.parse(sourceHabilitation.derivations),
+              callModes: sourceHabilitation.call_modes === null ? undefined : JSON.parse(sourceHabilitation.call_modes),
+            };
+            Object.assign(changes, await createApproved(trx, request.id, service, terms, at));
+          } else if (decision === 'validee') {
+            const form = submittedForm({ today: parisDay(request.submitted_at ?? at), allowLocalHttp }).parse(JSON.parse(request.form));
+            const within = registryWithin(trx);
+            // A known organisation keeps its name: the request names it only when it is new.
+            organisationId =
+              (await within.findOrganisationBySiret(request.siret))?.id ??
+              (await within.createOrganisation({ siret: request.siret, name: form.organisation_nom })).id;
+            const service = {
+              siret: request.siret,
+              displayName: form.organisation_nom,
+              procedureName: form.intitule,
+              redirectUris: form.redirect_uris,
+              ...(form.webhook_url === '' ? {} : { webhookUrl: form.webhook_url }),
+              // A first approval gives a service in « bac à sable »; production is a second approval.
+              environment: 'bac_a_sable' as const,
+            };
+            const terms = {
+              scopes: form.scopes,
+              purpose: form.finalite,
+              legalBasis: form.cadre_juridique,
+              legalReference: form.cadre_juridique_url,
+              retentionDays: form.conservation_jours,
+              callModes: callModesOf(form, form.scopes),
+            };
+            Object.assign(changes, await createApproved(trx, request.id, service, terms, at));
+          }
+          await record(trx, request, who, decision, message?.trim() || null, at, organisationId);
+          return { ...request, ...changes };
+        })
+        .catch((error: unknown) => {
+          // The registry's rules refusing the terms now (changed since the request was submitted): a step not possible.
+          throw error instanceof RegistryError ? refused('DEMANDE-HAB-002', error.message) : error;
+        });
       // Made through a registry of the transaction: what this node remembered of the service is out of date.
       registry.forget();
       return decided;
@@ -521,13 +539,14 @@ export function createHabilitationRequests({
       return { request };
     },
 
-    /** The passage into production asked for a service in « bac à sable », if any: its request. */
+    /** The passage into production asked for a service in « bac à sable » and not refused, if any: its request. */
     productionRequestOf: (clientId: string) =>
       db
         .selectFrom('habilitation_request')
         .selectAll()
         .where('source_client_id', '=', clientId)
         .where('kind', '=', 'production')
+        .where('state', '!=', 'refusee')
         .orderBy('created_at', 'desc')
         .executeTakeFirst(),
 

@@ -23,6 +23,8 @@ export interface OnboardingControllerDependencies {
   instructors: Instructors;
   /** Outside production a service's addresses may be http://localhost. */
   allowLocalHttp: boolean;
+  /** Whether this deployment has a test platform: else a service in « bac à sable » cannot be tried here (DEMANDE-006). */
+  sandboxServed: boolean;
   registry: Pick<Registry, 'findOrganisationBySiret' | 'serviceProvidersOf' | 'listHabilitations'>;
   proconnect: Pick<SignInService<unknown>, 'start'>;
 }
@@ -92,6 +94,7 @@ export function onboardingController({
   registry,
   proconnect,
   allowLocalHttp,
+  sandboxServed,
 }: OnboardingControllerDependencies) {
   const startSignIn =
     (returnTo: '/fournisseurs' | '/instruction'): RequestHandler =>
@@ -127,6 +130,7 @@ export function onboardingController({
       summary: summaryOf(form),
       history: historyView(history),
       secretWaiting: await requests.secretWaiting(request),
+      sandboxServed,
       ...extra,
     });
   };
@@ -141,6 +145,7 @@ export function onboardingController({
       production: production === undefined ? undefined : listedRequest(production),
       p: await serviceActivity(service.organisation_id, clientId),
       mayChange: await credentials.mayChange(person, clientId),
+      sandboxServed,
       overlapChoices: SECRET_OVERLAP_CHOICES,
       errors: {},
       values: {},
@@ -249,7 +254,7 @@ export function onboardingController({
     renewSecret: (async (req, res) => {
       const clientId = clientIdOf(req);
       const form = renewForm.safeParse(req.body ?? {});
-      if (!form.success) throw new AppError('SERVICE-002', 'durée de chevauchement hors des choix');
+      if (!form.success) throw new AppError('HTTP-400', 'durée de chevauchement hors des choix');
       const rotated = await credentials.renewSecret(requesterOf(req), clientId, form.data.chevauchement);
       res.set('cache-control', 'no-store').render('fournisseurs/secret.njk', {
         revealed: {
@@ -271,6 +276,10 @@ export function onboardingController({
     askProduction: (async (req, res) => {
       const clientId = clientIdOf(req);
       const input = productionForm.parse(req.body ?? {});
+      // Production's secret goes to whoever asks: the same two people as for the sandbox service's credentials.
+      await credentials.ownService(requesterOf(req), clientId);
+      if (!(await credentials.mayChange(requesterOf(req), clientId)))
+        throw new AppError('SERVICE-001', 'passage en production demandé par un autre que le demandeur ou le contact technique');
       const asked = await requests.askProduction(requesterOf(req), clientId, input);
       if (asked.errors !== undefined) return renderService(req, res.status(400), clientId, { errors: asked.errors, values: input });
       res.redirect(303, `/fournisseurs/demandes/${asked.request.id}?soumise=1`);

@@ -3,6 +3,7 @@ import { type DomainWorld, domainWorld } from '../../test/helpers/domain.js';
 import { BOIS_JOLI_REQUEST } from '../../test/helpers/habilitation-request.js';
 import { verifyClientSecret } from '../registry/client-secret.js';
 import { createRegistry } from '../registry/registry.service.js';
+import { replaceSecret } from '../registry/service-provider.repository.js';
 import { createHabilitationRequests } from './habilitation-requests.js';
 import { createServiceCredentials, type ServiceCredentials } from './service-credentials.js';
 
@@ -67,6 +68,21 @@ describe('a service’s credentials, changed by its own staff', () => {
     // Read through the registry the portal serves with: what it remembered is forgotten.
     expect(await world.registry.findServiceProvider(clientId)).toMatchObject({ auth_method: 'private_key_jwt', secret_hash: null });
     await expect(credentials.renewSecret(requester, clientId, 7)).rejects.toMatchObject({ code: 'SERVICE-002' });
+    // The seed file, applied again at a start, keeps what it does not say: the keys' address, the environment.
+    await world.registry.upsertServiceProvider({
+      siret: requester.siret,
+      clientId,
+      displayName: 'Commune de Bois-Joli',
+      procedureName: 'Tarif du centre de loisirs',
+      redirectUris: ['https://bois-joli.example/retour'],
+    });
+    expect(await world.registry.findServiceProvider(clientId)).toMatchObject({
+      auth_method: 'private_key_jwt',
+      jwks_uri: 'https://bois-joli.example/jwks.json',
+      environment: 'bac_a_sable',
+    });
+    // Of two renewals at once, the one that read a secret already replaced changes nothing.
+    expect(await replaceSecret(world.db, clientId, 'sha256$perime', { secret_hash: 'sha256$autre' })).toBe(false);
 
     const entries = await world.db
       .selectFrom('journal_entry')

@@ -41,7 +41,8 @@ export function createServiceCredentials({ db, journal, registry, registryWithin
       .selectFrom('habilitation_request')
       .select(['form', 'requester_email'])
       .where('client_id', '=', clientId)
-      .where('kind', '=', 'initiale')
+      // The request that created the service: a first one (« bac à sable ») or a passage into production.
+      .where('kind', 'in', ['initiale', 'production'])
       .where('state', '=', 'validee')
       .executeTakeFirst();
     if (request === undefined) return [];

@@ -299,8 +299,14 @@ export function createRegistry(db: Kysely<Database>, options: RegistryOptions) {
       if (existing === undefined) return this.createServiceProvider(data);
       const organisation = await requireOrganisation(data.siret);
       const secretHash = data.clientSecretHash ?? (data.clientSecret === undefined ? null : hashClientSecret(data.clientSecret));
+      // What the seed does not say is kept: credentials changed since (a renewal, keys at an address), the environment.
+      const credentialsGiven = data.jwks !== undefined || data.jwksUri !== undefined || secretHash !== null;
       await serviceProviders.updateServiceProvider(db, input.clientId, {
-        ...serviceProviderColumns(data, organisation.id, secretHash ?? existing.secret_hash),
+        ...serviceProviderColumns(data, organisation.id, secretHash),
+        ...(credentialsGiven
+          ? { previous_secret_hash: null, previous_secret_until: null }
+          : { auth_method: existing.auth_method, secret_hash: existing.secret_hash, jwks: existing.jwks, jwks_uri: existing.jwks_uri }),
+        environment: input.environment ?? existing.environment,
         updated_at: now(),
       });
       changed();
@@ -340,12 +346,13 @@ export function createRegistry(db: Kysely<Database>, options: RegistryOptions) {
         throw new RegistryError(`l’ancien secret reste valable entre maintenant et ${MAX_SECRET_OVERLAP_DAYS} jours au plus`);
       const secret = generateClientSecret();
       const overlap = previousUntil !== undefined && sp.secret_hash !== null;
-      await serviceProviders.updateServiceProvider(db, clientId, {
+      const replaced = await serviceProviders.replaceSecret(db, clientId, sp.secret_hash, {
         secret_hash: hashClientSecret(secret),
         previous_secret_hash: overlap ? sp.secret_hash : null,
         previous_secret_until: overlap ? previousUntil : null,
         updated_at: now(),
       });
+      if (!replaced) throw new RegistryError(`le secret de ${clientId} vient d’être renouvelé par ailleurs : rouvrez la page du service`);
       changed();
       return { secret, previousUntil: overlap ? previousUntil : undefined };
     },

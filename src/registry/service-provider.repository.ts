@@ -6,6 +6,22 @@ export const insertServiceProvider = (db: Kysely<Database>, row: ServiceProvider
 export const updateServiceProvider = (db: Kysely<Database>, clientId: string, changes: Updateable<ServiceProviderTable>) =>
   db.updateTable('service_provider').set(changes).where('client_id', '=', clientId).execute();
 
+/** Changes the secret only if it is still the one read: of two renewals at once, the second changes nothing. */
+export const replaceSecret = async (
+  db: Kysely<Database>,
+  clientId: string,
+  expected: string | null,
+  changes: Updateable<ServiceProviderTable>,
+): Promise<boolean> => {
+  const result = await db
+    .updateTable('service_provider')
+    .set(changes)
+    .where('client_id', '=', clientId)
+    .where((eb) => (expected === null ? eb('secret_hash', 'is', null) : eb('secret_hash', '=', expected)))
+    .executeTakeFirst();
+  return result.numUpdatedRows === 1n;
+};
+
 /** The service provider with its organisation, as pages and the authorization server show it. */
 export const findServiceProvider = (db: Kysely<Database>, clientId: string) =>
   db

@@ -196,7 +196,7 @@ export const ERROR_MESSAGES = {
     lead: 'Ce service est encore en essai, avec des identités de test et des données fictives, sur la plateforme de test du portail.',
     help: [
       'Nous n’avons consulté aucune information vous concernant.',
-      'Pour l’équipe technique du service : un service en bac à sable se raccorde à la plateforme de test ; pour la production, demandez le passage en production depuis l’espace fournisseurs.',
+      'Pour l’équipe technique du service : un service en bac à sable ne fonctionne que là où une plateforme de test est ouverte ; pour servir les vraies personnes, demandez son passage en production depuis l’espace fournisseurs.',
     ],
     actions: ['home'],
   },
