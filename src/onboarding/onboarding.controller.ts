@@ -71,7 +71,7 @@ const renewForm = z.looseObject({
 });
 const typed = z.unknown().transform((value) => (typeof value === 'string' ? value.trim() : ''));
 const productionForm = z.looseObject({ redirect_uris: typed, webhook_url: typed, note: typed });
-const keysForm = z.looseObject({ jwks_uri: z.unknown().transform((value) => (typeof value === 'string' ? value.trim() : '')) });
+const keysForm = z.looseObject({ jwks_uri: typed });
 
 /** Signed in with ProConnect, or sent to the space's home page to do so. */
 export const requireProConnectAccount =
@@ -277,9 +277,7 @@ export function onboardingController({
       const clientId = clientIdOf(req);
       const input = productionForm.parse(req.body ?? {});
       // Production's secret goes to whoever asks: the same two people as for the sandbox service's credentials.
-      await credentials.ownService(requesterOf(req), clientId);
-      if (!(await credentials.mayChange(requesterOf(req), clientId)))
-        throw new AppError('SERVICE-001', 'passage en production demandé par un autre que le demandeur ou le contact technique');
+      await credentials.keeperService(requesterOf(req), clientId);
       const asked = await requests.askProduction(requesterOf(req), clientId, input);
       if (asked.errors !== undefined) return renderService(req, res.status(400), clientId, { errors: asked.errors, values: input });
       res.redirect(303, `/fournisseurs/demandes/${asked.request.id}?soumise=1`);

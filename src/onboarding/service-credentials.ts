@@ -50,6 +50,7 @@ export function createServiceCredentials({ db, journal, registry, registryWithin
     return [...new Set([request.requester_email, technical].map((email) => email.trim().toLowerCase()))].filter((email) => email.includes('@'));
   };
 
+  /** A service of the person's organisation that this person may change (and ask production for); SERVICE-001 else. */
   const keeperService = async (person: Requester, clientId: string) => {
     const service = await ownService(person, clientId);
     if (!(await keepersOf(clientId)).includes(person.email.toLowerCase()))
@@ -91,6 +92,7 @@ export function createServiceCredentials({ db, journal, registry, registryWithin
 
   return {
     ownService,
+    keeperService,
     /** Whether this person may change the service's credentials. */
     mayChange: async (person: Requester, clientId: string) => (await keepersOf(clientId)).includes(person.email.toLowerCase()),
 
