@@ -14,4 +14,10 @@ export interface BenchServer {
   clientSecret: string;
 }
 
-export type FromBench = { type: 'ready'; server: BenchServer } | { type: 'memory'; rss: number; heapUsed: number };
+export type FromBench =
+  | { type: 'ready'; server: BenchServer }
+  | { type: 'memory'; rss: number; heapUsed: number }
+  /** The CPU time (user and system) the server's process has spent so far, in ms; the portal's upstreams' apart. */
+  | { type: 'cpu'; ms: number; upstreamsMs?: number }
+  /** The portal's local upstreams, in their own process, are listening; the portal sends its mail to `smtpUrl`. */
+  | { type: 'upstreams'; smtpUrl: string };

@@ -246,7 +246,10 @@ describe('the service provider data API', () => {
     const response = await api('/api/v1/justificatif', tokens.access_token);
     expect(response.status).toBe(200);
     expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
-    expect(response.headers.get('ratelimit-policy')).toBeTruthy();
+    // API Particulier's rate limit headers.
+    expect(response.headers.get('ratelimit-limit')).toBe('1200');
+    expect(Number(response.headers.get('ratelimit-remaining'))).toBeLessThan(1200);
+    expect(Number(response.headers.get('ratelimit-reset'))).toBeGreaterThan(0);
     const body = (await response.json()) as { justificatif: Record<string, unknown>; signature: string };
     expect(body.justificatif).toMatchObject({
       destinataire: { organisation: 'Ville de Testbourg', siret: SIRET, client_id: 'sp-famille', demarche: 'Aides municipales' },

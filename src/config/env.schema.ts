@@ -89,7 +89,9 @@ export const envSchema = z.object({
     .min(1)
     .max(24 * 60)
     .default(30)
-    .describe('Durée d’inactivité avant expiration de la session'),
+    .describe(
+      'Durée d’inactivité avant expiration de la session ; elle peut finir jusqu’à un trentième de cette durée plus tôt (une minute sur 30), pour ne pas réécrire son échéance à chaque page',
+    ),
   SESSION_MAX_HOURS: z.coerce
     .number()
     .int()

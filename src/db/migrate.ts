@@ -15,6 +15,7 @@ import * as habilitationRequests from './migrations/013-habilitation-requests.js
 import * as prolongationsAndReminders from './migrations/014-prolongations-and-reminders.js';
 import * as serviceCredentials from './migrations/015-service-credentials.js';
 import * as serviceEnvironments from './migrations/016-service-environments.js';
+import * as justificatifLookups from './migrations/017-justificatif-lookups.js';
 import type { Database } from './schema.js';
 
 // A static list: tsx, vitest and the compiled build all find the migrations without scanning folders.
@@ -35,6 +36,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '014-prolongations-and-reminders': prolongationsAndReminders,
   '015-service-credentials': serviceCredentials,
   '016-service-environments': serviceEnvironments,
+  '017-justificatif-lookups': justificatifLookups,
 };
 
 /** Brings the schema to the latest version; returns the names of the migrations applied now. */

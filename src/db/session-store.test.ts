@@ -33,6 +33,7 @@ beforeAll(async () => {
     '014-prolongations-and-reminders',
     '015-service-credentials',
     '016-service-environments',
+    '017-justificatif-lookups',
   ]);
   expect(await migrateToLatest(db)).toEqual([]);
   store = new DatabaseSessionStore(db, createDataCipher(randomBytes(32)));
@@ -73,6 +74,24 @@ describe('database session store', () => {
     await call((cb) => store.touch('t', sessionFor(later), cb));
     const row = await db.selectFrom('session').select('expires_at').where('sid', '=', tokenDigest('t')).executeTakeFirstOrThrow();
     expect(row.expires_at).toBe(later.getTime());
+  });
+
+  it('skips a touch that would move the expiry it read by less than a thirtieth of the idle time, not a later one', async () => {
+    const idle = 30 * 60_000;
+    const stored = Date.now() + idle;
+    const expiryOf = async () =>
+      (await db.selectFrom('session').select('expires_at').where('sid', '=', tokenDigest('r')).executeTakeFirstOrThrow()).expires_at;
+    const withIdle = (expires: number) => ({ cookie: { expires: new Date(expires), originalMaxAge: idle } }) as unknown as SessionData;
+    await call((cb) => store.set('r', withIdle(stored), cb));
+    await call((cb) => store.get('r', cb));
+    await call((cb) => store.touch('r', withIdle(stored + 59_000), cb));
+    expect(await expiryOf()).toBe(stored);
+    // Without a read of its own, a touch writes.
+    await call((cb) => store.touch('r', withIdle(stored + 1000), cb));
+    expect(await expiryOf()).toBe(stored + 1000);
+    await call((cb) => store.get('r', cb));
+    await call((cb) => store.touch('r', withIdle(stored + 1000 + 61_000), cb));
+    expect(await expiryOf()).toBe(stored + 62_000);
   });
 
   it('keeps no session id in clear, and a session’s data copied into another row does not open there', async () => {

@@ -7,6 +7,8 @@ import type { Database } from './schema.js';
 type Callback = (error?: unknown) => void;
 
 const FALLBACK_TTL_MS = 30 * 60 * 1000;
+/** Reads whose expiry a touch may still compare with; more only while that many requests are in flight. */
+const REMEMBERED_READS = 10_000;
 
 /**
  * express-session's store on our own database, so sessions survive restarts and work on both dialects. Sessions
@@ -14,6 +16,9 @@ const FALLBACK_TTL_MS = 30 * 60 * 1000;
  * their id, which is the bearer value of the cookie.
  */
 export class DatabaseSessionStore extends session.Store {
+  /** The expiry each session's row had when this request read it, by digest of its id: what a touch compares with. */
+  private readonly readExpiry = new Map<string, number>();
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly cipher: DataCipher,
@@ -22,12 +27,18 @@ export class DatabaseSessionStore extends session.Store {
   }
 
   override get(sid: string, callback: (error: unknown, session?: session.SessionData | null) => void): void {
+    const digest = tokenDigest(sid);
     this.db
       .selectFrom('session')
       .select(['data', 'expires_at'])
-      .where('sid', '=', tokenDigest(sid))
+      .where('sid', '=', digest)
       .executeTakeFirst()
-      .then((row) => callback(null, row && row.expires_at > Date.now() ? this.open(sid, row.data) : null))
+      .then((row) => {
+        if (row === undefined || row.expires_at <= Date.now()) return callback(null, null);
+        if (this.readExpiry.size >= REMEMBERED_READS) this.readExpiry.delete(this.readExpiry.keys().next().value as string);
+        this.readExpiry.set(digest, row.expires_at);
+        callback(null, this.open(sid, row.data));
+      })
       .catch((error) => callback(error));
   }
 
@@ -41,6 +52,7 @@ export class DatabaseSessionStore extends session.Store {
   }
 
   override set(sid: string, data: session.SessionData, callback?: Callback): void {
+    this.readExpiry.delete(tokenDigest(sid));
     const row = { sid: tokenDigest(sid), data: this.cipher.encrypt(JSON.stringify(data), placeOf(sid)), expires_at: expiresAt(data) };
     this.db
       .insertInto('session')
@@ -52,6 +64,7 @@ export class DatabaseSessionStore extends session.Store {
   }
 
   override destroy(sid: string, callback?: Callback): void {
+    this.readExpiry.delete(tokenDigest(sid));
     this.db
       .deleteFrom('session')
       .where('sid', '=', tokenDigest(sid))
@@ -60,11 +73,24 @@ export class DatabaseSessionStore extends session.Store {
       .catch((error) => callback?.(error));
   }
 
+  /**
+   * Rolling expiry writes the row on every page a person opens, though it moves by seconds. A touch that would push
+   * the expiry this request read back by less than a thirtieth of the idle time (a minute of thirty) is skipped: a
+   * session then ends at most that much before its full idle time, and most pages write nothing.
+   */
   override touch(sid: string, data: session.SessionData, callback?: Callback): void {
+    const digest = tokenDigest(sid);
+    const read = this.readExpiry.get(digest);
+    this.readExpiry.delete(digest);
+    const expires = expiresAt(data);
+    if (read !== undefined && expires - read < (data.cookie?.originalMaxAge ?? 0) / 30) {
+      callback?.();
+      return;
+    }
     this.db
       .updateTable('session')
-      .set({ expires_at: expiresAt(data) })
-      .where('sid', '=', tokenDigest(sid))
+      .set({ expires_at: expires })
+      .where('sid', '=', digest)
       .execute()
       .then(() => callback?.())
       .catch((error) => callback?.(error));

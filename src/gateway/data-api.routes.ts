@@ -93,7 +93,9 @@ export function dataApiRoutes({
   const perClient = rateLimit({
     windowMs: 60_000,
     limit: requestsPerMinute,
-    standardHeaders: 'draft-8',
+    // API Particulier's own headers (RateLimit-Limit, -Remaining, -Reset), which its clients already read; draft 8's
+    // also hashed the client's identifier on every call.
+    standardHeaders: 'draft-6',
     legacyHeaders: false,
     keyGenerator: (_req, res) => tokenOf(res).clientId,
     store: rateLimitStore,

@@ -35,6 +35,21 @@ describe('OpenAPI description of the data API', () => {
   });
 });
 
+describe('headers of the data API', () => {
+  it('documents on each 200 the request identifier and API Particulier’s rate limit headers, each reference resolved', () => {
+    const full = openApiDocument('https://passerelle.exemple.gouv.fr') as unknown as {
+      components: { headers: Record<string, { description: string }> };
+      paths: Record<string, { get: { responses: Record<string, { headers?: Record<string, { $ref: string }> }> } }>;
+    };
+    for (const path of ['/api/v1/justificatif', '/v3/dss/quotient_familial/france_connect']) {
+      const headers = full.paths[path]?.get.responses['200']?.headers ?? {};
+      expect(Object.keys(headers)).toEqual(['X-Request-ID', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset']);
+      for (const { $ref } of Object.values(headers))
+        expect(full.components.headers[$ref.replace('#/components/headers/', '')]?.description).toBeTruthy();
+    }
+  });
+});
+
 describe('error catalogue of /api/documentation', () => {
   it('lists each error of the gateway once, by status, with the body the API sends', () => {
     const { errors, producerErrors } = apiDocumentationView('https://passerelle.exemple.gouv.fr');

@@ -42,6 +42,11 @@ export function errorResponses(errors: readonly ApiError[]) {
   );
 }
 
+/** What every answer of the data API carries, as API Particulier's do: the request's identifier and the rate limit. */
+const ANSWER_HEADERS = Object.fromEntries(
+  ['X-Request-ID', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'].map((name) => [name, { $ref: `#/components/headers/${name}` }]),
+);
+
 /** The errors of the producers a v3 route can answer, with this API's codes. */
 const producerErrors = (api: CatalogueApi): ApiError[] =>
   DISTINCT_PRODUCER_ERRORS.map((error) => ({
@@ -105,6 +110,7 @@ export function openApiDocument(publicUrl: string) {
             responses: {
               200: {
                 description: 'Données transmises',
+                headers: ANSWER_HEADERS,
                 content: { 'application/vnd.api+json': { schema: { $ref: '#/components/schemas/V3Answer' } } },
               },
               ...errorResponses([...DATA_API_ERRORS.v3.map((name) => API_ERRORS[name]), ...producerErrors(api)]),
@@ -125,6 +131,16 @@ export function openApiDocument(publicUrl: string) {
     servers: [{ url: publicUrl }],
     components: {
       securitySchemes: { accessToken: { type: 'http', scheme: 'bearer', description: 'Jeton d’accès opaque remis par /oidc/token' } },
+      headers: {
+        'X-Request-ID': {
+          description:
+            'Identifiant de la requête : le vôtre s’il est bien formé (8 à 128 caractères A-Z a-z 0-9 . _ -), sinon un UUID ; à conserver dans vos journaux',
+          schema: { type: 'string' },
+        },
+        'RateLimit-Limit': { description: 'Requêtes permises par minute à votre service', schema: { type: 'integer' } },
+        'RateLimit-Remaining': { description: 'Requêtes qu’il vous reste dans la minute en cours', schema: { type: 'integer' } },
+        'RateLimit-Reset': { description: 'Secondes avant le début de la minute suivante', schema: { type: 'integer' } },
+      },
       schemas: {
         Errors: {
           type: 'object',
@@ -223,6 +239,7 @@ export function openApiDocument(publicUrl: string) {
           responses: {
             200: {
               description: 'Le justificatif et sa signature',
+              headers: ANSWER_HEADERS,
               content: {
                 'application/json': {
                   schema: {

@@ -7,15 +7,13 @@ export const insertJustificatif = (db: Kysely<Database>, row: JustificatifTable)
 
 /**
  * The justificatif an access token opens: the one issued with the token's grant, for that client only. Read on each
- * call of the data API, so only what it serves.
+ * call of the data API, so only what it serves, through the index of the grant and the client (migration 017; the
+ * plan is checked in justificatifs.test.ts).
  */
-export const findByGrant = (db: Kysely<Database>, grantId: string, clientId: string) =>
-  db
-    .selectFrom('justificatif')
-    .select(['id', 'withdrawn_at', 'sealed'])
-    .where('grant_id', '=', grantId)
-    .where('client_id', '=', clientId)
-    .executeTakeFirst();
+export const grantLookup = (db: Kysely<Database>, grantId: string, clientId: string) =>
+  db.selectFrom('justificatif').select(['id', 'withdrawn_at', 'sealed']).where('grant_id', '=', grantId).where('client_id', '=', clientId);
+
+export const findByGrant = (db: Kysely<Database>, grantId: string, clientId: string) => grantLookup(db, grantId, clientId).executeTakeFirst();
 
 export const findByReference = (db: Kysely<Database>, reference: string) =>
   db.selectFrom('justificatif').selectAll().where('reference', '=', reference).executeTakeFirst();
@@ -180,13 +178,14 @@ export const markWithdrawn = (db: Kysely<Database>, id: string, at: number, rece
     .where('id', '=', id)
     .execute();
 
-export const listDueForPurge = (db: Kysely<Database>, now: number) =>
+export const dueForPurge = (db: Kysely<Database>, now: number) =>
   db
     .selectFrom('justificatif')
     .select(['id', 'client_id', 'reference', 'content_hash', 'retention_until'])
     .where('retention_until', '<=', now)
-    .where('purged_at', 'is', null)
-    .execute();
+    .where('purged_at', 'is', null);
+
+export const listDueForPurge = (db: Kysely<Database>, now: number) => dueForPurge(db, now).execute();
 
 /** Erases the data of a justificatif past its date; the tombstone (ids, dates, hash of the signed content) stays. */
 export const markPurged = (db: Kysely<Database>, id: string, now: number) =>

@@ -1,7 +1,10 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { type Compilable, CompiledQuery } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { onPostgres } from '../../test/helpers/database.js';
 import { type DomainWorld, domainWorld, QF_DOWN, QF_FOUND } from '../../test/helpers/domain.js';
 import { completenessOf } from './document.js';
+import { dueForPurge, grantLookup } from './justificatif.repository.js';
 import { indexForSearch } from './justificatifs.js';
 import type { Person } from './person.js';
 import { parseSignedReceipts } from './receipt.js';
@@ -275,5 +278,23 @@ describe('the retention purge', () => {
     expect([row.sealed, row.citizen_name_sealed]).toEqual([null, null]);
     expect(await world.db.selectFrom('justificatif_search').select('term').where('justificatif_id', '=', row.id).execute()).toEqual([]);
     expect(row.content_hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe('reads that must not grow with the table', () => {
+  // SQLite plans without statistics: the data API's read once walked every justificatif of the calling service.
+  const planOf = async (query: Compilable) => {
+    const { sql: text, parameters } = query.compile();
+    const { rows } = await world.db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${text}`, [...parameters]));
+    return rows.map((row) => row.detail).join(' | ');
+  };
+
+  it.skipIf(onPostgres)('find a justificatif by its grant, and those at end of retention, through their own indexes', async () => {
+    expect(await planOf(grantLookup(world.db, 'grant', 'service'))).toMatch(
+      /^SEARCH justificatif USING INDEX justificatif_grant_client_idx \(grant_id=\? AND client_id=\?\)$/,
+    );
+    expect(await planOf(dueForPurge(world.db, Date.now()))).toMatch(
+      /^SEARCH justificatif USING INDEX justificatif_retention_due_idx \(retention_until<\?\)$/,
+    );
   });
 });
