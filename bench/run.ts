@@ -277,12 +277,13 @@ async function main() {
   await workers.stop();
 
   const reference = rows[0]?.rate ?? 1;
-  const portalFlows = rows.find((r) => r.name.startsWith('(e)'))?.rate ?? 0;
-  const anchorFlows = rows.find((r) => r.name.startsWith('(f)'))?.rate ?? 1;
-  const workersFlows = rows.find((r) => r.name.startsWith('(h)'))?.rate ?? 0;
-  const dataApi = rows.find((r) => r.name.startsWith('(b)'))?.rate ?? 0;
-  const portalRow = rows.find((r) => r.name.startsWith('(e)'));
-  const anchorRow = rows.find((r) => r.name.startsWith('(f)'));
+  const rowOf = (letter: string) => rows.find((r) => r.name.startsWith(`(${letter})`));
+  const portalRow = rowOf('e');
+  const anchorRow = rowOf('f');
+  const portalFlows = portalRow?.rate ?? 0;
+  const anchorFlows = anchorRow?.rate ?? 1;
+  const workersFlows = rowOf('h')?.rate ?? 0;
+  const dataApi = rowOf('b')?.rate ?? 0;
   const portalFlowCpu = portalRow?.serverCpuMs ?? 0;
   const anchorFlowCpu = anchorRow?.serverCpuMs ?? 0;
   const ms = (value: number | undefined) => (value ?? 0).toFixed(1);

@@ -22,7 +22,7 @@ import { createRegistry } from '../src/registry/registry.service.js';
 import { createPortalMailer, startLocalUpstreams, startPortalNode } from '../src/server.js';
 import { startPortalProcess } from '../test/helpers/cluster.js';
 import { createTestDatabase } from '../test/helpers/database.js';
-import { stackEnvironment } from '../test/helpers/stack.js';
+import { closedPort, stackEnvironment } from '../test/helpers/stack.js';
 import { BENCH_SP_ORIGIN, BENCH_WORKERS, type BenchServer, type FromBench } from './protocol.js';
 
 const send = (message: FromBench) => process.send?.(message);
@@ -68,9 +68,8 @@ const UNLIMITED = { LOG_LEVEL: 'silent', API_RATE_LIMIT_PER_MINUTE: '100000000' 
  */
 async function portal(): Promise<{ info: BenchServer; stop: () => Promise<void>; upstreamsCpu: () => Promise<number> }> {
   const portalPort = await openPort('127.0.0.1', 0);
-  const others = await Promise.all(Array.from({ length: 4 }, () => openPort('127.0.0.1', 0)));
-  await Promise.all(others.map((port) => port.close()));
-  const [franceconnect, sandbox, proconnect, demoServiceProvider] = others.map((port) => port.port) as [number, number, number, number];
+  // Free ports for the upstreams' process to listen on.
+  const [franceconnect, sandbox, proconnect, demoServiceProvider] = await Promise.all([closedPort(), closedPort(), closedPort(), closedPort()]);
   const database = await createTestDatabase();
   const env = stackEnvironment({ portal: portalPort.port, franceconnect, sandbox, proconnect, demoServiceProvider }, database, UNLIMITED);
   const upstreams = fork(fileURLToPath(import.meta.url), ['upstreams', JSON.stringify(env)], {

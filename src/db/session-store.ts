@@ -52,8 +52,9 @@ export class DatabaseSessionStore extends session.Store {
   }
 
   override set(sid: string, data: session.SessionData, callback?: Callback): void {
-    this.readExpiry.delete(tokenDigest(sid));
-    const row = { sid: tokenDigest(sid), data: this.cipher.encrypt(JSON.stringify(data), placeOf(sid)), expires_at: expiresAt(data) };
+    const digest = tokenDigest(sid);
+    this.readExpiry.delete(digest);
+    const row = { sid: digest, data: this.cipher.encrypt(JSON.stringify(data), placeOf(sid)), expires_at: expiresAt(data) };
     this.db
       .insertInto('session')
       .values(row)
@@ -64,10 +65,11 @@ export class DatabaseSessionStore extends session.Store {
   }
 
   override destroy(sid: string, callback?: Callback): void {
-    this.readExpiry.delete(tokenDigest(sid));
+    const digest = tokenDigest(sid);
+    this.readExpiry.delete(digest);
     this.db
       .deleteFrom('session')
-      .where('sid', '=', tokenDigest(sid))
+      .where('sid', '=', digest)
       .execute()
       .then(() => callback?.())
       .catch((error) => callback?.(error));
