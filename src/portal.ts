@@ -14,6 +14,7 @@ import { clientLoaderFrom } from './authorization/client-metadata.js';
 import { createGrants } from './authorization/grants.js';
 import { habilitationGuard } from './authorization/habilitation-guard.js';
 import { interactionRoutes } from './authorization/interaction.routes.js';
+import { createOidcStorage } from './authorization/oidc-adapter.js';
 import { createCitizenSpace } from './citizen/citizen-space.js';
 import { citizenSpaceRoutes } from './citizen/citizen-space.routes.js';
 import { homeRoutes } from './citizen/home.routes.js';
@@ -108,12 +109,10 @@ export function createPortal(deps: PortalDependencies): Express {
   app.use(requireValidHost);
   app.use(healthRoutes(db));
 
+  const oidcStorage = createOidcStorage(db, clientLoaderFrom(registry), deps.cipher, config.lookupCacheMs);
   const provider = createAuthorizationServer({
     issuer: config.authorization.issuer,
-    db,
-    loadClient: clientLoaderFrom(registry),
-    cipher: deps.cipher,
-    lookupCacheMs: config.lookupCacheMs,
+    storage: oidcStorage,
     keys: deps.signingKeys,
     cookieKeys: config.authorization.cookieKeys,
     pairwiseSubject: pseudonyms.pairwiseSubject,
@@ -152,7 +151,7 @@ export function createPortal(deps: PortalDependencies): Express {
   const apiRateLimitStore = new MemoryStore();
   machineRoutes.use(
     dataApiRoutes({
-      provider,
+      accessTokenContext: oidcStorage.accessToken,
       justificatifs,
       journal,
       jwks: publicJwks(deps.signingKeys),

@@ -1,27 +1,20 @@
 import type { Request, Response } from 'express';
-import type { Kysely } from 'kysely';
 import type nunjucks from 'nunjucks';
 import Provider, { type Configuration, errors, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Logger } from 'pino';
 import { CATALOGUE_SCOPES } from '../catalogue/catalogue.js';
-import type { DataCipher } from '../crypto/data-cipher.js';
 import { isDatabaseUnavailable } from '../db/database.js';
-import type { Database } from '../db/schema.js';
 import { errorView, RETRY_AFTER_SECONDS } from '../http/error-handler.js';
 import { isPreviousSecretValid, verifyClientSecret } from '../registry/client-secret.js';
 import type { PrivateJwks } from '../signing/signing-keys.js';
 import type { ErrorCode } from '../wording/messages.fr.js';
 import { logoutPages } from './logout-pages.js';
-import { type ClientLoader, databaseAdapterFactory, StorageUnavailable } from './oidc-adapter.js';
+import { type OidcStorage, StorageUnavailable } from './oidc-adapter.js';
 
 export interface AuthorizationServerOptions {
   issuer: string;
-  db: Kysely<Database>;
-  loadClient: ClientLoader;
-  /** Seals the payloads of codes, tokens, sessions and interactions at rest. */
-  cipher: DataCipher;
-  /** How long access tokens and grants read from the database are believed (LOOKUP_CACHE_MS); 0 reads every time. */
-  lookupCacheMs?: number;
+  /** Where codes, tokens, sessions and interactions are kept, sealed (oidc-adapter.ts). */
+  storage: OidcStorage;
   /** However active, the session ends this long after the sign-in, as the portal's own does. */
   sessionMaxSeconds: number;
   keys: PrivateJwks;
@@ -113,7 +106,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     renderPage(ctx, 'errors/error.njk', view);
   };
   const configuration: Configuration = {
-    adapter: databaseAdapterFactory(options.db, options.loadClient, options.cipher, options.lookupCacheMs),
+    adapter: options.storage.adapter,
     jwks: options.keys as Configuration['jwks'],
     cookies: {
       keys: options.cookieKeys,

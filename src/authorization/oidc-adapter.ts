@@ -40,6 +40,24 @@ function classifyFailures(adapter: Adapter): Adapter {
   return Object.fromEntries(guarded) as unknown as Adapter;
 }
 
+/** What the data API needs to know of a Bearer access token: whose it is, its grant and its scopes. */
+export interface AccessTokenContext {
+  clientId: string;
+  grantId: string;
+  scopes: Set<string>;
+}
+
+export interface OidcStorage {
+  /** oidc-provider's `adapter` setting. */
+  adapter: (model: string) => Adapter;
+  /**
+   * The context of an access token still valid whose grant still exists; undefined for an unknown, expired or
+   * revoked one. Read from the same storage and memory as oidc-provider's AccessToken.find and Grant.find, without
+   * building their models: the data API checks a token on every call.
+   */
+  accessToken(value: string): Promise<AccessTokenContext | undefined>;
+}
+
 /**
  * oidc-provider's storage contract on our database: one table for every model, expiry in epoch milliseconds.
  * Codes, tokens, sessions and interactions are bearer values: a row is keyed by the digest of its id (and of its
@@ -51,14 +69,9 @@ function classifyFailures(adapter: Adapter): Adapter {
  * memory for `lookupCacheMs` at most (never past their own expiry, frozen so that nobody changes what another request
  * reads): a revocation on this node drops them at once, one on another node is seen once that bound has passed.
  */
-export function databaseAdapterFactory(
-  db: Kysely<Database>,
-  loadClient: ClientLoader,
-  cipher: DataCipher,
-  lookupCacheMs = 0,
-): (model: string) => Adapter {
+export function createOidcStorage(db: Kysely<Database>, loadClient: ClientLoader, cipher: DataCipher, lookupCacheMs = 0): OidcStorage {
   const remembered = createLookupCache<AdapterPayload>(lookupCacheMs);
-  return (model: string): Adapter => {
+  const adapter = (model: string): Adapter => {
     const remembers = model === 'AccessToken' || model === 'Grant';
     const keyOf = (id: string) => `${model}:${id}`;
     const placeOf = (key: string) => ({ table: 'oidc_payload', column: 'payload', row: `${model}:${key}` });
@@ -133,6 +146,22 @@ export function databaseAdapterFactory(
         remembered.deleteWhere((payload, key) => payload.grantId === grantId || key === `Grant:${grantId}`);
       },
     });
+  };
+  const tokens = adapter('AccessToken');
+  const grants = adapter('Grant');
+  /** A payload found and not expired (oidc-provider's `exp`, in epoch seconds). */
+  const live = async (found: ReturnType<Adapter['find']>) => {
+    const payload = (await found) ?? undefined;
+    return payload !== undefined && (typeof payload.exp !== 'number' || payload.exp > epochSeconds(Date.now())) ? payload : undefined;
+  };
+  return {
+    adapter,
+    async accessToken(value) {
+      const token = await live(tokens.find(value));
+      if (typeof token?.clientId !== 'string' || typeof token.grantId !== 'string') return undefined;
+      if ((await live(grants.find(token.grantId))) === undefined) return undefined;
+      return { clientId: token.clientId, grantId: token.grantId, scopes: new Set(token.scope?.split(' ')) };
+    },
   };
 }
 

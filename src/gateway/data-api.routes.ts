@@ -1,6 +1,5 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { rateLimit, type Store } from 'express-rate-limit';
-import type Provider from 'oidc-provider';
 import type { CatalogueApi } from '../catalogue/apis.js';
 import { API_ERRORS, type ApiError, sendApiError } from '../http/api-errors.js';
 import { type Route, routerFrom } from '../http/route-table.js';
@@ -15,6 +14,9 @@ interface TokenContext {
   scopes: Set<string>;
 }
 
+/** Whose a valid access token is, its grant and scopes; undefined for an unknown, expired or revoked one. */
+type AccessTokenLookup = (token: string) => Promise<TokenContext | undefined>;
+
 const tokenOf = (res: Response) => res.locals.token as TokenContext;
 
 /** An answer refused to a known service, and why: recorded for the service's dashboard. */
@@ -22,25 +24,22 @@ type Refusal = (clientId: string, route: string, error: ApiError) => Promise<unk
 
 /** Checks the Bearer access token in process, against oidc-provider's own storage: expired or revoked tokens fail. */
 export const requireAccessToken =
-  (provider: Provider, withdrawnToken: Justificatifs['withdrawnToken'], refused: Refusal): RequestHandler =>
+  (accessTokenContext: AccessTokenLookup, withdrawnToken: Justificatifs['withdrawnToken'], refused: Refusal): RequestHandler =>
   async (req, res, next) => {
     const match = /^Bearer ([\w.~+/-]+=*)$/.exec(req.get('authorization') ?? '');
     if (match?.[1] === undefined) return sendApiError(res, API_ERRORS.missingToken);
-    const accessToken = await provider.AccessToken.find(match[1]);
-    if (accessToken === undefined) {
+    const context = await accessTokenContext(match[1]);
+    if (context === undefined) {
       // A token revoked because the citizen withdrew the data: say so, rather than "unknown token".
       const withdrawn = await withdrawnToken(match[1]);
       if (withdrawn !== undefined) {
         await refused(withdrawn.clientId, req.path, API_ERRORS.withdrawn);
         return sendApiError(res, API_ERRORS.withdrawn, { retire_le: new Date(withdrawn.at).toISOString() });
       }
-    }
-    const grant = accessToken?.grantId === undefined ? undefined : await provider.Grant.find(accessToken.grantId);
-    if (accessToken === undefined || accessToken.isExpired || grant === undefined || accessToken.clientId === undefined) {
       res.set('WWW-Authenticate', 'Bearer error="invalid_token"');
       return sendApiError(res, API_ERRORS.invalidToken);
     }
-    res.locals.token = { clientId: accessToken.clientId, grantId: grant.jti, scopes: new Set(accessToken.scopes) } satisfies TokenContext;
+    res.locals.token = context;
     next();
   };
 
@@ -55,7 +54,7 @@ export const requireHabilitationInForce =
   };
 
 export interface DataApiOptions {
-  provider: Provider;
+  accessTokenContext: AccessTokenLookup;
   justificatifs: Pick<Justificatifs, 'forServiceProvider' | 'withdrawnToken'>;
   journal: Journal;
   jwks: unknown;
@@ -70,7 +69,7 @@ export interface DataApiOptions {
 
 /** The API service providers call with the access token they got: the signed justificatif, and v3 routes. */
 export function dataApiRoutes({
-  provider,
+  accessTokenContext,
   justificatifs,
   journal,
   jwks,
@@ -89,7 +88,7 @@ export function dataApiRoutes({
     });
   const refused: Refusal = (clientId, route, error) =>
     journal.append({ type: 'api.refused', actor: `sp:${clientId}`, data: { route, status: error.status, code: error.code } });
-  const token = [headers, requireAccessToken(provider, justificatifs.withdrawnToken, refused)];
+  const token = [headers, requireAccessToken(accessTokenContext, justificatifs.withdrawnToken, refused)];
   const perClient = rateLimit({
     windowMs: 60_000,
     limit: requestsPerMinute,

@@ -4,7 +4,7 @@ import { lockUntilCommit } from '../db/database.js';
 import type { Database, JournalEntryTable } from '../db/schema.js';
 import type { JOURNAL_EVENT_TEXTS } from '../wording/labels.fr.js';
 import type { Anchor } from './anchors.js';
-import { canonicalJson } from './canonical-json.js';
+import { CanonicalText, canonicalJson } from './canonical-json.js';
 
 /** Every event of the product that the journal records: those that have a French label, and only those. */
 export type JournalEventType = keyof typeof JOURNAL_EVENT_TEXTS;
@@ -24,11 +24,12 @@ const GENESIS = '0'.repeat(64);
 /**
  * Each entry's seal: an HMAC-SHA256 of its canonical JSON (previous hash included) under the journal key, which
  * lives outside the database. Whoever can write the database but not read that key cannot rewrite an entry and
- * recompute the chain after it.
+ * recompute the chain after it. `data` comes as its canonical JSON text: an append wrote it so already; verification
+ * rewrites the stored text (parsed, then written canonically), so an entry stored otherwise still verifies as before.
  */
-const entryHash = (key: Buffer, entry: Omit<JournalEntryTable, 'hash'>) =>
+const entryHash = (key: Buffer, entry: Omit<JournalEntryTable, 'hash'>, canonicalData: string) =>
   createHmac('sha256', key)
-    .update(canonicalJson({ ...entry, data: JSON.parse(entry.data) as unknown }))
+    .update(canonicalJson({ ...entry, data: new CanonicalText(canonicalData) }))
     .digest('hex');
 
 export type Journal = ReturnType<typeof createJournal>;
@@ -72,7 +73,7 @@ export function createJournal(db: Kysely<Database>, key: Buffer) {
     let head = await journalHead(trx);
     const rows = entries.map((entry) => {
       const linked = { ...entry, seq: (head?.seq ?? 0) + 1, prev_hash: head?.hash ?? GENESIS };
-      const row = { ...linked, hash: entryHash(key, linked) };
+      const row = { ...linked, hash: entryHash(key, linked, entry.data) };
       head = row;
       return row;
     });
@@ -149,7 +150,8 @@ export async function verifyJournal(db: Kysely<Database>, key: Buffer, anchors: 
       const { hash, ...entry } = row;
       if (row.seq !== expectedSeq) return broken(expectedSeq, 'entrée manquante');
       if (row.prev_hash !== previous) return broken(row.seq, 'lien avec l’entrée précédente rompu');
-      if (entryHash(key, entry) !== hash) return broken(row.seq, 'contenu modifié ou scellé avec une autre clé');
+      if (entryHash(key, entry, canonicalJson(JSON.parse(entry.data))) !== hash)
+        return broken(row.seq, 'contenu modifié ou scellé avec une autre clé');
       const anchor = attested.get(row.seq);
       if (anchor !== undefined) {
         if (anchor.hash !== hash) return broken(row.seq, `différente de l’ancre du ${new Date(anchor.at).toISOString()}`);
