@@ -166,3 +166,19 @@ describe('prolonging a habilitation', () => {
     ]);
   });
 });
+
+describe('the terms of a submitted request', () => {
+  it('judges the terms on one reading of the clock, so that a complete request is never one millisecond too long', async () => {
+    let clock = Date.now();
+    const ticking = createRegistry(world.db, { allowLocalHttp: true, now: () => clock++ });
+    const withTickingClock = createHabilitationRequests({
+      db: world.db,
+      journal: world.journal,
+      registry: ticking,
+      registryWithin: (trx) => createRegistry(trx, { allowLocalHttp: true }),
+      cipher: world.cipher,
+      allowLocalHttp: true,
+    });
+    expect((await withTickingClock.save(requester, COMPLETE, { submit: true })).errors).toBeUndefined();
+  });
+});

@@ -457,8 +457,10 @@ export function createRegistry(db: Kysely<Database>, options: RegistryOptions) {
 
     /** What would stop a habilitation with these terms from being granted now, in the operators' words; none when it can be. */
     habilitationTermsProblems(input: Omit<HabilitationInput, 'clientId' | 'validFrom' | 'validUntil'>): string[] {
+      // One reading of the clock: read twice, a millisecond between them made the longest term one too long.
+      const at = now();
       try {
-        parse(habilitationInput, { ...input, clientId: '-', validFrom: now(), validUntil: addMonths(now(), MAX_VALIDITY_MONTHS) });
+        parse(habilitationInput, { ...input, clientId: '-', validFrom: at, validUntil: addMonths(at, MAX_VALIDITY_MONTHS) });
         return [];
       } catch (error) {
         return error instanceof RegistryError ? error.message.split('\n') : [String(error)];
